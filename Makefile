@@ -1,0 +1,44 @@
+# The first two targets are the README's first two commands.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+PYTEST_ARGS ?=
+
+.PHONY: run test install translations compile-translations migrate seed bench clean
+
+run: install
+	$(FLASK) portal migrate
+	$(FLASK) portal seed-demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install
+	./scripts/test.sh $(PYTEST_ARGS)
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed compile-translations
+
+compile-translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel -q compile -d translations
+
+# Extract every string from the code and merge it into the three catalogs.
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --add-comments=Translators: --no-location --sort-output -o translations/messages.pot .
+	$(VENV)/bin/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+migrate: install
+	$(FLASK) portal migrate
+
+seed: migrate
+	$(FLASK) portal seed-demo
+
+bench: install
+	$(PY) bench/public_list.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

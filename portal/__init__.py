@@ -1,0 +1,30 @@
+"""The AFMPS company portal: a trilingual Flask + htmx hypermedia app."""
+import logging
+
+from flask import Flask
+
+from . import cli, config as settings, csrf, db, errors, http_headers, languages
+from .extensions import babel
+
+
+def create_app(config=None):
+    """Build the app. `config` overrides the PORTAL_* environment settings."""
+    app = Flask(__name__)
+    app.config.update(settings.from_environment())
+    if config:
+        app.config.update(config)
+    settings.finish(app.config)
+    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    babel.init_app(app, locale_selector=languages.current_language)
+    languages.init_app(app)
+    db.init_app(app)
+    csrf.init_app(app)
+    http_headers.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    from .public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    return app

@@ -1,0 +1,64 @@
+"""Settings, read from PORTAL_* environment variables.
+
+Every setting has a safe development default except the secret key, which
+production mode refuses to run without.
+"""
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "dev-only-secret-key-never-use-in-production"
+
+# name in app.config -> (environment variable, default, parser)
+_SETTINGS = {
+    "ENV_NAME": ("PORTAL_ENV", "development", str),
+    "SECRET_KEY": ("PORTAL_SECRET_KEY", DEV_SECRET_KEY, str),
+    "DATABASE_URL": ("PORTAL_DATABASE_URL", None, str),
+    "INSTANCE_DIR": ("PORTAL_INSTANCE_DIR", str(PROJECT_ROOT / "instance"), str),
+    "SUPPORT_EMAIL": ("PORTAL_SUPPORT_EMAIL", "support.portal@afmps.be", str),
+    "FIRMS_PER_PAGE": ("PORTAL_FIRMS_PER_PAGE", "20", int),
+    "LOG_LEVEL": ("PORTAL_LOG_LEVEL", "INFO", str),
+}
+
+
+class ConfigError(RuntimeError):
+    """The portal cannot start with these settings."""
+
+
+def from_environment(environ=os.environ):
+    """Read every PORTAL_* setting, applying defaults and types."""
+    config = {}
+    for key, (variable, default, parse) in _SETTINGS.items():
+        raw = environ.get(variable, default)
+        if raw is None:
+            config[key] = None
+            continue
+        try:
+            config[key] = parse(raw)
+        except ValueError as error:
+            raise ConfigError(f"{variable}={raw!r} is not valid: {error}") from error
+    return config
+
+
+def finish(config):
+    """Fill derived settings and refuse unsafe production settings."""
+    instance = Path(config["INSTANCE_DIR"])
+    if not config.get("DATABASE_URL"):
+        config["DATABASE_URL"] = f"sqlite:///{instance / 'portal.db'}"
+    production = config["ENV_NAME"] == "production"
+    config["PRODUCTION"] = production
+    if production:
+        key = config.get("SECRET_KEY") or ""
+        if key == DEV_SECRET_KEY or len(key) < 32:
+            raise ConfigError(
+                "PORTAL_SECRET_KEY must be set to a random value of at least 32 characters "
+                "in production (for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+    config.setdefault("SESSION_COOKIE_SECURE", production)
+    config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    config.setdefault("SESSION_COOKIE_NAME", "portal_session")
+    config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "translations"))
+    config.setdefault("BABEL_DEFAULT_LOCALE", "fr")
+    config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Brussels")
+    return config

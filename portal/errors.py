@@ -1,0 +1,53 @@
+"""Error pages in the user's language, inside the layout."""
+import logging
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .csrf import CSRFError
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: (_l("The request could not be understood"),
+          _l("Something in the address or the form was not valid. Go back and try again.")),
+    403: (_l("You may not see this page"),
+          _l("Your account does not give access to this page.")),
+    404: (_l("Page not found"),
+          _l("If you typed the address, check that it is right. If you followed a link, it may be "
+             "out of date.")),
+    405: (_l("This action is not possible here"),
+          _l("The page does not accept this kind of request. Go back and try again.")),
+    500: (_l("Sorry, there is a problem with the portal"),
+          _l("Nothing you entered has been lost. Try again in a few minutes.")),
+    "csrf": (_l("The form could not be sent"),
+             _l("Your session had expired or the form was sent from another site. We did not save "
+                "anything. Go back, reload the page and send the form again.")),
+}
+
+
+def render_error(key, status):
+    title, message = MESSAGES[key]
+    return render_template("errors/error.html", title=title, message=message, status=status), status
+
+
+def init_app(app):
+    @app.errorhandler(CSRFError)
+    def _csrf(error):
+        return render_error("csrf", 400)
+
+    @app.errorhandler(HTTPException)
+    def _http(error):
+        if error.code not in MESSAGES:
+            return error
+        response = error.get_response()
+        body, status = render_error(error.code, error.code)
+        response.set_data(body)
+        response.mimetype = "text/html"
+        return response
+
+    @app.errorhandler(InternalServerError)
+    def _internal(error):
+        log.error("unhandled error", exc_info=getattr(error, "original_exception", None))
+        return render_error(500, 500)

@@ -1,0 +1,89 @@
+"""Languages: the /fr/ /nl/ /en/ URL prefix, the remembered choice, the switch."""
+from flask import g, request
+from flask_babel import format_number
+from werkzeug.routing import BaseConverter
+
+LANGUAGES = ("nl", "fr", "en")  # in the order of the switch, as on the agency's site
+DEFAULT_LANGUAGE = "fr"
+COOKIE = "portal_lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+class LanguageConverter(BaseConverter):
+    regex = "(?:" + "|".join(LANGUAGES) + ")"
+
+
+def detect_language():
+    """The language of a request: its URL prefix, else the remembered choice,
+    else the browser's Accept-Language, else French."""
+    view_args = request.view_args or {}
+    if view_args.get("lang") in LANGUAGES:
+        return view_args["lang"]
+    first_segment = request.path.lstrip("/").split("/", 1)[0]
+    if first_segment in LANGUAGES:
+        return first_segment
+    remembered = request.cookies.get(COOKIE)
+    if remembered in LANGUAGES:
+        return remembered
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def current_language():
+    return g.get("lang") or DEFAULT_LANGUAGE
+
+
+def switch_url(target):
+    """This page's URL in another language (query string kept)."""
+    path = request.path
+    segments = path.lstrip("/").split("/", 1)
+    if segments[0] in LANGUAGES:
+        rest = segments[1] if len(segments) > 1 else ""
+        path = f"/{target}/{rest}"
+    else:
+        path = f"/{target}/"
+    query = request.query_string.decode("latin-1")
+    return path + ("?" + query if query else "")
+
+
+def init_app(app):
+    app.url_map.converters["lang"] = LanguageConverter
+
+    @app.url_value_preprocessor
+    def _pull_language(endpoint, values):
+        if values and "lang" in values:
+            g.lang = values.pop("lang")
+
+    @app.url_defaults
+    def _add_language(endpoint, values):
+        if "lang" not in values and app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            values["lang"] = current_language()
+
+    @app.before_request
+    def _language_for_other_pages():
+        if "lang" not in g:
+            g.lang = detect_language()
+
+    @app.after_request
+    def _remember_language(response):
+        lang = g.get("lang")
+        if (
+            lang
+            and request.view_args is not None
+            and "lang" in (request.url_rule.arguments if request.url_rule else ())
+            and request.cookies.get(COOKIE) != lang
+        ):
+            response.set_cookie(
+                COOKIE, lang, max_age=COOKIE_MAX_AGE, samesite="Lax",
+                secure=app.config["SESSION_COOKIE_SECURE"], httponly=True,
+            )
+        return response
+
+    app.jinja_env.filters["format_number"] = format_number
+
+    @app.context_processor
+    def _language_context():
+        return {
+            "languages": LANGUAGES,
+            "current_language": current_language(),
+            "switch_url": switch_url,
+        }

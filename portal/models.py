@@ -1,0 +1,95 @@
+"""The tables. The schema changes only through migrations/."""
+import datetime
+
+import peewee
+from flask_babel import lazy_gettext as _l
+
+from .db import BaseModel, database
+from .names import name_key, name_words
+
+
+def utcnow():
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+# Activities an economic operator notifies ("Mes activités"), in display order.
+ACTIVITY_KINDS = {
+    "manufacturer": _l("Manufacturer"),
+    "authorised_representative": _l("Authorised representative"),
+    "importer": _l("Importer"),
+    "distributor": _l("Distributor"),
+    "system_producer": _l("System or procedure pack producer"),
+}
+
+
+class Company(BaseModel):
+    name = peewee.CharField(max_length=200)
+    name_key = peewee.CharField(max_length=200)
+    country = peewee.CharField(max_length=2)
+    street = peewee.CharField(max_length=200, default="")
+    house_number = peewee.CharField(max_length=20, default="")
+    box = peewee.CharField(max_length=20, default="")
+    postcode = peewee.CharField(max_length=20, default="")
+    city = peewee.CharField(max_length=100, default="")
+    vat_number = peewee.CharField(max_length=20, null=True, unique=True)
+    bce_number = peewee.CharField(max_length=10, null=True, unique=True)
+    agency_number = peewee.CharField(max_length=10, null=True, unique=True)
+    language = peewee.CharField(max_length=2, default="en")
+    # True when the firm has an agency number and at least one active
+    # activity: what puts it on the public list. Kept by refresh_listing().
+    listed = peewee.BooleanField(default=False)
+    is_demo = peewee.BooleanField(default=False)
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("listed", "name_key"), False),
+            (("listed", "country", "name_key"), False),
+        )
+
+    def set_name(self, name):
+        self.name = name
+        self.name_key = name_key(name)
+
+    def save_name_words(self):
+        """Rewrite the word index used by the public search for this firm."""
+        with database.atomic():
+            CompanyNameWord.delete().where(CompanyNameWord.company == self).execute()
+            CompanyNameWord.insert_many(
+                [{"company": self.id, "word": word} for word in name_words(self.name)]
+            ).execute()
+
+    def refresh_listing(self):
+        active = self.activities.where(Activity.active == True).exists()  # noqa: E712
+        listed = bool(self.agency_number) and active
+        if listed != self.listed:
+            self.listed = listed
+            Company.update(listed=listed).where(Company.id == self.id).execute()
+        return listed
+
+
+class Activity(BaseModel):
+    company = peewee.ForeignKeyField(Company, backref="activities", on_delete="CASCADE")
+    kind = peewee.CharField(max_length=40)
+    active = peewee.BooleanField(default=True)
+    notified_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("kind", "active", "company"), False),)
+
+    @property
+    def label(self):
+        return ACTIVITY_KINDS.get(self.kind, self.kind)
+
+
+class CompanyNameWord(BaseModel):
+    """One word of a firm's name, so that a name search is an index range."""
+
+    company = peewee.ForeignKeyField(Company, on_delete="CASCADE")
+    word = peewee.CharField(max_length=40)
+
+    class Meta:
+        primary_key = peewee.CompositeKey("word", "company")
+
+
+ALL_MODELS = [Company, Activity, CompanyNameWord]

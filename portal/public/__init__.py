@@ -1,0 +1,6 @@
+"""Public pages: home, help, FAQ, guides, list of registered firms."""
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
+
+from . import routes  # noqa: E402,F401  (routes attach themselves to bp)

@@ -1,0 +1,84 @@
+from flask import current_app, make_response, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from ..countries import all_countries, country_name
+from ..languages import detect_language
+from ..models import ACTIVITY_KINDS
+from ..rendering import render, wants_fragment
+from . import bp
+from .faq import faq_entries
+from .firm_list import SORTS, FirmSearch, search_firms
+
+
+@bp.route("/")
+def root():
+    response = redirect(url_for("public.home", lang=detect_language()), 302)
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response
+
+
+@bp.route("/healthz")
+def healthz():
+    """A bare answer for load balancers (and the bench's baseline)."""
+    response = make_response("ok")
+    response.mimetype = "text/plain"
+    return response
+
+
+@bp.route("/<lang:lang>/")
+def home():
+    details = request.args.get("presentation") == "full"
+    return render("public/home.html", block="presentation", details=details)
+
+
+@bp.route("/<lang:lang>/help")
+def help_page():
+    return render("public/help.html")
+
+
+@bp.route("/<lang:lang>/faq")
+def faq():
+    return render("public/faq.html", entries=faq_entries())
+
+
+@bp.route("/<lang:lang>/guides")
+def guides():
+    return render("public/guides.html")
+
+
+@bp.route("/<lang:lang>/guides/foreign-companies")
+def guide_foreign_companies():
+    return render("public/guide_foreign_companies.html")
+
+
+@bp.route("/<lang:lang>/firms")
+def firms():
+    search = FirmSearch.from_args(request.args)
+    result = search_firms(search, current_app.config["FIRMS_PER_PAGE"])
+    return render(
+        "public/firms.html", block="results",
+        search=search, result=result, countries=all_countries(), country_name=country_name,
+        activity_kinds=ACTIVITY_KINDS, sorts=SORTS, fragment=wants_fragment(),
+    )
+
+
+# Doors that later parts of the portal open. Until then each answers with a
+# clear page in the user's language rather than a 404.
+COMING_SOON = {
+    "register": _l("Register a company"),
+    "login": _l("Log in"),
+    "login/staff": _l("Log in as agency staff"),
+    "access/setup": _l("Configure my access"),
+}
+
+
+def _coming_soon_view(feature):
+    def view():
+        return render("public/coming_soon.html", feature=COMING_SOON[feature])
+    return view
+
+
+for _path in COMING_SOON:
+    bp.add_url_rule(f"/<lang:lang>/{_path}", "soon_" + _path.replace("/", "_"),
+                    _coming_soon_view(_path))

@@ -1,0 +1,25 @@
+"""Whole page or fragment: the one place that decides.
+
+A route renders one template. An htmx partial request (not a history
+restore) gets only the named block that changes; anything else gets the whole
+page, so every URL works with and without JavaScript.
+"""
+from flask import make_response, render_template, request
+from jinja2_fragments.flask import render_block
+
+
+def wants_fragment():
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and headers.get("HX-History-Restore-Request") != "true"
+        and headers.get("HX-Request-Type", "partial") == "partial"
+    )
+
+
+def render(template, block=None, status=200, **context):
+    if block is not None and wants_fragment():
+        body = render_block(template, block, **context)
+    else:
+        body = render_template(template, **context)
+    return make_response(body, status)
