@@ -54,10 +54,11 @@ def finish(config):
                 "PORTAL_SECRET_KEY must be set to a random value of at least 32 characters "
                 "in production (for example: python -c 'import secrets; print(secrets.token_hex(32))')."
             )
-    config.setdefault("SESSION_COOKIE_SECURE", production)
-    config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    config.setdefault("SESSION_COOKIE_NAME", "portal_session")
+    # Flask's own defaults are already in the config: assign, don't setdefault.
+    config["SESSION_COOKIE_SECURE"] = production
+    config["SESSION_COOKIE_HTTPONLY"] = True
+    config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    config["SESSION_COOKIE_NAME"] = "portal_session"
     config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "translations"))
     config.setdefault("BABEL_DEFAULT_LOCALE", "fr")
     config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Brussels")

@@ -1,13 +1,9 @@
 """Error pages in the user's language, inside the layout."""
-import logging
-
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .csrf import CSRFError
-
-log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: (_l("The request could not be understood"),
@@ -49,5 +45,5 @@ def init_app(app):
 
     @app.errorhandler(InternalServerError)
     def _internal(error):
-        log.error("unhandled error", exc_info=getattr(error, "original_exception", None))
+        # Flask has already logged the exception with its traceback.
         return render_error(500, 500)

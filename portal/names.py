@@ -13,10 +13,11 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def fold(text):
-    """Lower-case ASCII letters and digits, everything else becomes one space."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    ascii_only = decomposed.encode("ascii", "ignore").decode("ascii").lower()
-    return _NOT_ALNUM.sub(" ", ascii_only).strip()
+    """Lower-case ASCII letters and digits; accents dropped (é → e, ß → ss),
+    every other character becomes a space."""
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text or "").casefold())
+    bare = "".join(c for c in folded if not unicodedata.combining(c))
+    return _NOT_ALNUM.sub(" ", bare).strip()
 
 
 def name_key(name):

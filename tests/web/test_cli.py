@@ -1,0 +1,22 @@
+"""Operator commands."""
+from portal.models import Activity, Company
+
+
+def test_migrate_says_the_schema_is_up_to_date(runner):
+    result = runner.invoke(args=["portal", "migrate"])
+    assert result.exit_code == 0
+    assert "up to date" in result.output
+
+
+def test_seed_demo_fills_a_searchable_list_once(runner, client, db):
+    result = runner.invoke(args=["portal", "seed-demo", "--firms", "120"])
+    assert result.exit_code == 0 and "Created 120 demo firms" in result.output
+    again = runner.invoke(args=["portal", "seed-demo", "--firms", "120"])
+    assert again.exit_code == 0 and "nothing to do" in again.output
+    assert Company.select().count() == 120
+    listed = Company.select().where(Company.listed == True).count()  # noqa: E712
+    assert 100 <= listed < 120  # a few demo firms have only deactivated activities
+    assert Company.select(Company.country).distinct().count() >= 15
+    assert Activity.select().count() >= 120
+    body = client.get("/en/firms").get_data(as_text=True)
+    assert f"{listed} registered firms" in body
