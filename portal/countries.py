@@ -1,4 +1,6 @@
 """Countries as the portal groups them, with names in the user's language."""
+import functools
+
 from babel import Locale
 from flask_babel import get_locale
 
@@ -28,10 +30,15 @@ def country_name(code):
 
 def all_countries():
     """[(code, name)] for every country, sorted by name in the user's language."""
-    territories = _locale().territories
+    return _sorted_countries(str(_locale()))
+
+
+@functools.lru_cache(maxsize=8)
+def _sorted_countries(locale_name):
+    territories = Locale.parse(locale_name).territories
     names = [
         (code, name)
         for code, name in territories.items()
         if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
     ]
-    return sorted(names, key=lambda item: fold(item[1]))
+    return tuple(sorted(names, key=lambda item: fold(item[1])))

@@ -15,6 +15,9 @@ from ..models import ACTIVITY_KINDS, Activity, Company, CompanyNameWord
 from ..names import fold, prefix_range
 
 MAX_NAME_TERMS = 5
+# Counting stops here: nobody pages past 500 pages, and counting every match
+# of a broad search would cost more than finding the page itself.
+MAX_COUNTED = 10_000
 SORTS = {"name": _l("Name (A to Z)"), "-name": _l("Name (Z to A)")}
 
 
@@ -76,13 +79,22 @@ class FirmSearch:
 class FirmPage:
     firms: list
     activities: dict  # company id -> [Activity]
-    total: int
+    total: int  # at most MAX_COUNTED
     page: int
     per_page: int
 
     @property
+    def capped(self):
+        """True when there are more matches than were counted."""
+        return self.total > MAX_COUNTED
+
+    @property
+    def shown_total(self):
+        return min(self.total, MAX_COUNTED)
+
+    @property
     def pages(self):
-        return max(1, math.ceil(self.total / self.per_page))
+        return max(1, math.ceil(self.shown_total / self.per_page))
 
     @property
     def first_index(self):
@@ -90,7 +102,7 @@ class FirmPage:
 
     @property
     def last_index(self):
-        return min(self.page * self.per_page, self.total)
+        return min(self.page * self.per_page, self.shown_total)
 
     def window(self, size=2):
         """Page numbers to link: the first, the last, and a few around this one."""
@@ -120,8 +132,8 @@ def search_firms(search, per_page):
     if search.errors.get("number"):
         return FirmPage([], {}, 0, 1, per_page)
     query = _filtered(search)
-    total = query.count()
-    pages = max(1, math.ceil(total / per_page))
+    total = query.select(Company.id).limit(MAX_COUNTED + 1).count()
+    pages = max(1, math.ceil(min(total, MAX_COUNTED) / per_page))
     page = min(search.page, pages)
     order = Company.name_key.desc() if search.sort == "-name" else Company.name_key
     firms = list(

@@ -113,3 +113,16 @@ def test_the_same_search_without_htmx_gets_the_whole_page(client, firms):
     assert "<html" in body and 'role="search"' in body
     assert 'value="ortho"' in body
     assert "<hx-partial" not in body
+
+
+def test_broad_searches_count_up_to_a_limit_and_say_so(client, db, monkeypatch):
+    from portal.public import firm_list
+
+    monkeypatch.setattr(firm_list, "MAX_COUNTED", 30)
+    for i in range(35):
+        make_firm(f"Firm {i:02d} Medical", "DE", f"{i + 1:06d}")
+    body = client.get("/en/firms?page=9").get_data(as_text=True)
+    assert "More than 30 registered firms" in body
+    assert "Only the first 30 are shown" in body
+    assert "page 2 of 2" in body  # 30 counted, 20 per page; page 9 is clamped to the last
+    assert names(client.get("/en/firms?name=firm+03")) == ["Firm 03 Medical"]
