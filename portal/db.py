@@ -29,7 +29,7 @@ def open_database(url):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, autoconnect=True)
     if url.startswith(("postgres://", "postgresql://")):
-        return connect_url(url, autorollback=True)
+        return connect_url(url)
     raise ValueError(f"unsupported database URL scheme: {url.split(':', 1)[0]}")
 
 
