@@ -1,8 +1,30 @@
 #!/usr/bin/env bash
-# The whole test suite, as `make test` runs it: unit and web tests on SQLite.
+# The whole test suite, as `make test` runs it:
+#   1. unit, web and browser tests on SQLite (Chromium headless, axe-core);
+#   2. unit and web tests again on a throwaway PostgreSQL server.
+# Installs what is missing: Debian's chromium and postgresql, the npm package axe-core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 
-echo "== unit and web tests on SQLite"
-$PY -m pytest -n 2 tests/unit tests/web "$@"
+need_debian=()
+[ -x /usr/bin/chromium ] || need_debian+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_debian+=(postgresql)
+if [ ${#need_debian[@]} -gt 0 ]; then
+  echo "== installing Debian packages: ${need_debian[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_debian[@]}" fonts-dejavu-core >/dev/null
+fi
+if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
+  echo "== installing axe-core (tests/browser/package-lock.json)"
+  npm ci --prefix tests/browser --no-audit --no-fund --silent
+fi
+
+echo "== unit, web and browser tests on SQLite"
+$PY -m pytest -n 2 -p no:cacheprovider tests "$@"
+
+echo "== unit and web tests on PostgreSQL"
+read -r pg_dir pg_port < <(scripts/pg-throwaway.sh start)
+trap 'scripts/pg-throwaway.sh stop "$pg_dir"' EXIT
+PORTAL_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$pg_port/postgres" \
+  $PY -m pytest -n 2 -p no:cacheprovider tests/unit tests/web "$@"
