@@ -39,6 +39,8 @@ seed: migrate
 
 bench: install
 	$(PY) bench/public_list.py
+	$(PY) bench/load.py
+	$(PY) bench/load.py --postgres
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

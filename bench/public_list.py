@@ -7,7 +7,6 @@ portal's own cost: routing, SQL, templates. Prints median and p95 per route,
 the ratio of each median to the bare /healthz page, and SQL queries per request.
 """
 import argparse
-import logging
 import statistics
 import sys
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.queries import QueryCounter  # noqa: E402
 from bench.seed import seed  # noqa: E402
 from portal import create_app  # noqa: E402
 
@@ -31,15 +31,6 @@ ROUTES = [
     ("agency number", "/fr/firms?number=54321"),
     ("htmx fragment, page 50", "/fr/firms?page=50"),
 ]
-
-
-class QueryCounter(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.count = 0
-
-    def emit(self, record):
-        self.count += 1
 
 
 def measure(client, path, runs, headers=None):
@@ -63,9 +54,6 @@ def main():
     app = create_app({"DATABASE_URL": url, "LOG_LEVEL": "WARNING"})
     client = app.test_client()
     counter = QueryCounter()
-    peewee_log = logging.getLogger("peewee")
-    peewee_log.addHandler(counter)
-    peewee_log.propagate = False
 
     print(f"{args.firms:,} firms, {args.runs} requests per route, database {url.split(':')[0]}")
     print(f"{'route':32} {'median ms':>10} {'p95 ms':>8} {'x bare':>7} {'SQL/req':>8}")
@@ -73,11 +61,7 @@ def main():
     for name, path in ROUTES:
         headers = {"HX-Request": "true", "HX-Request-Type": "partial"} if "htmx" in name else None
         measure(client, path, 5, headers)  # warm up
-        peewee_log.setLevel(logging.DEBUG)
-        counter.count = 0
-        client.get(path, headers=headers or {})
-        queries = counter.count
-        peewee_log.setLevel(logging.WARNING)
+        queries = counter.count_for(client, path, headers)
         median, p95 = measure(client, path, args.runs, headers)
         bare = bare or median
         print(f"{name:32} {median * 1000:10.2f} {p95 * 1000:8.2f} {median / bare:7.1f} {queries:8d}")

@@ -2,10 +2,11 @@
 from pathlib import Path
 
 import peewee
-from flask import request
 from playhouse.db_url import connect as connect_url
 
 database = peewee.DatabaseProxy()
+
+POOL_SIZE = 20  # PostgreSQL connections per app process
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",  # readers never wait for the writer
@@ -29,7 +30,10 @@ def open_database(url):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, autoconnect=True)
     if url.startswith(("postgres://", "postgresql://")):
-        return connect_url(url)
+        # A pool: "close" at the end of a request hands the connection back
+        # instead of paying a new TCP connection and authentication next time.
+        pooled = "postgresql+pool://" + url.split("://", 1)[1]
+        return connect_url(pooled, max_connections=POOL_SIZE, stale_timeout=300, timeout=10)
     raise ValueError(f"unsupported database URL scheme: {url.split(':', 1)[0]}")
 
 
@@ -38,12 +42,10 @@ def is_postgres():
 
 
 def init_app(app):
+    """One connection per request: opened by the request's first query
+    (autoconnect, so pages that need no data cost nothing), closed (or handed
+    back to the pool) when the request ends."""
     database.initialize(open_database(app.config["DATABASE_URL"]))
-
-    @app.before_request
-    def _connect():
-        if request.endpoint != "static":
-            database.connect(reuse_if_open=True)
 
     @app.teardown_request
     def _close(exc):

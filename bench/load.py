@@ -1,0 +1,130 @@
+"""Load bench: the portal under gunicorn, driven by wrk.
+
+    python bench/load.py [--firms 100000] [--seconds 5] [--postgres]
+
+Starts gunicorn (2 sync workers, no access log) on a database seeded with
+--firms firms (SQLite by default; --postgres starts a throwaway PostgreSQL
+server), runs wrk with 16 connections for --seconds per route, and prints one
+table: requests/s, latency p50/p95/p99, SQL statements per request, gzip size
+of the response, and requests/s as a ratio of the bare /healthz route measured
+in the same run. Later parts add their pages to ROUTES.
+"""
+import argparse
+import gzip
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.queries import QueryCounter  # noqa: E402
+from bench.seed import seed  # noqa: E402
+from portal import create_app  # noqa: E402
+
+HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
+ROUTES = [
+    ("hello (/healthz)", "/healthz", None),
+    ("home", "/fr/", None),
+    ("FAQ", "/fr/faq", None),
+    ("list, first page", "/fr/firms", None),
+    ("list, search 'medi'", "/fr/firms?name=medi", None),
+    ("list, page 50", "/fr/firms?page=50", None),
+    ("list, search + country + p50", "/fr/firms?name=c&country=DE&page=50", None),
+    ("list, htmx fragment p50", "/fr/firms?page=50", HTMX),
+]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_postgres():
+    out = subprocess.check_output([str(ROOT / "scripts" / "pg-throwaway.sh"), "start"], text=True)
+    folder, port = out.split()
+    subprocess.check_call(["psql", "-q", "-h", "127.0.0.1", "-p", port, "-U", "postgres",
+                           "-c", "CREATE DATABASE portal_bench"])
+    return folder, f"postgresql://postgres@127.0.0.1:{port}/portal_bench"
+
+
+def start_gunicorn(url, port):
+    env = dict(os.environ, PORTAL_DATABASE_URL=url, PORTAL_LOG_LEVEL="WARNING",
+               PORTAL_SECRET_KEY="bench-secret-key-of-at-least-32-characters")
+    process = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def run_wrk(url, seconds, headers):
+    command = ["wrk", "-t", "2", "-c", "16", "-d", f"{seconds}s", "-s", str(ROOT / "bench" / "report.lua")]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.check_output(command + [url], text=True)
+    line = next(line for line in output.splitlines() if line.startswith("JSON "))
+    return json.loads(line[5:])
+
+
+def gzip_size(url, headers):
+    request = urllib.request.Request(url, headers=headers or {})
+    return len(gzip.compress(urllib.request.urlopen(request).read()))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--firms", type=int, default=100_000)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--postgres", action="store_true")
+    args = parser.parse_args()
+
+    pg_folder = None
+    if args.postgres:
+        pg_folder, url = start_postgres()
+        url = seed(args.firms, url)
+    else:
+        url = seed(args.firms)
+    port = free_port()
+    server = start_gunicorn(url, port)
+    counter = QueryCounter()
+    client = create_app({"DATABASE_URL": url, "LOG_LEVEL": "WARNING"}).test_client()
+    try:
+        print(f"{args.firms:,} firms on {url.split(':')[0]}; gunicorn 2 sync workers; "
+              f"wrk 16 connections, {args.seconds} s per route")
+        print(f"| {'route':30} | {'req/s':>8} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} "
+              f"| {'SQL/req':>7} | {'gzip B':>7} | {'x hello':>7} |")
+        print(f"|{'-' * 32}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|")
+        hello = None
+        for name, path, headers in ROUTES:
+            target = f"http://127.0.0.1:{port}{path}"
+            result = run_wrk(target, args.seconds, headers)
+            if result["errors"]:
+                print(f"warning: {result['errors']} errors on {path}", file=sys.stderr)
+            hello = hello or result["rps"]
+            queries = counter.count_for(client, path, headers)
+            print(f"| {name:30} | {result['rps']:8.0f} | {result['p50']:7.2f} | {result['p95']:7.2f} "
+                  f"| {result['p99']:7.2f} | {queries:7d} | {gzip_size(target, headers):7d} "
+                  f"| {result['rps'] / hello:7.2f} |")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(10)
+        if pg_folder:
+            subprocess.call([str(ROOT / "scripts" / "pg-throwaway.sh"), "stop", pg_folder])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,22 @@
+"""Count the SQL statements a request runs (peewee logs each one at DEBUG)."""
+import logging
+
+
+class QueryCounter(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.count = 0
+        self.log = logging.getLogger("peewee")
+        self.log.addHandler(self)
+        self.log.propagate = False
+
+    def emit(self, record):
+        if isinstance(record.msg, tuple):  # (sql, params); other lines are pool chatter
+            self.count += 1
+
+    def count_for(self, client, path, headers=None):
+        self.log.setLevel(logging.DEBUG)
+        self.count = 0
+        client.get(path, headers=headers or {})
+        self.log.setLevel(logging.WARNING)
+        return self.count
