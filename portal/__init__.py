@@ -25,6 +25,8 @@ def create_app(config=None):
     cli.init_app(app)
 
     from .public import bp as public_bp
+    from .wizard import bp as wizard_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(wizard_bp)
     return app

@@ -1,5 +1,6 @@
 """`flask --app wsgi portal …` commands for operators."""
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from . import migrations
@@ -33,6 +34,33 @@ def seed_demo_command(firms):
         click.echo(f"Created {created} demo firms.")
     else:
         click.echo("Demo data already present; nothing to do.")
+
+
+@portal.command("send-mail")
+def send_mail_command():
+    """Send the e-mails waiting in the outbox (run it from cron every minute)."""
+    from .mail import send_pending
+
+    sent, failed = send_pending()
+    click.echo(f"Sent {sent} message(s); {failed} will be retried later.")
+
+
+@portal.command("purge-drafts")
+def purge_drafts_command():
+    """Delete registration drafts untouched for PORTAL_DRAFT_RETENTION_DAYS days."""
+    from .wizard.steps import purge_stale_drafts
+
+    days = current_app.config["DRAFT_RETENTION_DAYS"]
+    click.echo(f"Deleted {purge_stale_drafts(days)} draft(s) untouched for {days} days.")
+
+
+@portal.command("recheck-vat")
+def recheck_vat_command():
+    """Ask VIES again about the VAT numbers it could not check at registration."""
+    from .wizard.vat_recheck import recheck_unverified
+
+    confirmed, invalid, waiting = recheck_unverified()
+    click.echo(f"VIES confirmed {confirmed}, refused {invalid}, still could not check {waiting}.")
 
 
 def init_app(app):

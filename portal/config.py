@@ -18,6 +18,18 @@ _SETTINGS = {
     "SUPPORT_EMAIL": ("PORTAL_SUPPORT_EMAIL", "support.portal@afmps.be", str),
     "FIRMS_PER_PAGE": ("PORTAL_FIRMS_PER_PAGE", "20", int),
     "LOG_LEVEL": ("PORTAL_LOG_LEVEL", "INFO", str),
+    "VIES": ("PORTAL_VIES", None, str),  # "live" or "fake"; default by PORTAL_ENV
+    "VIES_URL": ("PORTAL_VIES_URL", "https://ec.europa.eu/taxation_customs/vies/rest-api/check-vat-number", str),
+    "VIES_TIMEOUT": ("PORTAL_VIES_TIMEOUT", "10", float),
+    "SMTP_HOST": ("PORTAL_SMTP_HOST", None, str),
+    "SMTP_PORT": ("PORTAL_SMTP_PORT", "25", int),
+    "SMTP_USER": ("PORTAL_SMTP_USER", None, str),
+    "SMTP_PASSWORD": ("PORTAL_SMTP_PASSWORD", None, str),
+    "SMTP_STARTTLS": ("PORTAL_SMTP_STARTTLS", "false", lambda v: v.lower() in ("1", "true", "yes")),
+    "SMTP_TIMEOUT": ("PORTAL_SMTP_TIMEOUT", "10", float),
+    "MAIL_FROM": ("PORTAL_MAIL_FROM", "AFMPS portal <no-reply@afmps.be>", str),
+    "BASE_URL": ("PORTAL_BASE_URL", "http://127.0.0.1:5000", str),
+    "DRAFT_RETENTION_DAYS": ("PORTAL_DRAFT_RETENTION_DAYS", "30", int),
 }
 
 
@@ -47,6 +59,10 @@ def finish(config):
         config["DATABASE_URL"] = f"sqlite:///{instance / 'portal.db'}"
     production = config["ENV_NAME"] == "production"
     config["PRODUCTION"] = production
+    if not config.get("VIES"):
+        config["VIES"] = "live" if production else "fake"
+    if config["VIES"] not in ("live", "fake"):
+        raise ConfigError("PORTAL_VIES must be 'live' or 'fake'.")
     if production:
         key = config.get("SECRET_KEY") or ""
         if key == DEV_SECRET_KEY or len(key) < 32:

@@ -3,6 +3,7 @@ import functools
 
 from babel import Locale
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 
 from .names import fold
 
@@ -14,7 +15,27 @@ EEA_ONLY = frozenset({"IS", "LI", "NO"})
 CUSTOMS_UNION_ONLY = frozenset({"TR", "AD", "SM", "MC"})
 SWITZERLAND = "CH"
 UNITED_KINGDOM = "GB"
-EUROPE = EU | EEA_ONLY | CUSTOMS_UNION_ONLY | {SWITZERLAND, UNITED_KINGDOM}
+# Northern Ireland is in the UK but its VAT numbers (XI) are checked by VIES;
+# the portal offers it as a place of its own, as the EU's own services do.
+NORTHERN_IRELAND = "XI"
+BELGIUM = "BE"
+EUROPE = EU | EEA_ONLY | CUSTOMS_UNION_ONLY | {SWITZERLAND, UNITED_KINGDOM, NORTHERN_IRELAND}
+EEA_AND_CUSTOMS_UNION = EU | EEA_ONLY | CUSTOMS_UNION_ONLY | {NORTHERN_IRELAND}
+
+
+def region(code):
+    """Which path of the registration a country takes."""
+    if code == BELGIUM:
+        return "belgium"
+    if code == SWITZERLAND:
+        return "switzerland"
+    if code == UNITED_KINGDOM:
+        return "united_kingdom"
+    if code in EEA_AND_CUSTOMS_UNION:
+        return "eea"
+    return "outside_europe"
+
+_NORTHERN_IRELAND_NAME = _l("Northern Ireland (United Kingdom)")
 
 # Codes that are not countries in the portal's sense (continents, EU, unknown…).
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"}
@@ -25,6 +46,8 @@ def _locale():
 
 
 def country_name(code):
+    if code == NORTHERN_IRELAND:
+        return str(_NORTHERN_IRELAND_NAME)
     return _locale().territories.get(code, code)
 
 
@@ -41,4 +64,5 @@ def _sorted_countries(locale_name):
         for code, name in territories.items()
         if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
     ]
+    names.append((NORTHERN_IRELAND, str(_NORTHERN_IRELAND_NAME)))
     return tuple(sorted(names, key=lambda item: fold(item[1])))

@@ -92,4 +92,60 @@ class CompanyNameWord(BaseModel):
         primary_key = peewee.CompositeKey("word", "company")
 
 
-ALL_MODELS = [Company, Activity, CompanyNameWord]
+class Person(BaseModel):
+    """Someone the portal knows by NISS: a legal representative, a contact person."""
+
+    niss = peewee.CharField(max_length=11, unique=True)
+    last_name = peewee.CharField(max_length=100)
+    first_name = peewee.CharField(max_length=100)
+    sex = peewee.CharField(max_length=1)  # "M", "F"
+    birth_date = peewee.DateField()
+    birth_country = peewee.CharField(max_length=2)
+    email = peewee.CharField(max_length=254)
+    language = peewee.CharField(max_length=2, default="en")
+    created_at = peewee.DateTimeField(default=utcnow)
+
+
+class Registration(BaseModel):
+    """A company's registration request: a draft filled step by step, then
+    submitted for the agency to validate. `token` is the secret of the resume
+    link; `data` holds the answers of each step as JSON."""
+
+    token = peewee.CharField(max_length=64, unique=True)
+    status = peewee.CharField(max_length=20, default="draft", index=True)
+    reference = peewee.CharField(max_length=20, null=True, unique=True)
+    language = peewee.CharField(max_length=2, default="fr")
+    data = peewee.TextField(default="{}")
+    country = peewee.CharField(max_length=2, null=True)
+    vat_number = peewee.CharField(max_length=20, null=True, index=True)
+    bce_number = peewee.CharField(max_length=10, null=True, index=True)
+    # VIES: "valid", "unverified" (VIES could not answer) or "not_applicable".
+    vat_status = peewee.CharField(max_length=20, default="not_applicable")
+    vies_checked_at = peewee.DateTimeField(null=True)
+    vies_name = peewee.CharField(max_length=300, null=True)
+    vies_address = peewee.TextField(null=True)
+    proof_pdf = peewee.BlobField(null=True)
+    proof_filename = peewee.CharField(max_length=200, null=True)
+    proof_size = peewee.IntegerField(null=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+    updated_at = peewee.DateTimeField(default=utcnow, index=True)
+    submitted_at = peewee.DateTimeField(null=True)
+
+
+class OutboxMessage(BaseModel):
+    """An e-mail, written in the same transaction as the change that causes it,
+    sent after commit; kept until sent, retried with back-off."""
+
+    recipient = peewee.CharField(max_length=254)
+    subject = peewee.CharField(max_length=300)
+    text_body = peewee.TextField()
+    html_body = peewee.TextField()
+    created_at = peewee.DateTimeField(default=utcnow)
+    attempts = peewee.IntegerField(default=0)
+    next_attempt_at = peewee.DateTimeField(default=utcnow, index=True)
+    claimed_until = peewee.DateTimeField(null=True)
+    sent_at = peewee.DateTimeField(null=True, index=True)
+    last_error = peewee.CharField(max_length=300, null=True)
+
+
+ALL_MODELS = [Company, Activity, CompanyNameWord, Person, Registration, OutboxMessage]

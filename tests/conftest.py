@@ -5,11 +5,15 @@ when PORTAL_TEST_DATABASE_URL names a PostgreSQL server, a database of its own
 on that server for each test worker. The schema is built once per session by
 the real migrations; every test starts from empty tables.
 """
+import email
+import email.policy
 import os
+import socket
 from urllib.parse import urlsplit
 
 import peewee
 import pytest
+from aiosmtpd.controller import Controller
 
 from portal import create_app
 from portal.db import database
@@ -84,8 +88,8 @@ def clear_tables():
 
 
 @pytest.fixture
-def app(database_url, instance_dir, _schema):
-    app = make_app(database_url, instance_dir)
+def app(database_url, instance_dir, _schema, smtp_server):
+    app = make_app(database_url, instance_dir, SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port)
     yield app
     with app.app_context():
         clear_tables()
@@ -112,3 +116,42 @@ def db(app):
     yield database
     if not database.is_closed():
         database.close()
+
+
+class Mailbox:
+    """Messages received by the SMTP server the app sends to."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 Message accepted for delivery"
+
+    def received(self, recipient=None):
+        """The messages, parsed, optionally only those for `recipient`."""
+        parsed = [email.message_from_bytes(envelope.content, policy=email.policy.default)
+                  for envelope in self.messages]
+        return [m for m in parsed if recipient is None or m["To"] == recipient]
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    smtp_server.messages.clear()
+    return smtp_server
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    mailbox = Mailbox()
+    mailbox.port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=mailbox.port)
+    controller.start()
+    yield mailbox
+    controller.stop()

@@ -66,7 +66,6 @@ def firms():
 # Doors that later parts of the portal open. Until then each answers with a
 # clear page in the user's language rather than a 404.
 COMING_SOON = {
-    "register": _l("Register a company"),
     "login": _l("Log in"),
     "login/staff": _l("Log in as agency staff"),
     "access/setup": _l("Configure my access"),

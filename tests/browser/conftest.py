@@ -6,11 +6,9 @@ page the visitor lands on is audited by axe-core (WCAG 2.0/2.1/2.2 A and AA:
 zero violations) and checked for horizontal scrolling.
 """
 import re
-import socket
 import threading
 
 import pytest
-from aiosmtpd.controller import Controller
 from werkzeug.serving import make_server
 
 from portal.db import database
@@ -30,33 +28,6 @@ def browser_type_launch_args():
         "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     }
-
-
-class Mailbox:
-    """Messages received by the SMTP server the app sends to."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def smtp_server():
-    mailbox = Mailbox()
-    mailbox.port = free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=mailbox.port)
-    controller.start()
-    yield mailbox
-    controller.stop()
 
 
 class LiveServer:

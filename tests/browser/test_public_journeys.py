@@ -128,7 +128,7 @@ def test_a_missing_page_says_so_in_the_layout(visitor):
 
 def test_doors_not_built_yet_answer_clearly(visitor):
     visitor.goto("/fr/")
-    visitor.page.locator("#european").get_by_role("link", name="S'enregistrer").click()
+    visitor.page.locator("#belgian").get_by_role("link", name="Configurer mes accès").click()
     visitor.check_page()
     expect(visitor.page.get_by_text("pas encore disponible")).to_be_visible()
 

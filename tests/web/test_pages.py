@@ -98,7 +98,7 @@ def test_guides_list_this_portals_guide_for_foreign_companies(client):
 
 
 @pytest.mark.parametrize("path,phrase", [
-    ("/fr/register", "pas encore disponible"),
+    ("/fr/access/setup", "pas encore disponible"),
     ("/nl/login", "nog niet beschikbaar"),
     ("/en/login/staff", "not available yet"),
 ])

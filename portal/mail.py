@@ -1,0 +1,117 @@
+"""Outgoing e-mail: an outbox table, and a sender with retries.
+
+`queue()` writes a message in the caller's transaction, so a message exists
+exactly when the change that causes it is committed. `send_pending()` runs
+after commit (and from `flask --app wsgi portal send-mail`, for cron): it
+claims each due message, sends it by SMTP, or, with no SMTP host configured,
+writes it to instance/outbox/ as an .eml file. A failure leaves the message
+for a later attempt, with growing back-off; it never rolls back the change.
+Bodies are never logged: they may carry a temporary password.
+"""
+import datetime
+import logging
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from .models import OutboxMessage, utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = datetime.timedelta(hours=1)
+CLAIM_FOR = datetime.timedelta(minutes=5)
+
+
+def queue(recipient, template, language, subject, **context):
+    """Render `email/<template>.txt` and `.html` in `language` and store them."""
+    with force_locale(language):
+        message = OutboxMessage.create(
+            recipient=recipient,
+            subject=str(subject),
+            text_body=render_template(f"email/{template}.txt", language=language, **context),
+            html_body=render_template(f"email/{template}.html", language=language, **context),
+        )
+    return message
+
+
+def backoff(attempts):
+    return min(datetime.timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def _claim(message, now):
+    """Take a message for sending; False when another process has it."""
+    claimed = (OutboxMessage.update(claimed_until=now + CLAIM_FOR)
+               .where((OutboxMessage.id == message.id) & OutboxMessage.sent_at.is_null()
+                      & (OutboxMessage.claimed_until.is_null() | (OutboxMessage.claimed_until < now)))
+               .execute())
+    return claimed == 1
+
+
+def _build(message, sender):
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email["Date"] = formatdate(localtime=False)
+    email["Message-ID"] = make_msgid(domain="portal.afmps.be")
+    email.set_content(message.text_body)
+    email.add_alternative(message.html_body, subtype="html")
+    return email
+
+
+def _deliver(email, config):
+    if not config.get("SMTP_HOST"):
+        outbox = Path(config["INSTANCE_DIR"]) / "outbox"
+        outbox.mkdir(parents=True, exist_ok=True)
+        path = outbox / f"{utcnow():%Y%m%dT%H%M%S%f}-{email['To'].replace('@', '_at_')}.eml"
+        path.write_bytes(bytes(email))
+        log.info("mail written to %s (to %s: %s)", path, email["To"], email["Subject"])
+        return
+    with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=config["SMTP_TIMEOUT"]) as smtp:
+        if config["SMTP_STARTTLS"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("SMTP_USER"):
+            smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"] or "")
+        smtp.send_message(email)
+
+
+def send_pending(now=None, limit=100):
+    """Send the messages that are due; returns (sent, failed)."""
+    now = now or utcnow()
+    config = current_app.config
+    due = list(OutboxMessage.select()
+               .where(OutboxMessage.sent_at.is_null() & (OutboxMessage.next_attempt_at <= now))
+               .order_by(OutboxMessage.id).limit(limit))
+    sent = failed = 0
+    for message in due:
+        if not _claim(message, now):
+            continue
+        try:
+            _deliver(_build(message, config["MAIL_FROM"]), config)
+        except (OSError, smtplib.SMTPException) as error:
+            failed += 1
+            attempts = message.attempts + 1
+            (OutboxMessage.update(attempts=attempts, next_attempt_at=now + backoff(attempts),
+                                  claimed_until=None, last_error=type(error).__name__[:300])
+             .where(OutboxMessage.id == message.id).execute())
+            log.warning("mail %s to %s not sent (attempt %s): %s", message.id, message.recipient,
+                        attempts, type(error).__name__)
+            continue
+        sent += 1
+        (OutboxMessage.update(sent_at=utcnow(), attempts=message.attempts + 1, claimed_until=None,
+                              last_error=None)
+         .where(OutboxMessage.id == message.id).execute())
+    return sent, failed
+
+
+def send_after_commit():
+    """Try to send right away what the request just committed; never raise."""
+    try:
+        send_pending()
+    except Exception:  # the outbox keeps the messages; cron retries them
+        log.exception("sending the outbox failed")

@@ -1,0 +1,40 @@
+"""The proof of official status: one real, readable PDF of at most 10 MB.
+
+Checked by content, never by the file's name or the browser's content type.
+"""
+import io
+import logging
+
+from flask_babel import lazy_gettext as _l
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+MAX_BYTES = 10 * 1024 * 1024
+
+
+class ProofError(ValueError):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def check_proof(data):
+    if not data:
+        raise ProofError(_l("Choose the PDF file of the official proof of the company's status."))
+    if len(data) > MAX_BYTES:
+        raise ProofError(_l("The file is larger than 10 MB. Send a smaller PDF, for example scanned "
+                            "at a lower resolution."))
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise ProofError(_l("The file is not a PDF. Save the document as PDF and send it again."))
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed files are reported to the user
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise ProofError(_l("The PDF is protected by a password. Send a copy without protection."))
+        if len(reader.pages) < 1:
+            raise ProofError(_l("The PDF has no page."))
+    except ProofError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError):
+        raise ProofError(_l("The PDF cannot be opened: it may be damaged. Save it again and send "
+                            "the new copy."))

@@ -1,0 +1,272 @@
+"""The wizard's steps and the rules each one checks. No request in here."""
+import datetime
+import json
+import re
+import secrets
+import uuid
+
+from flask_babel import lazy_gettext as _l
+
+from ..countries import all_countries, region
+from ..identifiers import (IdentifierError, VIES_COUNTRIES, format_bce, normalise_bce, normalise_niss,
+                           normalise_vat, vat_prefix)
+from ..models import Company, Person, Registration, utcnow
+
+STEPS = [
+    ("identification", _l("Company identification")),
+    ("company", _l("Company data")),
+    ("units", _l("Establishment units")),
+    ("representatives", _l("Legal representative(s)")),
+    ("check", _l("Check and send")),
+]
+STEP_NAMES = [name for name, _ in STEPS]
+LANGUAGES = {"fr": _l("French"), "nl": _l("Dutch"), "en": _l("English")}
+SEXES = {"F": _l("Female"), "M": _l("Male")}
+ACTIVE_STATUSES = ("submitted", "needs_information", "validated")
+MINIMUM_AGE = 16
+
+
+# The draft ---------------------------------------------------------------------
+
+def new_registration(language):
+    return Registration.create(token=secrets.token_urlsafe(32), language=language)
+
+
+def load(registration):
+    return json.loads(registration.data or "{}")
+
+
+def save(registration, data, **fields):
+    registration.data = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    registration.updated_at = utcnow()
+    for name, value in fields.items():
+        setattr(registration, name, value)
+    registration.save()
+
+
+def mark(data, step, complete):
+    done = set(data.get("complete", []))
+    (done.add if complete else done.discard)(step)
+    data["complete"] = sorted(done)
+
+
+def first_incomplete(data):
+    done = set(data.get("complete", []))
+    for name in STEP_NAMES[:-1]:
+        if name not in done:
+            return name
+    return "check"
+
+
+def may_open(data, step):
+    """A step opens once every step before it is complete."""
+    done = set(data.get("complete", []))
+    return all(name in done for name in STEP_NAMES[:STEP_NAMES.index(step)])
+
+
+def purge_stale_drafts(days, now=None):
+    cutoff = (now or utcnow()) - datetime.timedelta(days=days)
+    return Registration.delete().where(
+        (Registration.status == "draft") & (Registration.updated_at < cutoff)).execute()
+
+
+# Step 1: identification ------------------------------------------------------------
+
+def identification_values(form):
+    return {
+        "country": form.get("country", "").strip().upper()[:2],
+        "bce_registered": form.get("bce_registered", ""),
+        "bce_number": form.get("bce_number", "").strip()[:40],
+        "vat_number": form.get("vat_number", "").strip()[:40],
+        "no_vat": form.get("no_vat") == "yes",
+    }
+
+
+def check_identification(values, registration):
+    """Offline checks of step 1. Returns (errors, normalised numbers)."""
+    errors, numbers = {}, {"bce": None, "vat": None}
+    country = values["country"]
+    place = region(country) if country else None
+    if not country or country not in dict(all_countries()):
+        errors["country"] = _l("Select the country of the company's head office.")
+        return errors, numbers
+    if place == "belgium":
+        errors["country"] = _l("Belgian companies do not register here: they log in with eID or itsme.")
+        return errors, numbers
+    if values["bce_registered"] not in ("yes", "no"):
+        errors["bce_registered"] = _l("Say whether the company is registered at the BCE.")
+    elif values["bce_registered"] == "yes":
+        try:
+            numbers["bce"] = normalise_bce(values["bce_number"])
+        except IdentifierError as error:
+            errors["bce_number"] = error.message
+    elif place == "outside_europe":
+        errors["bce_registered"] = _l("Companies outside Europe need a BCE number. Contact the agency "
+                                      "to be registered at the BCE first.")
+    if place in ("eea", "switzerland") or (place == "united_kingdom" and not values["no_vat"]):
+        try:
+            numbers["vat"] = vat_prefix(country) + normalise_vat(country, values["vat_number"])
+        except IdentifierError as error:
+            errors["vat_number"] = error.message
+    if numbers["vat"] and is_taken(vat=numbers["vat"], exclude=registration):
+        errors["vat_number"] = _l("A company with this VAT number is already registered or waiting "
+                                  "for validation. Contact the agency if you think this is a mistake.")
+    if numbers["bce"] and is_taken(bce=numbers["bce"], exclude=registration):
+        errors["bce_number"] = _l("A company with this BCE number is already registered or waiting "
+                                  "for validation. Contact the agency if you think this is a mistake.")
+    return errors, numbers
+
+
+def is_taken(vat=None, bce=None, exclude=None):
+    if vat:
+        companies = Company.select().where(Company.vat_number == vat)
+        requests = Registration.select().where(Registration.vat_number == vat)
+    else:
+        companies = Company.select().where(Company.bce_number == bce)
+        requests = Registration.select().where(Registration.bce_number == bce)
+    requests = requests.where(Registration.status.in_(ACTIVE_STATUSES))
+    if exclude is not None:
+        requests = requests.where(Registration.id != exclude.id)
+    return companies.exists() or requests.exists()
+
+
+def needs_vies(country):
+    return country in VIES_COUNTRIES
+
+
+def split_vat(vat_with_prefix, country):
+    prefix = vat_prefix(country)
+    return prefix, vat_with_prefix[len(prefix):]
+
+
+# Step 2: company data ----------------------------------------------------------------
+
+ADDRESS_FIELDS = ("street", "house_number", "box", "postcode", "city")
+
+
+def company_values(form):
+    values = {name: form.get(name, "").strip()[:200] for name in ("name", "language") + ADDRESS_FIELDS}
+    return values
+
+
+def check_address(values, errors, prefix=""):
+    if not values["street"]:
+        errors[prefix + "street"] = _l("Enter the street.")
+    if not values["house_number"]:
+        errors[prefix + "house_number"] = _l("Enter the number.")
+    if not values["postcode"]:
+        errors[prefix + "postcode"] = _l("Enter the postcode.")
+    if not values["city"]:
+        errors[prefix + "city"] = _l("Enter the city.")
+
+
+def check_company(values, has_proof):
+    errors = {}
+    if not values["name"]:
+        errors["name"] = _l("Enter the commercial name of the company.")
+    if values["language"] not in LANGUAGES:
+        errors["language"] = _l("Choose French, Dutch or English for the exchanges with the agency.")
+    if not has_proof:
+        errors["proof"] = _l("Add the official proof of the company's status as one PDF file.")
+    check_address(values, errors)
+    return errors
+
+
+# Step 3: establishment units -----------------------------------------------------------
+
+def unit_values(form):
+    return {name: form.get(name, "").strip()[:200] for name in ("name",) + ADDRESS_FIELDS}
+
+
+def check_unit(values):
+    errors = {}
+    if not values["name"]:
+        errors["name"] = _l("Enter the name of the establishment unit.")
+    check_address(values, errors)
+    return errors
+
+
+# Step 4: legal representatives ---------------------------------------------------------
+
+PERSON_FIELDS = ("niss", "last_name", "first_name", "sex", "birth_date", "birth_country", "email")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def representative_values(form):
+    return {name: form.get(name, "").strip()[:254] for name in PERSON_FIELDS}
+
+
+def parse_date(text):
+    text = text.strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def check_representative(values, others, today=None):
+    """Check one representative; `others` are the ones already in the list.
+
+    With a NISS the portal already knows, the person's data come from the
+    portal and are not typed again. Returns (errors, values to store)."""
+    today = today or datetime.date.today()
+    errors = {}
+    stored = dict(values)
+    known = None
+    if values["niss"]:
+        try:
+            stored["niss"] = normalise_niss(values["niss"])
+            known = Person.get_or_none(Person.niss == stored["niss"])
+        except IdentifierError as error:
+            errors["niss"] = error.message
+    if known is not None:
+        stored.update(last_name=known.last_name, first_name=known.first_name, sex=known.sex,
+                      birth_date=known.birth_date.isoformat(), birth_country=known.birth_country,
+                      email=values["email"] or known.email, known=True)
+    else:
+        stored["known"] = False
+        if not values["last_name"]:
+            errors["last_name"] = _l("Enter the last name.")
+        if not values["first_name"]:
+            errors["first_name"] = _l("Enter the first name.")
+        elif not values["first_name"][0].isupper():
+            errors["first_name"] = _l("The first name starts with a capital letter, for example Marie.")
+        if values["sex"] not in SEXES:
+            errors["sex"] = _l("Choose the sex.")
+        born = parse_date(values["birth_date"])
+        if born is None:
+            errors["birth_date"] = _l("Enter the date of birth as day, month and year, for example 31/01/1980.")
+        elif born >= today:
+            errors["birth_date"] = _l("The date of birth must be in the past.")
+        elif _age(born, today) < MINIMUM_AGE:
+            errors["birth_date"] = _l("A legal representative is at least 16 years old.")
+        elif born.year < 1900:
+            errors["birth_date"] = _l("Check the year of birth.")
+        else:
+            stored["birth_date"] = born.isoformat()
+        if not values["birth_country"] or values["birth_country"] not in dict(all_countries()):
+            errors["birth_country"] = _l("Select the country of birth.")
+    email = stored["email"].lower()
+    stored["email"] = email
+    if not EMAIL.match(email):
+        errors["email"] = _l("Enter an e-mail address such as name@company.eu.")
+    elif any(other["email"] == email for other in others):
+        errors["email"] = _l("Each legal representative needs an individual e-mail address: this one "
+                             "is already used by another representative.")
+    if stored.get("niss") and any(other.get("niss") == stored["niss"] for other in others):
+        errors["niss"] = _l("This person is already in the list.")
+    return errors, stored
+
+
+def _age(born, today):
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def new_row_id():
+    return uuid.uuid4().hex[:12]
+
+
+def display_bce(number):
+    return format_bce(number) if number else ""

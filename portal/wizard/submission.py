@@ -1,0 +1,38 @@
+"""Sending a registration: from draft to a request waiting for the agency."""
+from flask_babel import lazy_gettext as _l
+
+from .. import mail
+from ..db import database
+from ..models import Registration, utcnow
+from . import steps
+
+
+def submit(registration):
+    """Submit once; returns a dict of problems, or None when it was submitted.
+
+    Runs in one transaction: the status change, the reference and the e-mails
+    to the legal representatives commit together or not at all. The status
+    update only matches a draft, so a double click submits once.
+    """
+    data = steps.load(registration)
+    if steps.first_incomplete(data) != "check":
+        return {"steps": _l("Some steps are not complete yet.")}
+    with database.atomic():
+        if registration.vat_number and steps.is_taken(vat=registration.vat_number, exclude=registration):
+            return {"vat_number": _l("A company with this VAT number was registered in the meantime.")}
+        if registration.bce_number and steps.is_taken(bce=registration.bce_number, exclude=registration):
+            return {"bce_number": _l("A company with this BCE number was registered in the meantime.")}
+        now = utcnow()
+        reference = f"REG-{now:%Y}-{registration.id:06d}"
+        changed = (Registration.update(status="submitted", reference=reference, submitted_at=now, updated_at=now)
+                   .where((Registration.id == registration.id) & (Registration.status == "draft"))
+                   .execute())
+        if changed != 1:
+            return None  # submitted by a concurrent request: the same outcome
+        company = data["company"]
+        for person in data["representatives"]:
+            mail.queue(person["email"], "registration_received", company["language"],
+                       _l("We received the registration of %(company)s", company=company["name"]),
+                       person=person, company=company, reference=reference)
+    registration.status, registration.reference, registration.submitted_at = "submitted", reference, now
+    return None

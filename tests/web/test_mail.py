@@ -1,0 +1,98 @@
+"""The outbox: messages in the recipient's language, delivered by real SMTP,
+kept and retried when the SMTP server is down, sent exactly once."""
+import datetime
+
+from aiosmtpd.controller import Controller
+
+from portal import mail
+from portal.models import OutboxMessage, utcnow
+from tests.conftest import Mailbox, free_port
+
+PERSON = {"first_name": "Anna", "last_name": "Berg", "email": "anna@example.se"}
+COMPANY = {"name": "Vision AB", "language": "nl"}
+
+
+def queue_received(language="nl"):
+    return mail.queue("anna@example.se", "registration_received", language,
+                      "Ontvangen", person=PERSON, company=COMPANY, reference="REG-2026-000007")
+
+
+def test_a_queued_message_is_delivered_by_smtp_in_the_recipients_language(app, db, mailbox):
+    with app.app_context():
+        queue_received("nl")
+        assert mail.send_pending() == (1, 0)
+    [message] = mailbox.received("anna@example.se")
+    assert message["Subject"] == "Ontvangen"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "REG-2026-000007" in text and "REG-2026-000007" in html
+    assert "Vision AB" in text
+    assert '<html lang="nl">' in html
+    assert OutboxMessage.get().sent_at is not None
+
+
+def test_nothing_is_sent_twice(app, db, mailbox):
+    with app.app_context():
+        queue_received()
+        mail.send_pending()
+        assert mail.send_pending() == (0, 0)
+    assert len(mailbox.received()) == 1
+
+
+def test_smtp_down_then_back_sends_later_exactly_once(database_url, instance_dir, _schema, db):
+    from tests.conftest import clear_tables, make_app
+
+    port = free_port()
+    app = make_app(database_url, instance_dir, SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_TIMEOUT=1)
+    try:
+        with app.app_context():
+            queue_received()
+            now = utcnow()
+            assert mail.send_pending(now) == (0, 1)  # nobody listens on that port
+            message = OutboxMessage.get()
+            assert message.sent_at is None and message.attempts == 1
+            assert message.last_error == "ConnectionRefusedError"
+            assert message.next_attempt_at > now
+            assert mail.send_pending(now) == (0, 0)  # not due again yet
+
+            late = Mailbox()
+            server = Controller(late, hostname="127.0.0.1", port=port)
+            server.start()
+            try:
+                later = now + datetime.timedelta(minutes=5)
+                assert mail.send_pending(later) == (1, 0)
+                assert mail.send_pending(later + datetime.timedelta(hours=2)) == (0, 0)
+            finally:
+                server.stop()
+            assert len(late.messages) == 1
+            assert OutboxMessage.get().sent_at is not None
+    finally:
+        with app.app_context():
+            clear_tables()
+
+
+def test_back_off_grows_and_is_capped():
+    assert mail.backoff(1) == datetime.timedelta(minutes=1)
+    assert mail.backoff(2) == datetime.timedelta(minutes=2)
+    assert mail.backoff(4) == datetime.timedelta(minutes=8)
+    assert mail.backoff(20) == datetime.timedelta(hours=1)
+
+
+def test_without_smtp_host_mail_goes_to_the_instance_outbox(database_url, tmp_path, _schema, db):
+    from tests.conftest import clear_tables, make_app
+
+    app = make_app(database_url, tmp_path)
+    with app.app_context():
+        queue_received("fr")
+        assert mail.send_pending() == (1, 0)
+        files = list((tmp_path / "outbox").glob("*.eml"))
+        assert len(files) == 1 and b"REG-2026-000007" in files[0].read_bytes()
+        clear_tables()
+
+
+def test_send_mail_command_flushes_the_outbox(app, db, mailbox, runner):
+    with app.app_context():
+        queue_received()
+    result = runner.invoke(args=["portal", "send-mail"])
+    assert "Sent 1 message(s)" in result.output
+    assert len(mailbox.received()) == 1
