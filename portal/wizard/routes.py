@@ -157,14 +157,15 @@ def identification(token):
 
     values = steps.identification_values(request.form)
     errors, numbers = steps.check_identification(values, registration)
-    data["identification"] = values
-    steps.mark(data, "identification", False)
     if request.form.get("preview") == "1":
-        # htmx asks as the user types or picks a country: show the checks, change nothing else.
-        steps.save(registration, data)
+        # htmx asks as the user types or picks a country: show the checks and
+        # store nothing, so that a preview racing the real submission of the
+        # step can never undo it.
         shown = {k: v for k, v in errors.items() if values.get(k) or k == "country"}
         return _page("wizard/identification.html", registration, "identification",
                      **_identification_context(registration, values, shown))
+    data["identification"] = values
+    steps.mark(data, "identification", False)
     if errors:
         steps.save(registration, data)
         return _page("wizard/identification.html", registration, "identification", status=422,
