@@ -38,7 +38,29 @@ ROUTES = [
     ("list, page 50", "/fr/firms?page=50", None),
     ("list, search + country + p50", "/fr/firms?name=c&country=DE&page=50", None),
     ("list, htmx fragment p50", "/fr/firms?page=50", HTMX),
+    ("register, start page", "/fr/register", None),
+    # Wizard pages under a draft's token; filled in by wizard_routes().
 ]
+
+
+def wizard_routes(app):
+    """A draft at the representatives step, so every step's page can be fetched."""
+    from portal.db import database
+    from portal.wizard import steps
+
+    with app.app_context():
+        registration = steps.new_registration("fr")
+        data = {"identification": {"country": "DE", "bce_registered": "no", "vat_number": "136695976"},
+                "company": {"name": "Bench GmbH", "language": "en", "street": "A", "house_number": "1",
+                            "postcode": "10115", "city": "Berlin"},
+                "units": [], "representatives": [], "complete": ["company", "identification", "units"]}
+        steps.save(registration, data, country="DE", vat_number="DE136695976", proof_size=1,
+                   proof_filename="proof.pdf", proof_pdf=b"%PDF-1.4")
+        database.close()
+    base = f"/fr/register/{registration.token}"
+    return [("wizard, step 1 (identification)", f"{base}/company-identification", None),
+            ("wizard, step 1 htmx fragment", f"{base}/company-identification", HTMX),
+            ("wizard, step 4 (representatives)", f"{base}/legal-representatives", None)]
 
 
 def free_port():
@@ -101,22 +123,24 @@ def main():
     port = free_port()
     server = start_gunicorn(url, port)
     counter = QueryCounter()
-    client = create_app({"DATABASE_URL": url, "LOG_LEVEL": "WARNING"}).test_client()
+    app = create_app({"DATABASE_URL": url, "LOG_LEVEL": "WARNING"})
+    client = app.test_client()
+    routes = ROUTES + wizard_routes(app)
     try:
         print(f"{args.firms:,} firms on {url.split(':')[0]}; gunicorn 2 sync workers; "
               f"wrk 16 connections, {args.seconds} s per route")
-        print(f"| {'route':30} | {'req/s':>8} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} "
+        print(f"| {'route':34} | {'req/s':>8} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} "
               f"| {'SQL/req':>7} | {'gzip B':>7} | {'x hello':>7} |")
-        print(f"|{'-' * 32}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|")
+        print(f"|{'-' * 36}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|")
         hello = None
-        for name, path, headers in ROUTES:
+        for name, path, headers in routes:
             target = f"http://127.0.0.1:{port}{path}"
             result = run_wrk(target, args.seconds, headers)
             if result["errors"]:
                 print(f"warning: {result['errors']} errors on {path}", file=sys.stderr)
             hello = hello or result["rps"]
             queries = counter.count_for(client, path, headers)
-            print(f"| {name:30} | {result['rps']:8.0f} | {result['p50']:7.2f} | {result['p95']:7.2f} "
+            print(f"| {name:34} | {result['rps']:8.0f} | {result['p50']:7.2f} | {result['p95']:7.2f} "
                   f"| {result['p99']:7.2f} | {queries:7d} | {gzip_size(target, headers):7d} "
                   f"| {result['rps'] / hello:7.2f} |")
     finally:
