@@ -24,9 +24,11 @@ def create_app(config=None):
     errors.init_app(app)
     cli.init_app(app)
 
+    from .backoffice import bp as backoffice_bp
     from .public import bp as public_bp
     from .wizard import bp as wizard_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(wizard_bp)
+    app.register_blueprint(backoffice_bp)
     return app

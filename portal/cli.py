@@ -63,6 +63,26 @@ def recheck_vat_command():
     click.echo(f"VIES confirmed {confirmed}, refused {invalid}, still could not check {waiting}.")
 
 
+@portal.command("create-staff")
+@click.option("--email", required=True, help="The staff member's e-mail address (their login).")
+@click.option("--name", required=True, help="Their name, as shown in the audit trail.")
+@click.option("--password", help="For scripts; without it the password is asked twice.")
+def create_staff_command(email, name, password):
+    """Create an agency staff account."""
+    from .models import StaffMember
+    from .passwords import hash_password
+
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 12:
+        raise click.ClickException("The password needs at least 12 characters.")
+    email = email.strip().lower()
+    if StaffMember.select().where(StaffMember.email == email).exists():
+        raise click.ClickException(f"A staff account for {email} exists already.")
+    StaffMember.create(email=email, name=name.strip(), password_hash=hash_password(password))
+    click.echo(f"Created the staff account {email}.")
+
+
 def init_app(app):
     app.cli.add_command(portal)
     app.config.setdefault("MIGRATIONS_DIR", str(migrations.DIRECTORY))

@@ -30,6 +30,8 @@ _SETTINGS = {
     "MAIL_FROM": ("PORTAL_MAIL_FROM", "AFMPS portal <no-reply@afmps.be>", str),
     "BASE_URL": ("PORTAL_BASE_URL", "http://127.0.0.1:5000", str),
     "DRAFT_RETENTION_DAYS": ("PORTAL_DRAFT_RETENTION_DAYS", "30", int),
+    "SESSION_IDLE_MINUTES": ("PORTAL_SESSION_IDLE_MINUTES", "30", int),
+    "SESSION_MAX_HOURS": ("PORTAL_SESSION_MAX_HOURS", "12", int),
 }
 
 

@@ -108,3 +108,24 @@ def normalise_niss(text):
 
 def format_niss(digits):
     return f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}-{digits[6:9]}.{digits[9:]}"
+
+
+def bis_number(birth_date, sequence, sex_known=True):
+    """The BIS number for a birth date and a 3-digit sequence: the month +40
+    when the sex is known, +20 when it is not, then the mod-97 check (with the
+    leading 2 for people born from 2000)."""
+    month = birth_date.month + (40 if sex_known else 20)
+    body = f"{birth_date.year % 100:02d}{month:02d}{birth_date.day:02d}{sequence:03d}"
+    base = int(("2" if birth_date.year >= 2000 else "") + body)
+    return f"{body}{97 - base % 97:02d}"
+
+
+def generate_bis(birth_date, sex, is_taken):
+    """A BIS number not yet used in the portal. As in the national register,
+    the sequence is odd for men and even for women."""
+    start = 1 if sex == "M" else 2
+    for sequence in range(start, 999, 2):
+        number = bis_number(birth_date, sequence, sex_known=sex in ("M", "F"))
+        if not is_taken(number):
+            return number
+    raise RuntimeError(f"no BIS number left for {birth_date}")

@@ -130,6 +130,8 @@ class Registration(BaseModel):
     created_at = peewee.DateTimeField(default=utcnow)
     updated_at = peewee.DateTimeField(default=utcnow, index=True)
     submitted_at = peewee.DateTimeField(null=True)
+    decided_at = peewee.DateTimeField(null=True, index=True)
+    company = peewee.ForeignKeyField(Company, null=True, backref="registrations", on_delete="SET NULL")
 
 
 class OutboxMessage(BaseModel):
@@ -149,3 +151,65 @@ class OutboxMessage(BaseModel):
 
 
 ALL_MODELS = [Company, Activity, CompanyNameWord, Person, Registration, OutboxMessage]
+
+
+class EstablishmentUnit(BaseModel):
+    company = peewee.ForeignKeyField(Company, backref="units", on_delete="CASCADE")
+    name = peewee.CharField(max_length=200)
+    street = peewee.CharField(max_length=200)
+    house_number = peewee.CharField(max_length=20)
+    box = peewee.CharField(max_length=20, default="")
+    postcode = peewee.CharField(max_length=20)
+    city = peewee.CharField(max_length=100)
+
+
+class LegalRepresentative(BaseModel):
+    company = peewee.ForeignKeyField(Company, backref="legal_representatives", on_delete="CASCADE")
+    person = peewee.ForeignKeyField(Person, backref="representations", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("company", "person"), True),)
+
+
+class Account(BaseModel):
+    """A person's login: the NISS, a password (argon2 hash only), later TOTP."""
+
+    person = peewee.ForeignKeyField(Person, backref="accounts", unique=True, on_delete="CASCADE")
+    password_hash = peewee.CharField(max_length=200)
+    must_change_password = peewee.BooleanField(default=True)
+    totp_secret = peewee.CharField(max_length=64, null=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+
+
+class StaffMember(BaseModel):
+    email = peewee.CharField(max_length=254, unique=True)
+    name = peewee.CharField(max_length=200)
+    password_hash = peewee.CharField(max_length=200)
+    active = peewee.BooleanField(default=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+
+
+class LoginSession(BaseModel):
+    """A login, stored here so that any app server knows it; the browser holds
+    only a random token whose hash is `token_hash`."""
+
+    token_hash = peewee.CharField(max_length=64, unique=True)
+    staff = peewee.ForeignKeyField(StaffMember, null=True, backref="sessions", on_delete="CASCADE")
+    account = peewee.ForeignKeyField(Account, null=True, backref="sessions", on_delete="CASCADE")
+    created_at = peewee.DateTimeField(default=utcnow)
+    last_seen_at = peewee.DateTimeField(default=utcnow)
+    ended_at = peewee.DateTimeField(null=True)
+
+
+class RegistrationEvent(BaseModel):
+    """The audit trail of a registration request: who did what, when and why."""
+
+    registration = peewee.ForeignKeyField(Registration, backref="events", on_delete="CASCADE")
+    staff = peewee.ForeignKeyField(StaffMember, null=True, on_delete="SET NULL")
+    action = peewee.CharField(max_length=30)
+    reason = peewee.TextField(default="")
+    created_at = peewee.DateTimeField(default=utcnow)
+
+
+ALL_MODELS = ALL_MODELS + [EstablishmentUnit, LegalRepresentative, Account, StaffMember, LoginSession,
+                           RegistrationEvent]

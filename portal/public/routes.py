@@ -67,7 +67,6 @@ def firms():
 # clear page in the user's language rather than a 404.
 COMING_SOON = {
     "login": _l("Log in"),
-    "login/staff": _l("Log in as agency staff"),
     "access/setup": _l("Configure my access"),
 }
 

@@ -10,7 +10,8 @@ from ..countries import EEA_AND_CUSTOMS_UNION, all_countries, country_name, regi
 from ..db import database
 from ..identifiers import format_niss, vat_prefix
 from ..languages import current_language
-from ..models import Registration
+from ..backoffice import review
+from ..models import Registration, RegistrationEvent
 from ..rendering import render, wants_fragment
 from . import bp, steps, submission
 from .proof import MAX_BYTES, ProofError, check_proof
@@ -44,7 +45,7 @@ def _step_url(step, registration):
 
 def _guard(registration, step):
     """Where to send the user instead of `step`, or None to stay."""
-    if registration.status != "draft":
+    if registration.status not in submission.EDITABLE_STATUSES:
         return _go("wizard.submitted", token=registration.token)
     data = steps.load(registration)
     if not steps.may_open(data, step):
@@ -52,7 +53,18 @@ def _guard(registration, step):
     return None
 
 
+def _agency_request(registration):
+    """The agency's message when it asked for more information, else None."""
+    if registration.status != "needs_information":
+        return None
+    event = (RegistrationEvent.select().where((RegistrationEvent.registration == registration)
+                                              & (RegistrationEvent.action == "information_requested"))
+             .order_by(RegistrationEvent.id.desc()).first())
+    return event.reason if event else None
+
+
 def _page(template, registration, step, status=200, **context):
+    context.setdefault("agency_request", _agency_request(registration))
     number = steps.STEP_NAMES.index(step) + 1
     return render(template, block="wizard", status=status, registration=registration, step=step,
                   step_number=number, step_count=len(steps.STEPS), steps=steps.STEPS,
@@ -80,7 +92,7 @@ def create():
 @bp.get("/<lang:lang>/register/<token>/")
 def resume(token):
     registration = _registration(token)
-    if registration.status != "draft":
+    if registration.status not in submission.EDITABLE_STATUSES:
         return redirect(url_for("wizard.submitted", token=token), 303)
     step = steps.first_incomplete(steps.load(registration))
     return redirect(url_for(_step_url(step, registration), token=token), 303)
@@ -373,7 +385,7 @@ def check(token):
 @bp.post("/<lang:lang>/register/<token>/check")
 def submit(token):
     registration = _registration(token)
-    if registration.status != "draft":
+    if registration.status not in submission.EDITABLE_STATUSES:
         return _go("wizard.submitted", token=token)  # a second click, a reload: same outcome
     elsewhere = _guard(registration, "check")
     if elsewhere:
@@ -390,6 +402,7 @@ def submit(token):
 @bp.get("/<lang:lang>/register/<token>/submitted")
 def submitted(token):
     registration = _registration(token)
-    if registration.status == "draft":
+    if registration.status in submission.EDITABLE_STATUSES:
         return redirect(url_for("wizard.resume", token=token), 303)
-    return render("wizard/submitted.html", registration=registration)
+    return render("wizard/submitted.html", registration=registration, fragment=wants_fragment(),
+                  median=review.median_decision_time(), statuses=review.STATUSES)

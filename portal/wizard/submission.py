@@ -3,8 +3,10 @@ from flask_babel import lazy_gettext as _l
 
 from .. import mail
 from ..db import database
-from ..models import Registration, utcnow
+from ..models import Registration, RegistrationEvent, utcnow
 from . import steps
+
+EDITABLE_STATUSES = ("draft", "needs_information")
 
 
 def submit(registration):
@@ -23,16 +25,22 @@ def submit(registration):
         if registration.bce_number and steps.is_taken(bce=registration.bce_number, exclude=registration):
             return {"bce_number": _l("A company with this BCE number was registered in the meantime.")}
         now = utcnow()
-        reference = f"REG-{now:%Y}-{registration.id:06d}"
-        changed = (Registration.update(status="submitted", reference=reference, submitted_at=now, updated_at=now)
-                   .where((Registration.id == registration.id) & (Registration.status == "draft"))
+        again = registration.status == "needs_information"
+        reference = registration.reference or f"REG-{now:%Y}-{registration.id:06d}"
+        # A request sent again after the agency asked for information keeps
+        # its reference and its first submission time (its place in the queue).
+        changed = (Registration.update(status="submitted", reference=reference, updated_at=now,
+                                       submitted_at=registration.submitted_at or now)
+                   .where((Registration.id == registration.id)
+                          & (Registration.status.in_(EDITABLE_STATUSES)))
                    .execute())
         if changed != 1:
             return None  # submitted by a concurrent request: the same outcome
+        RegistrationEvent.create(registration=registration, action="resubmitted" if again else "submitted")
         company = data["company"]
         for person in data["representatives"]:
             mail.queue(person["email"], "registration_received", company["language"],
                        _l("We received the registration of %(company)s", company=company["name"]),
                        person=person, company=company, reference=reference)
-    registration.status, registration.reference, registration.submitted_at = "submitted", reference, now
+    registration.status, registration.reference = "submitted", reference
     return None

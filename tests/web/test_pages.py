@@ -5,7 +5,7 @@ import pytest
 
 PAGES = ["/{lang}/", "/{lang}/help", "/{lang}/faq", "/{lang}/guides",
          "/{lang}/guides/foreign-companies", "/{lang}/firms",
-         "/{lang}/register", "/{lang}/login", "/{lang}/login/staff", "/{lang}/access/setup"]
+         "/{lang}/register", "/{lang}/login", "/{lang}/staff/login", "/{lang}/access/setup"]
 
 # A phrase of the home page that shows the page really is in that language.
 HOME_PHRASES = {
@@ -100,7 +100,7 @@ def test_guides_list_this_portals_guide_for_foreign_companies(client):
 @pytest.mark.parametrize("path,phrase", [
     ("/fr/access/setup", "pas encore disponible"),
     ("/nl/login", "nog niet beschikbaar"),
-    ("/en/login/staff", "not available yet"),
+    ("/en/access/setup", "not available yet"),
 ])
 def test_doors_not_built_yet_say_so_in_the_users_language(client, path, phrase):
     response = client.get(path)

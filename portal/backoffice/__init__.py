@@ -1,0 +1,6 @@
+"""The agency's back office: staff log in, review registration requests."""
+from flask import Blueprint
+
+bp = Blueprint("backoffice", __name__)
+
+from . import routes  # noqa: E402,F401

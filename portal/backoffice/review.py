@@ -1,0 +1,157 @@
+"""Reviewing registration requests: the queue, look-alikes, decisions.
+
+A decision is one conditional UPDATE from a status that still allows it, so
+when two staff members decide at once exactly one wins; the other is told.
+"""
+import datetime
+import json
+import statistics
+
+from flask_babel import lazy_gettext as _l
+from peewee import fn
+
+from .. import mail
+from ..db import database
+from ..models import Company, Registration, RegistrationEvent, utcnow
+from . import validation
+
+OPEN_STATUSES = ("submitted",)
+STATUSES = {
+    "submitted": _l("Waiting for review"),
+    "needs_information": _l("Information requested"),
+    "validated": _l("Validated"),
+    "refused": _l("Refused"),
+}
+LOOK_ALIKE_REASONS = {
+    "name": _l("name"), "vat": _l("VAT number"), "bce": _l("BCE number"), "email": _l("e-mail address"),
+}
+ACTIONS = {
+    "submitted": _l("Sent by the company"),
+    "resubmitted": _l("Sent again by the company"),
+    "validated": _l("Validated"),
+    "refused": _l("Refused"),
+    "information_requested": _l("Information requested"),
+}
+
+
+class AlreadyDecided(Exception):
+    def __init__(self, registration):
+        super().__init__(registration.status)
+        self.registration = registration
+
+
+def queue(status="submitted", country="", unverified=False):
+    query = Registration.select().where(Registration.status != "draft")
+    if status in STATUSES:
+        query = query.where(Registration.status == status)
+    if country:
+        query = query.where(Registration.country == country)
+    if unverified:
+        query = query.where(Registration.vat_status == "unverified")
+    return query.order_by(Registration.submitted_at, Registration.id)
+
+
+def counts():
+    rows = (Registration.select(Registration.status, fn.COUNT(Registration.id))
+            .where(Registration.status != "draft").group_by(Registration.status).tuples())
+    found = dict(rows)
+    return {status: found.get(status, 0) for status in STATUSES}
+
+
+def look_alikes(registration):
+    """Other requests and companies with the same name, VAT, BCE number or a
+    representative's e-mail: possible duplicates the reviewer should see."""
+    data = json.loads(registration.data)
+    name = data.get("company", {}).get("name", "")
+    emails = {row["email"] for row in data.get("representatives", [])}
+    found = []
+    others = Registration.select().where((Registration.id != registration.id) & (Registration.status != "draft"))
+    for other in others:
+        reasons = []
+        other_data = json.loads(other.data)
+        if name and other_data.get("company", {}).get("name", "").casefold() == name.casefold():
+            reasons.append("name")
+        if registration.vat_number and other.vat_number == registration.vat_number:
+            reasons.append("vat")
+        if registration.bce_number and other.bce_number == registration.bce_number:
+            reasons.append("bce")
+        if emails & {row["email"] for row in other_data.get("representatives", [])}:
+            reasons.append("email")
+        if reasons:
+            found.append((other, reasons))
+    companies = Company.select().where(
+        (fn.LOWER(Company.name) == name.lower())
+        | ((Company.vat_number == registration.vat_number) & Company.vat_number.is_null(False))
+        | ((Company.bce_number == registration.bce_number) & Company.bce_number.is_null(False)))
+    return found, list(companies)
+
+
+def _record(registration, staff, action, reason=""):
+    RegistrationEvent.create(registration=registration, staff=staff, action=action, reason=reason)
+
+
+def _move(registration, to_status, **fields):
+    """Change the status if nobody did first; raise AlreadyDecided otherwise."""
+    changed = (Registration.update(status=to_status, updated_at=utcnow(), **fields)
+               .where((Registration.id == registration.id) & Registration.status.in_(OPEN_STATUSES))
+               .execute())
+    if changed != 1:
+        raise AlreadyDecided(Registration.get_by_id(registration.id))
+
+
+def _representatives(registration):
+    return json.loads(registration.data).get("representatives", [])
+
+
+def _company(registration):
+    return json.loads(registration.data).get("company", {})
+
+
+def validate(registration, staff, base_url):
+    """Make the company, its units, people and accounts; e-mail each representative."""
+    with database.atomic():
+        now = utcnow()
+        _move(registration, "validated", decided_at=now)
+        company = validation.create_company(registration, base_url)
+        Registration.update(company=company).where(Registration.id == registration.id).execute()
+        _record(registration, staff, "validated")
+    mail.send_after_commit()
+    return company
+
+
+def refuse(registration, staff, reason):
+    with database.atomic():
+        _move(registration, "refused", decided_at=utcnow())
+        _record(registration, staff, "refused", reason)
+        company = _company(registration)
+        for person in _representatives(registration):
+            mail.queue(person["email"], "registration_refused", company.get("language", "en"),
+                       _l("Your registration on the FAMHP portal was refused"),
+                       person=person, company=company, reference=registration.reference, reason=reason)
+    mail.send_after_commit()
+
+
+def request_information(registration, staff, message, resume_link):
+    with database.atomic():
+        _move(registration, "needs_information")
+        _record(registration, staff, "information_requested", message)
+        company = _company(registration)
+        for person in _representatives(registration):
+            mail.queue(person["email"], "information_requested", company.get("language", "en"),
+                       _l("The FAMHP needs more information about your registration"),
+                       person=person, company=company, reference=registration.reference,
+                       message=message, link=resume_link)
+    mail.send_after_commit()
+
+
+def median_decision_time(now=None, days=90):
+    """The median time from submission to decision over the last `days` days,
+    as a timedelta, or None when there was no decision."""
+    now = now or utcnow()
+    rows = (Registration.select(Registration.submitted_at, Registration.decided_at)
+            .where(Registration.decided_at.between(now - datetime.timedelta(days=days), now))
+            .where(Registration.submitted_at.is_null(False)).tuples())
+    durations = [(decided - submitted).total_seconds() for submitted, decided in rows]
+    if not durations:
+        return None
+    return datetime.timedelta(seconds=statistics.median(durations))

@@ -1,0 +1,65 @@
+"""Login sessions kept in the database, so that every app server knows them.
+
+The browser's signed cookie holds a random token; the database holds its
+SHA-256 and the times that decide when it expires (30 minutes idle, 12 hours
+at most, both configurable). Starting a session clears whatever the cookie
+held before, so a session id planted before login is worthless after it.
+"""
+import datetime
+import hashlib
+import secrets
+
+from flask import current_app, g, session
+
+from .models import LoginSession, utcnow
+
+COOKIE_KEY = "login"
+
+
+def _hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start(staff=None, account=None):
+    token = secrets.token_urlsafe(32)
+    LoginSession.create(token_hash=_hash(token), staff=staff, account=account)
+    csrf = session.get("csrf_token")
+    session.clear()
+    if csrf:
+        session["csrf_token"] = csrf
+    session[COOKIE_KEY] = token
+    return token
+
+
+def _expired(login, now):
+    config = current_app.config
+    idle = datetime.timedelta(minutes=config["SESSION_IDLE_MINUTES"])
+    absolute = datetime.timedelta(hours=config["SESSION_MAX_HOURS"])
+    return login.ended_at is not None or now - login.last_seen_at > idle or now - login.created_at > absolute
+
+
+def current(now=None):
+    """The LoginSession of this request, or None; refreshes its idle clock."""
+    if "login_session" in g:
+        return g.login_session
+    g.login_session = None
+    token = session.get(COOKIE_KEY)
+    if not token:
+        return None
+    now = now or utcnow()
+    login = LoginSession.get_or_none(LoginSession.token_hash == _hash(token))
+    if login is None or _expired(login, now):
+        session.pop(COOKIE_KEY, None)
+        return None
+    if now - login.last_seen_at > datetime.timedelta(minutes=1):  # one write a minute at most
+        LoginSession.update(last_seen_at=now).where(LoginSession.id == login.id).execute()
+    g.login_session = login
+    return login
+
+
+def end():
+    login = current()
+    if login is not None:
+        LoginSession.update(ended_at=utcnow()).where(LoginSession.id == login.id).execute()
+    session.pop(COOKIE_KEY, None)
+    g.login_session = None

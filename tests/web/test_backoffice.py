@@ -1,0 +1,314 @@
+"""The agency's back office: staff login, the queue, each decision, its e-mails."""
+import datetime
+import re
+
+import pytest
+from stdnum.be import bis as be_bis
+
+from portal.backoffice import review
+from portal.models import (Account, Company, EstablishmentUnit, LegalRepresentative, LoginSession, Person,
+                           Registration, RegistrationEvent, StaffMember, utcnow)
+from portal.passwords import hash_password, verify_password
+from tests.wizard_driver import WizardDriver, csrf
+
+PASSWORD = "a long staff password 42"
+
+
+def body(response):
+    return response.get_data(as_text=True).replace("&#39;", "'").replace("&#34;", '"')
+
+
+def make_staff(email="agent@afmps.be", name="Agent Peeters"):
+    return StaffMember.create(email=email, name=name, password_hash=hash_password(PASSWORD))
+
+
+def log_in(client, email="agent@afmps.be", lang="en"):
+    token = csrf(client, lang)
+    response = client.post(f"/{lang}/staff/login", data={"csrf_token": token, "email": email, "password": PASSWORD})
+    assert response.status_code == 303, body(response)
+    return token
+
+
+@pytest.fixture
+def staff(db):
+    return make_staff()
+
+
+@pytest.fixture
+def staff_client(app, staff):
+    client = app.test_client()
+    client.csrf = log_in(client)
+    return client
+
+
+def submitted_request(app, **company):
+    """A registration sent through the real wizard, from its own browser."""
+    wizard = WizardDriver(app.test_client())
+    wizard.identify()
+    wizard.company(**company)
+    wizard.add_unit()
+    wizard.next("units")
+    wizard.add_representative()
+    wizard.add_representative(first_name="Erika", last_name="Mustermann", sex="F", birth_date="1982-11-23",
+                              email="erika@musterfirma.de")
+    wizard.next("representatives")
+    assert wizard.submit().status_code == 303
+    return Registration.get(Registration.token == wizard.draft)
+
+
+def decide(client, registration, action, reason=""):
+    return client.post(f"/en/staff/registrations/{registration.id}/decision",
+                       data={"csrf_token": client.csrf, "action": action, "reason": reason})
+
+
+# Staff accounts and login ---------------------------------------------------------------
+
+def test_create_staff_command(runner, db):
+    result = runner.invoke(args=["portal", "create-staff", "--email", "Anna@AFMPS.be", "--name", "Anna",
+                                 "--password", "twelve chars at least"])
+    assert result.exit_code == 0, result.output
+    staff = StaffMember.get()
+    assert staff.email == "anna@afmps.be" and staff.password_hash.startswith("$argon2id$")
+    assert verify_password(staff.password_hash, "twelve chars at least")
+    again = runner.invoke(args=["portal", "create-staff", "--email", "anna@afmps.be", "--name", "A",
+                                "--password", "twelve chars at least"])
+    assert again.exit_code != 0 and "exists already" in again.output
+    short = runner.invoke(args=["portal", "create-staff", "--email", "b@afmps.be", "--name", "B", "--password", "short"])
+    assert short.exit_code != 0
+
+
+def test_create_staff_asks_the_password_twice(runner, db):
+    result = runner.invoke(args=["portal", "create-staff", "--email", "c@afmps.be", "--name", "C"],
+                           input="a password typed twice\na password typed twice\n")
+    assert result.exit_code == 0 and StaffMember.select().count() == 1
+
+
+def test_the_home_page_leads_staff_to_their_login(client, db):
+    assert 'href="/fr/staff/login"' in body(client.get("/fr/"))
+    assert "Se connecter en tant que membre de l'AFMPS" in body(client.get("/fr/staff/login"))
+
+
+def test_wrong_email_or_password_gets_one_generic_message(client, staff):
+    token = csrf(client)
+    for email, password in [("agent@afmps.be", "wrong password"), ("nobody@afmps.be", PASSWORD)]:
+        response = client.post("/en/staff/login", data={"csrf_token": token, "email": email, "password": password})
+        assert response.status_code == 422
+        assert "The e-mail address or the password is wrong." in body(response)
+    assert LoginSession.select().count() == 0
+
+
+def test_back_office_pages_need_a_staff_login(client, db):
+    response = client.get("/en/staff/registrations")
+    assert response.status_code == 303 and "/en/staff/login?next=" in response.headers["Location"]
+
+
+def test_login_follows_next_only_inside_the_back_office(app, staff):
+    client = app.test_client()
+    token = csrf(client)
+    for target, expected in [("/en/staff/registrations?status=refused", "/en/staff/registrations?status=refused"),
+                             ("https://evil.example/staff/", "/en/staff/registrations"),
+                             ("//evil.example/staff/", "/en/staff/registrations")]:
+        response = client.post("/en/staff/login", data={"csrf_token": token, "email": "agent@afmps.be",
+                                                        "password": PASSWORD, "next": target})
+        assert response.headers["Location"] == expected
+
+
+def test_sessions_live_in_the_database_and_end_at_logout(staff_client):
+    assert staff_client.get("/en/staff/registrations").status_code == 200
+    assert LoginSession.select().count() == 1
+    staff_client.post("/en/staff/logout", data={"csrf_token": staff_client.csrf})
+    assert LoginSession.get().ended_at is not None
+    assert staff_client.get("/en/staff/registrations").status_code == 303
+
+
+def test_an_idle_session_expires(staff_client):
+    LoginSession.update(last_seen_at=utcnow() - datetime.timedelta(minutes=31)).execute()
+    assert staff_client.get("/en/staff/registrations").status_code == 303
+
+
+# The queue ---------------------------------------------------------------------------------
+
+def test_queue_lists_requests_oldest_first_with_counts_and_filters(app, staff_client):
+    first = submitted_request(app)
+    Registration.update(vat_number="DE999", status="submitted").where(Registration.id == first.id).execute()
+    second = submitted_request(app)
+    Registration.update(submitted_at=utcnow() - datetime.timedelta(days=3)).where(Registration.id == second.id).execute()
+    Registration.update(vat_status="unverified").where(Registration.id == first.id).execute()
+    page = body(staff_client.get("/en/staff/registrations"))
+    assert page.index(second.reference) < page.index(first.reference)
+    assert re.search(r"Waiting for review <span class=\"count\">2</span>", page)
+    unverified = body(staff_client.get("/en/staff/registrations?unverified=1"))
+    assert first.reference in unverified and second.reference not in unverified
+    assert second.reference not in body(staff_client.get("/en/staff/registrations?country=FR"))
+    fragment = body(staff_client.get("/en/staff/registrations?status=all",
+                                     headers={"HX-Request": "true", "HX-Request-Type": "partial"}))
+    assert "<html" not in fragment and first.reference in fragment
+
+
+# A request's page -------------------------------------------------------------------------
+
+def test_request_page_shows_everything_and_look_alikes(app, staff_client):
+    first = submitted_request(app)
+    Registration.update(vat_number="DE111").where(Registration.id == first.id).execute()
+    second = submitted_request(app)
+    page = body(staff_client.get(f"/en/staff/registrations/{second.id}"))
+    for text in ["Musterfirma Medizintechnik GmbH", "DE136695976", "Confirmed on", "Warehouse", "Max Muster",
+                 "erika@musterfirma.de", "extract.pdf", "Sent by the company"]:
+        assert text in page, text
+    assert first.reference in page and "same</span>" not in page
+    assert re.search(re.escape(first.reference) + r"</a>\s*\(Waiting for review\) – same: name, email", page)
+    pdf = staff_client.get(f"/en/staff/registrations/{second.id}/proof.pdf")
+    assert pdf.mimetype == "application/pdf" and pdf.headers["Content-Disposition"].startswith("inline")
+    assert "sandbox" in pdf.headers["Content-Security-Policy"]
+
+
+# Decisions ---------------------------------------------------------------------------------
+
+def test_validation_creates_the_company_people_and_accounts_and_mails_them(app, staff_client, staff, mailbox):
+    registration = submitted_request(app, language="fr")
+    mailbox.messages.clear()
+    response = decide(staff_client, registration, "validate")
+    assert response.status_code == 303
+    registration = Registration.get_by_id(registration.id)
+    assert registration.status == "validated" and registration.decided_at is not None
+    company = Company.get(Company.vat_number == "DE136695976")
+    assert registration.company_id == company.id and company.language == "fr"
+    assert company.agency_number is None and not company.listed  # only with a first activity
+    assert EstablishmentUnit.select().where(EstablishmentUnit.company == company).count() == 1
+    people = [link.person for link in LegalRepresentative.select().where(LegalRepresentative.company == company)]
+    assert sorted(p.first_name for p in people) == ["Erika", "Max"]
+    for person in people:
+        assert be_bis.is_valid(person.niss)
+        account = Account.get(Account.person == person)
+        assert account.must_change_password and account.totp_secret is None
+        [message] = mailbox.received(person.email)
+        text = message.get_body(("plain",)).get_content()
+        formatted = f"{person.niss[:2]}.{person.niss[2:4]}.{person.niss[4:6]}-{person.niss[6:9]}.{person.niss[9:]}"
+        assert formatted in text
+        password = re.search(r"Mot de passe temporaire : (\S+)", text).group(1)
+        assert verify_password(account.password_hash, password)  # only the hash is stored
+        assert password not in account.password_hash
+    event = RegistrationEvent.get(RegistrationEvent.action == "validated")
+    assert event.staff_id == staff.id
+
+
+@pytest.mark.parametrize("language,phrase", [
+    ("fr", "L'AFMPS a refusé l'enregistrement"),
+    ("nl", "Het FAGG heeft de registratie van"),
+    ("en", "The FAMHP refused the registration"),
+])
+def test_refusal_needs_a_reason_and_mails_it_in_the_companys_language(app, staff_client, mailbox, language, phrase):
+    registration = submitted_request(app, language=language)
+    response = decide(staff_client, registration, "refuse", "")
+    assert response.status_code == 422 and "Give the reason for the refusal" in body(response)
+    assert Registration.get_by_id(registration.id).status == "submitted"
+    mailbox.messages.clear()
+    reason = "The names of the directors are missing from the official proof."
+    assert decide(staff_client, registration, "refuse", reason).status_code == 303
+    assert Registration.get_by_id(registration.id).status == "refused"
+    messages = mailbox.received()
+    assert len(messages) == 2
+    text = messages[0].get_body(("plain",)).get_content()
+    assert phrase in text and reason in text
+    page = body(staff_client.get(f"/en/staff/registrations/{registration.id}"))
+    assert "Refused" in page and reason in page and "Agent Peeters" in page
+
+
+def test_asking_for_information_lets_the_company_correct_and_send_again(app, staff_client, mailbox):
+    registration = submitted_request(app)
+    mailbox.messages.clear()
+    message = "Please send an extract of the trade register of less than 3 months."
+    assert decide(staff_client, registration, "request_information", message).status_code == 303
+    [mail_to_max, _] = sorted(mailbox.received(), key=lambda m: m["To"])[::-1]
+    text = mail_to_max.get_body(("plain",)).get_content()
+    assert message in text
+    link = re.search(r"http://\S+/register/[^/\s]+/", text).group(0)
+    company_side = app.test_client()
+    token = csrf(company_side)
+    path = link.split("127.0.0.1:5000", 1)[1]
+    page = company_side.get(path, follow_redirects=True)
+    assert message in body(page) and "The agency asks for more information" in body(page)
+    response = company_side.post(path + "check", data={"csrf_token": token})
+    assert response.status_code == 303
+    again = Registration.get_by_id(registration.id)
+    assert again.status == "submitted" and again.reference == registration.reference
+    actions = [e.action for e in RegistrationEvent.select().order_by(RegistrationEvent.id)]
+    assert actions == ["submitted", "information_requested", "resubmitted"]
+
+
+def test_two_staff_members_deciding_at_once_one_wins(app, staff_client, mailbox):
+    registration = submitted_request(app)
+    other = app.test_client()
+    make_staff("second@afmps.be", "Second Agent")
+    other.csrf = log_in(other, "second@afmps.be")
+    mailbox.messages.clear()
+    assert decide(staff_client, registration, "validate").status_code == 303
+    late = decide(other, registration, "refuse", "Too late")
+    assert late.status_code == 409
+    assert "Another staff member decided on this request first" in body(late)
+    assert Registration.get_by_id(registration.id).status == "validated"
+    assert Company.select().count() == 1
+    assert RegistrationEvent.select().where(RegistrationEvent.action == "refused").count() == 0
+    assert all("refused" not in m["Subject"] for m in mailbox.received())
+
+
+def test_a_failure_halfway_through_validation_leaves_nothing_half_created(app, staff_client, monkeypatch):
+    registration = submitted_request(app)
+    from portal.backoffice import validation
+
+    real = validation._person_with_account
+    calls = []
+
+    def fail_on_second(row, language):
+        calls.append(row)
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return real(row, language)
+
+    monkeypatch.setattr(validation, "_person_with_account", fail_on_second)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    assert decide(staff_client, registration, "validate").status_code == 500
+    assert Registration.get_by_id(registration.id).status == "submitted"
+    for model in (Company, EstablishmentUnit, Person, Account, LegalRepresentative):
+        assert model.select().count() == 0, model
+    assert RegistrationEvent.select().where(RegistrationEvent.action == "validated").count() == 0
+
+
+def test_a_known_niss_keeps_the_person_and_account(app, staff_client, mailbox):
+    person = Person.create(niss="85073003328", last_name="Peeters", first_name="Jan", sex="M",
+                           birth_date=datetime.date(1985, 7, 30), birth_country="BE", email="jan@example.be")
+    Account.create(person=person, password_hash=hash_password("his own password"), must_change_password=False)
+    wizard = WizardDriver(app.test_client())
+    wizard.identify()
+    wizard.company()
+    wizard.next("units")
+    wizard.post("representatives", {"action": "save", "niss": "85073003328"})
+    wizard.next("representatives")
+    wizard.submit()
+    registration = Registration.get(Registration.token == wizard.draft)
+    mailbox.messages.clear()
+    decide(staff_client, registration, "validate")
+    assert Person.select().count() == 1 and Account.select().count() == 1
+    assert verify_password(Account.get().password_hash, "his own password")
+    text = mailbox.received("jan@example.be")[0].get_body(("plain",)).get_content()
+    assert "You already have a password" in text
+
+
+def test_median_decision_time_over_ninety_days(db):
+    now = utcnow()
+    for days, hours in [(1, 10), (2, 30), (3, 50), (200, 5)]:
+        Registration.create(token=f"t{days}", status="validated", submitted_at=now - datetime.timedelta(days=days, hours=hours),
+                            decided_at=now - datetime.timedelta(days=days))
+    assert review.median_decision_time(now) == datetime.timedelta(hours=30)
+    assert review.median_decision_time(now - datetime.timedelta(days=400)) is None
+
+
+def test_confirmation_page_tells_how_long_validation_takes(app, client, db):
+    now = utcnow()
+    Registration.create(token="old", status="validated", submitted_at=now - datetime.timedelta(days=4),
+                        decided_at=now - datetime.timedelta(days=1))
+    wizard = WizardDriver(client).complete()
+    wizard.submit()
+    page = body(wizard.get("submitted"))
+    assert "Waiting for review" in page
+    assert "Over the last 90 days, the agency took 3 days (median)" in page
