@@ -156,7 +156,7 @@ def test_request_page_shows_everything_and_look_alikes(app, staff_client):
                  "erika@musterfirma.de", "extract.pdf", "Sent by the company"]:
         assert text in page, text
     assert first.reference in page and "same</span>" not in page
-    assert re.search(re.escape(first.reference) + r"</a>\s*\(Waiting for review\) – same: name, email", page)
+    assert re.search(re.escape(first.reference) + r"</a>\s*\(Waiting for review\) – same: name, e-mail address", page)
     pdf = staff_client.get(f"/en/staff/registrations/{second.id}/proof.pdf")
     assert pdf.mimetype == "application/pdf" and pdf.headers["Content-Disposition"].startswith("inline")
     assert "sandbox" in pdf.headers["Content-Security-Policy"]
