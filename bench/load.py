@@ -43,6 +43,34 @@ ROUTES = [
 ]
 
 
+def staff_routes(app):
+    """The back office with a staff member's session cookie: the queue and a request."""
+    import re
+
+    from portal.db import database
+    from portal.models import Registration, StaffMember
+    from portal.passwords import hash_password
+
+    password = "bench staff password 1"
+    with app.app_context():
+        StaffMember.delete().where(StaffMember.email == "bench@afmps.be").execute()
+        StaffMember.create(email="bench@afmps.be", name="Bench", password_hash=hash_password(password))
+        Registration.delete().where(Registration.token.startswith("bench-")).execute()
+        for i in range(30):
+            Registration.create(token=f"bench-{i}-{time.time_ns()}", status="submitted", reference=f"B{time.time_ns() % 10**12}{i:02d}",
+                                country="DE", data='{"company": {"name": "Bench GmbH", "language": "en"}}',
+                                submitted_at=time.strftime("%Y-%m-%d %H:%M:%S"))
+        sample = Registration.select().where(Registration.status == "submitted").first()
+        database.close()
+    client = app.test_client()
+    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/fr/").get_data(as_text=True)).group(1)
+    response = client.post("/fr/staff/login", data={"csrf_token": token, "email": "bench@afmps.be", "password": password})
+    assert response.status_code == 303
+    cookie = {"Cookie": "portal_session=" + client.get_cookie("portal_session").value}
+    return [("staff, queue (logged in)", "/fr/staff/registrations", cookie),
+            ("staff, a request (logged in)", f"/fr/staff/registrations/{sample.id}", cookie)]
+
+
 def wizard_routes(app):
     """A draft at the representatives step, so every step's page can be fetched."""
     from portal.db import database
@@ -58,7 +86,7 @@ def wizard_routes(app):
                    proof_filename="proof.pdf", proof_pdf=b"%PDF-1.4")
         database.close()
     base = f"/fr/register/{registration.token}"
-    return [("wizard, step 1 (identification)", f"{base}/company-identification", None),
+    return staff_routes(app) + [("wizard, step 1 (identification)", f"{base}/company-identification", None),
             ("wizard, step 1 htmx fragment", f"{base}/company-identification", HTMX),
             ("wizard, step 4 (representatives)", f"{base}/legal-representatives", None)]
 
@@ -77,9 +105,11 @@ def start_postgres():
     return folder, f"postgresql://postgres@127.0.0.1:{port}/portal_bench"
 
 
+SECRET = "bench-secret-key-of-at-least-32-characters"
+
+
 def start_gunicorn(url, port):
-    env = dict(os.environ, PORTAL_DATABASE_URL=url, PORTAL_LOG_LEVEL="WARNING",
-               PORTAL_SECRET_KEY="bench-secret-key-of-at-least-32-characters")
+    env = dict(os.environ, PORTAL_DATABASE_URL=url, PORTAL_LOG_LEVEL="WARNING", PORTAL_SECRET_KEY=SECRET)
     process = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}",
          "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
@@ -103,8 +133,15 @@ def run_wrk(url, seconds, headers):
 
 
 def gzip_size(url, headers):
+    """Size of the body a gzip-enabled proxy would send; a redirect is an error here."""
     request = urllib.request.Request(url, headers=headers or {})
-    return len(gzip.compress(urllib.request.urlopen(request).read()))
+    with urllib.request.build_opener(NoRedirect).open(request) as response:
+        return len(gzip.compress(response.read()))
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        raise RuntimeError(f"unexpected redirect from {args[0].full_url}: the route is not what it seems")
 
 
 def main():
@@ -123,7 +160,7 @@ def main():
     port = free_port()
     server = start_gunicorn(url, port)
     counter = QueryCounter()
-    app = create_app({"DATABASE_URL": url, "LOG_LEVEL": "WARNING"})
+    app = create_app({"DATABASE_URL": url, "LOG_LEVEL": "WARNING", "SECRET_KEY": SECRET})
     client = app.test_client()
     routes = ROUTES + wizard_routes(app)
     try:

@@ -132,6 +132,20 @@ class Registration(BaseModel):
     submitted_at = peewee.DateTimeField(null=True)
     decided_at = peewee.DateTimeField(null=True, index=True)
     company = peewee.ForeignKeyField(Company, null=True, backref="registrations", on_delete="SET NULL")
+    # Set when sent, so that the back office finds look-alikes through indexes.
+    name_key = peewee.CharField(max_length=200, null=True, index=True)
+
+    # Every column but the PDF, for lists that must not drag megabytes along.
+    @classmethod
+    def without_proof(cls):
+        return cls.select(*[f for f in cls._meta.sorted_fields if f.name != "proof_pdf"])
+
+
+class RegistrationEmail(BaseModel):
+    """The legal representatives' e-mail addresses of a sent registration."""
+
+    registration = peewee.ForeignKeyField(Registration, backref="emails", on_delete="CASCADE")
+    email = peewee.CharField(max_length=254, index=True)
 
 
 class OutboxMessage(BaseModel):
@@ -150,7 +164,7 @@ class OutboxMessage(BaseModel):
     last_error = peewee.CharField(max_length=300, null=True)
 
 
-ALL_MODELS = [Company, Activity, CompanyNameWord, Person, Registration, OutboxMessage]
+ALL_MODELS = [Company, Activity, CompanyNameWord, Person, Registration, RegistrationEmail, OutboxMessage]
 
 
 class EstablishmentUnit(BaseModel):

@@ -12,7 +12,8 @@ from peewee import fn
 
 from .. import mail
 from ..db import database
-from ..models import Company, Registration, RegistrationEvent, utcnow
+from ..models import Company, Registration, RegistrationEmail, RegistrationEvent, utcnow
+from ..names import name_key
 from . import validation
 
 OPEN_STATUSES = ("submitted",)
@@ -41,7 +42,7 @@ class AlreadyDecided(Exception):
 
 
 def queue(status="submitted", country="", unverified=False):
-    query = Registration.select().where(Registration.status != "draft")
+    query = Registration.without_proof().where(Registration.status != "draft")
     if status in STATUSES:
         query = query.where(Registration.status == status)
     if country:
@@ -60,30 +61,38 @@ def counts():
 
 def look_alikes(registration):
     """Other requests and companies with the same name, VAT, BCE number or a
-    representative's e-mail: possible duplicates the reviewer should see."""
+    representative's e-mail: possible duplicates the reviewer should see.
+    Every test is an index lookup."""
     data = json.loads(registration.data)
-    name = data.get("company", {}).get("name", "")
-    emails = {row["email"] for row in data.get("representatives", [])}
+    key = name_key(data.get("company", {}).get("name", ""))
+    emails = [row["email"] for row in data.get("representatives", [])]
+    same_email = RegistrationEmail.select(RegistrationEmail.registration).where(RegistrationEmail.email.in_(emails))
+    matches = (Registration.name_key == key) | Registration.id.in_(same_email)
+    if registration.vat_number:
+        matches |= Registration.vat_number == registration.vat_number
+    if registration.bce_number:
+        matches |= Registration.bce_number == registration.bce_number
+    others = (Registration.without_proof()
+              .where((Registration.id != registration.id) & (Registration.status != "draft") & matches)
+              .order_by(Registration.submitted_at).limit(50))
+    emails_of = {}
+    for row in RegistrationEmail.select().where(RegistrationEmail.registration.in_([o.id for o in others])):
+        emails_of.setdefault(row.registration_id, set()).add(row.email)
     found = []
-    others = Registration.select().where((Registration.id != registration.id) & (Registration.status != "draft"))
     for other in others:
-        reasons = []
-        other_data = json.loads(other.data)
-        if name and other_data.get("company", {}).get("name", "").casefold() == name.casefold():
-            reasons.append("name")
-        if registration.vat_number and other.vat_number == registration.vat_number:
-            reasons.append("vat")
-        if registration.bce_number and other.bce_number == registration.bce_number:
-            reasons.append("bce")
-        if emails & {row["email"] for row in other_data.get("representatives", [])}:
-            reasons.append("email")
-        if reasons:
-            found.append((other, reasons))
-    companies = Company.select().where(
-        (fn.LOWER(Company.name) == name.lower())
-        | ((Company.vat_number == registration.vat_number) & Company.vat_number.is_null(False))
-        | ((Company.bce_number == registration.bce_number) & Company.bce_number.is_null(False)))
-    return found, list(companies)
+        reasons = [reason for reason, same in [
+            ("name", other.name_key == key),
+            ("vat", bool(registration.vat_number) and other.vat_number == registration.vat_number),
+            ("bce", bool(registration.bce_number) and other.bce_number == registration.bce_number),
+            ("email", bool(emails_of.get(other.id, set()) & set(emails))),
+        ] if same]
+        found.append((other, reasons))
+    same_company = Company.name_key == key
+    if registration.vat_number:
+        same_company |= Company.vat_number == registration.vat_number
+    if registration.bce_number:
+        same_company |= Company.bce_number == registration.bce_number
+    return found, list(Company.select().where(same_company).limit(20))
 
 
 def _record(registration, staff, action, reason=""):

@@ -15,6 +15,7 @@ from ..wizard.steps import LANGUAGES, SEXES
 from . import bp, review
 
 MAX_REASON = 2000
+QUEUE_PAGE = 50
 
 
 def staff_required(view):
@@ -70,14 +71,23 @@ def queue_page():
         status = "submitted"
     country = request.args.get("country", "").upper()[:2]
     unverified = request.args.get("unverified") == "1"
-    rows = list(review.queue(status, country, unverified).limit(500))
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        page = 1
+    query = review.queue(status, country, unverified)
+    total = query.count()
+    rows = list(query.paginate(page, QUEUE_PAGE))
+    filters = {"status": status, "country": country, "unverified": "1" if unverified else ""}
     return render("backoffice/queue.html", block="results", rows=rows, current_status=status, country=country,
+                  total=total, page=page, has_next=page * QUEUE_PAGE < total, filters=filters,
                   unverified=unverified, counts=review.counts(), statuses=review.STATUSES,
                   countries=all_countries(), country_name=country_name, load=json.loads)
 
 
-def _registration(registration_id):
-    registration = Registration.get_or_none(Registration.id == registration_id)
+def _registration(registration_id, with_proof=False):
+    query = Registration.select() if with_proof else Registration.without_proof()
+    registration = query.where(Registration.id == registration_id).first()
     if registration is None or registration.status == "draft":
         abort(404)
     return registration
@@ -105,7 +115,7 @@ def registration_page(registration_id):
 @bp.get("/<lang:lang>/staff/registrations/<int:registration_id>/proof.pdf")
 @staff_required
 def proof(registration_id):
-    registration = _registration(registration_id)
+    registration = _registration(registration_id, with_proof=True)
     if registration.proof_pdf is None:
         abort(404)
     response = make_response(bytes(registration.proof_pdf))

@@ -3,7 +3,8 @@ from flask_babel import lazy_gettext as _l
 
 from .. import mail
 from ..db import database
-from ..models import Registration, RegistrationEvent, utcnow
+from ..models import Registration, RegistrationEmail, RegistrationEvent, utcnow
+from ..names import name_key
 from . import steps
 
 EDITABLE_STATUSES = ("draft", "needs_information")
@@ -29,15 +30,19 @@ def submit(registration):
         reference = registration.reference or f"REG-{now:%Y}-{registration.id:06d}"
         # A request sent again after the agency asked for information keeps
         # its reference and its first submission time (its place in the queue).
+        company = data["company"]
         changed = (Registration.update(status="submitted", reference=reference, updated_at=now,
-                                       submitted_at=registration.submitted_at or now)
+                                       submitted_at=registration.submitted_at or now,
+                                       name_key=name_key(company["name"]))
                    .where((Registration.id == registration.id)
                           & (Registration.status.in_(EDITABLE_STATUSES)))
                    .execute())
         if changed != 1:
             return None  # submitted by a concurrent request: the same outcome
         RegistrationEvent.create(registration=registration, action="resubmitted" if again else "submitted")
-        company = data["company"]
+        RegistrationEmail.delete().where(RegistrationEmail.registration == registration).execute()
+        RegistrationEmail.insert_many([{"registration": registration.id, "email": person["email"]}
+                                       for person in data["representatives"]]).execute()
         for person in data["representatives"]:
             mail.queue(person["email"], "registration_received", company["language"],
                        _l("We received the registration of %(company)s", company=company["name"]),

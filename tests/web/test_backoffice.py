@@ -312,3 +312,19 @@ def test_confirmation_page_tells_how_long_validation_takes(app, client, db):
     page = body(wizard.get("submitted"))
     assert "Waiting for review" in page
     assert "Over the last 90 days, the agency took 3 days (median)" in page
+
+
+def test_queue_is_paged(staff_client, db, monkeypatch):
+    from portal.backoffice import routes
+
+    monkeypatch.setattr(routes, "QUEUE_PAGE", 2)
+    for i in range(5):
+        Registration.create(token=f"q{i}", status="submitted", reference=f"REG-2026-90000{i}", country="DE",
+                            data='{"company": {"name": "Firm %d"}}' % i,
+                            submitted_at=utcnow() - datetime.timedelta(days=10 - i))
+    first = body(staff_client.get("/en/staff/registrations"))
+    assert "5 requests, oldest first" in first
+    assert "REG-2026-900000" in first and "REG-2026-900002" not in first
+    assert 'href="/en/staff/registrations?page=2&amp;status=submitted' in first
+    third = body(staff_client.get("/en/staff/registrations?page=3"))
+    assert "REG-2026-900004" in third and 'rel="next"' not in third
