@@ -2,7 +2,7 @@
 import functools
 import json
 
-from flask import abort, current_app, g, make_response, redirect, request, url_for
+from flask import abort, current_app, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from .. import sessions
@@ -11,6 +11,7 @@ from ..identifiers import format_bce, format_niss
 from ..models import Registration, RegistrationEvent, StaffMember
 from ..passwords import burn_time, verify_password
 from ..rendering import render
+from ..wizard.proof import inline_pdf
 from ..wizard.steps import LANGUAGES, SEXES
 from . import bp, review
 
@@ -118,12 +119,7 @@ def proof(registration_id):
     registration = _registration(registration_id, with_proof=True)
     if registration.proof_pdf is None:
         abort(404)
-    response = make_response(bytes(registration.proof_pdf))
-    response.mimetype = "application/pdf"
-    response.headers["Content-Disposition"] = "inline; filename=proof.pdf"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return inline_pdf(registration.proof_pdf)
 
 
 @bp.post("/<lang:lang>/staff/registrations/<int:registration_id>/decision")

@@ -5,6 +5,7 @@ Checked by content, never by the file's name or the browser's content type.
 import io
 import logging
 
+from flask import make_response
 from flask_babel import lazy_gettext as _l
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
@@ -38,3 +39,14 @@ def check_proof(data):
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError):
         raise ProofError(_l("The PDF cannot be opened: it may be damaged. Save it again and send "
                             "the new copy."))
+
+
+def inline_pdf(data):
+    """The stored proof, shown in the browser's PDF viewer and nothing else:
+    sandboxed, never cached, never sniffed as another type."""
+    response = make_response(bytes(data))
+    response.mimetype = "application/pdf"
+    response.headers["Content-Disposition"] = "inline; filename=proof.pdf"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -14,7 +14,7 @@ from ..backoffice import review
 from ..models import Registration, RegistrationEvent
 from ..rendering import render, wants_fragment
 from . import bp, steps, submission
-from .proof import MAX_BYTES, ProofError, check_proof
+from .proof import MAX_BYTES, ProofError, check_proof, inline_pdf
 
 # Extra swap target: the whole wizard frame (progress, errors, the step).
 WIZARD_TARGET = "#wizard"
@@ -281,12 +281,7 @@ def proof_file(token):
     registration = _registration(token)
     if registration.proof_pdf is None:
         abort(404)
-    response = make_response(bytes(registration.proof_pdf))
-    response.mimetype = "application/pdf"
-    response.headers["Content-Disposition"] = "inline; filename=proof.pdf"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return inline_pdf(registration.proof_pdf)
 
 
 # Steps 3 and 4: lists of rows ------------------------------------------------------------
