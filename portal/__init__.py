@@ -24,11 +24,15 @@ def create_app(config=None):
     errors.init_app(app)
     cli.init_app(app)
 
+    from .auth import bp as auth_bp
     from .backoffice import bp as backoffice_bp
+    from .tiles import bp as tiles_bp
     from .public import bp as public_bp
     from .wizard import bp as wizard_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(wizard_bp)
     app.register_blueprint(backoffice_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(tiles_bp)
     return app

@@ -192,7 +192,29 @@ class Account(BaseModel):
     password_hash = peewee.CharField(max_length=200)
     must_change_password = peewee.BooleanField(default=True)
     totp_secret = peewee.CharField(max_length=64, null=True)
+    # The last TOTP time step accepted: a code of that step or an earlier one is refused.
+    totp_last_counter = peewee.BigIntegerField(null=True)
+    failed_attempts = peewee.IntegerField(default=0)
+    last_failure_at = peewee.DateTimeField(null=True)
+    locked_until = peewee.DateTimeField(null=True)
+    lockouts = peewee.IntegerField(default=0)  # in a row, to grow the next lockout
     created_at = peewee.DateTimeField(default=utcnow)
+
+
+class RecoveryCode(BaseModel):
+    """A one-time code that replaces the TOTP code once (only its hash is kept)."""
+
+    account = peewee.ForeignKeyField(Account, backref="recovery_codes", on_delete="CASCADE")
+    code_hash = peewee.CharField(max_length=64, index=True)
+    used_at = peewee.DateTimeField(null=True)
+
+
+class LoginThrottle(BaseModel):
+    """Login attempts per client address in the current window (rate limit)."""
+
+    address = peewee.CharField(max_length=64, unique=True)
+    window_start = peewee.DateTimeField()
+    attempts = peewee.IntegerField(default=0)
 
 
 class StaffMember(BaseModel):
@@ -225,5 +247,5 @@ class RegistrationEvent(BaseModel):
     created_at = peewee.DateTimeField(default=utcnow)
 
 
-ALL_MODELS = ALL_MODELS + [EstablishmentUnit, LegalRepresentative, Account, StaffMember, LoginSession,
-                           RegistrationEvent]
+ALL_MODELS = ALL_MODELS + [EstablishmentUnit, LegalRepresentative, Account, RecoveryCode, LoginThrottle,
+                           StaffMember, LoginSession, RegistrationEvent]

@@ -66,7 +66,8 @@ def firms():
 # Doors that later parts of the portal open. Until then each answers with a
 # clear page in the user's language rather than a 404.
 COMING_SOON = {
-    "login": _l("Log in"),
+    "login/csam": _l("Continue with CSAM"),
+    "account": _l("My account"),
     "access/setup": _l("Configure my access"),
 }
 

@@ -1,0 +1,6 @@
+"""Logging in: NISS + password + TOTP (Keycloak-style), required actions."""
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,6 @@
+"""The portal after login: the home page, then one module per tile."""
+from flask import Blueprint
+
+bp = Blueprint("tiles", __name__)
+
+from . import dashboard  # noqa: E402,F401
