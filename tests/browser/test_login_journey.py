@@ -1,0 +1,104 @@
+"""A legal representative's first login, then a usual one, with and without JavaScript."""
+import datetime
+import re
+
+import pyotp
+import pytest
+from playwright.sync_api import expect
+
+from portal.db import database
+from portal.models import Account, Company, LegalRepresentative, LoginSession, Person, RecoveryCode
+from portal.passwords import hash_password
+
+pytestmark = pytest.mark.browser
+NISS = "70123100141"
+TEMPORARY = "Kx7p-Qm3r-T9wz-Hb4n"
+
+
+@pytest.fixture
+def new_account(live_server):
+    with live_server.app.app_context():
+        for model in (LoginSession, RecoveryCode, Account, LegalRepresentative):
+            model.delete().execute()
+        Person.delete().where(Person.niss == NISS).execute()
+        person = Person.create(niss=NISS, last_name="Dubois", first_name="Claire", sex="F",
+                               birth_date=datetime.date(1970, 12, 31), birth_country="FR",
+                               email="claire@exemple.fr", language="fr")
+        company = Company.get_or_none(Company.name == "Dubois Médical SAS")
+        if company is None:
+            company = Company(country="FR", street="Rue de la Paix", house_number="2", postcode="75002", city="Paris")
+            company.set_name("Dubois Médical SAS")
+            company.save()
+        LegalRepresentative.create(company=company, person=person)
+        Account.create(person=person, password_hash=hash_password(TEMPORARY), must_change_password=True)
+        database.close()
+
+
+def submit(visitor, button):
+    with visitor.page.expect_navigation():
+        visitor.page.get_by_role("button", name=button).click()
+    visitor.check_page()
+
+
+def test_first_login_then_a_usual_one(visitor, new_account):
+    page = visitor.page
+    visitor.goto("/fr/")
+    page.locator("#european").get_by_role("link", name="Se connecter").click()
+    visitor.check_page()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Se connecter au portail de l'AFMPS")
+    choice = page.get_by_role("link", name="Continuer par AFMPS")
+    visitor.tab_to(choice)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    visitor.check_page()
+    page.get_by_label("Nom d'utilisateur").fill("70.12.31-001.41")
+    page.get_by_label("Mot de passe").fill(TEMPORARY)
+    submit(visitor, "Se connecter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choisissez votre mot de passe")
+    page.get_by_label("Nouveau mot de passe", exact=True).fill("password1234")
+    page.get_by_label("Nouveau mot de passe, à nouveau").fill("password1234")
+    submit(visitor, "Enregistrer le mot de passe")
+    expect(page.get_by_role("alert")).to_contain_text("trop courant")
+    page.get_by_label("Nouveau mot de passe", exact=True).fill("quatre mots plus forts")
+    page.get_by_label("Nouveau mot de passe, à nouveau").fill("quatre mots plus forts")
+    submit(visitor, "Enregistrer le mot de passe")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Liez votre application d'authentification")
+    expect(page.get_by_role("img", name="Code QR à scanner avec votre application d'authentification")).to_be_visible()
+    secret = page.locator("code.secret").inner_text().replace(" ", "")
+    page.get_by_label("Code à usage unique").fill(pyotp.TOTP(secret).now())
+    submit(visitor, "Lier l'application")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vos codes de récupération")
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
+    page.get_by_label("J'ai enregistré ces codes").check()
+    submit(visitor, "Continuer")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bienvenue, Claire Dubois")
+    expect(page.get_by_text("Dubois Médical SAS")).to_be_visible()
+    submit(visitor, "Se déconnecter")
+
+    # The usual login: password, then the code.
+    visitor.goto("/fr/login/afmps")
+    page.get_by_label("Nom d'utilisateur").fill(NISS)
+    page.get_by_label("Mot de passe").fill("quatre mots plus forts")
+    submit(visitor, "Se connecter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Code à usage unique")
+    code_field = page.get_by_label("Code à usage unique")
+    expect(code_field).to_have_attribute("autocomplete", "one-time-code")
+    code_field.fill(pyotp.TOTP(secret).at(datetime.datetime.now().timestamp() + 30))
+    submit(visitor, "Se connecter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bienvenue, Claire Dubois")
+
+
+@pytest.mark.parametrize("lang,message", [("nl", "De gebruikersnaam of het wachtwoord is onjuist."),
+                                          ("en", "The user name or the password is wrong.")])
+def test_a_wrong_password_is_told_in_the_users_language(visitor, new_account, lang, message):
+    visitor.goto(f"/{lang}/login/afmps")
+    visitor.page.locator("#field-username").fill(NISS)
+    visitor.page.locator("#field-password").fill("not the password at all")
+    with visitor.page.expect_navigation():
+        visitor.page.locator("main form button").click()
+    visitor.check_page()
+    expect(visitor.page.get_by_role("alert")).to_contain_text(message)
+    expect(visitor.page).to_have_title(re.compile(r"^(Fout|Error):"))
