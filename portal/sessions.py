@@ -63,3 +63,23 @@ def end():
         LoginSession.update(ended_at=utcnow()).where(LoginSession.id == login.id).execute()
     session.pop(COOKIE_KEY, None)
     g.login_session = None
+
+
+def end_others(account, keep=None):
+    """End every session of `account` but `keep` (after a password or
+    authenticator change, or when an access manager blocks the person)."""
+    query = LoginSession.update(ended_at=utcnow()).where(
+        (LoginSession.account == account) & LoginSession.ended_at.is_null())
+    if keep is not None:
+        query = query.where(LoginSession.id != keep.id)
+    return query.execute()
+
+
+def active_for(account):
+    return list(LoginSession.select().where((LoginSession.account == account) & LoginSession.ended_at.is_null())
+                .order_by(LoginSession.created_at.desc()))
+
+
+def end_one(account, session_id):
+    return (LoginSession.update(ended_at=utcnow())
+            .where((LoginSession.id == session_id) & (LoginSession.account == account)).execute())

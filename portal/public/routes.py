@@ -67,7 +67,6 @@ def firms():
 # clear page in the user's language rather than a 404.
 COMING_SOON = {
     "login/csam": _l("Continue with CSAM"),
-    "account": _l("My account"),
     "access/setup": _l("Configure my access"),
 }
 

@@ -231,3 +231,72 @@ def test_staff_and_company_sessions_never_mix(app, login, ready_account, clock):
     login.password()
     login.code(pyotp.TOTP(ready_account.secret).at(clock.now))
     assert login.client.get("/en/staff/registrations").status_code == 303
+
+
+# My account -------------------------------------------------------------------------------
+
+@pytest.fixture
+def logged_in(login, ready_account, clock):
+    login.password()
+    login.code(pyotp.TOTP(ready_account.secret).at(clock.now))
+    clock.advance(30)
+    return login
+
+
+def test_account_page_lists_sessions_and_ends_another(app, logged_in, ready_account, clock):
+    other = Login(app.test_client())
+    other.password()
+    clock.advance(30)
+    other.code(pyotp.TOTP(ready_account.secret).at(clock.now))
+    page = body(logged_in.client.get("/en/portal/account"))
+    assert "(this session)" in page and page.count("End this session") == 1
+    other_id = LoginSession.select().order_by(LoginSession.id.desc()).first().id
+    logged_in.client.post(f"/en/portal/account/sessions/{other_id}/end", data={"csrf_token": logged_in.token})
+    assert other.client.get("/en/portal").status_code == 303
+    assert logged_in.client.get("/en/portal").status_code == 200
+
+
+def test_changing_the_password_needs_the_current_one_and_ends_other_sessions(app, logged_in, ready_account, clock):
+    other = Login(app.test_client())
+    other.password()
+    clock.advance(30)
+    other.code(pyotp.TOTP(ready_account.secret).at(clock.now))
+    post = lambda **data: logged_in.client.post("/en/portal/account/password", data={"csrf_token": logged_in.token, **data})
+    wrong = post(current="not it", password="a brand new password", password_confirm="a brand new password")
+    assert wrong.status_code == 422 and "current password is not right" in body(wrong)
+    assert post(current=MINE, password="a brand new password", password_confirm="a brand new password").status_code == 303
+    assert verify_password(Account.get().password_hash, "a brand new password")
+    assert other.client.get("/en/portal").status_code == 303
+    assert logged_in.client.get("/en/portal").status_code == 200
+
+
+def test_replacing_the_authenticator_needs_the_current_code(logged_in, ready_account, clock, mailbox):
+    post = lambda **data: logged_in.client.post("/en/portal/account/authenticator", data={"csrf_token": logged_in.token, **data})
+    assert post(code="000000").status_code == 422
+    page = body(post(code=pyotp.TOTP(ready_account.secret).at(clock.now)))
+    new_secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)
+    assert post(step="confirm", code=pyotp.TOTP(new_secret).at(clock.now)).status_code == 303
+    assert Account.get().totp_secret == new_secret  # replaced, never kept beside the old one
+    assert "was replaced" in mailbox.received("jan@example.be")[0].get_body(("plain",)).get_content() or \
+        "werd vervangen" in mailbox.received("jan@example.be")[0].get_body(("plain",)).get_content()
+
+
+def test_new_recovery_codes_replace_the_old_ones(app, logged_in, ready_account, clock):
+    from portal.auth import recovery
+
+    with app.app_context():
+        old = recovery.new_codes(ready_account)
+    response = logged_in.client.post("/en/portal/account/recovery-codes",
+                                     data={"csrf_token": logged_in.token, "recovery_code": pyotp.TOTP(ready_account.secret).at(clock.now)})
+    page = body(logged_in.client.get(response.headers["Location"]))
+    new = re.findall(r"<li><code>([a-z0-9-]{14})</code></li>", page)
+    assert len(new) == 10 and not set(new) & set(old)
+    assert "not be shown again" in page
+    assert "not be shown again" not in body(logged_in.client.get("/en/portal/account"))
+
+
+def test_language_preference_for_emails(logged_in):
+    logged_in.client.post("/en/portal/account/language", data={"csrf_token": logged_in.token, "language": "fr"})
+    assert Person.get().language == "fr"
+    bad = logged_in.client.post("/en/portal/account/language", data={"csrf_token": logged_in.token, "language": "de"})
+    assert bad.status_code == 422
