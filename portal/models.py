@@ -209,6 +209,16 @@ class RecoveryCode(BaseModel):
     used_at = peewee.DateTimeField(null=True)
 
 
+class PasswordReset(BaseModel):
+    """A “forgot password” link: single use, short-lived, voided by a newer one."""
+
+    account = peewee.ForeignKeyField(Account, backref="password_resets", on_delete="CASCADE")
+    token_hash = peewee.CharField(max_length=64, unique=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+    used_at = peewee.DateTimeField(null=True)
+    voided = peewee.BooleanField(default=False)
+
+
 class LoginThrottle(BaseModel):
     """Login attempts per client address in the current window (rate limit)."""
 
@@ -247,5 +257,5 @@ class RegistrationEvent(BaseModel):
     created_at = peewee.DateTimeField(default=utcnow)
 
 
-ALL_MODELS = ALL_MODELS + [EstablishmentUnit, LegalRepresentative, Account, RecoveryCode, LoginThrottle,
+ALL_MODELS = ALL_MODELS + [EstablishmentUnit, LegalRepresentative, Account, RecoveryCode, PasswordReset, LoginThrottle,
                            StaffMember, LoginSession, RegistrationEvent]

@@ -38,7 +38,7 @@ def safe_next(target):
     return url_for("tiles.dashboard")
 
 
-def _continue(account, state):
+def continue_login(account, state):
     stage = flow.next_stage(account, state)
     if stage != "done":
         return redirect(url_for(STAGE_ENDPOINTS[stage]), 303)
@@ -85,7 +85,7 @@ def afmps():
         mail.send_after_commit()
         return render("auth/password.html", status=422, username=username, next_url=next_url, error=GENERIC_ERROR)
     flow.begin(account, next_url)
-    return _continue(*flow.pending())
+    return continue_login(*flow.pending())
 
 
 @bp.route("/<lang:lang>/login/code", methods=["GET", "POST"])
@@ -102,14 +102,14 @@ def code():
     if recovery.looks_like_recovery_code(typed):
         if recovery.use(account, typed, now):
             flow.update(code_ok=True)
-            return _continue(account, dict(state, code_ok=True))
+            return continue_login(account, dict(state, code_ok=True))
         error = _l("This recovery code is not valid or was already used.")
     else:
         result = totp.check(account.totp_secret, typed, clock.now(), account.totp_last_counter)
         if result.accepted:
             Account.update(totp_last_counter=result.counter).where(Account.id == account.id).execute()
             flow.update(code_ok=True)
-            return _continue(account, dict(state, code_ok=True))
+            return continue_login(account, dict(state, code_ok=True))
         if result.skew_minutes:
             error = _l("This code would be right if your phone's clock were %(minutes)s minutes off. "
                        "Set your phone to the network time, or in Google Authenticator choose Settings, "
@@ -131,7 +131,7 @@ def update_password():
     if restart:
         return restart
     if flow.next_stage(account, state) != "update_password":
-        return _continue(account, state)
+        return continue_login(account, state)
     if request.method == "GET":
         return render("auth/update_password.html", errors={})
     new = request.form.get("password", "")
@@ -150,7 +150,7 @@ def update_password():
         return render("auth/update_password.html", status=422, errors=errors)
     Account.update(password_hash=hash_password(new), must_change_password=False).where(Account.id == account.id).execute()
     account.must_change_password = False
-    return _continue(account, state)
+    return continue_login(account, state)
 
 
 @bp.route("/<lang:lang>/login/authenticator", methods=["GET", "POST"])
@@ -159,7 +159,7 @@ def authenticator():
     if restart:
         return restart
     if flow.next_stage(account, state) != "authenticator":
-        return _continue(account, state)
+        return continue_login(account, state)
     secret = state.get("new_secret")
     if not secret:
         secret = totp.new_secret()
@@ -181,7 +181,7 @@ def authenticator():
         codes = recovery.new_codes(account)
     account.totp_secret = secret
     flow.update(new_secret=None, code_ok=True, recovery_codes=codes)
-    return _continue(account, dict(state, code_ok=True, recovery_codes=codes))
+    return continue_login(account, dict(state, code_ok=True, recovery_codes=codes))
 
 
 @bp.get("/<lang:lang>/login/authenticator.svg")
@@ -202,10 +202,10 @@ def recovery_codes():
         return restart
     codes = state.get("recovery_codes")
     if not codes:
-        return _continue(account, state)
+        return continue_login(account, state)
     if request.method == "POST" and request.form.get("saved") == "yes":
         flow.update(recovery_codes=None)
-        return _continue(account, dict(state, recovery_codes=None))
+        return continue_login(account, dict(state, recovery_codes=None))
     error = _l("Tick the box once you have printed or saved the codes.") if request.method == "POST" else None
     return render("auth/recovery_codes.html", status=422 if error else 200, codes=codes, error=error)
 

@@ -300,3 +300,74 @@ def test_language_preference_for_emails(logged_in):
     assert Person.get().language == "fr"
     bad = logged_in.client.post("/en/portal/account/language", data={"csrf_token": logged_in.token, "language": "de"})
     assert bad.status_code == 422
+
+
+# Forgot password ----------------------------------------------------------------------------
+
+def reset_link(mailbox, address="jan@example.be"):
+    text = mailbox.received(address)[-1].get_body(("plain",)).get_content()
+    return re.search(r"http://\S+(/\w\w/login/reset/[\w-]+)", text).group(1)
+
+
+def test_forgot_password_answers_the_same_for_any_address(login, ready_account, clock, mailbox):
+    known = login.post("forgot", email="jan@example.be")
+    unknown = login.post("forgot", email="nobody@example.be")
+    assert known.status_code == unknown.status_code == 200
+    strip = lambda r: body(r).replace("jan@example.be", "").replace("nobody@example.be", "")
+    assert strip(known) == strip(unknown)
+    assert len(mailbox.received("jan@example.be")) == 1 and not mailbox.received("nobody@example.be")
+
+
+def test_reset_link_keeps_the_authenticator_with_its_code(login, ready_account, clock, mailbox):
+    login.post("forgot", email="jan@example.be")
+    path = reset_link(mailbox)
+    assert "I still have it" in body(login.client.get(path))
+    response = login.client.post(path, data={"csrf_token": login.token, "password": "my renewed password",
+                                             "password_confirm": "my renewed password", "authenticator": "keep",
+                                             "code": pyotp.TOTP(ready_account.secret).at(clock.now)})
+    assert response.headers["Location"] == "/en/portal"
+    account = Account.get()
+    assert verify_password(account.password_hash, "my renewed password") and account.totp_secret == ready_account.secret
+    assert login.client.get(path).status_code == 410  # used once
+
+
+def test_lost_phone_links_a_new_authenticator_and_tells_the_colleagues(login, ready_account, person, clock, mailbox):
+    colleague = Person.create(niss="00012556777", last_name="Janssens", first_name="Els", sex="F",
+                              birth_date=datetime.date(2000, 1, 25), birth_country="BE", email="els@example.be")
+    LegalRepresentative.create(company=LegalRepresentative.get().company, person=colleague)
+    login.post("forgot", email="jan@example.be")
+    path = reset_link(mailbox)
+    response = login.client.post(path, data={"csrf_token": login.token, "password": "my renewed password",
+                                             "password_confirm": "my renewed password", "authenticator": "lost"})
+    assert response.headers["Location"] == "/en/login/authenticator"
+    assert Account.get().totp_secret is None  # the old phone no longer opens the account
+    assert mailbox.received("els@example.be")
+    assert len(mailbox.received("jan@example.be")) == 2  # the link, then the notice
+
+
+def test_reset_link_expires_and_a_newer_one_voids_it(login, ready_account, clock, mailbox):
+    login.post("forgot", email="jan@example.be")
+    first = reset_link(mailbox)
+    login.post("forgot", email="jan@example.be")
+    second = reset_link(mailbox)
+    assert first != second
+    assert login.client.get(first).status_code == 410
+    clock.advance(5 * 60 + 1)
+    expired = login.client.get(second)
+    assert expired.status_code == 410 and "Send me a new link" in body(expired)
+    again = login.client.post(second + "/again", data={"csrf_token": login.token})
+    assert again.status_code == 200
+    third = reset_link(mailbox)
+    assert third not in (first, second) and login.client.get(third).status_code == 200
+
+
+def test_reset_ends_every_session_of_the_account(app, logged_in, ready_account, clock, mailbox):
+    other = Login(app.test_client())
+    other.post("forgot", email="jan@example.be")
+    path = reset_link(mailbox)
+    clock.advance(30)
+    other.client.post(path, data={"csrf_token": other.token, "password": "my renewed password",
+                                  "password_confirm": "my renewed password", "authenticator": "keep",
+                                  "code": pyotp.TOTP(ready_account.secret).at(clock.now)})
+    assert logged_in.client.get("/en/portal").status_code == 303
+    assert other.client.get("/en/portal").status_code == 200
