@@ -242,6 +242,10 @@ class LoginSession(BaseModel):
     token_hash = peewee.CharField(max_length=64, unique=True)
     staff = peewee.ForeignKeyField(StaffMember, null=True, backref="sessions", on_delete="CASCADE")
     account = peewee.ForeignKeyField(Account, null=True, backref="sessions", on_delete="CASCADE")
+    # A Belgian who logs in with eID or itsme may have no password account.
+    person = peewee.ForeignKeyField(Person, null=True, backref="sessions", on_delete="CASCADE")
+    method = peewee.CharField(max_length=20, default="password")  # "password", "csam", "staff"
+    assurance = peewee.CharField(max_length=100, null=True)  # the identity provider's acr
     created_at = peewee.DateTimeField(default=utcnow)
     last_seen_at = peewee.DateTimeField(default=utcnow)
     ended_at = peewee.DateTimeField(null=True)

@@ -20,9 +20,12 @@ def _hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start(staff=None, account=None):
+def start(staff=None, account=None, person=None, method="password", assurance=None):
     token = secrets.token_urlsafe(32)
-    LoginSession.create(token_hash=_hash(token), staff=staff, account=account)
+    if account is not None and person is None:
+        person = account.person
+    LoginSession.create(token_hash=_hash(token), staff=staff, account=account, person=person,
+                        method="staff" if staff else method, assurance=assurance)
     csrf = session.get("csrf_token")
     session.clear()
     if csrf:
@@ -66,20 +69,20 @@ def end():
 
 
 def end_others(account, keep=None):
-    """End every session of `account` but `keep` (after a password or
-    authenticator change, or when an access manager blocks the person)."""
+    """End every session of the account's person but `keep` (after a password
+    or authenticator change, or when an access manager blocks the person)."""
     query = LoginSession.update(ended_at=utcnow()).where(
-        (LoginSession.account == account) & LoginSession.ended_at.is_null())
+        (LoginSession.person == account.person_id) & LoginSession.ended_at.is_null())
     if keep is not None:
         query = query.where(LoginSession.id != keep.id)
     return query.execute()
 
 
-def active_for(account):
-    return list(LoginSession.select().where((LoginSession.account == account) & LoginSession.ended_at.is_null())
+def active_for(person):
+    return list(LoginSession.select().where((LoginSession.person == person) & LoginSession.ended_at.is_null())
                 .order_by(LoginSession.created_at.desc()))
 
 
-def end_one(account, session_id):
+def end_one(person, session_id):
     return (LoginSession.update(ended_at=utcnow())
-            .where((LoginSession.id == session_id) & (LoginSession.account == account)).execute())
+            .where((LoginSession.id == session_id) & (LoginSession.person == person)).execute())

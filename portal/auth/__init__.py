@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from . import account, reset, routes  # noqa: E402,F401
+from . import account, csam_routes, reset, routes  # noqa: E402,F401

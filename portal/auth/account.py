@@ -1,4 +1,6 @@
 """“Mon compte”: password, authenticator, recovery codes, sessions, language."""
+import functools
+
 from flask import Response, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 
@@ -17,9 +19,10 @@ LANGUAGES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 
 def _page(status=200, **context):
     context.setdefault("errors", {})
-    return render("auth/account.html", status=status, sessions_list=sessions.active_for(g.account),
+    return render("auth/account.html", status=status, sessions_list=sessions.active_for(g.person),
                   current_session=sessions.current(), languages=LANGUAGES,
-                  remaining_codes=recovery.remaining(g.account), new_codes=session.pop(NEW_CODES, None),
+                  remaining_codes=recovery.remaining(g.account) if g.account else 0,
+                  new_codes=session.pop(NEW_CODES, None),
                   **context)
 
 
@@ -36,8 +39,19 @@ def account():
     return _page(done=request.args.get("done"))
 
 
+def password_account_required(view):
+    """Pages about a password and an authenticator: not for eID/itsme logins."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if g.account is None:
+            return redirect(url_for("auth.account"), 303)
+        return view(*args, **kwargs)
+    return wrapper
+
+
 @bp.post("/<lang:lang>/portal/account/password")
 @login_required
+@password_account_required
 def change_password():
     current, new, confirm = (request.form.get(k, "") for k in ("current", "password", "password_confirm"))
     person = g.person
@@ -60,6 +74,7 @@ def change_password():
 
 @bp.post("/<lang:lang>/portal/account/authenticator")
 @login_required
+@password_account_required
 def replace_authenticator():
     """Two steps: the current code proves the old phone, then the new one is linked."""
     if request.form.get("step") == "confirm" and session.get(NEW_SECRET):
@@ -97,6 +112,7 @@ def new_authenticator_qr():
 
 @bp.post("/<lang:lang>/portal/account/recovery-codes")
 @login_required
+@password_account_required
 def new_recovery_codes():
     if not _code_ok(request.form.get("recovery_code", "")):
         return _page(status=422, errors={"recovery_code": _l("This code is not valid. Try again with the next code.")})
@@ -107,7 +123,7 @@ def new_recovery_codes():
 @bp.post("/<lang:lang>/portal/account/sessions/<int:session_id>/end")
 @login_required
 def end_session(session_id):
-    sessions.end_one(g.account, session_id)
+    sessions.end_one(g.person, session_id)
     return redirect(url_for("auth.account", done="session"), 303)
 
 

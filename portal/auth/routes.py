@@ -22,10 +22,10 @@ def login_required(view):
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         login = sessions.current()
-        if login is None or login.account_id is None:
-            return redirect(url_for("auth.afmps", next=request.full_path.rstrip("?")), 303)
-        g.account = login.account
-        g.person = login.account.person
+        if login is None or login.person_id is None:
+            return redirect(url_for("auth.choose", next=request.full_path.rstrip("?")), 303)
+        g.account = login.account  # None after an eID/itsme login without a password account
+        g.person = login.person
         return view(*args, **kwargs)
     return wrapper
 

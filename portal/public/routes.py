@@ -66,7 +66,6 @@ def firms():
 # Doors that later parts of the portal open. Until then each answers with a
 # clear page in the user's language rather than a 404.
 COMING_SOON = {
-    "login/csam": _l("Continue with CSAM"),
     "access/setup": _l("Configure my access"),
 }
 

@@ -119,7 +119,7 @@ def test_first_login_runs_the_required_actions_in_order(login, new_account, cloc
 
 
 def test_portal_pages_need_a_completed_login(login, new_account, clock):
-    assert login.client.get("/en/portal").headers["Location"].startswith("/en/login/afmps?next=/en/portal")
+    assert login.client.get("/en/portal").headers["Location"].startswith("/en/login?next=/en/portal")
     login.password(password=TEMPORARY)  # password right, required actions not done
     assert login.client.get("/en/portal").status_code == 303
     assert LoginSession.select().count() == 0

@@ -99,7 +99,7 @@ def test_guides_list_this_portals_guide_for_foreign_companies(client):
 
 @pytest.mark.parametrize("path,phrase", [
     ("/fr/access/setup", "pas encore disponible"),
-    ("/nl/login/csam", "nog niet beschikbaar"),
+    ("/nl/access/setup", "nog niet beschikbaar"),
     ("/en/access/setup", "not available yet"),
 ])
 def test_doors_not_built_yet_say_so_in_the_users_language(client, path, phrase):

@@ -1,0 +1,77 @@
+"""The pages of “Continuer par CSAM”, and its simulator for development."""
+import logging
+
+from flask import abort, current_app, g, redirect, request, session, url_for
+
+from .. import sessions
+from ..languages import current_language
+from ..models import Account, Person
+from ..rendering import render
+from . import bp
+from .csam import FederalAuthClient, LoginRefused
+from .routes import safe_next
+
+log = logging.getLogger(__name__)
+KEY = "csam_login"
+
+
+def _client():
+    config = current_app.config
+    return FederalAuthClient(config["FAS_ISSUER"], config["FAS_CLIENT_ID"], config["FAS_CLIENT_SECRET"])
+
+
+def _callback_uri():
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("auth.csam_callback")
+
+
+def _log_in(niss, method, assurance):
+    person = Person.get_or_none(Person.niss == niss)
+    if person is None:
+        return render("auth/profile_not_valid.html", status=403)
+    account = Account.get_or_none(Account.person == person)
+    kept = session.pop(KEY, {}) or {}
+    sessions.start(account=account, person=person, method=method, assurance=assurance)
+    return redirect(safe_next(kept.get("next", "")), 303)
+
+
+@bp.get("/<lang:lang>/login/csam")
+def csam():
+    next_url = request.args.get("next", "")
+    if not current_app.config.get("FAS_ISSUER"):
+        if current_app.config["PRODUCTION"]:
+            abort(503)
+        session[KEY] = {"next": next_url}
+        return render("auth/csam_simulator.html", people=Person.select().order_by(Person.last_name).limit(50))
+    try:
+        url, kept = _client().start(_callback_uri())
+    except OSError:
+        log.warning("the federal authentication service cannot be reached")
+        return render("auth/csam_unavailable.html", status=503)
+    session[KEY] = dict(kept, next=next_url, lang=current_language())
+    return redirect(url, 303)
+
+
+@bp.post("/<lang:lang>/login/csam/simulator")
+def csam_simulator():
+    if current_app.config.get("FAS_ISSUER") or current_app.config["PRODUCTION"]:
+        abort(404)
+    niss = "".join(ch for ch in request.form.get("niss", "") if ch.isdigit())
+    return _log_in(niss, "simulator", "simulator")
+
+
+@bp.get("/login/csam/callback")
+def csam_callback():
+    kept = session.get(KEY) or {}
+    if kept.get("lang"):
+        g.lang = kept["lang"]  # the callback's address has no language: use the one the login began in
+    if request.args.get("error"):
+        session.pop(KEY, None)
+        return render("auth/profile_not_valid.html", status=403)
+    try:
+        claims = _client().finish(request.args.get("code", ""), request.args.get("state", ""), kept, _callback_uri())
+    except (LoginRefused, OSError) as error:
+        session.pop(KEY, None)
+        log.warning("CSAM login refused: %s", getattr(error, "reason", type(error).__name__))
+        return render("auth/csam_failed.html", status=400)
+    niss = "".join(ch for ch in str(claims.get("egovNRN", "")) if ch.isdigit())
+    return _log_in(niss, "csam", claims.get("acr"))
