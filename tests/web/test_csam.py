@@ -90,6 +90,7 @@ def provider():
     provider = Provider()
     yield provider
     provider.server.shutdown()
+    provider.server.server_close()
 
 
 @pytest.fixture
