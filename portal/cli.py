@@ -69,7 +69,8 @@ def recheck_vat_command():
 @click.option("--password", help="For scripts; without it the password is asked twice.")
 def create_staff_command(email, name, password):
     """Create an agency staff account."""
-    from .models import StaffMember
+    from .db import database
+    from .models import Account, StaffMember
     from .passwords import hash_password
 
     if password is None:
@@ -79,8 +80,10 @@ def create_staff_command(email, name, password):
     email = email.strip().lower()
     if StaffMember.select().where(StaffMember.email == email).exists():
         raise click.ClickException(f"A staff account for {email} exists already.")
-    StaffMember.create(email=email, name=name.strip(), password_hash=hash_password(password))
-    click.echo(f"Created the staff account {email}.")
+    with database.atomic():
+        staff = StaffMember.create(email=email, name=name.strip())
+        Account.create(staff=staff, password_hash=hash_password(password), must_change_password=False)
+    click.echo(f"Created the staff account {email}; they link an authenticator app at their first login.")
 
 
 def init_app(app):

@@ -186,9 +186,12 @@ class LegalRepresentative(BaseModel):
 
 
 class Account(BaseModel):
-    """A person's login: the NISS, a password (argon2 hash only), later TOTP."""
+    """A login: a person's (by NISS) or a staff member's (by e-mail), with a
+    password (argon2 hash only), an authenticator and its protections."""
 
-    person = peewee.ForeignKeyField(Person, backref="accounts", unique=True, on_delete="CASCADE")
+    person = peewee.ForeignKeyField(Person, backref="accounts", unique=True, null=True, on_delete="CASCADE")
+    staff = peewee.DeferredForeignKey("StaffMember", backref="accounts", unique=True, null=True,
+                                      on_delete="CASCADE")
     password_hash = peewee.CharField(max_length=200)
     must_change_password = peewee.BooleanField(default=True)
     totp_secret = peewee.CharField(max_length=64, null=True)
@@ -199,6 +202,35 @@ class Account(BaseModel):
     locked_until = peewee.DateTimeField(null=True)
     lockouts = peewee.IntegerField(default=0)  # in a row, to grow the next lockout
     created_at = peewee.DateTimeField(default=utcnow)
+
+    @property
+    def owner(self):
+        return self.staff if self.staff_id else self.person
+
+    @property
+    def email(self):
+        return self.owner.email
+
+    @property
+    def display_name(self):
+        owner = self.owner
+        return owner.name if self.staff_id else f"{owner.first_name} {owner.last_name}"
+
+    @property
+    def language(self):
+        return "fr" if self.staff_id else self.person.language
+
+    @property
+    def label(self):
+        """What the authenticator app shows next to the codes: the login."""
+        return self.staff.email if self.staff_id else self.person.niss
+
+    def personal_words(self):
+        """What a password must not contain."""
+        owner = self.owner
+        if self.staff_id:
+            return (owner.email.split("@")[0], *owner.name.split())
+        return (owner.niss, owner.first_name, owner.last_name, owner.email.split("@")[0])
 
 
 class RecoveryCode(BaseModel):
@@ -230,9 +262,12 @@ class LoginThrottle(BaseModel):
 class StaffMember(BaseModel):
     email = peewee.CharField(max_length=254, unique=True)
     name = peewee.CharField(max_length=200)
-    password_hash = peewee.CharField(max_length=200)
     active = peewee.BooleanField(default=True)
     created_at = peewee.DateTimeField(default=utcnow)
+
+    @property
+    def account(self):
+        return Account.get_or_none(Account.staff == self)
 
 
 class LoginSession(BaseModel):

@@ -54,13 +54,11 @@ def password_account_required(view):
 @password_account_required
 def change_password():
     current, new, confirm = (request.form.get(k, "") for k in ("current", "password", "password_confirm"))
-    person = g.person
     errors = {}
     if not verify_password(g.account.password_hash, current):
         errors["current"] = _l("Your current password is not right.")
     else:
-        problem = password_policy.problems(new, (person.niss, person.first_name, person.last_name,
-                                                 person.email.split("@")[0]))
+        problem = password_policy.problems(new, g.account.personal_words())
         if problem:
             errors["password"] = problem
         elif new != confirm:

@@ -35,9 +35,9 @@ def record_failure(account, now):
     if failures >= FAILURES_BEFORE_LOCK:
         duration = min(FIRST_LOCK * (2 ** lockouts), LONGEST_LOCK)
         fields.update(locked_until=now + duration, failed_attempts=0, lockouts=lockouts + 1)
-        person = account.person
-        mail.queue(person.email, "account_locked", person.language, _l("Your FAMHP portal account is locked for a while"),
-                   person=person, minutes=int(duration.total_seconds() // 60))
+        mail.queue(account.email, "account_locked", account.language,
+                   _l("Your FAMHP portal account is locked for a while"),
+                   name=account.display_name, minutes=int(duration.total_seconds() // 60))
     else:
         fields["lockouts"] = lockouts
     Account.update(**fields).where(Account.id == account.id).execute()

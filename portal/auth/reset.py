@@ -35,9 +35,8 @@ def send_link(account, language):
     PasswordReset.update(voided=True).where((PasswordReset.account == account) & PasswordReset.used_at.is_null()).execute()
     PasswordReset.create(account=account, token_hash=_hash(token), created_at=clock.utc())
     link = current_app.config["BASE_URL"].rstrip("/") + url_for("auth.reset", token=token, lang=language)
-    person = account.person
-    mail.queue(person.email, "password_reset", person.language, _l("Choose a new password for the FAMHP portal"),
-               person=person, link=link, minutes=current_app.config["RESET_LINK_MINUTES"])
+    mail.queue(account.email, "password_reset", account.language, _l("Choose a new password for the FAMHP portal"),
+               name=account.display_name, link=link, minutes=current_app.config["RESET_LINK_MINUTES"])
 
 
 def find(token):
@@ -91,7 +90,7 @@ def reset(token):
     keep = request.form.get("authenticator") == "keep"
     person = account.person
     errors = {}
-    problem = password_policy.problems(new, (person.niss, person.first_name, person.last_name, person.email.split("@")[0]))
+    problem = password_policy.problems(new, account.personal_words())
     if problem:
         errors["password"] = problem
     elif new != confirm:
@@ -117,7 +116,8 @@ def reset(token):
             fields["totp_last_counter"] = result.counter
         elif account.totp_secret:
             fields.update(totp_secret=None, totp_last_counter=None)  # lost phone: link a new one now
-            _notify_authenticator_replaced(person)
+            if person is not None:
+                _notify_authenticator_replaced(person)
         Account.update(**fields).where(Account.id == account.id).execute()
         sessions.end_others(account)
     mail.send_after_commit()

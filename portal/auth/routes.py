@@ -38,12 +38,23 @@ def safe_next(target):
     return url_for("tiles.dashboard")
 
 
+def safe_staff_next(target):
+    """Only a page of the back office; anything else leads to the queue."""
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and "/staff/" in target.split("?", 1)[0]):
+        return target
+    return url_for("backoffice.queue_page")
+
+
 def continue_login(account, state):
     stage = flow.next_stage(account, state)
     if stage != "done":
         return redirect(url_for(STAGE_ENDPOINTS[stage]), 303)
     flow.clear()
     lockout.record_success(account)
+    if account.staff_id:  # staff sessions never carry a person, company sessions never a staff member
+        sessions.start(staff=account.staff)
+        return redirect(safe_staff_next(state.get("next")), 303)
     sessions.start(account=account)
     return redirect(safe_next(state.get("next")), 303)
 
@@ -136,9 +147,7 @@ def update_password():
         return render("auth/update_password.html", errors={})
     new = request.form.get("password", "")
     confirm = request.form.get("password_confirm", "")
-    person = account.person
-    error = password_policy.problems(new, (person.niss, person.first_name, person.last_name,
-                                           person.email.split("@")[0]))
+    error = password_policy.problems(new, account.personal_words())
     errors = {}
     if error:
         errors["password"] = error
@@ -165,7 +174,7 @@ def authenticator():
         secret = totp.new_secret()
         flow.update(new_secret=secret)
     context = {"secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
-               "niss": format_niss(account.person.niss)}
+               "niss": account.label if account.staff_id else format_niss(account.label)}
     if request.method == "GET":
         return render("auth/authenticator.html", error=None, **context)
     result = totp.check(secret, request.form.get("code", ""), clock.now())
@@ -189,7 +198,7 @@ def authenticator_qr():
     account, state = flow.pending()
     if account is None or not state.get("new_secret"):
         return Response(status=404)
-    uri = totp.provisioning_uri(state["new_secret"], account.person.niss)
+    uri = totp.provisioning_uri(state["new_secret"], account.label)
     response = Response(totp.qr_svg(uri), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -215,7 +224,7 @@ def recovery_codes_file():
     account, state = flow.pending()
     if account is None or not state.get("recovery_codes"):
         return Response(status=404)
-    body = "\n".join(["FAMHP portal / AFMPS / FAGG", f"NISS {format_niss(account.person.niss)}", ""]
+    body = "\n".join(["FAMHP portal / AFMPS / FAGG", account.label, ""]
                      + state["recovery_codes"]) + "\n"
     response = Response(body, mimetype="text/plain")
     response.headers["Content-Disposition"] = "attachment; filename=afmps-recovery-codes.txt"

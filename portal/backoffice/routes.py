@@ -5,8 +5,11 @@ import json
 from flask import abort, current_app, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from .. import sessions
+from .. import clock, mail, sessions
+from ..auth import flow, lockout
+from ..auth.routes import continue_login
 from ..countries import all_countries, country_name
+from ..db import database
 from ..identifiers import format_bce, format_niss
 from ..models import Registration, RegistrationEvent, StaffMember
 from ..passwords import burn_time, verify_password
@@ -30,32 +33,33 @@ def staff_required(view):
     return wrapper
 
 
-def _safe_next(target):
-    """Only a path inside the back office; anything else goes to the queue."""
-    if target and target.startswith("/") and not target.startswith("//") and "/staff/" in target \
-            and "\\" not in target:
-        return target
-    return url_for("backoffice.queue_page")
-
-
 @bp.route("/<lang:lang>/staff/login", methods=["GET", "POST"])
 def login():
+    """E-mail and password; then the same steps as everyone (code, required actions)."""
     next_url = request.values.get("next", "")
     if request.method == "GET":
         return render("backoffice/login.html", email="", error=None, next_url=next_url)
     email = request.form.get("email", "").strip().lower()[:254]
     password = request.form.get("password", "")[:256]
+    now = clock.utc()
+    if lockout.throttled(request.remote_addr, now):
+        return render("backoffice/login.html", status=429, email=email, next_url=next_url,
+                      error=_l("Too many attempts from your connection. Wait a minute and try again."))
     staff = StaffMember.get_or_none(StaffMember.email == email)
-    if staff is None or not staff.active:
+    account = staff.account if staff is not None and staff.active else None
+    if account is None:
         burn_time(password)
-        staff = None
-    elif not verify_password(staff.password_hash, password):
-        staff = None
-    if staff is None:
+    elif lockout.is_locked(account, now) or not verify_password(account.password_hash, password):
+        with database.atomic():
+            if not lockout.is_locked(account, now):
+                lockout.record_failure(account, now)
+        mail.send_after_commit()
+        account = None
+    if account is None:
         return render("backoffice/login.html", status=422, email=email, next_url=next_url,
                       error=_l("The e-mail address or the password is wrong."))
-    sessions.start(staff=staff)
-    return redirect(_safe_next(next_url), 303)
+    flow.begin(account, next_url)
+    return continue_login(*flow.pending())
 
 
 @bp.post("/<lang:lang>/staff/logout")

@@ -1,14 +1,16 @@
 """Agency staff review a registration request, with and without JavaScript."""
+import pyotp
 import pytest
 from playwright.sync_api import expect
 
 from portal.db import database
-from portal.models import Company, OutboxMessage, Registration, StaffMember
+from portal.models import Account, Company, OutboxMessage, Registration, StaffMember
 from portal.passwords import hash_password
 from tests.wizard_driver import WizardDriver
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a long staff password 42"
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture
@@ -20,7 +22,10 @@ def request_to_review(live_server):
         Registration.delete().execute()
         OutboxMessage.delete().execute()
         if not StaffMember.select().where(StaffMember.email == "agent@afmps.be").exists():
-            StaffMember.create(email="agent@afmps.be", name="Agent Peeters", password_hash=hash_password(PASSWORD))
+            staff = StaffMember.create(email="agent@afmps.be", name="Agent Peeters")
+            Account.create(staff=staff, password_hash=hash_password(PASSWORD), must_change_password=False,
+                           totp_secret=SECRET)
+        Account.update(totp_last_counter=None, locked_until=None).where(Account.staff.is_null(False)).execute()
         wizard = WizardDriver(app.test_client(), lang="fr")
         wizard.complete()
         assert wizard.submit().status_code == 303
@@ -36,6 +41,10 @@ def log_in(visitor, lang="fr", button="Se connecter"):
     visitor.check_page()
     page.locator("#field-email").fill("agent@afmps.be")
     page.locator("#field-password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form").get_by_role("button", name=button).click()
+    visitor.check_page()
+    page.locator("#field-code").fill(pyotp.TOTP(SECRET).now())
     with page.expect_navigation():
         page.locator("main form").get_by_role("button", name=button).click()
     visitor.check_page()

@@ -2,6 +2,7 @@
 import datetime
 import re
 
+import pyotp
 import pytest
 from stdnum.be import bis as be_bis
 
@@ -18,14 +19,21 @@ def body(response):
     return response.get_data(as_text=True).replace("&#39;", "'").replace("&#34;", '"')
 
 
-def make_staff(email="agent@afmps.be", name="Agent Peeters"):
-    return StaffMember.create(email=email, name=name, password_hash=hash_password(PASSWORD))
+STAFF_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def make_staff(email="agent@afmps.be", name="Agent Peeters", secret=STAFF_SECRET):
+    staff = StaffMember.create(email=email, name=name)
+    Account.create(staff=staff, password_hash=hash_password(PASSWORD), must_change_password=False, totp_secret=secret)
+    return staff
 
 
 def log_in(client, email="agent@afmps.be", lang="en"):
     token = csrf(client, lang)
     response = client.post(f"/{lang}/staff/login", data={"csrf_token": token, "email": email, "password": PASSWORD})
-    assert response.status_code == 303, body(response)
+    assert response.headers["Location"] == f"/{lang}/login/code", body(response)
+    response = client.post(f"/{lang}/login/code", data={"csrf_token": token, "code": pyotp.TOTP(STAFF_SECRET).now()})
+    assert response.status_code == 303 and "/staff/" in response.headers["Location"], body(response)
     return token
 
 
@@ -68,8 +76,9 @@ def test_create_staff_command(runner, db):
                                  "--password", "twelve chars at least"])
     assert result.exit_code == 0, result.output
     staff = StaffMember.get()
-    assert staff.email == "anna@afmps.be" and staff.password_hash.startswith("$argon2id$")
-    assert verify_password(staff.password_hash, "twelve chars at least")
+    assert staff.email == "anna@afmps.be" and staff.account.password_hash.startswith("$argon2id$")
+    assert verify_password(staff.account.password_hash, "twelve chars at least")
+    assert staff.account.totp_secret is None  # linked at the first login
     again = runner.invoke(args=["portal", "create-staff", "--email", "anna@afmps.be", "--name", "A",
                                 "--password", "twelve chars at least"])
     assert again.exit_code != 0 and "exists already" in again.output
@@ -105,12 +114,41 @@ def test_back_office_pages_need_a_staff_login(client, db):
 def test_login_follows_next_only_inside_the_back_office(app, staff):
     client = app.test_client()
     token = csrf(client)
-    for target, expected in [("/en/staff/registrations?status=refused", "/en/staff/registrations?status=refused"),
-                             ("https://evil.example/staff/", "/en/staff/registrations"),
-                             ("//evil.example/staff/", "/en/staff/registrations")]:
-        response = client.post("/en/staff/login", data={"csrf_token": token, "email": "agent@afmps.be",
-                                                        "password": PASSWORD, "next": target})
+    for step, (target, expected) in enumerate([
+            ("/en/staff/registrations?status=refused", "/en/staff/registrations?status=refused"),
+            ("https://evil.example/staff/", "/en/staff/registrations"),
+            ("//evil.example/staff/", "/en/staff/registrations")]):
+        moment = 1_800_000_000 + 30 * step  # one time step later each time: no replay
+        app.config["CLOCK"] = lambda: moment
+        client.post("/en/staff/login", data={"csrf_token": token, "email": "agent@afmps.be",
+                                             "password": PASSWORD, "next": target})
+        code = pyotp.TOTP(STAFF_SECRET).at(moment)
+        response = client.post("/en/login/code", data={"csrf_token": token, "code": code})
         assert response.headers["Location"] == expected
+
+
+def test_staff_link_an_authenticator_at_their_first_login(app, db):
+    staff = make_staff("new@afmps.be", "New Agent", secret=None)
+    client = app.test_client()
+    token = csrf(client)
+    response = client.post("/en/staff/login", data={"csrf_token": token, "email": "new@afmps.be", "password": PASSWORD})
+    assert response.headers["Location"] == "/en/login/authenticator"
+    page = body(client.get("/en/login/authenticator"))
+    secret = re.search(r'<code class="secret">([A-Z2-7 ]+)</code>', page).group(1).replace(" ", "")
+    assert "new@afmps.be" in page
+    client.post("/en/login/authenticator", data={"csrf_token": token, "code": pyotp.TOTP(secret).now()})
+    done = client.post("/en/login/recovery-codes", data={"csrf_token": token, "saved": "yes"})
+    assert done.headers["Location"] == "/en/staff/registrations"
+    assert staff.account.totp_secret == secret
+    assert client.get("/en/portal").status_code == 303  # staff sessions are not company sessions
+
+
+def test_staff_accounts_lock_after_five_failures(client, staff):
+    token = csrf(client)
+    for _ in range(5):
+        client.post("/en/staff/login", data={"csrf_token": token, "email": "agent@afmps.be", "password": "wrong one"})
+    locked = client.post("/en/staff/login", data={"csrf_token": token, "email": "agent@afmps.be", "password": PASSWORD})
+    assert locked.status_code == 422 and "The e-mail address or the password is wrong." in body(locked)
 
 
 def test_sessions_live_in_the_database_and_end_at_logout(staff_client):
@@ -269,8 +307,9 @@ def test_a_failure_halfway_through_validation_leaves_nothing_half_created(app, s
     app.config["PROPAGATE_EXCEPTIONS"] = False
     assert decide(staff_client, registration, "validate").status_code == 500
     assert Registration.get_by_id(registration.id).status == "submitted"
-    for model in (Company, EstablishmentUnit, Person, Account, LegalRepresentative):
+    for model in (Company, EstablishmentUnit, Person, LegalRepresentative):
         assert model.select().count() == 0, model
+    assert Account.select().where(Account.person.is_null(False)).count() == 0
     assert RegistrationEvent.select().where(RegistrationEvent.action == "validated").count() == 0
 
 
@@ -288,8 +327,9 @@ def test_a_known_niss_keeps_the_person_and_account(app, staff_client, mailbox):
     registration = Registration.get(Registration.token == wizard.draft)
     mailbox.messages.clear()
     decide(staff_client, registration, "validate")
-    assert Person.select().count() == 1 and Account.select().count() == 1
-    assert verify_password(Account.get().password_hash, "his own password")
+    person_accounts = Account.select().where(Account.person.is_null(False))
+    assert Person.select().count() == 1 and person_accounts.count() == 1
+    assert verify_password(person_accounts.get().password_hash, "his own password")
     text = mailbox.received("jan@example.be")[0].get_body(("plain",)).get_content()
     assert "You already have a password" in text
 
