@@ -43,18 +43,56 @@ ROUTES = [
 ]
 
 
-def staff_routes(app):
-    """The back office with a staff member's session cookie: the queue and a request."""
+def _csrf(client):
     import re
 
+    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/fr/").get_data(as_text=True)).group(1)
+
+
+def company_routes(app):
+    """The login page, and the portal with a legal representative's session cookie."""
+    import datetime
+
+    import pyotp
+
     from portal.db import database
-    from portal.models import Registration, StaffMember
+    from portal.models import Account, Person
     from portal.passwords import hash_password
 
-    password = "bench staff password 1"
+    password, secret = "bench company password", pyotp.random_base32()
+    with app.app_context():
+        Person.delete().where(Person.niss == "85073003328").execute()
+        person = Person.create(niss="85073003328", last_name="Bench", first_name="Jan", sex="M",
+                               birth_date=datetime.date(1985, 7, 30), birth_country="BE", email="bench@example.be")
+        Account.create(person=person, password_hash=hash_password(password), must_change_password=False,
+                       totp_secret=secret)
+        database.close()
+    client = app.test_client()
+    token = _csrf(client)
+    client.post("/fr/login/afmps", data={"csrf_token": token, "username": "85073003328", "password": password})
+    response = client.post("/fr/login/code", data={"csrf_token": token, "code": pyotp.TOTP(secret).now()})
+    assert response.headers["Location"] == "/fr/portal", response.status_code
+    cookie = {"Cookie": "portal_session=" + client.get_cookie("portal_session").value}
+    return [("login, choice page", "/fr/login", None),
+            ("login, NISS + password form", "/fr/login/afmps", None),
+            ("portal home (logged in)", "/fr/portal", cookie),
+            ("my account (logged in)", "/fr/portal/account", cookie)]
+
+
+def staff_routes(app):
+    """The back office with a staff member's session cookie: the queue and a request."""
+    from portal.db import database
+    import pyotp
+
+    from portal.models import Account, Registration, StaffMember
+    from portal.passwords import hash_password
+
+    password, secret = "bench staff password 1", pyotp.random_base32()
     with app.app_context():
         StaffMember.delete().where(StaffMember.email == "bench@afmps.be").execute()
-        StaffMember.create(email="bench@afmps.be", name="Bench", password_hash=hash_password(password))
+        staff = StaffMember.create(email="bench@afmps.be", name="Bench")
+        Account.create(staff=staff, password_hash=hash_password(password), must_change_password=False,
+                       totp_secret=secret)
         Registration.delete().where(Registration.token.startswith("bench-")).execute()
         for i in range(30):
             Registration.create(token=f"bench-{i}-{time.time_ns()}", status="submitted", reference=f"B{time.time_ns() % 10**12}{i:02d}",
@@ -63,9 +101,10 @@ def staff_routes(app):
         sample = Registration.select().where(Registration.status == "submitted").first()
         database.close()
     client = app.test_client()
-    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/fr/").get_data(as_text=True)).group(1)
-    response = client.post("/fr/staff/login", data={"csrf_token": token, "email": "bench@afmps.be", "password": password})
-    assert response.status_code == 303
+    token = _csrf(client)
+    client.post("/fr/staff/login", data={"csrf_token": token, "email": "bench@afmps.be", "password": password})
+    response = client.post("/fr/login/code", data={"csrf_token": token, "code": pyotp.TOTP(secret).now()})
+    assert response.headers["Location"] == "/fr/staff/registrations", response.status_code
     cookie = {"Cookie": "portal_session=" + client.get_cookie("portal_session").value}
     return [("staff, queue (logged in)", "/fr/staff/registrations", cookie),
             ("staff, a request (logged in)", f"/fr/staff/registrations/{sample.id}", cookie)]
@@ -86,7 +125,7 @@ def wizard_routes(app):
                    proof_filename="proof.pdf", proof_pdf=b"%PDF-1.4")
         database.close()
     base = f"/fr/register/{registration.token}"
-    return staff_routes(app) + [("wizard, step 1 (identification)", f"{base}/company-identification", None),
+    return company_routes(app) + staff_routes(app) + [("wizard, step 1 (identification)", f"{base}/company-identification", None),
             ("wizard, step 1 htmx fragment", f"{base}/company-identification", HTMX),
             ("wizard, step 4 (representatives)", f"{base}/legal-representatives", None)]
 

@@ -102,3 +102,38 @@ def test_a_wrong_password_is_told_in_the_users_language(visitor, new_account, la
     visitor.check_page()
     expect(visitor.page.get_by_role("alert")).to_contain_text(message)
     expect(visitor.page).to_have_title(re.compile(r"^(Fout|Error):"))
+
+
+def test_belgian_logs_in_through_the_csam_simulator_and_opens_my_account(visitor, new_account):
+    page = visitor.page
+    visitor.goto("/fr/")
+    page.locator("#belgian").get_by_role("link", name="Se connecter").click()
+    visitor.check_page()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Continuer par CSAM").click()
+    visitor.check_page()
+    expect(page.get_by_text("Simulateur pour le développement et les tests.")).to_be_visible()
+    page.get_by_label("Numéro national (NISS) lu sur la carte eID").fill(NISS)
+    submit(visitor, "Se connecter en tant que cette personne")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bienvenue, Claire Dubois")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Mon compte").click()
+    visitor.check_page()
+    expect(page.get_by_text("cette session")).to_be_visible()
+    page.get_by_role("combobox", name="Langue").select_option("nl")
+    submit(visitor, "Enregistrer la langue")
+    expect(page.get_by_role("status")).to_have_text("Enregistré.")
+
+
+@pytest.mark.parametrize("lang,button,sent", [
+    ("fr", "Envoyez-moi un lien", "nous lui avons envoyé un lien"),
+    ("en", "Send me a link", "we sent it a link"),
+])
+def test_forgot_password_page(visitor, new_account, lang, button, sent):
+    visitor.goto(f"/{lang}/login/afmps")
+    with visitor.page.expect_navigation():
+        visitor.page.locator("main a[href$='/login/forgot']").click()
+    visitor.check_page()
+    visitor.page.locator("#field-email").fill("claire@exemple.fr")
+    submit(visitor, button)
+    expect(visitor.page.get_by_role("status")).to_contain_text(sent)
