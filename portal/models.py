@@ -45,6 +45,7 @@ class Company(BaseModel):
         indexes = (
             (("listed", "name_key"), False),
             (("listed", "country", "name_key"), False),
+            (("name_key",), False),  # look-alikes of a registration request, listed or not
         )
 
     def set_name(self, name):
