@@ -202,6 +202,8 @@ class Account(BaseModel):
     last_failure_at = peewee.DateTimeField(null=True)
     locked_until = peewee.DateTimeField(null=True)
     lockouts = peewee.IntegerField(default=0)  # in a row, to grow the next lockout
+    # Set by an access manager (or the agency): no login, and every session ends at once.
+    blocked = peewee.BooleanField(default=False)
     created_at = peewee.DateTimeField(default=utcnow)
 
     @property

@@ -11,7 +11,7 @@ import secrets
 
 from flask import current_app, g, session
 
-from .models import LoginSession, utcnow
+from .models import Account, LoginSession, utcnow
 
 COOKIE_KEY = "login"
 
@@ -41,6 +41,22 @@ def _expired(login, now):
     return login.ended_at is not None or now - login.last_seen_at > idle or now - login.created_at > absolute
 
 
+def _blocked(login):
+    """A session whose person's account (or staff account) is blocked is over."""
+    owner = (Account.staff == login.staff_id) if login.staff_id else (Account.person == login.person_id)
+    return Account.select().where(owner & (Account.blocked == True)).exists()  # noqa: E712
+
+
+def block(account):
+    """Block an account: it can no longer log in, and its sessions end now."""
+    Account.update(blocked=True).where(Account.id == account.id).execute()
+    if account.person_id:
+        end_others(account)
+    else:
+        (LoginSession.update(ended_at=utcnow())
+         .where((LoginSession.staff == account.staff_id) & LoginSession.ended_at.is_null()).execute())
+
+
 def current(now=None):
     """The LoginSession of this request, or None; refreshes its idle clock."""
     if "login_session" in g:
@@ -51,7 +67,7 @@ def current(now=None):
         return None
     now = now or utcnow()
     login = LoginSession.get_or_none(LoginSession.token_hash == _hash(token))
-    if login is None or _expired(login, now):
+    if login is None or _expired(login, now) or _blocked(login):
         session.pop(COOKIE_KEY, None)
         return None
     if now - login.last_seen_at > datetime.timedelta(minutes=1):  # one write a minute at most

@@ -29,6 +29,8 @@ def _log_in(niss, method, assurance):
     if person is None:
         return render("auth/profile_not_valid.html", status=403)
     account = Account.get_or_none(Account.person == person)
+    if account is not None and account.blocked:
+        return render("auth/profile_not_valid.html", status=403)
     kept = session.pop(KEY, {}) or {}
     sessions.start(account=account, person=person, method=method, assurance=assurance)
     return redirect(safe_next(kept.get("next", "")), 303)

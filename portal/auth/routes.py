@@ -88,7 +88,7 @@ def afmps():
     if account is None:
         burn_time(password)
         return render("auth/password.html", status=422, username=username, next_url=next_url, error=GENERIC_ERROR)
-    right = verify_password(account.password_hash, password)
+    right = verify_password(account.password_hash, password) and not account.blocked
     if lockout.is_locked(account, now) or not right:
         with database.atomic():
             if not lockout.is_locked(account, now):

@@ -49,7 +49,8 @@ def login():
     account = staff.account if staff is not None and staff.active else None
     if account is None:
         burn_time(password)
-    elif lockout.is_locked(account, now) or not verify_password(account.password_hash, password):
+    elif (lockout.is_locked(account, now) or account.blocked
+          or not verify_password(account.password_hash, password)):
         with database.atomic():
             if not lockout.is_locked(account, now):
                 lockout.record_failure(account, now)

@@ -78,19 +78,23 @@ def test_staff_validate_a_request(visitor, request_to_review):
     assert "/fr/staff/login" in visitor.path()
 
 
-def test_staff_filter_the_queue_in_english(visitor, request_to_review):
+@pytest.mark.parametrize("lang,button,nothing,filter_button", [
+    ("en", "Log in", "No request matches.", "Filter"),
+    ("nl", "Aanmelden", "Geen enkele aanvraag komt overeen.", "Filteren"),
+])
+def test_staff_filter_the_queue(visitor, request_to_review, lang, button, nothing, filter_button):
     page = visitor.page
-    log_in(visitor, "en", "Log in")
+    log_in(visitor, lang, button)
     expect(page.get_by_role("link", name=request_to_review.reference)).to_be_visible()
     if visitor.javascript:
         visitor.mark_document()
         page.get_by_label("Status").select_option("refused")
-        expect(page.get_by_text("No request matches.")).to_be_visible()
+        expect(page.get_by_text(nothing)).to_be_visible()
         visitor.assert_same_document()
-        expect(page).to_have_url(visitor.base_url + "/en/staff/registrations?status=refused&country=")
+        expect(page).to_have_url(visitor.base_url + f"/{lang}/staff/registrations?status=refused&country=")
     else:
         page.get_by_label("Status").select_option("refused")
         with page.expect_navigation():
-            page.get_by_role("button", name="Filter").click()
-        expect(page.get_by_text("No request matches.")).to_be_visible()
+            page.get_by_role("button", name=filter_button).click()
+        expect(page.get_by_text(nothing)).to_be_visible()
     visitor.check_page()

@@ -371,3 +371,16 @@ def test_reset_ends_every_session_of_the_account(app, logged_in, ready_account, 
                                   "code": pyotp.TOTP(ready_account.secret).at(clock.now)})
     assert logged_in.client.get("/en/portal").status_code == 303
     assert other.client.get("/en/portal").status_code == 200
+
+
+def test_a_blocked_person_is_logged_out_at_once_and_cannot_log_in(app, logged_in, ready_account, clock):
+    from portal import sessions
+
+    assert logged_in.client.get("/en/portal").status_code == 200
+    with app.app_context():
+        sessions.block(ready_account)
+    assert logged_in.client.get("/en/portal").status_code == 303
+    assert LoginSession.get().ended_at is not None
+    again = Login(app.test_client())
+    response = again.password()
+    assert response.status_code == 422 and "The user name or the password is wrong." in body(response)
