@@ -54,6 +54,8 @@ def test_register_a_german_company(visitor, proof_pdf, smtp_server, no_registrat
     visitor.swap_or_navigate(lambda: page.get_by_role("button", name="Identification d'entreprise").click(),
                              f"/fr/register/{token}/company-data")
     step_heading(page, "Données d'entreprise")
+    if visitor.javascript:  # a new step swapped in: its heading has focus, as on a new page
+        expect(page.locator("#step-title")).to_be_focused()
     # VIES knew the company: its name and address are offered.
     expect(page.get_by_label("Nom commercial de l'entreprise")).to_have_value("Musterfirma Medizintechnik GmbH")
     page.get_by_label("Anglais").check()
@@ -85,6 +87,8 @@ def test_register_a_german_company(visitor, proof_pdf, smtp_server, no_registrat
     # The guide's rule: a first name starts with a capital letter. The summary says so, the
     # field says so, and what was typed is still there.
     expect(page.get_by_role("alert")).to_contain_text("La première lettre du prénom doit être inscrite en majuscule")
+    if visitor.javascript:  # the swapped-in summary takes focus, as the GOV.UK pattern does
+        expect(page.locator("#error-summary")).to_be_focused()
     expect(page.get_by_label("Adresse e-mail individuelle")).to_have_value("max@musterfirma.de")
     page.get_by_label("Prénom").fill("Max")
     visitor.swap_or_navigate(lambda: page.get_by_role("button", name="Ajouter le représentant légal").click())
