@@ -24,9 +24,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import datetime  # noqa: E402
+import re  # noqa: E402
+
+import pyotp  # noqa: E402
+
 from bench.queries import QueryCounter  # noqa: E402
 from bench.seed import seed  # noqa: E402
 from portal import create_app  # noqa: E402
+from portal.db import database  # noqa: E402
+from portal.models import Account, Person, Registration, StaffMember  # noqa: E402
+from portal.passwords import hash_password  # noqa: E402
+from portal.wizard import steps  # noqa: E402
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 ROUTES = [
@@ -39,26 +48,23 @@ ROUTES = [
     ("list, search + country + p50", "/fr/firms?name=c&country=DE&page=50", None),
     ("list, htmx fragment p50", "/fr/firms?page=50", HTMX),
     ("register, start page", "/fr/register", None),
-    # Wizard pages under a draft's token; filled in by wizard_routes().
+    # main() adds the pages that need data or a session: company_routes(), staff_routes(), wizard_routes().
 ]
 
 
-def _csrf(client):
-    import re
-
-    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/fr/").get_data(as_text=True)).group(1)
+def _session_cookie(app, login_path, fields, secret, landing):
+    """Log in through the real pages (password, then the TOTP code) and return
+    the session cookie as a header for wrk."""
+    client = app.test_client()
+    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/fr/").get_data(as_text=True)).group(1)
+    client.post(login_path, data={"csrf_token": token, **fields})
+    response = client.post("/fr/login/code", data={"csrf_token": token, "code": pyotp.TOTP(secret).now()})
+    assert response.headers["Location"] == landing, response.status_code
+    return {"Cookie": "portal_session=" + client.get_cookie("portal_session").value}
 
 
 def company_routes(app):
-    """The login page, and the portal with a legal representative's session cookie."""
-    import datetime
-
-    import pyotp
-
-    from portal.db import database
-    from portal.models import Account, Person
-    from portal.passwords import hash_password
-
+    """The login pages, and the portal with a legal representative's session cookie."""
     password, secret = "bench company password", pyotp.random_base32()
     with app.app_context():
         Person.delete().where(Person.niss == "85073003328").execute()
@@ -67,12 +73,8 @@ def company_routes(app):
         Account.create(person=person, password_hash=hash_password(password), must_change_password=False,
                        totp_secret=secret)
         database.close()
-    client = app.test_client()
-    token = _csrf(client)
-    client.post("/fr/login/afmps", data={"csrf_token": token, "username": "85073003328", "password": password})
-    response = client.post("/fr/login/code", data={"csrf_token": token, "code": pyotp.TOTP(secret).now()})
-    assert response.headers["Location"] == "/fr/portal", response.status_code
-    cookie = {"Cookie": "portal_session=" + client.get_cookie("portal_session").value}
+    cookie = _session_cookie(app, "/fr/login/afmps", {"username": "85073003328", "password": password},
+                             secret, "/fr/portal")
     return [("login, choice page", "/fr/login", None),
             ("login, NISS + password form", "/fr/login/afmps", None),
             ("portal home (logged in)", "/fr/portal", cookie),
@@ -81,12 +83,6 @@ def company_routes(app):
 
 def staff_routes(app):
     """The back office with a staff member's session cookie: the queue and a request."""
-    from portal.db import database
-    import pyotp
-
-    from portal.models import Account, Registration, StaffMember
-    from portal.passwords import hash_password
-
     password, secret = "bench staff password 1", pyotp.random_base32()
     with app.app_context():
         StaffMember.delete().where(StaffMember.email == "bench@afmps.be").execute()
@@ -95,26 +91,20 @@ def staff_routes(app):
                        totp_secret=secret)
         Registration.delete().where(Registration.token.startswith("bench-")).execute()
         for i in range(30):
-            Registration.create(token=f"bench-{i}-{time.time_ns()}", status="submitted", reference=f"B{time.time_ns() % 10**12}{i:02d}",
-                                country="DE", data='{"company": {"name": "Bench GmbH", "language": "en"}}',
+            Registration.create(token=f"bench-{i}-{time.time_ns()}", status="submitted",
+                                reference=f"B{time.time_ns() % 10**12}{i:02d}", country="DE",
+                                data='{"company": {"name": "Bench GmbH", "language": "en"}}',
                                 submitted_at=time.strftime("%Y-%m-%d %H:%M:%S"))
         sample = Registration.select().where(Registration.status == "submitted").first()
         database.close()
-    client = app.test_client()
-    token = _csrf(client)
-    client.post("/fr/staff/login", data={"csrf_token": token, "email": "bench@afmps.be", "password": password})
-    response = client.post("/fr/login/code", data={"csrf_token": token, "code": pyotp.TOTP(secret).now()})
-    assert response.headers["Location"] == "/fr/staff/registrations", response.status_code
-    cookie = {"Cookie": "portal_session=" + client.get_cookie("portal_session").value}
+    cookie = _session_cookie(app, "/fr/staff/login", {"email": "bench@afmps.be", "password": password},
+                             secret, "/fr/staff/registrations")
     return [("staff, queue (logged in)", "/fr/staff/registrations", cookie),
             ("staff, a request (logged in)", f"/fr/staff/registrations/{sample.id}", cookie)]
 
 
 def wizard_routes(app):
     """A draft at the representatives step, so every step's page can be fetched."""
-    from portal.db import database
-    from portal.wizard import steps
-
     with app.app_context():
         registration = steps.new_registration("fr")
         data = {"identification": {"country": "DE", "bce_registered": "no", "vat_number": "136695976"},
@@ -125,7 +115,7 @@ def wizard_routes(app):
                    proof_filename="proof.pdf", proof_pdf=b"%PDF-1.4")
         database.close()
     base = f"/fr/register/{registration.token}"
-    return company_routes(app) + staff_routes(app) + [("wizard, step 1 (identification)", f"{base}/company-identification", None),
+    return [("wizard, step 1 (identification)", f"{base}/company-identification", None),
             ("wizard, step 1 htmx fragment", f"{base}/company-identification", HTMX),
             ("wizard, step 4 (representatives)", f"{base}/legal-representatives", None)]
 
@@ -201,7 +191,7 @@ def main():
     counter = QueryCounter()
     app = create_app({"DATABASE_URL": url, "LOG_LEVEL": "WARNING", "SECRET_KEY": SECRET})
     client = app.test_client()
-    routes = ROUTES + wizard_routes(app)
+    routes = ROUTES + company_routes(app) + staff_routes(app) + wizard_routes(app)
     try:
         print(f"{args.firms:,} firms on {url.split(':')[0]}; gunicorn 2 sync workers; "
               f"wrk 16 connections, {args.seconds} s per route")
