@@ -30,20 +30,20 @@ def login_required(view):
     return wrapper
 
 
+def _local_path_within(target, part):
+    """True for a path of this site (no scheme, no host) whose path contains `part`."""
+    return bool(target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+                and part in target.split("?", 1)[0])
+
+
 def safe_next(target):
     """Only a page of the portal itself; anything else leads to the portal's home."""
-    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
-            and "/portal" in target.split("?", 1)[0]):
-        return target
-    return url_for("tiles.dashboard")
+    return target if _local_path_within(target, "/portal") else url_for("tiles.dashboard")
 
 
 def safe_staff_next(target):
     """Only a page of the back office; anything else leads to the queue."""
-    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
-            and "/staff/" in target.split("?", 1)[0]):
-        return target
-    return url_for("backoffice.queue_page")
+    return target if _local_path_within(target, "/staff/") else url_for("backoffice.queue_page")
 
 
 def continue_login(account, state):
