@@ -1,5 +1,6 @@
 """The wizard's pages. Each step is a URL under the draft's secret token, so
 the resume link works from any browser and any app server."""
+import functools
 import json
 
 from flask import abort, current_app, make_response, redirect, request, url_for
@@ -43,14 +44,26 @@ def _step_url(step, registration):
     return f"wizard.{step}"
 
 
-def _guard(registration, step):
+def _guard(registration, data, step):
     """Where to send the user instead of `step`, or None to stay."""
     if registration.status not in submission.EDITABLE_STATUSES:
         return _go("wizard.submitted", token=registration.token)
-    data = steps.load(registration)
     if not steps.may_open(data, step):
         return _go(_step_url(steps.first_incomplete(data), registration), token=registration.token)
     return None
+
+
+def step_view(step):
+    """A step's view: it gets the draft and its answers (loaded once), or the
+    user is sent where they belong (the confirmation, an earlier step)."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(token):
+            registration = _registration(token)
+            data = steps.load(registration)
+            return _guard(registration, data, step) or view(registration, data)
+        return wrapper
+    return decorate
 
 
 def _agency_request(registration):
@@ -157,12 +170,8 @@ def _identification_context(registration, values, errors, vies_result=None):
 
 
 @bp.route("/<lang:lang>/register/<token>/company-identification", methods=["GET", "POST"])
-def identification(token):
-    registration = _registration(token)
-    elsewhere = _guard(registration, "identification")
-    if elsewhere:
-        return elsewhere
-    data = steps.load(registration)
+@step_view("identification")
+def identification(registration, data):
     if request.method == "GET":
         return _page("wizard/identification.html", registration, "identification",
                      **_identification_context(registration, data.get("identification", {}), {}))
@@ -234,12 +243,8 @@ def _company_context(registration, data, values, errors):
 
 
 @bp.route("/<lang:lang>/register/<token>/company-data", methods=["GET", "POST"])
-def company(token):
-    registration = _registration(token)
-    elsewhere = _guard(registration, "company")
-    if elsewhere:
-        return elsewhere
-    data = steps.load(registration)
+@step_view("company")
+def company(registration, data):
     if request.method == "GET":
         return _page("wizard/company.html", registration, "company",
                      **_company_context(registration, data, data.get("company", {}), {}))
@@ -305,13 +310,8 @@ LISTS = {
 }
 
 
-def _list_step(token, step):
-    registration = _registration(token)
-    elsewhere = _guard(registration, step)
-    if elsewhere:
-        return elsewhere
+def _list_step(registration, data, step):
     key, read, check, context, template = LISTS[step]
-    data = steps.load(registration)
     rows = data.setdefault(key, [])
     if request.method == "GET":
         editing = request.args.get("edit")
@@ -349,13 +349,15 @@ def _list_step(token, step):
 
 
 @bp.route("/<lang:lang>/register/<token>/establishment-units", methods=["GET", "POST"])
-def units(token):
-    return _list_step(token, "units")
+@step_view("units")
+def units(registration, data):
+    return _list_step(registration, data, "units")
 
 
 @bp.route("/<lang:lang>/register/<token>/legal-representatives", methods=["GET", "POST"])
-def representatives(token):
-    return _list_step(token, "representatives")
+@step_view("representatives")
+def representatives(registration, data):
+    return _list_step(registration, data, "representatives")
 
 
 # Step 5: check and send --------------------------------------------------------------
@@ -369,29 +371,20 @@ def _check_context(registration, data):
 
 
 @bp.get("/<lang:lang>/register/<token>/check")
-def check(token):
-    registration = _registration(token)
-    elsewhere = _guard(registration, "check")
-    if elsewhere:
-        return elsewhere
-    return _page("wizard/check.html", registration, "check", **_check_context(registration, steps.load(registration)))
+@step_view("check")
+def check(registration, data):
+    return _page("wizard/check.html", registration, "check", **_check_context(registration, data))
 
 
 @bp.post("/<lang:lang>/register/<token>/check")
-def submit(token):
-    registration = _registration(token)
-    if registration.status not in submission.EDITABLE_STATUSES:
-        return _go("wizard.submitted", token=token)  # a second click, a reload: same outcome
-    elsewhere = _guard(registration, "check")
-    if elsewhere:
-        return elsewhere
+@step_view("check")  # a second click, a reload: the guard leads to the confirmation
+def submit(registration, data):
     problems = submission.submit(registration)
     if problems:
-        data = steps.load(registration)
         return _page("wizard/check.html", registration, "check", status=422,
                      **_check_context(registration, data), errors=problems)
     mail.send_after_commit()
-    return _go("wizard.submitted", token=token)
+    return _go("wizard.submitted", token=registration.token)
 
 
 @bp.get("/<lang:lang>/register/<token>/submitted")
