@@ -3,7 +3,6 @@
 Fails on an untranslated or fuzzy entry, and on a catalog that is out of date
 with the code (run `make translations`, then translate what it added).
 """
-import io
 from pathlib import Path
 
 import pytest

@@ -12,8 +12,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from portal.models import Account, LoginSession, Person
-from portal.passwords import hash_password
+from portal.models import LoginSession, Person
 
 NISS = "85073003328"
 CLIENT_ID, CLIENT_SECRET = "afmps-portal", "client-secret-for-tests"

@@ -5,7 +5,7 @@ import pytest
 
 from portal.models import Company, OutboxMessage, Person, Registration
 from tests.conftest import make_app
-from tests.wizard_driver import HTMX, WizardDriver, a_pdf
+from tests.wizard_driver import HTMX, WizardDriver
 
 
 def body(response):
