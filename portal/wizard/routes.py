@@ -38,18 +38,12 @@ def _go(endpoint, **values):
     return redirect(url, 303)
 
 
-def _step_url(step, registration):
-    if step == "check":
-        return "wizard.check"
-    return f"wizard.{step}"
-
-
 def _guard(registration, data, step):
     """Where to send the user instead of `step`, or None to stay."""
     if registration.status not in submission.EDITABLE_STATUSES:
         return _go("wizard.submitted", token=registration.token)
     if not steps.may_open(data, step):
-        return _go(_step_url(steps.first_incomplete(data), registration), token=registration.token)
+        return _go(f"wizard.{steps.first_incomplete(data)}", token=registration.token)
     return None
 
 
@@ -86,7 +80,7 @@ def _page(template, registration, step, status=200, **context):
 
 def _next(registration, step):
     following = steps.STEP_NAMES[steps.STEP_NAMES.index(step) + 1]
-    return _go(_step_url(following, registration), token=registration.token)
+    return _go(f"wizard.{following}", token=registration.token)
 
 
 # Start and resume ------------------------------------------------------------------
@@ -108,7 +102,7 @@ def resume(token):
     if registration.status not in submission.EDITABLE_STATUSES:
         return redirect(url_for("wizard.submitted", token=token), 303)
     step = steps.first_incomplete(steps.load(registration))
-    return redirect(url_for(_step_url(step, registration), token=token), 303)
+    return redirect(url_for(f"wizard.{step}", token=token), 303)
 
 
 @bp.post("/<lang:lang>/register/<token>/resume-link")
