@@ -9,7 +9,7 @@ from ..models import Account, Person
 from ..rendering import render
 from . import bp
 from .csam import FederalAuthClient, LoginRefused
-from .routes import safe_next
+from ..access_control import safe_next
 
 log = logging.getLogger(__name__)
 KEY = "csam_login"
@@ -17,7 +17,8 @@ KEY = "csam_login"
 
 def _client():
     config = current_app.config
-    return FederalAuthClient(config["FAS_ISSUER"], config["FAS_CLIENT_ID"], config["FAS_CLIENT_SECRET"])
+    return FederalAuthClient(config["FAS_ISSUER"], config["FAS_CLIENT_ID"], config["FAS_CLIENT_SECRET"],
+                             min_acr=config["FAS_MIN_ACR"])
 
 
 def _callback_uri():
@@ -49,6 +50,9 @@ def csam():
     except OSError:
         log.warning("the federal authentication service cannot be reached")
         return render("auth/csam_unavailable.html", status=503)
+    except LoginRefused as error:  # e.g. its discovery document names another issuer
+        log.warning("CSAM login refused: %s", error.reason)
+        return render("auth/csam_failed.html", status=400)
     session[KEY] = dict(kept, next=next_url, lang=current_language())
     return redirect(url, 303)
 

@@ -3,6 +3,7 @@ import base64
 import datetime
 import hashlib
 import json
+import socket
 import threading
 import time
 import urllib.parse
@@ -15,18 +16,21 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from portal.models import LoginSession, Person
 
 NISS = "85073003328"
-CLIENT_ID, CLIENT_SECRET = "afmps-portal", "client-secret-for-tests"
+CLIENT_ID, CLIENT_SECRET = "afmps-portal", "client-secret-for-the-csam-tests-only"  # 32+ bytes: an HMAC key
 
 
 class Provider:
     """A small OpenID provider: discovery, JWKS, token endpoint, signed ID tokens."""
 
-    def __init__(self):
+    def __init__(self, discovery_issuer=None):
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.kid = "k1"
         self.codes = {}
+        self.issued = []  # the ID tokens handed out by the token endpoint
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler())
         self.issuer = f"http://127.0.0.1:{self.server.server_port}"
+        self.discovery_issuer = discovery_issuer or self.issuer  # what its discovery document claims
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def authorize(self, url, niss=NISS, **token_changes):
@@ -43,8 +47,17 @@ class Provider:
                   "surname": "Peeters", "acr": "urn:be:fedict:iam:fas:Level500"}
         changes = dict(entry["changes"])
         key = self.other_key if changes.pop("wrong_key", False) else self.key
+        algorithm = changes.pop("alg", "RS256")
+        if algorithm == "HS256":
+            key = CLIENT_SECRET  # the classic confusion: a MAC keyed with a secret the client knows
+        elif algorithm == "none":
+            key = None
         claims.update(changes)
-        return jwt.encode(claims, key, algorithm="RS256", headers={"kid": "k1"})
+        claims = {name: value for name, value in claims.items() if value is not None}  # None: left out
+        return jwt.encode(claims, key, algorithm=algorithm, headers={"kid": self.kid})
+
+    def rotate_keys(self):
+        self.key, self.kid = rsa.generate_private_key(public_exponent=65537, key_size=2048), self.kid + "'"
 
     def handler(self):
         provider = self
@@ -60,11 +73,11 @@ class Provider:
 
             def do_GET(self):
                 if self.path == "/.well-known/openid-configuration":
-                    self._json(200, {"issuer": provider.issuer, "authorization_endpoint": provider.issuer + "/authorize",
+                    self._json(200, {"issuer": provider.discovery_issuer, "authorization_endpoint": provider.issuer + "/authorize",
                                      "token_endpoint": provider.issuer + "/token", "jwks_uri": provider.issuer + "/jwks"})
                 elif self.path == "/jwks":
                     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(provider.key.public_key()))
-                    self._json(200, {"keys": [dict(jwk, kid="k1", use="sig", alg="RS256")]})
+                    self._json(200, {"keys": [dict(jwk, kid=provider.kid, use="sig", alg="RS256")]})
                 else:
                     self._json(404, {})
 
@@ -76,7 +89,9 @@ class Provider:
                 challenge = base64.urlsafe_b64encode(hashlib.sha256(form["code_verifier"].encode()).digest()).rstrip(b"=").decode()
                 if challenge != entry["query"]["code_challenge"]:
                     return self._json(400, {"error": "invalid_grant", "error_description": "PKCE"})
-                self._json(200, {"access_token": "a", "token_type": "Bearer", "id_token": provider.id_token(entry)})
+                id_token = provider.id_token(entry)
+                provider.issued.append(id_token)
+                self._json(200, {"access_token": "a", "token_type": "Bearer", "id_token": id_token})
 
             def log_message(self, *args):
                 pass
@@ -87,6 +102,15 @@ class Provider:
 @pytest.fixture(scope="module")
 def provider():
     provider = Provider()
+    yield provider
+    provider.server.shutdown()
+    provider.server.server_close()
+
+
+@pytest.fixture
+def liar():
+    """A provider whose discovery document names another issuer than the one configured."""
+    provider = Provider(discovery_issuer="https://idp.evil.example/fas/oauth2")
     yield provider
     provider.server.shutdown()
     provider.server.server_close()
@@ -127,22 +151,120 @@ def test_a_known_person_logs_in_with_eid(client, fas, jan):
     {"nonce": "not-the-nonce"},
     {"exp": int(time.time()) - 3600, "iat": int(time.time()) - 7200},
     {"aud": "another-client"},
+    {"iat": int(time.time()) + 3600},
     {"iss": "https://evil.example"},
     {"wrong_key": True},
+    {"alg": "HS256"},
+    {"alg": "none"},
+    {"sub": None},
 ])
 def test_an_untrustworthy_id_token_is_refused(client, fas, jan, changes):
     url = start(client)
+    issued = len(fas.issued)
     response = client.get("/login/csam/callback", query_string=fas.authorize(url, **changes))
+    assert len(fas.issued) == issued + 1  # the provider did answer: the portal refused its ID token
     assert response.status_code == 400
     assert "The login did not succeed" in response.get_data(as_text=True)
     assert LoginSession.select().count() == 0
 
 
-def test_a_forged_state_is_refused(client, fas, jan):
+def test_the_authorization_request_asks_for_the_minimum_level_with_pkce_and_a_fresh_nonce(client, fas):
+    first, second = (dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(start(client)).query)) for _ in range(2))
+    assert first["acr_values"] == "urn:be:fedict:iam:fas:Level450"
+    assert first["code_challenge_method"] == "S256" and len(first["code_challenge"]) == 43
+    assert first["response_type"] == "code" and "openid" in first["scope"].split()
+    assert len(first["nonce"]) >= 32 and first["nonce"] != second["nonce"]
+    assert first["state"] != second["state"] and first["nonce"] != first["state"]
+
+
+def test_the_operator_chooses_the_minimum_level(client, app, fas):
+    app.config["FAS_MIN_ACR"] = "urn:be:fedict:iam:fas:Level500"
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(start(client)).query))
+    assert query["acr_values"] == "urn:be:fedict:iam:fas:Level500"
+
+
+@pytest.mark.parametrize("acr", ["urn:be:fedict:iam:fas:Level450", "urn:be:fedict:iam:fas:Level500"])
+def test_itsme_and_eid_are_strong_enough(client, fas, jan, acr):
+    url = start(client)
+    response = client.get("/login/csam/callback", query_string=fas.authorize(url, acr=acr))
+    assert response.status_code == 303 and response.headers["Location"] == "/en/portal"
+    assert LoginSession.get().assurance == acr
+
+
+@pytest.mark.parametrize("acr", [
+    "urn:be:fedict:iam:fas:Level200",  # username and password
+    "urn:be:fedict:iam:fas:Level400",
+    None,  # left out
+    "",
+    "urn:be:fedict:iam:fas:LevelHigh",
+    "Level500-ish",
+    "urn:other:Level500",
+    500,
+])
+def test_a_weaker_or_unknown_authentication_level_is_refused(client, fas, jan, acr):
+    url = start(client)
+    issued = len(fas.issued)
+    response = client.get("/login/csam/callback", query_string=fas.authorize(url, acr=acr))
+    assert len(fas.issued) == issued + 1
+    assert response.status_code == 400
+    assert "The login did not succeed" in response.get_data(as_text=True)
+    assert LoginSession.select().count() == 0
+
+
+def test_a_level_below_a_raised_minimum_is_refused(client, app, fas, jan):
+    app.config["FAS_MIN_ACR"] = "urn:be:fedict:iam:fas:Level500"
+    url = start(client)
+    response = client.get("/login/csam/callback",
+                          query_string=fas.authorize(url, acr="urn:be:fedict:iam:fas:Level450"))
+    assert response.status_code == 400 and LoginSession.select().count() == 0
+
+
+def test_a_provider_whose_discovery_names_another_issuer_is_not_used(client, app, liar, jan):
+    app.config.update(FAS_ISSUER=liar.issuer, FAS_CLIENT_ID=CLIENT_ID, FAS_CLIENT_SECRET=CLIENT_SECRET)
+    response = client.get("/en/login/csam?next=/en/portal")
+    assert response.status_code == 400
+    assert "The login did not succeed" in response.get_data(as_text=True)
+    assert LoginSession.select().count() == 0
+
+
+def test_the_configured_issuer_may_end_with_a_slash(client, app, fas, jan):
+    app.config["FAS_ISSUER"] = fas.issuer + "/"
+    url = start(client)
+    response = client.get("/login/csam/callback", query_string=fas.authorize(url))
+    assert response.status_code == 303 and LoginSession.get().person_id == jan.id
+
+
+def test_an_unreachable_provider_shows_the_unavailable_page(client, app, db):
+    with socket.socket() as probe:  # a port on which nothing listens any more
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app.config.update(FAS_ISSUER=f"http://127.0.0.1:{port}", FAS_CLIENT_ID=CLIENT_ID, FAS_CLIENT_SECRET=CLIENT_SECRET)
+    response = client.get("/en/login/csam")
+    assert response.status_code == 503
+    assert "CSAM cannot be reached" in response.get_data(as_text=True)
+
+
+def test_half_a_minute_of_clock_skew_is_tolerated(client, fas, jan):
+    url = start(client)
+    now = int(time.time())
+    response = client.get("/login/csam/callback", query_string=fas.authorize(url, exp=now - 10, iat=now + 10))
+    assert response.status_code == 303 and LoginSession.get().person_id == jan.id
+
+
+@pytest.mark.parametrize("forged", ["forged", "forgé", ""])
+def test_a_forged_state_is_refused(client, fas, jan, forged):
     url = start(client)
     query = fas.authorize(url)
-    query["state"] = "forged"
+    query["state"] = forged
     assert client.get("/login/csam/callback", query_string=query).status_code == 400
+    assert LoginSession.select().count() == 0
+
+
+def test_logins_go_on_when_the_provider_rotates_its_keys(client, fas, jan):
+    client.get("/login/csam/callback", query_string=fas.authorize(start(client)))  # its keys are now known
+    fas.rotate_keys()
+    response = client.get("/login/csam/callback", query_string=fas.authorize(start(client)))
+    assert response.status_code == 303 and LoginSession.select().count() == 2
 
 
 def test_a_stolen_code_without_the_verifier_is_useless(client, app, fas, jan):
@@ -173,3 +295,16 @@ def test_the_simulator_stands_in_without_a_provider_and_never_in_production(clie
 def test_the_simulator_is_refused_in_production(app, client, db):
     app.config["PRODUCTION"] = True
     assert client.get("/en/login/csam").status_code == 503
+
+
+def test_a_blocked_account_cannot_come_back_through_eid(app, client, fas, jan):
+    from portal import sessions
+    from portal.models import Account
+    from portal.passwords import hash_password
+
+    account = Account.create(person=jan, password_hash=hash_password("his own password"), must_change_password=False)
+    with app.app_context():
+        sessions.block(account)
+    url = start(client)
+    response = client.get("/login/csam/callback", query_string=fas.authorize(url))
+    assert response.status_code == 403 and not LoginSession.select().exists()
