@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-FLASK := $(VENV)/bin/flask --app wsgi
+# make run and its helpers are for development: the stand-ins (fake VIES, eID simulator) are on.
+FLASK := PORTAL_ENV=development $(VENV)/bin/flask --app wsgi
 PYTEST_ARGS ?=
 
 .PHONY: run test install translations compile-translations migrate seed bench clean

@@ -138,7 +138,7 @@ SECRET = "bench-secret-key-of-at-least-32-characters"
 
 
 def start_gunicorn(url, port):
-    env = dict(os.environ, PORTAL_DATABASE_URL=url, PORTAL_LOG_LEVEL="WARNING", PORTAL_SECRET_KEY=SECRET)
+    env = dict(os.environ, PORTAL_ENV="development", PORTAL_DATABASE_URL=url, PORTAL_LOG_LEVEL="WARNING", PORTAL_SECRET_KEY=SECRET)
     process = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}",
          "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
@@ -189,7 +189,7 @@ def main():
     port = free_port()
     server = start_gunicorn(url, port)
     counter = QueryCounter()
-    app = create_app({"DATABASE_URL": url, "LOG_LEVEL": "WARNING", "SECRET_KEY": SECRET})
+    app = create_app({"ENV_NAME": "development", "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "SECRET_KEY": SECRET})
     client = app.test_client()
     routes = ROUTES + company_routes(app) + staff_routes(app) + wizard_routes(app)
     try:

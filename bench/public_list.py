@@ -51,7 +51,7 @@ def main():
     args = parser.parse_args()
 
     url = seed(args.firms)
-    app = create_app({"DATABASE_URL": url, "LOG_LEVEL": "WARNING"})
+    app = create_app({"ENV_NAME": "development", "DATABASE_URL": url, "LOG_LEVEL": "WARNING"})
     client = app.test_client()
     counter = QueryCounter()
 

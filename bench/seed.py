@@ -24,7 +24,7 @@ DEFAULT_DIR = Path(__file__).resolve().parent / "out"
 def seed(firms, database_url=None):
     url = database_url or os.environ.get("PORTAL_DATABASE_URL") or \
         f"sqlite:///{DEFAULT_DIR / f'bench-{firms}.db'}"
-    app = create_app({"DATABASE_URL": url, "LOG_LEVEL": "WARNING"})
+    app = create_app({"ENV_NAME": "development", "DATABASE_URL": url, "LOG_LEVEL": "WARNING"})
     with app.app_context():
         migrate()
         have = Company.select().count()

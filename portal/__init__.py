@@ -2,9 +2,12 @@
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, config as settings, csrf, db, errors, http_headers, languages
+from . import cli, config as settings, csrf, db, errors, http_headers, languages, log_privacy
 from .extensions import babel
+
+log = logging.getLogger(__name__)
 
 
 def create_app(config=None):
@@ -15,6 +18,11 @@ def create_app(config=None):
         app.config.update(config)
     settings.finish(app.config)
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_privacy.init_app(app)
+    _announce_mode(app.config)
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:  # the client's address and scheme as the TLS proxy saw them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     babel.init_app(app, locale_selector=languages.current_language)
     languages.init_app(app)
@@ -36,3 +44,11 @@ def create_app(config=None):
     app.register_blueprint(auth_bp)
     app.register_blueprint(tiles_bp)
     return app
+
+
+def _announce_mode(config):
+    if config["DEVELOPMENT"]:
+        log.warning("AFMPS portal in DEVELOPMENT mode: its own secret key, VIES %s, eID simulator "
+                    "without PORTAL_FAS_ISSUER. Never expose this server.", config["VIES"])
+    else:
+        log.info("AFMPS portal in production mode (VIES %s).", config["VIES"])

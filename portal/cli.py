@@ -47,11 +47,15 @@ def send_mail_command():
 
 @portal.command("purge-drafts")
 def purge_drafts_command():
-    """Delete registration drafts untouched for PORTAL_DRAFT_RETENTION_DAYS days."""
+    """Delete registration drafts untouched for PORTAL_DRAFT_RETENTION_DAYS days,
+    logins abandoned halfway and old rate-limit windows."""
+    from . import rate_limit
+    from .auth import flow
     from .wizard.steps import purge_stale_drafts
 
     days = current_app.config["DRAFT_RETENTION_DAYS"]
     click.echo(f"Deleted {purge_stale_drafts(days)} draft(s) untouched for {days} days.")
+    click.echo(f"Forgot {flow.purge()} unfinished login(s) and {rate_limit.purge()} rate-limit window(s).")
 
 
 @portal.command("recheck-vat")
@@ -69,15 +73,20 @@ def recheck_vat_command():
 @click.option("--password", help="For scripts; without it the password is asked twice.")
 def create_staff_command(email, name, password):
     """Create an agency staff account."""
+    from flask_babel import force_locale
+
+    from .auth import password_policy
     from .db import database
     from .models import Account, StaffMember
     from .passwords import hash_password
 
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < 12:
-        raise click.ClickException("The password needs at least 12 characters.")
     email = email.strip().lower()
+    with force_locale("en"):
+        problem = password_policy.problems(password, (email.split("@")[0], *name.split()))
+        if problem:
+            raise click.ClickException(str(problem))
     if StaffMember.select().where(StaffMember.email == email).exists():
         raise click.ClickException(f"A staff account for {email} exists already.")
     with database.atomic():

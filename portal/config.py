@@ -1,9 +1,13 @@
 """Settings, read from PORTAL_* environment variables.
 
-Every setting has a safe development default except the secret key, which
-production mode refuses to run without.
+The portal runs in production mode unless PORTAL_ENV=development says
+otherwise: production refuses to start without a real secret key, uses
+secure cookies, the live VIES and the real federal login. Development mode
+(set by `make run`) makes its own random secret key in the instance folder
+and allows the stand-ins: the fake VIES and the eID simulator.
 """
 import os
+import secrets
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -11,8 +15,8 @@ DEV_SECRET_KEY = "dev-only-secret-key-never-use-in-production"
 
 # name in app.config -> (environment variable, default, parser)
 _SETTINGS = {
-    "ENV_NAME": ("PORTAL_ENV", "development", str),
-    "SECRET_KEY": ("PORTAL_SECRET_KEY", DEV_SECRET_KEY, str),
+    "ENV_NAME": ("PORTAL_ENV", "production", str),
+    "SECRET_KEY": ("PORTAL_SECRET_KEY", None, str),
     "DATABASE_URL": ("PORTAL_DATABASE_URL", None, str),
     "INSTANCE_DIR": ("PORTAL_INSTANCE_DIR", str(PROJECT_ROOT / "instance"), str),
     "SUPPORT_EMAIL": ("PORTAL_SUPPORT_EMAIL", "support.portal@afmps.be", str),
@@ -33,10 +37,16 @@ _SETTINGS = {
     "SESSION_IDLE_MINUTES": ("PORTAL_SESSION_IDLE_MINUTES", "30", int),
     "SESSION_MAX_HOURS": ("PORTAL_SESSION_MAX_HOURS", "12", int),
     "RESET_LINK_MINUTES": ("PORTAL_RESET_LINK_MINUTES", "5", int),
+    "TEMPORARY_PASSWORD_DAYS": ("PORTAL_TEMPORARY_PASSWORD_DAYS", "7", int),
+    "TRUSTED_PROXIES": ("PORTAL_TRUSTED_PROXIES", "0", int),
     "FAS_ISSUER": ("PORTAL_FAS_ISSUER", None, str),
     "FAS_CLIENT_ID": ("PORTAL_FAS_CLIENT_ID", None, str),
     "FAS_CLIENT_SECRET": ("PORTAL_FAS_CLIENT_SECRET", None, str),
+    "FAS_MIN_ACR": ("PORTAL_FAS_MIN_ACR", "urn:be:fedict:iam:fas:Level450", str),
 }
+
+
+MODES = ("production", "development")
 
 
 class ConfigError(RuntimeError):
@@ -63,19 +73,30 @@ def finish(config):
     instance = Path(config["INSTANCE_DIR"])
     if not config.get("DATABASE_URL"):
         config["DATABASE_URL"] = f"sqlite:///{instance / 'portal.db'}"
-    production = config["ENV_NAME"] == "production"
-    config["PRODUCTION"] = production
+    if config["ENV_NAME"] not in MODES:
+        raise ConfigError("PORTAL_ENV must be 'production' (the default) or 'development'.")
+    development = config["ENV_NAME"] == "development"
+    production = not development
+    config["DEVELOPMENT"], config["PRODUCTION"] = development, production
     if not config.get("VIES"):
         config["VIES"] = "live" if production else "fake"
     if config["VIES"] not in ("live", "fake"):
         raise ConfigError("PORTAL_VIES must be 'live' or 'fake'.")
-    if production:
-        key = config.get("SECRET_KEY") or ""
-        if key == DEV_SECRET_KEY or len(key) < 32:
-            raise ConfigError(
-                "PORTAL_SECRET_KEY must be set to a random value of at least 32 characters "
-                "in production (for example: python -c 'import secrets; print(secrets.token_hex(32))')."
-            )
+    key = config.get("SECRET_KEY") or ""
+    if production and (key == DEV_SECRET_KEY or len(key) < 32):
+        raise ConfigError(
+            "PORTAL_SECRET_KEY must be set to a random value of at least 32 characters "
+            "in production (for example: python -c 'import secrets; print(secrets.token_hex(32))'). "
+            "For a development server, set PORTAL_ENV=development instead."
+        )
+    if not key:
+        config["SECRET_KEY"] = _instance_secret_key(instance)
+    if config["TRUSTED_PROXIES"] < 0:
+        raise ConfigError("PORTAL_TRUSTED_PROXIES is the number of proxies in front of the portal: 0 or more.")
+    # A little over the largest upload (a 10 MB PDF): anything bigger is
+    # refused with 413 before the body is read.
+    if not config.get("MAX_CONTENT_LENGTH"):  # Flask's default (None) is already in the config
+        config["MAX_CONTENT_LENGTH"] = 11 * 1024 * 1024
     # Flask's own defaults are already in the config: assign, don't setdefault.
     config["SESSION_COOKIE_SECURE"] = production
     config["SESSION_COOKIE_HTTPONLY"] = True
@@ -85,3 +106,22 @@ def finish(config):
     config.setdefault("BABEL_DEFAULT_LOCALE", "fr")
     config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Brussels")
     return config
+
+
+def _instance_secret_key(instance):
+    """Development only: a random key of this instance, kept in its folder so
+    that sessions survive a restart, and never the same on two machines."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        draft = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)  # whole or not at all; the first process to start wins
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()

@@ -28,7 +28,12 @@ def open_database(url):
         path = url[len("sqlite:///"):]
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, autoconnect=True)
+        # Every transaction begins IMMEDIATE: it takes the write lock at BEGIN,
+        # where busy_timeout makes a second writer wait its turn. A deferred
+        # transaction that reads and then writes fails at once with "database
+        # is locked" when another writer got there first (no wait applies to
+        # a lock upgrade), which under two simultaneous clicks was a 500.
+        return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, autoconnect=True, lock_type="IMMEDIATE")
     if url.startswith(("postgres://", "postgresql://")):
         # A pool: "close" at the end of a request hands the connection back
         # instead of paying a new TCP connection and authentication next time.

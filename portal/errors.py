@@ -15,6 +15,12 @@ MESSAGES = {
              "out of date.")),
     405: (_l("This action is not possible here"),
           _l("The page does not accept this kind of request. Go back and try again.")),
+    413: (_l("The file or the form is too large"),
+          _l("The portal accepts at most 10 MB at once. Go back and send a smaller file, for example a "
+             "PDF scanned at a lower resolution.")),
+    429: (_l("Too many requests"),
+          _l("Your connection sent too many requests in a short time. Wait a few minutes, then go back "
+             "and try again.")),
     500: (_l("Sorry, there is a problem with the portal"),
           _l("Nothing you entered has been lost. Try again in a few minutes.")),
     "csrf": (_l("The form could not be sent"),

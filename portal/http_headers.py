@@ -1,4 +1,10 @@
 """Security and caching headers added to every response."""
+from flask import request, session
+
+# Parts whose pages show personal data, secrets or a draft: never stored by
+# the browser's or a proxy's cache (the back button after logging out shows
+# nothing).
+PRIVATE_PARTS = frozenset({"auth", "wizard", "backoffice", "tiles"})
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -21,6 +27,8 @@ def init_app(app):
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config["PRODUCTION"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if "Cache-Control" not in headers and (request.blueprint in PRIVATE_PARTS or "login" in session):
+            headers["Cache-Control"] = "no-store"
         if response.mimetype == "text/html":
             response.vary.add("HX-Request")
             response.vary.add("HX-Request-Type")

@@ -32,7 +32,7 @@ def queue(recipient, template, language, subject, **context):
     with force_locale(language):
         message = OutboxMessage.create(
             recipient=recipient,
-            subject=str(subject),
+            subject=" ".join(str(subject).split())[:300],  # a header is one line
             text_body=render_template(f"email/{template}.txt", language=language, **context),
             html_body=render_template(f"email/{template}.html", language=language, **context),
         )
@@ -68,7 +68,10 @@ def _deliver(email, config):
     if not config.get("SMTP_HOST"):
         outbox = Path(config["INSTANCE_DIR"]) / "outbox"
         outbox.mkdir(parents=True, exist_ok=True)
-        path = outbox / f"{utcnow():%Y%m%dT%H%M%S%f}-{email['To'].replace('@', '_at_')}.eml"
+        # The address names the file, reduced to characters that cannot leave the folder.
+        safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "_"
+                       for ch in email["To"].replace("@", "_at_"))[:100]
+        path = outbox / f"{utcnow():%Y%m%dT%H%M%S%f}-{safe}.eml"
         path.write_bytes(bytes(email))
         log.info("mail written to %s (to %s: %s)", path, email["To"], email["Subject"])
         return
@@ -85,14 +88,26 @@ def send_pending(now=None, limit=100):
     now = now or utcnow()
     config = current_app.config
     due = list(OutboxMessage.select()
-               .where(OutboxMessage.sent_at.is_null() & (OutboxMessage.next_attempt_at <= now))
+               .where(OutboxMessage.sent_at.is_null() & OutboxMessage.failed_at.is_null()
+                      & (OutboxMessage.next_attempt_at <= now))
                .order_by(OutboxMessage.id).limit(limit))
     sent = failed = 0
     for message in due:
         if not _claim(message, now):
             continue
         try:
-            _deliver(_build(message, config["MAIL_FROM"]), config)
+            email = _build(message, config["MAIL_FROM"])
+        except (ValueError, TypeError, LookupError) as error:
+            # It can never be built (a header the mail library refuses):
+            # retrying would block the queue forever. Put it aside.
+            failed += 1
+            (OutboxMessage.update(failed_at=now, claimed_until=None, last_error=type(error).__name__[:300])
+             .where(OutboxMessage.id == message.id).execute())
+            log.error("mail %s to %s put aside, it cannot be built: %s", message.id, message.recipient,
+                      type(error).__name__)
+            continue
+        try:
+            _deliver(email, config)
         except (OSError, smtplib.SMTPException) as error:
             failed += 1
             attempts = message.attempts + 1

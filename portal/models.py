@@ -163,6 +163,9 @@ class OutboxMessage(BaseModel):
     claimed_until = peewee.DateTimeField(null=True)
     sent_at = peewee.DateTimeField(null=True, index=True)
     last_error = peewee.CharField(max_length=300, null=True)
+    # Set when the message can never be built or sent (a broken header):
+    # it is put aside instead of blocking the queue with retries.
+    failed_at = peewee.DateTimeField(null=True)
 
 
 ALL_MODELS = [Company, Activity, CompanyNameWord, Person, Registration, RegistrationEmail, OutboxMessage]
@@ -204,6 +207,8 @@ class Account(BaseModel):
     lockouts = peewee.IntegerField(default=0)  # in a row, to grow the next lockout
     # Set by an access manager (or the agency): no login, and every session ends at once.
     blocked = peewee.BooleanField(default=False)
+    # A temporary password (e-mailed at validation) works until then.
+    password_expires_at = peewee.DateTimeField(null=True)
     created_at = peewee.DateTimeField(default=utcnow)
 
     @property
@@ -237,7 +242,7 @@ class Account(BaseModel):
 
 
 class RecoveryCode(BaseModel):
-    """A one-time code that replaces the TOTP code once (only its hash is kept)."""
+    """A one-time code that replaces the TOTP code once (only its keyed hash is kept)."""
 
     account = peewee.ForeignKeyField(Account, backref="recovery_codes", on_delete="CASCADE")
     code_hash = peewee.CharField(max_length=64, index=True)
@@ -254,12 +259,26 @@ class PasswordReset(BaseModel):
     voided = peewee.BooleanField(default=False)
 
 
-class LoginThrottle(BaseModel):
-    """Login attempts per client address in the current window (rate limit)."""
+class RateLimit(BaseModel):
+    """Hits of one purpose by one client (or on one object) in the current window."""
 
-    address = peewee.CharField(max_length=64, unique=True)
+    key = peewee.CharField(max_length=160, unique=True)
     window_start = peewee.DateTimeField()
-    attempts = peewee.IntegerField(default=0)
+    hits = peewee.IntegerField(default=0)
+
+
+class PendingLogin(BaseModel):
+    """A login between its first step and its last: the browser holds only a
+    random token; the authenticator being linked and the recovery codes being
+    shown stay here, never in the (signed, readable) cookie."""
+
+    token_hash = peewee.CharField(max_length=64, unique=True)
+    account = peewee.ForeignKeyField(Account, backref="pending_logins", on_delete="CASCADE")
+    created_at = peewee.DateTimeField(default=utcnow)
+    code_ok = peewee.BooleanField(default=False)
+    next_url = peewee.CharField(max_length=500, default="")
+    new_secret = peewee.CharField(max_length=64, null=True)
+    recovery_codes = peewee.TextField(null=True)  # JSON list, until the person says they saved them
 
 
 class StaffMember(BaseModel):
@@ -287,6 +306,9 @@ class LoginSession(BaseModel):
     created_at = peewee.DateTimeField(default=utcnow)
     last_seen_at = peewee.DateTimeField(default=utcnow)
     ended_at = peewee.DateTimeField(null=True)
+    # "Mon compte": a new authenticator being linked, new recovery codes being shown.
+    enrolling_secret = peewee.CharField(max_length=64, null=True)
+    fresh_codes = peewee.TextField(null=True)
 
 
 class RegistrationEvent(BaseModel):
@@ -299,5 +321,15 @@ class RegistrationEvent(BaseModel):
     created_at = peewee.DateTimeField(default=utcnow)
 
 
-ALL_MODELS = ALL_MODELS + [EstablishmentUnit, LegalRepresentative, Account, RecoveryCode, PasswordReset, LoginThrottle,
-                           StaffMember, LoginSession, RegistrationEvent]
+class AccountEvent(BaseModel):
+    """The audit trail of an account: what the agency did to it, and why."""
+
+    account = peewee.ForeignKeyField(Account, backref="events", on_delete="CASCADE")
+    staff = peewee.ForeignKeyField(StaffMember, null=True, on_delete="SET NULL")
+    action = peewee.CharField(max_length=40)
+    reason = peewee.TextField(default="")
+    created_at = peewee.DateTimeField(default=utcnow)
+
+
+ALL_MODELS = ALL_MODELS + [EstablishmentUnit, LegalRepresentative, Account, RecoveryCode, PasswordReset, RateLimit,
+                           PendingLogin, StaffMember, LoginSession, RegistrationEvent, AccountEvent]

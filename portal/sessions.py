@@ -74,10 +74,11 @@ def current(now=None):
 
 
 def end():
+    """Log out: the session row ends and the cookie keeps nothing at all."""
     login = current()
     if login is not None:
         LoginSession.update(ended_at=utcnow()).where(LoginSession.id == login.id).execute()
-    session.pop(COOKIE_KEY, None)
+    session.clear()
     g.login_session = None
 
 

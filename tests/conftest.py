@@ -57,6 +57,7 @@ def instance_dir(tmp_path_factory):
 def make_app(database_url, instance_dir, **overrides):
     config = {
         "TESTING": True,
+        "ENV_NAME": "development",
         "SECRET_KEY": TEST_SECRET,
         "DATABASE_URL": database_url,
         "INSTANCE_DIR": str(instance_dir),

@@ -1,6 +1,9 @@
 """Logging in: NISS + password + TOTP (Keycloak-style), required actions."""
 from flask import Blueprint
 
-bp = Blueprint("auth", __name__)
+from . import device
 
-from . import account, csam_routes, reset, routes  # noqa: E402,F401
+bp = Blueprint("auth", __name__)
+bp.after_app_request(device.set_cookie)
+
+from . import account, csam_routes, reset, routes, strength  # noqa: E402,F401

@@ -1,36 +1,44 @@
-"""“Mon compte”: password, authenticator, recovery codes, sessions, language."""
-import functools
+"""“Mon compte”: password, authenticator, recovery codes, sessions, language.
 
-from flask import Response, g, redirect, request, session, url_for
+Every code and password typed here counts toward the account's lockout like
+a login. The authenticator being linked and new recovery codes live in the
+session's row, never in the cookie.
+"""
+import functools
+import json
+
+from flask import Response, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from .. import clock, mail, sessions
+from .. import clock, sessions
+from ..access_control import login_required
 from ..db import database
-from ..models import Account, Person
-from ..passwords import hash_password, verify_password
+from ..models import Account, LoginSession, Person
+from ..passwords import hash_password
 from ..rendering import render
-from . import bp, password_policy, recovery, totp
-from .routes import login_required
+from . import bp, credentials, notices, password_policy, recovery, totp
+from .. import mail
 
-NEW_SECRET = "account_new_secret"
-NEW_CODES = "account_new_codes"
 LANGUAGES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
+
+
+def _scratch(**fields):
+    login = sessions.current()
+    LoginSession.update(**fields).where(LoginSession.id == login.id).execute()
+    for name, value in fields.items():
+        setattr(login, name, value)
 
 
 def _page(status=200, **context):
     context.setdefault("errors", {})
+    login = sessions.current()
+    new_codes = json.loads(login.fresh_codes) if login.fresh_codes else None
+    if new_codes:
+        _scratch(fresh_codes=None)  # shown once
     return render("auth/account.html", status=status, sessions_list=sessions.active_for(g.person),
-                  current_session=sessions.current(), languages=LANGUAGES,
+                  current_session=login, languages=LANGUAGES,
                   remaining_codes=recovery.remaining(g.account) if g.account else 0,
-                  new_codes=session.pop(NEW_CODES, None),
-                  **context)
-
-
-def _code_ok(typed):
-    result = totp.check(g.account.totp_secret, typed, clock.now(), g.account.totp_last_counter)
-    if result.accepted:
-        Account.update(totp_last_counter=result.counter).where(Account.id == g.account.id).execute()
-    return result.accepted
+                  new_codes=new_codes, new_secret=context.pop("new_secret", login.enrolling_secret), **context)
 
 
 @bp.get("/<lang:lang>/portal/account")
@@ -53,19 +61,16 @@ def password_account_required(view):
 @login_required
 @password_account_required
 def change_password():
-    current, new, confirm = (request.form.get(k, "") for k in ("current", "password", "password_confirm"))
-    errors = {}
-    if not verify_password(g.account.password_hash, current):
-        errors["current"] = _l("Your current password is not right.")
+    new = request.form.get("password", "")
+    if not credentials.password_ok(g.account, request.form.get("current", "")[:256]):
+        errors = {"current": _l("Your current password is not right.")}
     else:
-        problem = password_policy.problems(new, g.account.personal_words())
-        if problem:
-            errors["password"] = problem
-        elif new != confirm:
-            errors["password_confirm"] = _l("The two passwords are not the same.")
+        errors = password_policy.form_errors(new, request.form.get("password_confirm", ""),
+                                             g.account.personal_words())
     if errors:
         return _page(status=422, errors=errors)
-    Account.update(password_hash=hash_password(new), must_change_password=False).where(Account.id == g.account.id).execute()
+    Account.update(password_hash=hash_password(new), must_change_password=False,
+                   password_expires_at=None).where(Account.id == g.account.id).execute()
     sessions.end_others(g.account, keep=sessions.current())
     return redirect(url_for("auth.account", done="password"), 303)
 
@@ -74,33 +79,34 @@ def change_password():
 @login_required
 @password_account_required
 def replace_authenticator():
-    """Two steps: the current code proves the old phone, then the new one is linked."""
-    if request.form.get("step") == "confirm" and session.get(NEW_SECRET):
-        secret = session[NEW_SECRET]
-        result = totp.check(secret, request.form.get("code", ""), clock.now())
+    """Two steps: a code of the current app (or a recovery code) proves the
+    old phone, then the new one is linked with a code of its own."""
+    secret = sessions.current().enrolling_secret
+    if request.form.get("step") == "confirm" and secret:
+        result = totp.check(secret, request.form.get("new_code", ""), clock.now())
         if not result.accepted:
-            return _page(status=422, new_secret=secret,
-                         errors={"new_code": _l("This code does not match. Check that you scanned the QR code "
-                                                "shown here, then type the code your app shows now.")})
+            return _page(status=422, errors={"new_code": _l(
+                "This code does not match. Check that you scanned the QR code shown here, then type the code "
+                "your app shows now.")})
         with database.atomic():
             Account.update(totp_secret=secret, totp_last_counter=result.counter).where(
                 Account.id == g.account.id).execute()
             sessions.end_others(g.account, keep=sessions.current())
-            mail.queue(g.person.email, "authenticator_replaced", g.person.language,
-                       _l("The authenticator of your FAMHP portal account was replaced"), person=g.person)
-        session.pop(NEW_SECRET, None)
+            _scratch(enrolling_secret=None)
+            notices.authenticator_replaced(g.person)
         mail.send_after_commit()
         return redirect(url_for("auth.account", done="authenticator"), 303)
-    if not _code_ok(request.form.get("code", "")):
-        return _page(status=422, errors={"code": _l("This code is not valid. Try again with the next code.")})
-    session[NEW_SECRET] = totp.new_secret()
-    return _page(new_secret=session[NEW_SECRET])
+    check = credentials.code_ok(g.account, request.form.get("code", ""))
+    if not check.accepted:
+        return _page(status=422, new_secret=None, errors={"code": check.error})
+    _scratch(enrolling_secret=totp.new_secret())
+    return _page()
 
 
 @bp.get("/<lang:lang>/portal/account/authenticator.svg")
 @login_required
 def new_authenticator_qr():
-    secret = session.get(NEW_SECRET)
+    secret = sessions.current().enrolling_secret
     if not secret:
         return Response(status=404)
     response = Response(totp.qr_svg(totp.provisioning_uri(secret, g.person.niss)), mimetype="image/svg+xml")
@@ -112,9 +118,10 @@ def new_authenticator_qr():
 @login_required
 @password_account_required
 def new_recovery_codes():
-    if not _code_ok(request.form.get("recovery_code", "")):
-        return _page(status=422, errors={"recovery_code": _l("This code is not valid. Try again with the next code.")})
-    session[NEW_CODES] = recovery.new_codes(g.account)
+    check = credentials.code_ok(g.account, request.form.get("recovery_code", ""), accept=(credentials.TOTP,))
+    if not check.accepted:
+        return _page(status=422, errors={"recovery_code": check.error})
+    _scratch(fresh_codes=json.dumps(recovery.new_codes(g.account)))
     return redirect(url_for("auth.account", done="codes"), 303)
 
 

@@ -1,40 +1,80 @@
 """A login in progress: which account, which steps are done, what comes next.
 
-Kept in the signed session cookie until the login completes; only then does a
-LoginSession exist. Keycloak's order: password, one-time code (when the
-account has an authenticator), then the required actions: update the
-temporary password, configure the authenticator, save the recovery codes.
+Kept in a PendingLogin row until the login completes; the cookie holds only
+a random token. Only then does a LoginSession exist. Keycloak's order:
+password, one-time code (when the account has an authenticator), then the
+required actions: update the temporary password, configure the
+authenticator, save the recovery codes.
 """
+import datetime
+import hashlib
+import json
+import secrets
+
 from flask import session
 
 from .. import clock
-from ..models import Account
+from ..models import Account, PendingLogin
 
 KEY = "pending_login"
-PENDING_FOR = 10 * 60  # seconds to finish the steps
+PENDING_FOR = datetime.timedelta(minutes=10)  # to finish the steps
 
 
-def begin(account, next_url=""):
-    session[KEY] = {"account": account.id, "since": clock.now(), "code_ok": False, "next": next_url}
+def _hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def begin(account, next_url="", code_ok=False):
+    clear()
+    token = secrets.token_urlsafe(32)
+    PendingLogin.create(token_hash=_hash(token), account=account, created_at=clock.utc(),
+                        code_ok=code_ok, next_url=(next_url or "")[:500])
+    session[KEY] = token
+
+
+def _row():
+    token = session.get(KEY)
+    if not token:
+        return None
+    row = PendingLogin.get_or_none(PendingLogin.token_hash == _hash(token))
+    if row is None or clock.utc() - row.created_at > PENDING_FOR:
+        clear()
+        return None
+    return row
+
+
+def _state(row):
+    return {"code_ok": row.code_ok, "next": row.next_url, "new_secret": row.new_secret,
+            "recovery_codes": json.loads(row.recovery_codes) if row.recovery_codes else None}
 
 
 def pending():
     """(account, state) of the login in progress, or (None, None)."""
-    state = session.get(KEY)
-    if not state or clock.now() - state.get("since", 0) > PENDING_FOR:
-        session.pop(KEY, None)
+    row = _row()
+    if row is None:
         return None, None
-    account = Account.get_or_none(Account.id == state["account"])
+    account = Account.get_or_none(Account.id == row.account_id)
     if account is None:
-        session.pop(KEY, None)
+        clear()
         return None, None
-    return account, state
+    return account, _state(row)
 
 
 def update(**changes):
-    state = dict(session[KEY])
+    """Record what a step did; returns the new state."""
+    row = _row()
+    fields = {}
+    for name, value in changes.items():
+        if name == "recovery_codes":
+            fields["recovery_codes"] = json.dumps(value) if value else None
+        elif name == "next":
+            fields["next_url"] = value or ""
+        else:
+            fields[name] = value
+    PendingLogin.update(**fields).where(PendingLogin.id == row.id).execute()
+    state = _state(row)
     state.update(changes)
-    session[KEY] = state
+    return state
 
 
 def next_stage(account, state):
@@ -50,4 +90,12 @@ def next_stage(account, state):
 
 
 def clear():
-    return session.pop(KEY, None)
+    token = session.pop(KEY, None)
+    if token:
+        PendingLogin.delete().where(PendingLogin.token_hash == _hash(token)).execute()
+
+
+def purge(now=None):
+    """Forget logins abandoned halfway (cron)."""
+    now = now or clock.utc()
+    return PendingLogin.delete().where(PendingLogin.created_at < now - PENDING_FOR).execute()

@@ -1,12 +1,20 @@
-"""“Forgot password” (guide FAQ 5 and 8).
+"""“Forgot password” (guide FAQ 5 and 8), without going around the second factor.
 
-The answer is the same whether an account has the address or not. The link
-is single-use, valid PORTAL_RESET_LINK_MINUTES (5) minutes, and a newer link
-voids the older ones. Following it: a new password, then either the current
-code of the authenticator (which is kept) or, for a lost phone, a new
-authenticator linked with a new QR code; the old one is dropped, never kept
-beside the new one, and the person and the other legal representatives of
-their companies are told by e-mail.
+The answer is the same whether an account has the address or not; a blocked
+account gets no link. The link is single-use, valid PORTAL_RESET_LINK_MINUTES
+(5) minutes, and a newer link voids the older ones. Following it: a new
+password, then proof of the second factor:
+
+- "I still have my app": its current code (a wrong one counts toward the
+  lockout like any code);
+- "I lost my phone": one of the person's recovery codes (spent), after which
+  the login links a new authenticator.
+
+The guide's FAQ 8 lets a mailbox alone relink a phone; ASVS 5.0 (6.4.3) does
+not, and ASVS wins. A person with neither app nor recovery code still sets
+the new password, but cannot log in with it until the agency's support,
+after checking who they are, allows a new device (back office). Every reset
+and every authenticator change is e-mailed to the person.
 """
 import datetime
 import hashlib
@@ -15,14 +23,16 @@ import secrets
 from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from .. import clock, mail, sessions
+from .. import clock, mail, rate_limit, sessions
 from ..db import database
 from ..languages import current_language
-from ..models import Account, LegalRepresentative, PasswordReset, Person
+from ..models import Account, PasswordReset, Person
 from ..passwords import hash_password
 from ..rendering import render
-from . import bp, flow, lockout, password_policy, totp
-from .routes import continue_login
+from . import bp, credentials, flow, notices, password_policy
+from .routes import TOO_MANY, continue_login
+
+KEEP, LOST = "keep", "lost"
 
 
 def _hash(token):
@@ -30,7 +40,10 @@ def _hash(token):
 
 
 def send_link(account, language):
-    """Void the account's older links and e-mail a new one (inside a transaction)."""
+    """Void the account's older links and e-mail a new one (inside a
+    transaction); nothing for a blocked account, or past the hourly limit."""
+    if account.blocked or rate_limit.exceeded(rate_limit.RESET_MAIL, account.id):
+        return
     token = secrets.token_urlsafe(32)
     PasswordReset.update(voided=True).where((PasswordReset.account == account) & PasswordReset.used_at.is_null()).execute()
     PasswordReset.create(account=account, token_hash=_hash(token), created_at=clock.utc())
@@ -40,25 +53,14 @@ def send_link(account, language):
 
 
 def find(token):
-    """(reset, usable) for a link's token; reset is None when unknown."""
+    """(reset, usable) for a link's token; reset is None when unknown or
+    when its account is blocked (a blocked account has no way back in)."""
     reset = PasswordReset.get_or_none(PasswordReset.token_hash == _hash(token))
-    if reset is None:
+    if reset is None or reset.account.blocked:
         return None, False
     age = clock.utc() - reset.created_at
     fresh = age <= datetime.timedelta(minutes=current_app.config["RESET_LINK_MINUTES"])
     return reset, fresh and reset.used_at is None and not reset.voided
-
-
-def _notify_authenticator_replaced(person):
-    companies = [link.company for link in LegalRepresentative.select().where(LegalRepresentative.person == person)]
-    others = {link.person for link in LegalRepresentative.select().where(
-        LegalRepresentative.company.in_([c.id for c in companies]) & (LegalRepresentative.person != person))}
-    mail.queue(person.email, "authenticator_replaced", person.language,
-               _l("The authenticator of your FAMHP portal account was replaced"), person=person)
-    for other in others:
-        mail.queue(other.email, "colleague_authenticator_replaced", other.language,
-                   _l("The authenticator of a colleague's FAMHP portal account was replaced"),
-                   person=other, colleague=person)
 
 
 @bp.route("/<lang:lang>/login/forgot", methods=["GET", "POST"])
@@ -66,10 +68,8 @@ def forgot():
     if request.method == "GET":
         return render("auth/forgot.html", sent=False, email="")
     email = request.form.get("email", "").strip().lower()[:254]
-    now = clock.utc()
-    if lockout.throttled(request.remote_addr, now):
-        return render("auth/forgot.html", status=429, sent=False, email=email,
-                      error=_l("Too many attempts from your connection. Wait a minute and try again."))
+    if rate_limit.exceeded(rate_limit.RESET_REQUEST):
+        return render("auth/forgot.html", status=429, sent=False, email=email, error=TOO_MANY)
     with database.atomic():
         accounts = Account.select().join(Person).where(Person.email == email) if email else []
         for account in accounts:
@@ -78,58 +78,69 @@ def forgot():
     return render("auth/forgot.html", sent=True, email=email)
 
 
+def _second_factor(account, choice):
+    """(what the person proved, errors): KEEP, LOST, or None for a lost
+    phone without a recovery code."""
+    if not account.totp_secret:
+        return KEEP, {}  # never linked one: the login links it next
+    if choice == KEEP:
+        check = credentials.code_ok(account, request.form.get("code", ""), accept=(credentials.TOTP,))
+        return KEEP, ({} if check.accepted else {"code": check.error})
+    if choice == LOST:
+        typed = request.form.get("recovery_code", "").strip()
+        if not typed:
+            return None, {}
+        check = credentials.code_ok(account, typed, accept=(credentials.RECOVERY,))
+        return LOST, ({} if check.accepted else {"recovery_code": check.error})
+    return None, {"authenticator": _l("Say whether you still have your authenticator app.")}
+
+
 @bp.route("/<lang:lang>/login/reset/<token>", methods=["GET", "POST"])
 def reset(token):
     found, usable = find(token)
     if not usable:
         return render("auth/reset_expired.html", status=410, token=token, known=found is not None)
     account = found.account
+    page = {"token": token, "has_authenticator": bool(account.totp_secret)}
     if request.method == "GET":
-        return render("auth/reset.html", errors={}, token=token, has_authenticator=bool(account.totp_secret))
-    new, confirm = request.form.get("password", ""), request.form.get("password_confirm", "")
-    keep = request.form.get("authenticator") == "keep"
-    person = account.person
-    errors = {}
-    problem = password_policy.problems(new, account.personal_words())
-    if problem:
-        errors["password"] = problem
-    elif new != confirm:
-        errors["password_confirm"] = _l("The two passwords are not the same.")
-    result = None
-    if account.totp_secret and request.form.get("authenticator") not in ("keep", "lost"):
+        return render("auth/reset.html", errors={}, **page)
+    new, choice = request.form.get("password", ""), request.form.get("authenticator")
+    errors = password_policy.form_errors(new, request.form.get("password_confirm", ""), account.personal_words())
+    if account.totp_secret and choice not in (KEEP, LOST):
         errors["authenticator"] = _l("Say whether you still have your authenticator app.")
-    elif account.totp_secret and keep:
-        result = totp.check(account.totp_secret, request.form.get("code", ""), clock.now(), account.totp_last_counter)
-        if not result.accepted:
-            errors["code"] = _l("This code is not valid. Try again with the next code.")
+    proved = None
+    if not errors:  # a code is spent only once the password is acceptable
+        proved, errors = _second_factor(account, choice)
     if errors:
-        return render("auth/reset.html", status=422, errors=errors, token=token,
-                      has_authenticator=bool(account.totp_secret), typed_choice=request.form.get("authenticator"))
+        return render("auth/reset.html", status=422, errors=errors, typed_choice=choice, **page)
     with database.atomic():
         used = (PasswordReset.update(used_at=clock.utc())
                 .where((PasswordReset.id == found.id) & PasswordReset.used_at.is_null()).execute())
         if used != 1:
             return render("auth/reset_expired.html", status=410, token=token, known=True)
-        fields = {"password_hash": hash_password(new), "must_change_password": False,
-                  "failed_attempts": 0, "locked_until": None, "lockouts": 0}
-        if result is not None:
-            fields["totp_last_counter"] = result.counter
-        elif account.totp_secret:
-            fields.update(totp_secret=None, totp_last_counter=None)  # lost phone: link a new one now
-            if person is not None:
-                _notify_authenticator_replaced(person)
+        fields = {"password_hash": hash_password(new), "must_change_password": False, "password_expires_at": None}
+        if proved is not None:
+            fields.update(failed_attempts=0, locked_until=None, lockouts=0)
+        if proved == LOST:
+            fields.update(totp_secret=None, totp_last_counter=None)  # the login links the new phone next
         Account.update(**fields).where(Account.id == account.id).execute()
         sessions.end_others(account)
+        if account.person_id:
+            notices.password_reset(account.person)
+            if proved == LOST:
+                notices.authenticator_replaced(account.person)
     mail.send_after_commit()
-    account = Account.get_by_id(account.id)
-    flow.begin(account)
-    flow.update(code_ok=result is not None)
+    if proved is None:
+        return render("auth/reset_needs_help.html")
+    flow.begin(Account.get_by_id(account.id), code_ok=True)
     return continue_login(*flow.pending())
 
 
 @bp.post("/<lang:lang>/login/reset/<token>/again")
 def reset_again(token):
     """One click on an expired or used link sends a fresh one to the same account."""
+    if rate_limit.exceeded(rate_limit.RESET_REQUEST):
+        return render("auth/forgot.html", status=429, sent=False, email="", error=TOO_MANY)
     found, _ = find(token)
     if found is not None:
         with database.atomic():

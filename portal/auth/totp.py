@@ -1,8 +1,10 @@
 """TOTP (RFC 6238): SHA-1, 6 digits, 30 seconds, one step of tolerance either side.
 
 A code whose time step is not later than the last one accepted is refused
-(no replay). A wrong code that matches within ±10 minutes means the phone's
-clock is off: say by how much, without accepting it.
+(no replay). A wrong code that matches a step of the last 10 minutes means
+the phone's clock is behind: say by how much, without accepting it. Future
+steps are never compared: a hint there would tell a guesser that a code
+will be right later.
 """
 import io
 from dataclasses import dataclass
@@ -14,7 +16,7 @@ import qrcode.image.svg
 ISSUER = "AFMPS"
 STEP = 30
 TOLERANCE = 1  # steps either side
-SKEW_WINDOW = 20  # steps either side: ±10 minutes
+SKEW_WINDOW = 20  # steps back: 10 minutes
 
 
 @dataclass
@@ -46,12 +48,12 @@ def check(secret, code, now, last_counter=None):
         return CodeCheck(False)
     totp = pyotp.TOTP(secret)
     current = int(now // STEP)
-    for offset in sorted(range(-SKEW_WINDOW, SKEW_WINDOW + 1), key=abs):
+    for offset in sorted(range(-SKEW_WINDOW, TOLERANCE + 1), key=abs):
         counter = current + offset
         if not pyotp.utils.strings_equal(totp.generate_otp(counter), code):
             continue
         if abs(offset) > TOLERANCE:
-            return CodeCheck(False, skew_minutes=round(offset * STEP / 60) or (1 if offset > 0 else -1))
+            return CodeCheck(False, skew_minutes=round(offset * STEP / 60) or -1)
         if last_counter is not None and counter <= last_counter:
             return CodeCheck(False, counter=counter, replayed=True)
         return CodeCheck(True, counter=counter)

@@ -1,36 +1,23 @@
 """The back office's pages. Every one but the login needs a staff session."""
-import functools
 import json
 
 from flask import abort, current_app, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from .. import clock, mail, sessions
-from ..auth import flow, lockout
-from ..auth.routes import continue_login
+from .. import form_text, rate_limit, sessions
+from ..access_control import staff_required
+from ..auth import credentials, device, flow, recovery
+from ..auth.routes import STAFF_GENERIC_ERROR, TOO_MANY, continue_login
 from ..countries import all_countries, country_name
-from ..db import database
 from ..identifiers import format_bce, format_niss
-from ..models import Registration, RegistrationEvent, StaffMember
-from ..passwords import burn_time, verify_password
+from ..models import Account, Person, Registration, RegistrationEvent, StaffMember
 from ..rendering import render
 from ..wizard.proof import inline_pdf
 from ..wizard.steps import LANGUAGES, SEXES
-from . import bp, review
+from . import accounts, bp, review, validation
 
 MAX_REASON = 2000
 QUEUE_PAGE = 50
-
-
-def staff_required(view):
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        login = sessions.current()
-        if login is None or login.staff_id is None or not login.staff.active:
-            return redirect(url_for("backoffice.login", next=request.full_path.rstrip("?")), 303)
-        g.staff = login.staff
-        return view(*args, **kwargs)
-    return wrapper
 
 
 @bp.route("/<lang:lang>/staff/login", methods=["GET", "POST"])
@@ -41,24 +28,13 @@ def login():
         return render("backoffice/login.html", email="", error=None, next_url=next_url)
     email = request.form.get("email", "").strip().lower()[:254]
     password = request.form.get("password", "")[:256]
-    now = clock.utc()
-    if lockout.throttled(request.remote_addr, now):
-        return render("backoffice/login.html", status=429, email=email, next_url=next_url,
-                      error=_l("Too many attempts from your connection. Wait a minute and try again."))
     staff = StaffMember.get_or_none(StaffMember.email == email)
     account = staff.account if staff is not None and staff.active else None
-    if account is None:
-        burn_time(password)
-    elif (lockout.is_locked(account, now) or account.blocked
-          or not verify_password(account.password_hash, password)):
-        with database.atomic():
-            if not lockout.is_locked(account, now):
-                lockout.record_failure(account, now)
-        mail.send_after_commit()
-        account = None
-    if account is None:
+    if not device.trusted(account) and rate_limit.exceeded(rate_limit.LOGIN):
+        return render("backoffice/login.html", status=429, email=email, next_url=next_url, error=TOO_MANY)
+    if not credentials.password_ok(account, password):
         return render("backoffice/login.html", status=422, email=email, next_url=next_url,
-                      error=_l("The e-mail address or the password is wrong."))
+                      error=STAFF_GENERIC_ERROR)
     flow.begin(account, next_url)
     return continue_login(*flow.pending())
 
@@ -103,8 +79,10 @@ def _detail(registration, status=200, **extra):
     found, companies = review.look_alikes(registration)
     events = (RegistrationEvent.select().where(RegistrationEvent.registration == registration)
               .order_by(RegistrationEvent.created_at, RegistrationEvent.id))
+    data = json.loads(registration.data)
     return render("backoffice/registration.html", status=status, registration=registration,
-                  data=json.loads(registration.data), events=list(events), look_alikes=found,
+                  data=data, events=list(events), look_alikes=found,
+                  matches=validation.representative_matches(data.get("representatives", [])),
                   companies=companies, statuses=review.STATUSES, actions=review.ACTIONS,
                   reasons=review.LOOK_ALIKE_REASONS,
                   country_name=country_name, format_niss=format_niss,
@@ -138,8 +116,9 @@ def decide(registration_id):
         if action == "validate":
             review.validate(registration, g.staff, base_url)
         elif action in ("refuse", "request_information"):
-            if not reason:
-                message = (_l("Give the reason for the refusal: the company receives it by e-mail.")
+            if not reason or not form_text.multi_line_ok(reason):
+                message = (form_text.MULTI_LINE_MESSAGE if reason else
+                           _l("Give the reason for the refusal: the company receives it by e-mail.")
                            if action == "refuse" else
                            _l("Write what the company must add or correct: it receives it by e-mail."))
                 return _detail(registration, status=422, errors={f"reason-{action}": message},
@@ -154,4 +133,48 @@ def decide(registration_id):
             abort(400)
     except review.AlreadyDecided as decided:
         return _detail(decided.registration, status=409, conflict=True)
+    except validation.IdentityConflict:
+        return _detail(registration, status=409, identity_conflict=True)
     return redirect(url_for("backoffice.registration_page", registration_id=registration.id, done=action), 303)
+
+
+# People and their accounts ------------------------------------------------------------
+
+@bp.get("/<lang:lang>/staff/people")
+@staff_required
+def people():
+    query = request.args.get("q", "").strip()[:254]
+    return render("backoffice/people.html", query=query, people=accounts.find_people(query),
+                  format_niss=format_niss)
+
+
+def _person(person_id):
+    person = Person.get_or_none(Person.id == person_id)
+    if person is None:
+        abort(404)
+    return person, Account.get_or_none(Account.person == person)
+
+
+@bp.get("/<lang:lang>/staff/people/<int:person_id>")
+@staff_required
+def person_page(person_id, status=200, **extra):
+    person, account = _person(person_id)
+    return render("backoffice/person.html", status=status, person=person, account=account,
+                  events=accounts.history(account) if account else [], actions=accounts.ACTIONS,
+                  format_niss=format_niss, remaining_codes=recovery.remaining(account) if account else 0,
+                  done=request.args.get("done"), **extra)
+
+
+@bp.post("/<lang:lang>/staff/people/<int:person_id>/new-device")
+@staff_required
+def allow_new_device(person_id):
+    person, account = _person(person_id)
+    if account is None:
+        abort(404)
+    reason = request.form.get("reason", "").strip()[:MAX_REASON]
+    if not reason or not form_text.multi_line_ok(reason):
+        return person_page(person_id, status=422, typed_reason=reason, errors={"reason": form_text.MULTI_LINE_MESSAGE
+                           if reason else _l("Write how you checked who the person is (for example: identity "
+                                             "card seen in a video call).")})
+    accounts.allow_new_device(account, g.staff, reason)
+    return redirect(url_for("backoffice.person_page", person_id=person_id, done="new_device"), 303)

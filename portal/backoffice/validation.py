@@ -5,16 +5,47 @@ with a temporary password, which is e-mailed and never stored in clear."""
 import datetime
 import json
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from .. import mail
+from .. import clock, mail
 from ..identifiers import format_niss, generate_bis
 from ..models import Account, Company, EstablishmentUnit, LegalRepresentative, Person
+from ..names import name_key
 from ..passwords import hash_password, temporary_password
+
+NEW, SAME, CONFLICT = "new", "same", "conflict"
+
+
+class IdentityConflict(Exception):
+    """A typed NISS belongs to a known person whose names or birth date differ."""
+
+
+def _same_person(row, person):
+    return (name_key(row.get("last_name", "")) == name_key(person.last_name)
+            and name_key(row.get("first_name", "")) == name_key(person.first_name)
+            and row.get("birth_date") == person.birth_date.isoformat())
+
+
+def representative_matches(rows):
+    """For each representative (by position): NEW, SAME or CONFLICT with the
+    person the portal knows by that NISS, and that person (or None)."""
+    known = {person.niss: person for person in
+             Person.select().where(Person.niss.in_([row["niss"] for row in rows if row.get("niss")]))}
+    matches = []
+    for row in rows:
+        person = known.get(row.get("niss"))
+        if person is None:
+            matches.append((NEW, None))
+        else:
+            matches.append((SAME if _same_person(row, person) else CONFLICT, person))
+    return matches
 
 
 def create_company(registration, base_url):
     data = json.loads(registration.data)
+    if any(match == CONFLICT for match, _ in representative_matches(data.get("representatives", []))):
+        raise IdentityConflict()
     details = data["company"]
     company = Company(country=registration.country, street=details["street"],
                       house_number=details["house_number"], box=details.get("box", ""),
@@ -42,6 +73,8 @@ def _person_with_account(row, language):
     """The person (found by NISS, or new with a BIS number) and the temporary
     password of their new account (None when they already had one)."""
     person = Person.get_or_none(Person.niss == row["niss"]) if row.get("niss") else None
+    if person is not None and not _same_person(row, person):
+        raise IdentityConflict()
     if person is None:
         birth_date = datetime.date.fromisoformat(row["birth_date"])
         niss = row.get("niss") or generate_bis(
@@ -52,5 +85,7 @@ def _person_with_account(row, language):
     if Account.select().where(Account.person == person).exists():
         return person, None
     password = temporary_password()
-    Account.create(person=person, password_hash=hash_password(password), must_change_password=True)
+    days = current_app.config["TEMPORARY_PASSWORD_DAYS"]
+    Account.create(person=person, password_hash=hash_password(password), must_change_password=True,
+                   password_expires_at=clock.utc() + datetime.timedelta(days=days))
     return person, password

@@ -1,7 +1,7 @@
 """The portal's home after login: who you are, for which company."""
 from flask import g, request, session
 
-from ..auth.routes import login_required
+from ..access_control import login_required
 from ..countries import country_name
 from ..models import Company, LegalRepresentative
 from ..rendering import render

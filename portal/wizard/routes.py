@@ -6,7 +6,7 @@ import json
 from flask import abort, current_app, make_response, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from .. import mail, vies
+from .. import mail, rate_limit, vies
 from ..countries import EEA_AND_CUSTOMS_UNION, all_countries, country_name, region
 from ..db import database
 from ..identifiers import format_niss, vat_prefix
@@ -85,6 +85,14 @@ def _next(registration, step):
 
 # Start and resume ------------------------------------------------------------------
 
+@bp.before_request
+def _limit_anonymous_writes():
+    """The wizard is open to anyone: a client that writes faster than a
+    person can type is stopped (the preview while typing counts too)."""
+    if request.method == "POST" and rate_limit.exceeded(rate_limit.WIZARD_WRITE):
+        abort(429)
+
+
 @bp.get("/<lang:lang>/register")
 def start():
     return render("wizard/start.html")
@@ -92,6 +100,8 @@ def start():
 
 @bp.post("/<lang:lang>/register")
 def create():
+    if rate_limit.exceeded(rate_limit.REGISTRATION):
+        abort(429)
     registration = steps.new_registration(current_language())
     return redirect(url_for("wizard.identification", token=registration.token), 303)
 
@@ -108,6 +118,10 @@ def resume(token):
 @bp.post("/<lang:lang>/register/<token>/resume-link")
 def email_resume_link(token):
     registration = _registration(token)
+    if registration.status not in submission.EDITABLE_STATUSES:
+        return redirect(url_for("wizard.submitted", token=token), 303)
+    if rate_limit.exceeded(rate_limit.RESUME_MAIL) or rate_limit.exceeded(rate_limit.RESUME_MAIL, registration.id):
+        abort(429)
     address = request.form.get("email", "").strip()
     next_step = request.form.get("step", "identification")
     if next_step not in steps.STEP_NAMES:
@@ -277,8 +291,10 @@ def _safe_filename(name):
 
 @bp.get("/<lang:lang>/register/<token>/proof.pdf")
 def proof_file(token):
+    """The draft's PDF, while the draft can be changed; once sent, the resume
+    link shows only where the request stands."""
     registration = _registration(token)
-    if registration.proof_pdf is None:
+    if registration.proof_pdf is None or registration.status not in submission.EDITABLE_STATUSES:
         abort(404)
     return inline_pdf(registration.proof_pdf)
 

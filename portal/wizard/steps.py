@@ -8,9 +8,10 @@ import uuid
 from flask_babel import lazy_gettext as _l
 
 from ..countries import all_countries, region
+from ..form_text import single_line_errors
 from ..identifiers import (IdentifierError, VIES_COUNTRIES, format_bce, normalise_bce, normalise_niss,
                            normalise_vat, vat_prefix)
-from ..models import Company, Person, Registration, utcnow
+from ..models import Company, Registration, utcnow
 
 STEPS = [
     ("identification", _l("Company identification")),
@@ -114,6 +115,7 @@ def check_identification(values, registration):
     if numbers["bce"] and is_taken(bce=numbers["bce"], exclude=registration):
         errors["bce_number"] = _l("A company with this BCE number is already registered or waiting "
                                   "for validation. Contact the agency if you think this is a mistake.")
+    errors.update(single_line_errors(values))
     return errors, numbers
 
 
@@ -169,6 +171,7 @@ def check_company(values, has_proof):
     if not has_proof:
         errors["proof"] = _l("Add the official proof of the company's status as one PDF file.")
     check_address(values, errors)
+    errors.update(single_line_errors(values))
     return errors
 
 
@@ -183,6 +186,7 @@ def check_unit(values):
     if not values["name"]:
         errors["name"] = _l("Enter the name of the establishment unit.")
     check_address(values, errors)
+    errors.update(single_line_errors(values))
     return errors
 
 
@@ -209,45 +213,40 @@ def parse_date(text):
 def check_representative(values, others, today=None):
     """Check one representative; `others` are the ones already in the list.
 
-    With a NISS the portal already knows, the person's data come from the
-    portal and are not typed again. Returns (errors, values to store)."""
+    Everything is typed, NISS or not: the wizard is anonymous, so it never
+    shows what the portal knows about a NISS (that would let anyone read a
+    person's data by their number). The agency links a typed NISS to the
+    person it knows at validation, if the names and birth date match.
+    Returns (errors, values to store)."""
     today = today or datetime.date.today()
     errors = {}
     stored = dict(values)
-    known = None
     if values["niss"]:
         try:
             stored["niss"] = normalise_niss(values["niss"])
-            known = Person.get_or_none(Person.niss == stored["niss"])
         except IdentifierError as error:
             errors["niss"] = error.message
-    if known is not None:
-        stored.update(last_name=known.last_name, first_name=known.first_name, sex=known.sex,
-                      birth_date=known.birth_date.isoformat(), birth_country=known.birth_country,
-                      email=values["email"] or known.email, known=True)
+    if not values["last_name"]:
+        errors["last_name"] = _l("Enter the last name.")
+    if not values["first_name"]:
+        errors["first_name"] = _l("Enter the first name.")
+    elif not values["first_name"][0].isupper():
+        errors["first_name"] = _l("The first name starts with a capital letter, for example Marie.")
+    if values["sex"] not in SEXES:
+        errors["sex"] = _l("Choose the sex.")
+    born = parse_date(values["birth_date"])
+    if born is None:
+        errors["birth_date"] = _l("Enter the date of birth as day, month and year, for example 31/01/1980.")
+    elif born >= today:
+        errors["birth_date"] = _l("The date of birth must be in the past.")
+    elif _age(born, today) < MINIMUM_AGE:
+        errors["birth_date"] = _l("A legal representative is at least 16 years old.")
+    elif born.year < 1900:
+        errors["birth_date"] = _l("Check the year of birth.")
     else:
-        stored["known"] = False
-        if not values["last_name"]:
-            errors["last_name"] = _l("Enter the last name.")
-        if not values["first_name"]:
-            errors["first_name"] = _l("Enter the first name.")
-        elif not values["first_name"][0].isupper():
-            errors["first_name"] = _l("The first name starts with a capital letter, for example Marie.")
-        if values["sex"] not in SEXES:
-            errors["sex"] = _l("Choose the sex.")
-        born = parse_date(values["birth_date"])
-        if born is None:
-            errors["birth_date"] = _l("Enter the date of birth as day, month and year, for example 31/01/1980.")
-        elif born >= today:
-            errors["birth_date"] = _l("The date of birth must be in the past.")
-        elif _age(born, today) < MINIMUM_AGE:
-            errors["birth_date"] = _l("A legal representative is at least 16 years old.")
-        elif born.year < 1900:
-            errors["birth_date"] = _l("Check the year of birth.")
-        else:
-            stored["birth_date"] = born.isoformat()
-        if not values["birth_country"] or values["birth_country"] not in dict(all_countries()):
-            errors["birth_country"] = _l("Select the country of birth.")
+        stored["birth_date"] = born.isoformat()
+    if not values["birth_country"] or values["birth_country"] not in dict(all_countries()):
+        errors["birth_country"] = _l("Select the country of birth.")
     email = stored["email"].lower()
     stored["email"] = email
     if not EMAIL.match(email):
@@ -257,6 +256,7 @@ def check_representative(values, others, today=None):
                              "is already used by another representative.")
     if stored.get("niss") and any(other.get("niss") == stored["niss"] for other in others):
         errors["niss"] = _l("This person is already in the list.")
+    errors.update(single_line_errors(values))
     return errors, stored
 
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.db import database
-from portal.models import Account, Company, LegalRepresentative, LoginSession, Person, RecoveryCode
+from portal.models import Account, Company, LegalRepresentative, LoginSession, Person, RecoveryCode, StaffMember
 from portal.passwords import hash_password
 
 pytestmark = pytest.mark.browser
@@ -137,3 +137,55 @@ def test_forgot_password_page(visitor, new_account, lang, button, sent):
     visitor.page.locator("#field-email").fill("claire@exemple.fr")
     submit(visitor, button)
     expect(visitor.page.get_by_role("status")).to_contain_text(sent)
+
+
+def test_lost_phone_without_recovery_codes_then_the_agency_allows_a_new_device(visitor, new_account, live_server,
+                                                                              smtp_server):
+    """FAQ 8, the ASVS way: the mailbox alone changes the password, not the phone."""
+    from tests.browser.test_backoffice_journey import PASSWORD as STAFF_PASSWORD, SECRET as STAFF_SECRET
+    from tests.browser.test_backoffice_journey import log_in as staff_log_in
+
+    with live_server.app.app_context():
+        Account.update(must_change_password=False, totp_secret=pyotp.random_base32()).where(
+            Account.person.is_null(False)).execute()
+        StaffMember.delete().where(StaffMember.email == "agent@afmps.be").execute()
+        staff = StaffMember.create(email="agent@afmps.be", name="Agent Peeters")
+        Account.create(staff=staff, password_hash=hash_password(STAFF_PASSWORD), must_change_password=False,
+                       totp_secret=STAFF_SECRET)
+        database.close()
+    page = visitor.page
+    smtp_server.messages.clear()
+    visitor.goto("/fr/login/forgot")
+    page.locator("#field-email").fill("claire@exemple.fr")
+    submit(visitor, "Envoyez-moi un lien")
+    text = smtp_server.received("claire@exemple.fr")[-1].get_body(("plain",)).get_content()
+    visitor.goto(re.search(r"http://\S+(/fr/login/reset/[\w-]+)", text).group(1))
+    page.get_by_label("Nouveau mot de passe", exact=True).fill("orange bouilloire sous la lune")
+    if visitor.javascript:  # the strength is shown as it is typed
+        expect(page.locator("#password-strength")).to_contain_text("Solidité du mot de passe")
+    page.get_by_label("Nouveau mot de passe, à nouveau").fill("orange bouilloire sous la lune")
+    page.get_by_label("J'ai perdu mon téléphone : je tape un code de récupération").check()
+    submit(visitor, "Enregistrer le mot de passe")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Votre mot de passe est modifié : encore une étape")
+
+    staff_log_in(visitor)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Personnes et comptes").click()
+    visitor.check_page()
+    page.locator("#field-q").fill(NISS)
+    submit(visitor, "Rechercher")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Claire Dubois").click()
+    visitor.check_page()
+    page.get_by_label("Comment vous avez vérifié l'identité de la personne").fill("Carte d'identité vue en appel vidéo")
+    submit(visitor, "Autoriser un nouvel appareil")
+    expect(page.get_by_role("status")).to_contain_text("C'est fait")
+    expect(page.get_by_text("Carte d'identité vue en appel vidéo")).to_be_visible()
+    submit(visitor, "Se déconnecter")
+
+    visitor.goto("/fr/login/afmps")
+    page.get_by_label("Nom d'utilisateur").fill(NISS)
+    page.get_by_label("Mot de passe").fill("orange bouilloire sous la lune")
+    submit(visitor, "Se connecter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Liez votre application d'authentification")
+

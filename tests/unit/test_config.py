@@ -8,16 +8,43 @@ def settings(**environ):
     return config.finish(config.from_environment(environ))
 
 
-def test_development_defaults_need_nothing():
-    values = settings()
-    assert values["DATABASE_URL"].startswith("sqlite:///") and values["DATABASE_URL"].endswith("instance/portal.db")
-    assert values["PRODUCTION"] is False
-    assert values["SESSION_COOKIE_SECURE"] is False
+def test_development_mode_needs_nothing_and_makes_its_own_key(tmp_path):
+    values = settings(PORTAL_ENV="development", PORTAL_INSTANCE_DIR=str(tmp_path))
+    assert values["DATABASE_URL"] == f"sqlite:///{tmp_path}/portal.db"
+    assert values["PRODUCTION"] is False and values["DEVELOPMENT"] is True
+    assert values["SESSION_COOKIE_SECURE"] is False and values["VIES"] == "fake"
+    key = values["SECRET_KEY"]
+    assert len(key) == 64 and key != config.DEV_SECRET_KEY
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0  # readable by its owner only
+    assert settings(PORTAL_ENV="development", PORTAL_INSTANCE_DIR=str(tmp_path))["SECRET_KEY"] == key  # kept
+    other = tmp_path / "other"
+    assert settings(PORTAL_ENV="development", PORTAL_INSTANCE_DIR=str(other))["SECRET_KEY"] != key
+
+
+def test_without_portal_env_the_portal_is_in_production_mode():
+    """Forgetting PORTAL_ENV must not give a public key, the fake VIES or the eID simulator."""
+    with pytest.raises(config.ConfigError, match="PORTAL_SECRET_KEY"):
+        settings()
+    values = settings(PORTAL_SECRET_KEY="k" * 64)
+    assert values["PRODUCTION"] is True and values["VIES"] == "live" and values["SESSION_COOKIE_SECURE"] is True
+
+
+def test_an_unknown_mode_is_refused():
+    with pytest.raises(config.ConfigError, match="PORTAL_ENV"):
+        settings(PORTAL_ENV="dev")
+
+
+def test_the_start_up_log_says_which_mode_is_on(monkeypatch, tmp_path, caplog):
+    monkeypatch.setenv("PORTAL_ENV", "development")
+    monkeypatch.setenv("PORTAL_INSTANCE_DIR", str(tmp_path))
+    with caplog.at_level("INFO"):
+        create_app()
+    assert "DEVELOPMENT mode" in caplog.text
 
 
 def test_settings_come_from_portal_variables():
-    values = settings(PORTAL_DATABASE_URL="postgresql://u@db/portal", PORTAL_FIRMS_PER_PAGE="50",
-                      PORTAL_SUPPORT_EMAIL="help@example.org")
+    values = settings(PORTAL_ENV="development", PORTAL_DATABASE_URL="postgresql://u@db/portal",
+                      PORTAL_FIRMS_PER_PAGE="50", PORTAL_SUPPORT_EMAIL="help@example.org")
     assert values["DATABASE_URL"] == "postgresql://u@db/portal"
     assert values["FIRMS_PER_PAGE"] == 50
     assert values["SUPPORT_EMAIL"] == "help@example.org"

@@ -19,3 +19,23 @@ def test_refused(app, password):
 def test_accepted(app, password):
     with app.test_request_context(), force_locale("en"):
         assert problems(password, PERSONAL) is None
+
+
+def test_the_ten_thousand_most_common_passwords_are_refused(app):
+    """zxcvbn's list of the most frequent passwords in breach corpora, not a few dozen of our own."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    from portal.auth.password_policy import common_passwords
+
+    top = FREQUENCY_LISTS["passwords"][:10_000]
+    assert set(top) <= common_passwords()
+    long_ones = [p for p in top if len(p) >= 12][:20]
+    assert long_ones
+    with app.test_request_context(), force_locale("en"):
+        assert all(problems(p, PERSONAL) is not None for p in long_ones)
+
+
+@pytest.mark.parametrize("password", ["football1234", "iloveyou2024!", "qazwsxedcrfvtgb", "abc123abc123"])
+def test_patterns_attackers_try_are_refused(app, password):
+    with app.test_request_context(), force_locale("en"):
+        assert problems(password, PERSONAL) is not None

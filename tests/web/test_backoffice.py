@@ -28,11 +28,11 @@ def make_staff(email="agent@afmps.be", name="Agent Peeters", secret=STAFF_SECRET
     return staff
 
 
-def log_in(client, email="agent@afmps.be", lang="en"):
+def log_in(client, email="agent@afmps.be", lang="en", at=None):
     token = csrf(client, lang)
     response = client.post(f"/{lang}/staff/login", data={"csrf_token": token, "email": email, "password": PASSWORD})
     assert response.headers["Location"] == f"/{lang}/login/code", body(response)
-    response = client.post(f"/{lang}/login/code", data={"csrf_token": token, "code": pyotp.TOTP(STAFF_SECRET).now()})
+    response = client.post(f"/{lang}/login/code", data={"csrf_token": token, "code": pyotp.TOTP(STAFF_SECRET).at(at) if at else pyotp.TOTP(STAFF_SECRET).now()})
     assert response.status_code == 303 and "/staff/" in response.headers["Location"], body(response)
     return token
 
@@ -313,25 +313,47 @@ def test_a_failure_halfway_through_validation_leaves_nothing_half_created(app, s
     assert RegistrationEvent.select().where(RegistrationEvent.action == "validated").count() == 0
 
 
-def test_a_known_niss_keeps_the_person_and_account(app, staff_client, mailbox):
-    person = Person.create(niss="85073003328", last_name="Peeters", first_name="Jan", sex="M",
-                           birth_date=datetime.date(1985, 7, 30), birth_country="BE", email="jan@example.be")
-    Account.create(person=person, password_hash=hash_password("his own password"), must_change_password=False)
+def _request_naming(app, **representative):
     wizard = WizardDriver(app.test_client())
     wizard.identify()
     wizard.company()
     wizard.next("units")
-    wizard.post("representatives", {"action": "save", "niss": "85073003328"})
+    assert wizard.add_representative(**representative).status_code == 200
     wizard.next("representatives")
     wizard.submit()
-    registration = Registration.get(Registration.token == wizard.draft)
+    return Registration.get(Registration.token == wizard.draft)
+
+
+def test_a_known_niss_with_the_same_names_and_birth_date_keeps_the_person_and_account(app, staff_client, mailbox):
+    person = Person.create(niss="85073003328", last_name="Peeters", first_name="Jan", sex="M",
+                           birth_date=datetime.date(1985, 7, 30), birth_country="BE", email="jan@example.be")
+    Account.create(person=person, password_hash=hash_password("his own password"), must_change_password=False)
+    registration = _request_naming(app, niss="85.07.30-033.28", last_name="PEETERS", first_name="Jan",
+                                   birth_date="30/07/1985", email="jan.peeters@musterfirma.de")
+    assert "same names and date of birth" in body(staff_client.get(f"/en/staff/registrations/{registration.id}"))
     mailbox.messages.clear()
     decide(staff_client, registration, "validate")
     person_accounts = Account.select().where(Account.person.is_null(False))
     assert Person.select().count() == 1 and person_accounts.count() == 1
     assert verify_password(person_accounts.get().password_hash, "his own password")
+    assert LegalRepresentative.get().person_id == person.id
     text = mailbox.received("jan@example.be")[0].get_body(("plain",)).get_content()
     assert "You already have a password" in text
+
+
+def test_a_known_niss_with_other_names_is_a_conflict_the_reviewer_sees(app, staff_client, mailbox):
+    """Typing a stranger's NISS must not make the stranger a representative of the company."""
+    Person.create(niss="85073003328", last_name="Peeters", first_name="Jan", sex="M",
+                  birth_date=datetime.date(1985, 7, 30), birth_country="BE", email="jan@example.be")
+    registration = _request_naming(app, niss="85073003328", last_name="Intruder", first_name="Eve",
+                                   birth_date="01/01/1990", email="eve@musterfirma.de")
+    page = body(staff_client.get(f"/en/staff/registrations/{registration.id}"))
+    assert "Conflict: the portal knows this NISS as Jan Peeters, born on 1985-07-30." in page
+    response = decide(staff_client, registration, "validate")
+    assert response.status_code == 409 and "was not validated" in body(response)
+    assert Registration.get_by_id(registration.id).status == "submitted"
+    assert Company.select().count() == 0 and LegalRepresentative.select().count() == 0
+    assert not mailbox.received("jan@example.be")
 
 
 def test_median_decision_time_over_ninety_days(db):

@@ -5,7 +5,7 @@ import re
 import pyotp
 import pytest
 
-from portal.models import Account, Company, LegalRepresentative, LoginSession, Person, RecoveryCode
+from portal.models import Account, Company, LegalRepresentative, LoginSession, Person, RecoveryCode, utcnow
 from portal.passwords import hash_password, verify_password
 from tests.wizard_driver import csrf
 
@@ -191,15 +191,27 @@ def test_five_failures_lock_the_account_for_a_growing_time(login, ready_account,
     assert Account.get().lockouts == 0
 
 
-def test_too_many_attempts_from_one_address_are_throttled(login, ready_account, clock, monkeypatch):
-    from portal.auth import lockout
-
-    monkeypatch.setattr(lockout, "THROTTLE_LIMIT", 3)
+def test_too_many_attempts_from_one_address_are_throttled(app, login, ready_account, clock):
+    app.config["RATE_LIMITS"] = {"login": 3}
     for _ in range(3):
         login.password(username="00012556777")
     assert login.password().status_code == 429
     clock.advance(61)
     assert login.password().status_code == 303
+
+
+def test_the_throttle_never_locks_a_person_out_of_a_browser_they_logged_in_from(app, login, ready_account, clock):
+    """Colleagues behind one company proxy share an address: an attacker there
+    must not stop the people whose browsers the portal already knows."""
+    login.password()
+    login.code(pyotp.TOTP(ready_account.secret).at(clock.now))
+    app.config["RATE_LIMITS"] = {"login": 3}
+    attacker = Login(app.test_client())
+    for _ in range(4):
+        attacker.password(username="00012556777")
+    assert attacker.password().status_code == 429  # a new browser: the address limit applies
+    clock.advance(31)
+    assert login.password().headers["Location"] == "/en/login/code"  # the known browser still gets in
 
 
 @pytest.mark.parametrize("target,expected", [
@@ -275,7 +287,8 @@ def test_replacing_the_authenticator_needs_the_current_code(logged_in, ready_acc
     assert post(code="000000").status_code == 422
     page = body(post(code=pyotp.TOTP(ready_account.secret).at(clock.now)))
     new_secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)
-    assert post(step="confirm", code=pyotp.TOTP(new_secret).at(clock.now)).status_code == 303
+    assert post(step="confirm", new_code="123456").status_code == 422
+    assert post(step="confirm", new_code=pyotp.TOTP(new_secret).at(clock.now)).status_code == 303
     assert Account.get().totp_secret == new_secret  # replaced, never kept beside the old one
     assert "was replaced" in mailbox.received("jan@example.be")[0].get_body(("plain",)).get_content() or \
         "werd vervangen" in mailbox.received("jan@example.be")[0].get_body(("plain",)).get_content()
@@ -331,18 +344,27 @@ def test_reset_link_keeps_the_authenticator_with_its_code(login, ready_account, 
     assert login.client.get(path).status_code == 410  # used once
 
 
-def test_lost_phone_links_a_new_authenticator_and_tells_the_colleagues(login, ready_account, person, clock, mailbox):
+def test_lost_phone_with_a_recovery_code_links_a_new_authenticator_and_tells_the_colleagues(
+        app, login, ready_account, person, clock, mailbox):
+    from portal.auth import recovery
+
+    with app.app_context():
+        codes = recovery.new_codes(ready_account)
     colleague = Person.create(niss="00012556777", last_name="Janssens", first_name="Els", sex="F",
                               birth_date=datetime.date(2000, 1, 25), birth_country="BE", email="els@example.be")
     LegalRepresentative.create(company=LegalRepresentative.get().company, person=colleague)
     login.post("forgot", email="jan@example.be")
     path = reset_link(mailbox)
     response = login.client.post(path, data={"csrf_token": login.token, "password": "my renewed password",
-                                             "password_confirm": "my renewed password", "authenticator": "lost"})
+                                             "password_confirm": "my renewed password", "authenticator": "lost",
+                                             "recovery_code": codes[3]})
     assert response.headers["Location"] == "/en/login/authenticator"
     assert Account.get().totp_secret is None  # the old phone no longer opens the account
     assert mailbox.received("els@example.be")
-    assert len(mailbox.received("jan@example.be")) == 2  # the link, then the notice
+    subjects = [m["Subject"] for m in mailbox.received("jan@example.be")]
+    assert len(subjects) == 3  # the link, the password notice, the authenticator notice
+    with app.app_context():
+        assert not recovery.use(ready_account, codes[3], utcnow())  # spent
 
 
 def test_reset_link_expires_and_a_newer_one_voids_it(login, ready_account, clock, mailbox):
@@ -384,3 +406,100 @@ def test_a_blocked_person_is_logged_out_at_once_and_cannot_log_in(app, logged_in
     again = Login(app.test_client())
     response = again.password()
     assert response.status_code == 422 and "The user name or the password is wrong." in body(response)
+
+
+# Secrets stay on the server -------------------------------------------------------------------
+
+def cookie_contents(app, client):
+    cookie = client.get_cookie("portal_session")
+    return app.session_interface.get_signing_serializer(app).loads(cookie.value) if cookie else {}
+
+
+def test_the_cookie_never_holds_the_new_authenticator_or_the_recovery_codes(app, login, new_account, clock):
+    """Flask's cookie is signed, not encrypted: anyone who sees it can read it."""
+    login.password(password=TEMPORARY)
+    login.post("update-password", password=MINE, password_confirm=MINE)
+    page = body(login.client.get("/en/login/authenticator"))
+    secret = re.search(r'<code class="secret">([A-Z2-7 ]+)</code>', page).group(1).replace(" ", "")
+    assert secret not in str(cookie_contents(app, login.client))
+    login.post("authenticator", code=pyotp.TOTP(secret).at(clock.now))
+    codes = re.findall(r"<li><code>([a-z0-9-]{14})</code></li>", body(login.client.get("/en/login/recovery-codes")))
+    contents = str(cookie_contents(app, login.client))
+    assert len(codes) == 10 and not any(code in contents for code in codes)
+    assert login.client.get("/en/login/recovery-codes").headers["Cache-Control"] == "no-store"
+
+
+def test_my_account_keeps_the_new_authenticator_on_the_server(app, logged_in, ready_account, clock):
+    logged_in.client.post("/en/portal/account/authenticator",
+                          data={"csrf_token": logged_in.token, "code": pyotp.TOTP(ready_account.secret).at(clock.now)})
+    assert LoginSession.get().enrolling_secret
+    assert LoginSession.get().enrolling_secret not in str(cookie_contents(app, logged_in.client))
+
+
+def test_recovery_codes_are_stored_as_a_keyed_hash(app, ready_account):
+    import hashlib
+
+    from portal.auth import recovery
+
+    with app.app_context():
+        code = recovery.new_codes(ready_account)[0]
+    stored = {row.code_hash for row in RecoveryCode.select()}
+    plain = hashlib.sha256(code.replace("-", "").encode()).hexdigest()
+    assert plain not in stored  # a stolen table cannot be tried offline without the server's key
+    app.config["SECRET_KEY"] = "another-secret-key-of-enough-length-00"
+    with app.app_context():
+        assert not recovery.use(ready_account, code, utcnow())
+
+
+# Every code typed in "Mon compte" counts toward the lockout ------------------------------------
+
+@pytest.mark.parametrize("path,field", [("authenticator", "code"), ("recovery-codes", "recovery_code")])
+def test_wrong_codes_on_my_account_lock_the_account(logged_in, ready_account, clock, path, field, mailbox):
+    for _ in range(5):
+        response = logged_in.client.post(f"/en/portal/account/{path}", data={"csrf_token": logged_in.token,
+                                                                             field: "000000"})
+        assert response.status_code == 422
+    assert Account.get().locked_until is not None
+    right = logged_in.client.post(f"/en/portal/account/{path}", data={
+        "csrf_token": logged_in.token, field: pyotp.TOTP(ready_account.secret).at(clock.now + 30)})
+    assert right.status_code == 422
+
+
+def test_a_wrong_current_password_on_my_account_counts(logged_in, ready_account):
+    for _ in range(5):
+        logged_in.client.post("/en/portal/account/password", data={
+            "csrf_token": logged_in.token, "current": "not my password at all", "password": "x", "password_confirm": "x"})
+    assert Account.get().locked_until is not None
+
+
+# Temporary passwords and the password rules ---------------------------------------------------
+
+def test_a_temporary_password_expires(app, login, new_account, clock):
+    Account.update(password_expires_at=utcnow() - datetime.timedelta(seconds=1)).execute()
+    app.config.pop("CLOCK")
+    response = login.password(password=TEMPORARY)
+    assert response.status_code == 422 and "temporary password has expired" in body(response)
+    Account.update(password_expires_at=utcnow() + datetime.timedelta(days=1)).execute()
+    assert login.password(password=TEMPORARY).headers["Location"] == "/en/login/update-password"
+
+
+def test_validation_gives_a_temporary_password_for_seven_days(app, db):
+    from portal.backoffice.validation import _person_with_account
+
+    with app.app_context():
+        person, password = _person_with_account({"niss": "", "last_name": "Muster", "first_name": "Max", "sex": "M",
+                                                 "birth_date": "1970-05-01", "birth_country": "DE",
+                                                 "email": "max@musterfirma.de"}, "en")
+    left = Account.get(Account.person == person).password_expires_at - utcnow()
+    assert datetime.timedelta(days=6, hours=23) < left <= datetime.timedelta(days=7)
+
+
+def test_the_strength_of_a_new_password_is_shown_as_it_is_typed(login, new_account, clock):
+    login.password(password=TEMPORARY)
+    headers = {"HX-Request": "true", "X-CSRF-Token": login.token}
+    weak = login.client.post("/en/password-strength", data={"password": "jan peeters 1985"}, headers=headers)
+    assert weak.status_code == 200 and "<html" not in body(weak) and "Do not use your NISS" in body(weak)
+    strong = login.client.post("/en/password-strength", data={"password": "orange kettle under moonlight"},
+                               headers=headers)
+    assert 'value="4"' in body(strong) and "Strong" in body(strong)
+    assert 'hx-post="/en/password-strength"' in body(login.client.get("/en/login/update-password"))

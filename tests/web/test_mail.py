@@ -96,3 +96,35 @@ def test_send_mail_command_flushes_the_outbox(app, db, mailbox, runner):
     result = runner.invoke(args=["portal", "send-mail"])
     assert "Sent 1 message(s)" in result.output
     assert len(mailbox.received()) == 1
+
+
+def test_a_message_that_can_never_be_built_is_put_aside_and_the_queue_goes_on(app, db, mailbox, caplog):
+    """Before: a CR/LF in an address raised on every run, and what was queued after it waited for ever."""
+    with app.app_context():
+        broken = mail.queue("victim@example.eu\r\nBcc: all@example.eu", "registration_received", "en",
+                            "Received", person=PERSON, company=COMPANY, reference="REG-1")
+        queue_received()
+        assert mail.send_pending() == (1, 1)
+        assert mail.send_pending() == (0, 0)  # never tried again
+    broken = OutboxMessage.get_by_id(broken.id)
+    assert broken.failed_at is not None and broken.sent_at is None
+    assert len(mailbox.received()) == 1 and "put aside" in caplog.text
+
+
+def test_a_subject_is_always_one_line(app, db, mailbox):
+    with app.app_context():
+        mail.queue("anna@example.se", "registration_received", "en", "Received\r\nBcc: all@example.eu",
+                   person=PERSON, company=COMPANY, reference="REG-1")
+        assert mail.send_pending() == (1, 0)
+    [message] = mailbox.received()
+    assert message["Subject"] == "Received Bcc: all@example.eu" and message["Bcc"] is None
+
+
+def test_the_outbox_folder_keeps_every_file_inside_it(app, db, tmp_path):
+    app.config.update(SMTP_HOST=None, INSTANCE_DIR=str(tmp_path))
+    with app.app_context():
+        mail.queue("../../escape@example.eu", "registration_received", "en", "Received",
+                   person=PERSON, company=COMPANY, reference="REG-1")
+        assert mail.send_pending() == (1, 0)
+    files = list(tmp_path.rglob("*.eml"))
+    assert len(files) == 1 and files[0].parent == tmp_path / "outbox"

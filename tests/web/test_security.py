@@ -74,3 +74,133 @@ def test_session_cookie_is_http_only_and_same_site(client):
     cookies = response.headers.getlist("Set-Cookie")
     session = next(c for c in cookies if c.startswith("portal_session="))
     assert "HttpOnly" in session and "SameSite=Lax" in session
+
+
+# Where a login may lead ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("target", [
+    "/%09/evil.example/portal", "/\t/evil.example/portal", "/\\/evil.example/portal", "/\\evil.example/en/portal",
+    "/%5C/evil.example/en/portal", "\\\\evil.example/en/portal", "/\r\n/evil.example/en/portal",
+    "https://evil.example/en/portal", "//evil.example/en/portal", "/ /evil.example/en/portal",
+    "javascript:alert(1)//en/portal", "/en/portalx", "/en/staff/registrations", "",
+])
+def test_a_login_never_leads_to_another_site(app, target):
+    from urllib.parse import unquote
+
+    from portal.access_control import safe_next
+
+    with app.test_request_context("/en/login"):
+        app.preprocess_request()
+        for sent in {target, unquote(target)}:  # as typed, and as the query string decodes it
+            assert safe_next(sent) == "/en/portal", sent
+
+
+@pytest.mark.parametrize("target", ["/en/portal", "/fr/portal/account?done=1", "/nl/portal?company=3"])
+def test_a_login_leads_to_the_page_it_was_for(app, target):
+    from portal.access_control import safe_next
+
+    with app.test_request_context("/en/login"):
+        app.preprocess_request()
+        assert safe_next(target) == target
+
+
+def test_a_login_through_a_crafted_link_stays_on_the_site(client, db):
+    """What the browser is sent after the login, end to end, for the issue's own example."""
+    import datetime
+
+    import pyotp
+
+    from portal.models import Account, Person
+    from portal.passwords import hash_password
+
+    person = Person.create(niss="85073003328", last_name="Peeters", first_name="Jan", sex="M",
+                           birth_date=datetime.date(1985, 7, 30), birth_country="BE", email="jan@example.be")
+    secret = pyotp.random_base32()
+    Account.create(person=person, password_hash=hash_password("four words are stronger"),
+                   must_change_password=False, totp_secret=secret)
+    token = token_from(client)
+    client.post("/en/login/afmps", data={"csrf_token": token, "username": "85073003328",
+                                         "password": "four words are stronger", "next": "/%09/evil.example/portal"})
+    response = client.post("/en/login/code", data={"csrf_token": token, "code": pyotp.TOTP(secret).now()})
+    assert response.headers["Location"] == "/en/portal"
+
+
+# Requests too large, pages not cached, cookies without secrets -------------------------------------
+
+def test_a_forty_megabyte_post_is_refused_before_it_is_read(client, db):
+    token = token_from(client)
+    response = client.post("/nl/register", data={"csrf_token": token, "x": "a" * (40 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert '<html lang="nl">' in response.get_data(as_text=True)
+
+
+def test_private_pages_are_never_cached_and_public_ones_may_be(client, db):
+    assert client.get("/fr/login/afmps").headers["Cache-Control"] == "no-store"
+    assert client.get("/fr/register").headers["Cache-Control"] == "no-store"
+    assert "no-store" not in client.get("/fr/faq").headers.get("Cache-Control", "")
+
+
+def test_logging_out_leaves_nothing_in_the_cookie(app, client, db):
+    with client.session_transaction() as session:
+        session["login"] = "whatever"
+        session["pending_login"] = "x"
+        session["company"] = 3
+    client.post("/fr/logout", data={"csrf_token": token_from(client)})
+    with client.session_transaction() as session:
+        assert dict(session) == {}
+
+
+# Logs ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("line,kept", [
+    ('127.0.0.1 - - "GET /fr/register/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde/company-data HTTP/1.1" 200',
+     "/fr/register/[hidden]/company-data"),
+    ('"POST /en/login/reset/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde HTTP/1.1" 303', "/en/login/reset/[hidden] "),
+    ('"GET /login/csam/callback?code=SplxlOBeZQQYbYS6WxSbIA&state=af0ifjsldkj HTTP/1.1"',
+     "callback?code=[hidden]&state=[hidden] "),
+])
+def test_secret_links_never_reach_the_logs(line, kept):
+    import logging
+
+    from portal.log_privacy import MaskSecrets
+
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, "%s", (line,), None)
+    MaskSecrets().filter(record)
+    assert kept in record.getMessage()
+    assert "AbCdEfGh" not in record.getMessage() and "SplxlOBe" not in record.getMessage()
+
+
+def test_the_access_log_of_a_real_server_has_no_draft_token(client, db, caplog):
+    import logging
+
+    from portal import log_privacy
+
+    token = token_from(client)
+    draft = client.post("/en/register", data={"csrf_token": token}).headers["Location"]
+    secret = draft.split("/")[3]
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        logging.getLogger("werkzeug").info('127.0.0.1 - - "%s %s HTTP/1.1" %s', "GET", draft, 200)
+    assert secret not in caplog.text and "[hidden]" in caplog.text
+    assert any(isinstance(f, log_privacy.MaskSecrets) for f in logging.getLogger("gunicorn.access").filters)
+
+
+# The client's address behind the TLS proxy -----------------------------------------------------
+
+def test_the_throttle_sees_the_address_the_trusted_proxy_reports(database_url, instance_dir, smtp_server, db):
+    from tests.conftest import make_app
+
+    behind = make_app(database_url, instance_dir, TRUSTED_PROXIES=1, RATE_LIMITS={"login": 2})
+    client = behind.test_client()
+    token = token_from(client)
+
+    def attempt(address):
+        return client.post("/en/login/afmps", data={"csrf_token": token, "username": "x", "password": "y"},
+                           headers={"X-Forwarded-For": address}).status_code
+
+    assert [attempt("203.0.113.7") for _ in range(3)] == [422, 422, 429]
+    assert attempt("198.51.100.9") == 422  # another person behind the same proxy is not stopped
+    direct = make_app(database_url, instance_dir, RATE_LIMITS={"login": 2}).test_client()
+    token = token_from(direct)
+    codes = [direct.post("/en/login/afmps", data={"csrf_token": token, "username": "x", "password": "y"},
+                         headers={"X-Forwarded-For": f"192.0.2.{i}"}).status_code for i in range(3)]
+    assert codes[-1] == 429  # without a trusted proxy, a forged header changes nothing

@@ -327,7 +327,8 @@ def test_two_representatives_may_not_share_an_email_address(wizard):
     assert response.status_code == 422 and "individual e-mail address" in body(response)
 
 
-def test_a_niss_known_to_the_portal_fills_in_the_person(wizard):
+def test_a_niss_known_to_the_portal_reveals_nothing_about_the_person(wizard):
+    """The wizard is anonymous: typing someone's NISS must not show their data."""
     import datetime
 
     Person.create(niss="85073003328", last_name="Peeters", first_name="Jan", sex="M",
@@ -336,9 +337,13 @@ def test_a_niss_known_to_the_portal_fills_in_the_person(wizard):
     wizard.company()
     wizard.next("units")
     response = wizard.post("representatives", {"action": "save", "niss": "85.07.30-033.28"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     page = body(response)
-    assert "Jan Peeters" in page and "85.07.30-033.28" in page
+    assert "Peeters" not in page and "jan@example.be" not in page and "1985" not in page
+    assert "Enter the last name." in page and "Enter the date of birth" in page
+    typed = wizard.add_representative(niss="85.07.30-033.28", last_name="Peeters", first_name="Jan",
+                                      birth_date="30/07/1985", email="jan.peeters@musterfirma.de")
+    assert typed.status_code == 200
 
 
 # Check and send ------------------------------------------------------------------------------
@@ -403,3 +408,78 @@ def test_every_step_refuses_a_post_without_csrf_token(wizard):
     response = wizard.client.post(wizard.url("identification"), data={"country": "DE"})
     assert response.status_code == 400
     assert draft(wizard).data == "{}"
+
+
+# Once sent, the resume link shows only where the request stands --------------------------------
+
+def test_after_submission_the_link_no_longer_opens_the_data_or_the_pdf(client, db):
+    wizard = WizardDriver(client).complete()
+    assert client.get(f"/en/register/{wizard.draft}/proof.pdf").status_code == 200  # while a draft
+    wizard.submit()
+    assert client.get(f"/en/register/{wizard.draft}/proof.pdf").status_code == 404
+    for step in ("identification", "company", "units", "representatives", "check"):
+        response = wizard.get(step)
+        assert response.status_code == 303 and response.headers["Location"].endswith("/submitted")
+    page = body(wizard.get("submitted"))
+    assert "REG-" in page
+    for private in ("Musterfirma", "max@musterfirma.de", "136695976", "Hauptstraße", "Muster"):
+        assert private not in page, private
+    sent = client.post(f"/en/register/{wizard.draft}/resume-link",
+                       data={"csrf_token": wizard.token, "email": "someone@example.eu"})
+    assert sent.status_code == 303 and sent.headers["Location"].endswith("/submitted")
+
+
+def test_when_the_agency_asks_for_information_the_link_opens_the_draft_again(client, db):
+    wizard = WizardDriver(client).complete()
+    wizard.submit()
+    Registration.update(status="needs_information").execute()
+    assert wizard.get("company").status_code == 200
+    assert client.get(f"/en/register/{wizard.draft}/proof.pdf").status_code == 200
+
+
+# Single-line fields hold one line --------------------------------------------------------------
+
+@pytest.mark.parametrize("bad", ["Evil\r\nBcc: victim@example.eu", "Name\x00", "Tab\there", "abc\u202egpj.exe"])
+def test_control_characters_are_refused_with_a_clear_message_and_kept(wizard, bad):
+    wizard.identify()
+    response = wizard.company(name=bad)
+    assert response.status_code == 422
+    assert "Remove the line breaks, tabs or invisible characters from this field." in errors_of(response)
+    response = wizard.company(city="Berlin\nMitte")
+    assert response.status_code == 422 and 'value="Berlin\nMitte"' in body(response)  # what was typed is kept
+
+
+def test_representative_names_hold_one_line(wizard):
+    wizard.identify()
+    wizard.company()
+    wizard.next("units")
+    response = wizard.add_representative(last_name="Muster\r\nX-Header: 1")
+    assert response.status_code == 422
+
+
+# Anonymous writes are limited per client -------------------------------------------------------
+
+def test_one_client_cannot_open_drafts_without_end(app, client, db):
+    app.config["RATE_LIMITS"] = {"register": 3}
+    from tests.wizard_driver import csrf
+
+    token = csrf(client)
+    codes = [client.post("/en/register", data={"csrf_token": token}).status_code for _ in range(4)]
+    assert codes == [303, 303, 303, 429]
+    page = client.post("/fr/register", data={"csrf_token": token})
+    assert page.status_code == 429 and "Trop de demandes" in body(page)
+    assert Registration.select().count() == 3
+
+
+def test_the_resume_link_is_not_a_mail_cannon(app, wizard, mailbox):
+    app.config["RATE_LIMITS"] = {"resume-mail": 2}
+    codes = [wizard.client.post(f"/en/register/{wizard.draft}/resume-link",
+                                data={"csrf_token": wizard.token, "email": f"victim{i}@example.eu"}).status_code
+             for i in range(3)]
+    assert codes[-1] == 429 and len(mailbox.messages) == 2
+
+
+def test_a_client_writing_faster_than_a_person_types_is_stopped(app, wizard):
+    app.config["RATE_LIMITS"] = {"wizard": 5}
+    codes = [wizard.post("identification", {"country": "DE", "preview": "1"}).status_code for _ in range(6)]
+    assert codes[:4] == [200] * 4 and codes[-1] == 429

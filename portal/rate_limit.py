@@ -1,0 +1,61 @@
+"""Rate limits: how often one client (or one object) may do one thing.
+
+Counted in the database, so every app server shares the count, with one
+atomic statement: parallel requests can neither lose a hit nor all slip in
+under the limit. `client()` is the address of the browser as the trusted
+TLS proxy saw it (PORTAL_TRUSTED_PROXIES), never a header a client could set
+when no proxy is configured.
+"""
+import datetime
+from dataclasses import dataclass
+
+from flask import current_app, request
+from peewee import Case
+
+from . import clock
+from .models import RateLimit
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    hits: int
+    per: datetime.timedelta
+
+
+LOGIN = Limit("login", 30, datetime.timedelta(minutes=1))  # password pages, per address
+RESET_REQUEST = Limit("reset", 10, datetime.timedelta(minutes=15))  # "forgot password" and resends, per address
+RESET_MAIL = Limit("reset-mail", 3, datetime.timedelta(minutes=15))  # reset e-mails, per account
+REGISTRATION = Limit("register", 10, datetime.timedelta(hours=1))  # new drafts, per address
+RESUME_MAIL = Limit("resume-mail", 5, datetime.timedelta(hours=1))  # resume-link e-mails, per address
+WIZARD_WRITE = Limit("wizard", 120, datetime.timedelta(minutes=1))  # any wizard POST, per address
+
+
+def client():
+    return (request.remote_addr or "unknown")[:64]
+
+
+def exceeded(limit, subject=None):
+    """Count one hit of `limit` for `subject` (the client by default); True
+    once the hits in the current window are more than allowed. An operator
+    (or a test harness that plays many visitors from one address) may set
+    other numbers in app.config["RATE_LIMITS"], by limit name."""
+    allowed = current_app.config.get("RATE_LIMITS", {}).get(limit.name, limit.hits)
+    subject = client() if subject is None else str(subject)
+    now = clock.utc()
+    expired = RateLimit.window_start < now - limit.per
+    query = (RateLimit
+             .insert(key=f"{limit.name}:{subject}"[:160], window_start=now, hits=1)
+             .on_conflict(conflict_target=[RateLimit.key], update={
+                 RateLimit.hits: Case(None, [(expired, 1)], RateLimit.hits + 1),
+                 RateLimit.window_start: Case(None, [(expired, now)], RateLimit.window_start),
+             })
+             .returning(RateLimit.hits))
+    (hits,), = query.tuples().execute()
+    return hits > allowed
+
+
+def purge(now=None):
+    """Forget windows older than a day (cron, with the drafts)."""
+    now = now or clock.utc()
+    return RateLimit.delete().where(RateLimit.window_start < now - datetime.timedelta(days=1)).execute()

@@ -1,0 +1,147 @@
+"""The same write, eight times at the same moment, on the real database file
+(or the real PostgreSQL server): no 500, and one outcome.
+
+Before every writing transaction began IMMEDIATE on SQLite, two clicks of
+"Envoyer" at once gave one 303 and one 500 ("database is locked"), and
+parallel wrong guesses read the same failure count and wrote it back, so
+none of them locked the account.
+"""
+import threading
+
+import pyotp
+import pytest
+
+from portal.models import (Account, Company, LoginSession, OutboxMessage, Registration, RegistrationEvent)
+from tests.web.test_backoffice import log_in as staff_log_in, make_staff, submitted_request
+from tests.web.test_login import MINE, TEMPORARY, Login, person  # noqa: F401  (fixture)
+from tests.wizard_driver import WizardDriver, csrf
+
+THREADS = 8
+
+
+def all_at_once(calls):
+    """Run each call in its own thread, released together; their results in order."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        barrier.wait()
+        try:
+            results[index] = call()
+        except Exception as error:  # a crash is a result too: the assertions show it
+            results[index] = error
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results
+
+
+def codes(responses):
+    return sorted(r.status_code if hasattr(r, "status_code") else repr(r) for r in responses)
+
+
+def test_eight_clicks_on_send_submit_once(app, db, mailbox):
+    wizard = WizardDriver(app.test_client()).complete(representatives=2)
+    clients = [app.test_client() for _ in range(THREADS)]
+    tokens = [csrf(c) for c in clients]
+    url = wizard.url("check")
+    responses = all_at_once([lambda c=c, t=t: c.post(url, data={"csrf_token": t}) for c, t in zip(clients, tokens)])
+    assert codes(responses) == [303] * THREADS
+    assert Registration.get().status == "submitted"
+    assert RegistrationEvent.select().count() == 1
+    assert OutboxMessage.select().count() == 2  # one confirmation per representative, not sixteen
+
+
+def test_eight_staff_validating_at_once_make_one_company(app, db, mailbox):
+    registration = submitted_request(app)
+    staff = [make_staff(email=f"agent{i}@afmps.be") for i in range(THREADS)]
+    clients = []
+    for member in staff:
+        client = app.test_client()
+        client.csrf = staff_log_in(client, email=member.email)
+        clients.append(client)
+    url = f"/en/staff/registrations/{registration.id}/decision"
+    responses = all_at_once([lambda c=c: c.post(url, data={"csrf_token": c.csrf, "action": "validate"})
+                             for c in clients])
+    assert codes(responses) == [303] + [409] * (THREADS - 1)
+    assert Company.select().count() == 1
+    assert Account.select().where(Account.person.is_null(False)).count() == 2
+
+
+def test_one_code_typed_in_eight_logins_at_once_opens_one(app, person, mailbox):
+    secret = pyotp.random_base32()
+    Account.create(person=person, password_hash=__import__("portal.passwords").passwords.hash_password(MINE),
+                   must_change_password=False, totp_secret=secret)
+    logins = [Login(app.test_client()) for _ in range(THREADS)]
+    for login in logins:
+        assert login.password().headers["Location"] == "/en/login/code"
+    code = pyotp.TOTP(secret).now()
+    responses = all_at_once([lambda login=login: login.code(code) for login in logins])
+    assert codes(responses) == [303] + [422] * (THREADS - 1)
+    assert LoginSession.select().count() == 1
+
+
+def test_a_first_login_sent_eight_times_at_once_links_one_authenticator(app, person, mailbox):
+    Account.create(person=person, password_hash=__import__("portal.passwords").passwords.hash_password(TEMPORARY),
+                   must_change_password=True)
+    login = Login(app.test_client())
+    login.password(password=TEMPORARY)
+    responses = all_at_once([lambda: login.post("update-password", password=MINE, password_confirm=MINE)
+                             for _ in range(THREADS)])
+    assert all(getattr(r, "status_code", 500) < 500 for r in responses), codes(responses)
+    assert not Account.get().must_change_password
+
+
+def test_eight_wrong_passwords_at_once_are_all_counted_and_lock_once(app, person, mailbox):
+    Account.create(person=person, password_hash=__import__("portal.passwords").passwords.hash_password(MINE),
+                   must_change_password=False, totp_secret=pyotp.random_base32())
+    logins = [Login(app.test_client()) for _ in range(THREADS)]
+    responses = all_at_once([lambda login=login: login.password(password="not my password at all")
+                             for login in logins])
+    assert codes(responses) == [422] * THREADS
+    account = Account.get()
+    assert account.locked_until is not None and account.lockouts == 1
+    assert len(mailbox.received("jan@example.be")) == 1  # one lockout, one e-mail
+
+
+@pytest.mark.parametrize("limit", [3])
+def test_eight_requests_at_once_cannot_slip_under_a_rate_limit(app, db, limit):
+    app.config["RATE_LIMITS"] = {"register": limit}
+    clients = [app.test_client() for _ in range(THREADS)]
+    tokens = [csrf(c) for c in clients]
+    responses = all_at_once([lambda c=c, t=t: c.post("/en/register", data={"csrf_token": t})
+                             for c, t in zip(clients, tokens)])
+    assert codes(responses) == [303] * limit + [429] * (THREADS - limit)
+    assert Registration.select().count() == limit
+
+
+def test_on_sqlite_a_transaction_that_reads_then_writes_waits_its_turn(app, db):
+    """Two transactions read a value, then write it back increased. With a
+    deferred BEGIN both read at once and the second write fails at once with
+    "database is locked" (no busy wait applies to a lock upgrade); with BEGIN
+    IMMEDIATE the second waits until the first commits, and reads its result."""
+    from portal.db import database, is_postgres
+    from portal.models import RateLimit, utcnow
+
+    if is_postgres():
+        pytest.skip("PostgreSQL takes row locks at UPDATE; this is about SQLite's BEGIN")
+    RateLimit.create(key="counter", window_start=utcnow(), hits=0)
+    first_read = threading.Event()
+    second_read = threading.Event()
+
+    def increment(mine, other):
+        with app.app_context():
+            with database.atomic():
+                hits = RateLimit.get(RateLimit.key == "counter").hits
+                mine.set()
+                other.wait(0.5)  # under IMMEDIATE the other cannot read before this commits
+                RateLimit.update(hits=hits + 1).where(RateLimit.key == "counter").execute()
+            database.close()
+        return "ok"
+
+    results = all_at_once([lambda: increment(first_read, second_read), lambda: increment(second_read, first_read)])
+    assert results == ["ok", "ok"]
+    assert RateLimit.get(RateLimit.key == "counter").hits == 2

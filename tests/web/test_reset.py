@@ -1,0 +1,168 @@
+"""“Forgot password” never goes around the second factor (ASVS 6.4.3), and
+the agency's support can allow a new device after checking who someone is."""
+import re
+
+import pyotp
+import pytest
+
+from portal.auth import recovery
+from portal.models import Account, AccountEvent, LoginSession, PasswordReset
+from tests.web.test_backoffice import log_in as staff_log_in, make_staff
+from tests.web.test_login import Login, body, clock, new_account, person, ready_account  # noqa: F401  (fixtures)
+
+NEW = "my renewed password"
+
+
+def reset_link(mailbox, address="jan@example.be"):
+    texts = [m.get_body(("plain",)).get_content() for m in mailbox.received(address)]
+    links = [re.search(r"http://\S+(/\w\w/login/reset/[\w-]+)", t) for t in texts]
+    return [link.group(1) for link in links if link][-1]
+
+
+@pytest.fixture
+def login(client):
+    return Login(client)
+
+
+def send_reset(login, mailbox, **form):
+    login.post("forgot", email="jan@example.be")
+    path = reset_link(mailbox)
+    data = {"csrf_token": login.token, "password": NEW, "password_confirm": NEW}
+    data.update(form)
+    return path, login.client.post(path, data=data)
+
+
+def test_a_mailbox_alone_no_longer_relinks_a_phone(login, ready_account, clock, mailbox):
+    """Before: "I lost my phone" with nothing else linked the attacker's own authenticator."""
+    path, response = send_reset(login, mailbox, authenticator="lost")
+    assert response.status_code == 200 and "cannot log in yet" in body(response)
+    account = Account.get()
+    assert account.totp_secret == ready_account.secret  # the real phone stays the only one
+    assert LoginSession.select().count() == 0
+    again = Login(login.client.application.test_client())
+    assert again.password(password=NEW).headers["Location"] == "/en/login/code"  # still asks for the code
+    assert login.client.get(path).status_code == 410
+
+
+def test_a_wrong_recovery_code_is_refused_counted_and_nothing_changes(login, ready_account, clock, mailbox):
+    path, response = send_reset(login, mailbox, authenticator="lost", recovery_code="abcd-efgh-jkmn")
+    assert response.status_code == 422 and "recovery code is not valid" in body(response)
+    account = Account.get()
+    assert account.failed_attempts == 1 and account.totp_secret == ready_account.secret
+    assert login.client.get(path).status_code == 200  # the link was not used up
+
+
+def test_a_wrong_current_code_counts_toward_the_lockout(login, ready_account, clock, mailbox):
+    login.post("forgot", email="jan@example.be")
+    path = reset_link(mailbox)
+    for _ in range(5):
+        response = login.client.post(path, data={"csrf_token": login.token, "password": NEW, "password_confirm": NEW,
+                                                 "authenticator": "keep", "code": "000000"})
+        assert response.status_code == 422
+    assert Account.get().locked_until is not None
+    right = login.client.post(path, data={"csrf_token": login.token, "password": NEW, "password_confirm": NEW,
+                                          "authenticator": "keep", "code": pyotp.TOTP(ready_account.secret).at(clock.now)})
+    assert right.status_code == 422  # locked: even the right code waits
+
+
+def test_a_weak_password_spends_no_code(app, login, ready_account, clock, mailbox):
+    with app.app_context():
+        codes = recovery.new_codes(ready_account)
+    path, response = send_reset(login, mailbox, password="password1234", password_confirm="password1234",
+                                authenticator="lost", recovery_code=codes[0])
+    assert response.status_code == 422
+    with app.app_context():
+        assert recovery.remaining(ready_account) == 10
+
+
+def test_every_reset_is_emailed_to_the_person(login, ready_account, clock, mailbox):
+    send_reset(login, mailbox, authenticator="keep", code=pyotp.TOTP(ready_account.secret).at(clock.now))
+    subjects = [m["Subject"] for m in mailbox.received("jan@example.be")]
+    assert len(subjects) == 2 and "gewijzigd" in subjects[1]  # the link, then the notice, in his language
+
+
+# A blocked account has no way back in ----------------------------------------------------
+
+def test_a_blocked_account_gets_no_reset_link(app, login, ready_account, clock, mailbox):
+    from portal import sessions
+
+    with app.app_context():
+        sessions.block(ready_account)
+    response = login.post("forgot", email="jan@example.be")
+    assert response.status_code == 200 and "If an account of the portal has this e-mail address" in body(response)
+    assert not mailbox.received("jan@example.be")
+
+
+def test_a_link_sent_before_the_block_stops_working(app, login, ready_account, clock, mailbox):
+    from portal import sessions
+
+    login.post("forgot", email="jan@example.be")
+    path = reset_link(mailbox)
+    with app.app_context():
+        sessions.block(ready_account)
+    assert login.client.get(path).status_code == 410
+    response = login.client.post(path, data={"csrf_token": login.token, "password": NEW, "password_confirm": NEW,
+                                             "authenticator": "keep",
+                                             "code": pyotp.TOTP(ready_account.secret).at(clock.now)})
+    assert response.status_code == 410
+    assert not LoginSession.select().exists() and PasswordReset.get().used_at is None
+    again = login.client.post(path + "/again", data={"csrf_token": login.token})
+    assert again.status_code == 200 and len(mailbox.received("jan@example.be")) == 1  # no new link
+
+
+def test_an_account_blocked_between_password_and_code_is_stopped(app, login, ready_account, clock):
+    from portal import sessions
+
+    assert login.password().headers["Location"] == "/en/login/code"
+    with app.app_context():
+        sessions.block(ready_account)
+    response = login.code(pyotp.TOTP(ready_account.secret).at(clock.now))
+    assert response.status_code == 422 and "The user name or the password is wrong." in body(response)
+    assert not LoginSession.select().exists()
+
+
+def test_a_blocked_staff_member_cannot_log_in(app, client, db):
+    from portal import sessions
+
+    staff = make_staff()
+    with app.app_context():
+        sessions.block(staff.account)
+    token = Login(client).token
+    response = client.post("/en/staff/login", data={"csrf_token": token, "email": "agent@afmps.be",
+                                                    "password": "a long staff password 42"})
+    assert response.status_code == 422 and "The e-mail address or the password is wrong." in body(response)
+
+
+# The agency allows a new device --------------------------------------------------------------
+
+def test_support_allows_a_new_device_after_checking_who_the_person_is(app, login, ready_account, person, clock,
+                                                                       mailbox):
+    send_reset(login, mailbox, authenticator="lost")  # no phone, no recovery code
+    make_staff()
+    staff = app.test_client()
+    staff.csrf = staff_log_in(staff, at=clock.now)
+    found = body(staff.get("/en/staff/people?q=85.07.30-033.28"))
+    assert "Jan Peeters" in found and f"/en/staff/people/{person.id}" in found
+    page = body(staff.get(f"/en/staff/people/{person.id}"))
+    assert "Allow a new device" in page and "Linked" in page
+    url = f"/en/staff/people/{person.id}/new-device"
+    missing = staff.post(url, data={"csrf_token": staff.csrf, "reason": "  "})
+    assert missing.status_code == 422 and "how you checked who the person is" in body(missing).lower()
+    assert Account.get().totp_secret is not None
+    done = staff.post(url, data={"csrf_token": staff.csrf, "reason": "Identity card seen in a video call"})
+    assert done.status_code == 303
+    event = AccountEvent.get()
+    assert event.action == "new_device_allowed" and event.staff.email == "agent@afmps.be"
+    assert "video call" in body(staff.get(done.headers["Location"]))
+    assert "QR" in mailbox.received("jan@example.be")[-1].get_body(("plain",)).get_content()
+    fresh = Login(app.test_client())
+    assert fresh.password(password=NEW).headers["Location"] == "/en/login/authenticator"
+
+
+def test_allowing_a_new_device_is_for_staff_only(login, ready_account, person, clock):
+    login.password()
+    login.code(pyotp.TOTP(ready_account.secret).at(clock.now))
+    response = login.client.post(f"/en/staff/people/{person.id}/new-device",
+                                 data={"csrf_token": login.token, "reason": "me"})
+    assert response.status_code == 303 and "/staff/login" in response.headers["Location"]
+    assert Account.get().totp_secret == ready_account.secret
