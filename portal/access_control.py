@@ -30,7 +30,7 @@ def staff_required(view):
     def wrapper(*args, **kwargs):
         login = sessions.current()
         if login is None or login.staff_id is None or not login.staff.active:
-            return redirect(url_for("backoffice.login", next=request.full_path.rstrip("?")), 303)
+            return redirect(url_for("auth.staff_login", next=request.full_path.rstrip("?")), 303)
         g.staff = login.staff
         return view(*args, **kwargs)
     return wrapper

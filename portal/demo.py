@@ -5,8 +5,9 @@ bulk and keeps the derived columns (name key, words, listed) right.
 """
 import random
 
+from . import clock
 from .db import database
-from .models import ACTIVITY_KINDS, Activity, Company, CompanyNameWord, utcnow
+from .models import ACTIVITY_KINDS, Activity, Company, CompanyNameWord
 from .names import name_key, name_words
 
 # country -> (legal forms, cities with postcodes, language of correspondence)
@@ -60,7 +61,7 @@ def generate_firm(index, rng):
         "name": name, "name_key": name_key(name), "country": country,
         "street": rng.choice(STREETS), "house_number": str(rng.randint(1, 250)),
         "postcode": postcode, "city": city, "language": language,
-        "agency_number": f"{index:06d}", "is_demo": True, "created_at": utcnow(),
+        "agency_number": f"{index:06d}", "is_demo": True, "created_at": clock.utc(),
     }
 
 

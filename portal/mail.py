@@ -19,7 +19,8 @@ from pathlib import Path
 from flask import current_app, render_template
 from flask_babel import force_locale
 
-from .models import OutboxMessage, utcnow
+from . import clock
+from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def _deliver(email, config):
         # The address names the file, reduced to characters that cannot leave the folder.
         safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "_"
                        for ch in email["To"].replace("@", "_at_"))[:100]
-        path = outbox / f"{utcnow():%Y%m%dT%H%M%S%f}-{safe}.eml"
+        path = outbox / f"{clock.utc():%Y%m%dT%H%M%S%f}-{safe}.eml"
         path.write_bytes(bytes(email))
         log.info("mail written to %s (to %s: %s)", path, email["To"], email["Subject"])
         return
@@ -85,7 +86,7 @@ def _deliver(email, config):
 
 def send_pending(now=None, limit=100):
     """Send the messages that are due; returns (sent, failed)."""
-    now = now or utcnow()
+    now = now or clock.utc()
     config = current_app.config
     due = list(OutboxMessage.select()
                .where(OutboxMessage.sent_at.is_null() & OutboxMessage.failed_at.is_null()
@@ -118,7 +119,7 @@ def send_pending(now=None, limit=100):
                         attempts, type(error).__name__)
             continue
         sent += 1
-        (OutboxMessage.update(sent_at=utcnow(), attempts=message.attempts + 1, claimed_until=None,
+        (OutboxMessage.update(sent_at=clock.utc(), attempts=message.attempts + 1, claimed_until=None,
                               last_error=None)
          .where(OutboxMessage.id == message.id).execute())
     return sent, failed

@@ -1,15 +1,12 @@
 """The tables. The schema changes only through migrations/."""
-import datetime
+import json
 
 import peewee
 from flask_babel import lazy_gettext as _l
 
+from .clock import utc
 from .db import BaseModel, database
 from .names import name_key, name_words
-
-
-def utcnow():
-    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
 # Activities an economic operator notifies ("Mes activités"), in display order.
@@ -39,7 +36,7 @@ class Company(BaseModel):
     # activity: what puts it on the public list. Kept by refresh_listing().
     listed = peewee.BooleanField(default=False)
     is_demo = peewee.BooleanField(default=False)
-    created_at = peewee.DateTimeField(default=utcnow)
+    created_at = peewee.DateTimeField(default=utc)
 
     class Meta:
         indexes = (
@@ -73,7 +70,7 @@ class Activity(BaseModel):
     company = peewee.ForeignKeyField(Company, backref="activities", on_delete="CASCADE")
     kind = peewee.CharField(max_length=40)
     active = peewee.BooleanField(default=True)
-    notified_at = peewee.DateTimeField(default=utcnow)
+    notified_at = peewee.DateTimeField(default=utc)
 
     class Meta:
         indexes = ((("kind", "active", "company"), False),)
@@ -104,16 +101,27 @@ class Person(BaseModel):
     birth_country = peewee.CharField(max_length=2)
     email = peewee.CharField(max_length=254)
     language = peewee.CharField(max_length=2, default="en")
-    created_at = peewee.DateTimeField(default=utcnow)
+    created_at = peewee.DateTimeField(default=utc)
 
 
 class Registration(BaseModel):
     """A company's registration request: a draft filled step by step, then
     submitted for the agency to validate. `token` is the secret of the resume
-    link; `data` holds the answers of each step as JSON."""
+    link; `data` holds the answers of each step as JSON (read them through
+    `answers`)."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    NEEDS_INFORMATION = "needs_information"
+    VALIDATED = "validated"
+    REFUSED = "refused"
+    EDITABLE = (DRAFT, NEEDS_INFORMATION)  # the company may change it through its resume link
+    OPEN = (SUBMITTED,)  # waiting for the agency's decision
+    ACTIVE = (SUBMITTED, NEEDS_INFORMATION, VALIDATED)  # holds its VAT and BCE numbers
+    SENT = (SUBMITTED, NEEDS_INFORMATION, VALIDATED, REFUSED)  # what the back office lists
 
     token = peewee.CharField(max_length=64, unique=True)
-    status = peewee.CharField(max_length=20, default="draft", index=True)
+    status = peewee.CharField(max_length=20, default=DRAFT, index=True)
     reference = peewee.CharField(max_length=20, null=True, unique=True)
     language = peewee.CharField(max_length=2, default="fr")
     data = peewee.TextField(default="{}")
@@ -128,8 +136,8 @@ class Registration(BaseModel):
     proof_pdf = peewee.BlobField(null=True)
     proof_filename = peewee.CharField(max_length=200, null=True)
     proof_size = peewee.IntegerField(null=True)
-    created_at = peewee.DateTimeField(default=utcnow)
-    updated_at = peewee.DateTimeField(default=utcnow, index=True)
+    created_at = peewee.DateTimeField(default=utc)
+    updated_at = peewee.DateTimeField(default=utc, index=True)
     submitted_at = peewee.DateTimeField(null=True)
     decided_at = peewee.DateTimeField(null=True, index=True)
     company = peewee.ForeignKeyField(Company, null=True, backref="registrations", on_delete="SET NULL")
@@ -140,6 +148,30 @@ class Registration(BaseModel):
     @classmethod
     def without_proof(cls):
         return cls.select(*[f for f in cls._meta.sorted_fields if f.name != "proof_pdf"])
+
+    @property
+    def answers(self):
+        """The answers of the steps, decoded once per loaded row."""
+        if self.__dict__.get("_answers_of") != self.data:
+            self.__dict__["_answers"] = json.loads(self.data or "{}")
+            self.__dict__["_answers_of"] = self.data
+        return self.__dict__["_answers"]
+
+    @staticmethod
+    def encode(answers):
+        return json.dumps(answers, ensure_ascii=False, sort_keys=True)
+
+    @property
+    def editable(self):
+        return self.status in self.EDITABLE
+
+    @property
+    def company_answers(self):
+        return self.answers.get("company", {})
+
+    @property
+    def representatives(self):
+        return self.answers.get("representatives", [])
 
 
 class RegistrationEmail(BaseModel):
@@ -157,18 +189,15 @@ class OutboxMessage(BaseModel):
     subject = peewee.CharField(max_length=300)
     text_body = peewee.TextField()
     html_body = peewee.TextField()
-    created_at = peewee.DateTimeField(default=utcnow)
+    created_at = peewee.DateTimeField(default=utc)
     attempts = peewee.IntegerField(default=0)
-    next_attempt_at = peewee.DateTimeField(default=utcnow, index=True)
+    next_attempt_at = peewee.DateTimeField(default=utc, index=True)
     claimed_until = peewee.DateTimeField(null=True)
     sent_at = peewee.DateTimeField(null=True, index=True)
     last_error = peewee.CharField(max_length=300, null=True)
     # Set when the message can never be built or sent (a broken header):
     # it is put aside instead of blocking the queue with retries.
     failed_at = peewee.DateTimeField(null=True)
-
-
-ALL_MODELS = [Company, Activity, CompanyNameWord, Person, Registration, RegistrationEmail, OutboxMessage]
 
 
 class EstablishmentUnit(BaseModel):
@@ -209,7 +238,7 @@ class Account(BaseModel):
     blocked = peewee.BooleanField(default=False)
     # A temporary password (e-mailed at validation) works until then.
     password_expires_at = peewee.DateTimeField(null=True)
-    created_at = peewee.DateTimeField(default=utcnow)
+    created_at = peewee.DateTimeField(default=utc)
 
     @property
     def owner(self):
@@ -233,6 +262,9 @@ class Account(BaseModel):
         """What the authenticator app shows next to the codes: the login."""
         return self.staff.email if self.staff_id else self.person.niss
 
+    def recovery_codes_left(self):
+        return self.recovery_codes.where(RecoveryCode.used_at.is_null()).count()
+
     def personal_words(self):
         """What a password must not contain."""
         owner = self.owner
@@ -254,7 +286,7 @@ class PasswordReset(BaseModel):
 
     account = peewee.ForeignKeyField(Account, backref="password_resets", on_delete="CASCADE")
     token_hash = peewee.CharField(max_length=64, unique=True)
-    created_at = peewee.DateTimeField(default=utcnow)
+    created_at = peewee.DateTimeField(default=utc)
     used_at = peewee.DateTimeField(null=True)
     voided = peewee.BooleanField(default=False)
 
@@ -274,7 +306,7 @@ class PendingLogin(BaseModel):
 
     token_hash = peewee.CharField(max_length=64, unique=True)
     account = peewee.ForeignKeyField(Account, backref="pending_logins", on_delete="CASCADE")
-    created_at = peewee.DateTimeField(default=utcnow)
+    created_at = peewee.DateTimeField(default=utc)
     code_ok = peewee.BooleanField(default=False)
     next_url = peewee.CharField(max_length=500, default="")
     new_secret = peewee.CharField(max_length=64, null=True)
@@ -285,7 +317,7 @@ class StaffMember(BaseModel):
     email = peewee.CharField(max_length=254, unique=True)
     name = peewee.CharField(max_length=200)
     active = peewee.BooleanField(default=True)
-    created_at = peewee.DateTimeField(default=utcnow)
+    created_at = peewee.DateTimeField(default=utc)
 
     @property
     def account(self):
@@ -303,8 +335,8 @@ class LoginSession(BaseModel):
     person = peewee.ForeignKeyField(Person, null=True, backref="sessions", on_delete="CASCADE")
     method = peewee.CharField(max_length=20, default="password")  # "password", "csam", "staff"
     assurance = peewee.CharField(max_length=100, null=True)  # the identity provider's acr
-    created_at = peewee.DateTimeField(default=utcnow)
-    last_seen_at = peewee.DateTimeField(default=utcnow)
+    created_at = peewee.DateTimeField(default=utc)
+    last_seen_at = peewee.DateTimeField(default=utc)
     ended_at = peewee.DateTimeField(null=True)
     # "Mon compte": a new authenticator being linked, new recovery codes being shown.
     enrolling_secret = peewee.CharField(max_length=64, null=True)
@@ -318,7 +350,7 @@ class RegistrationEvent(BaseModel):
     staff = peewee.ForeignKeyField(StaffMember, null=True, on_delete="SET NULL")
     action = peewee.CharField(max_length=30)
     reason = peewee.TextField(default="")
-    created_at = peewee.DateTimeField(default=utcnow)
+    created_at = peewee.DateTimeField(default=utc)
 
 
 class AccountEvent(BaseModel):
@@ -328,8 +360,8 @@ class AccountEvent(BaseModel):
     staff = peewee.ForeignKeyField(StaffMember, null=True, on_delete="SET NULL")
     action = peewee.CharField(max_length=40)
     reason = peewee.TextField(default="")
-    created_at = peewee.DateTimeField(default=utcnow)
+    created_at = peewee.DateTimeField(default=utc)
 
 
-ALL_MODELS = ALL_MODELS + [EstablishmentUnit, LegalRepresentative, Account, RecoveryCode, PasswordReset, RateLimit,
-                           PendingLogin, StaffMember, LoginSession, RegistrationEvent, AccountEvent]
+# Every table, parents before children (for the schema test and for emptying tables).
+ALL_MODELS = peewee.sort_models(BaseModel.__subclasses__())

@@ -18,8 +18,10 @@ def wants_fragment():
 
 
 def render(template, block=None, status=200, **context):
-    if block is not None and wants_fragment():
-        body = render_block(template, block, **context)
-    else:
-        body = render_template(template, **context)
+    """The page, or its `block` alone for an htmx swap. Templates see
+    `fragment` (True when only the block is sent), e.g. to give a swapped
+    block its <title>."""
+    fragment = block is not None and wants_fragment()
+    context["fragment"] = fragment
+    body = render_block(template, block, **context) if fragment else render_template(template, **context)
     return make_response(body, status)

@@ -11,7 +11,8 @@ import secrets
 
 from flask import current_app, g, session
 
-from .models import Account, LoginSession, utcnow
+from . import clock
+from .models import Account, LoginSession
 
 COOKIE_KEY = "login"
 
@@ -50,7 +51,7 @@ def block(account):
     if account.person_id:
         end_others(account)
     else:
-        (LoginSession.update(ended_at=utcnow())
+        (LoginSession.update(ended_at=clock.utc())
          .where((LoginSession.staff == account.staff_id) & LoginSession.ended_at.is_null()).execute())
 
 
@@ -62,7 +63,7 @@ def current(now=None):
     token = session.get(COOKIE_KEY)
     if not token:
         return None
-    now = now or utcnow()
+    now = now or clock.utc()
     login = LoginSession.get_or_none(LoginSession.token_hash == _hash(token))
     if login is None or _expired(login, now):
         session.pop(COOKIE_KEY, None)
@@ -77,7 +78,7 @@ def end():
     """Log out: the session row ends and the cookie keeps nothing at all."""
     login = current()
     if login is not None:
-        LoginSession.update(ended_at=utcnow()).where(LoginSession.id == login.id).execute()
+        LoginSession.update(ended_at=clock.utc()).where(LoginSession.id == login.id).execute()
     session.clear()
     g.login_session = None
 
@@ -85,7 +86,7 @@ def end():
 def end_others(account, keep=None):
     """End every session of the account's person but `keep` (after a password
     or authenticator change, or when an access manager blocks the person)."""
-    query = LoginSession.update(ended_at=utcnow()).where(
+    query = LoginSession.update(ended_at=clock.utc()).where(
         (LoginSession.person == account.person_id) & LoginSession.ended_at.is_null())
     if keep is not None:
         query = query.where(LoginSession.id != keep.id)
@@ -98,5 +99,5 @@ def active_for(person):
 
 
 def end_one(person, session_id):
-    return (LoginSession.update(ended_at=utcnow())
+    return (LoginSession.update(ended_at=clock.utc())
             .where((LoginSession.id == session_id) & (LoginSession.person == person)).execute())

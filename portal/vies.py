@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from .models import utcnow
+from . import clock
+
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ class LiveVies:
 
     @staticmethod
     def _result(status, **fields):
-        return ViesResult(status, checked_at=utcnow(), **fields)
+        return ViesResult(status, checked_at=clock.utc(), **fields)
 
 
 class FakeVies:
@@ -112,8 +113,8 @@ class FakeVies:
     def check(self, prefix, number):
         known = self.KNOWN.get((prefix, number))
         if known is None:
-            return ViesResult(VALID, checked_at=utcnow())
-        return ViesResult(known.status, known.name, known.address, known.error, utcnow())
+            return ViesResult(VALID, checked_at=clock.utc())
+        return ViesResult(known.status, known.name, known.address, known.error, clock.utc())
 
 
 def client():

@@ -16,7 +16,8 @@ from ..db import database
 from ..models import Account, LoginSession, Person
 from ..passwords import hash_password
 from ..rendering import render
-from . import bp, credentials, notices, password_policy, recovery, totp
+from .. import account_notices as notices
+from . import bp, credentials, password_policy, recovery, totp
 from .. import mail
 
 LANGUAGES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
@@ -37,7 +38,7 @@ def _page(status=200, **context):
         _scratch(fresh_codes=None)  # shown once
     return render("auth/account.html", status=status, sessions_list=sessions.active_for(g.person),
                   current_session=login, languages=LANGUAGES,
-                  remaining_codes=recovery.remaining(g.account) if g.account else 0,
+                  remaining_codes=g.account.recovery_codes_left() if g.account else 0,
                   new_codes=new_codes, new_secret=context.pop("new_secret", login.enrolling_secret), **context)
 
 
@@ -109,9 +110,7 @@ def new_authenticator_qr():
     secret = sessions.current().enrolling_secret
     if not secret:
         return Response(status=404)
-    response = Response(totp.qr_svg(totp.provisioning_uri(secret, g.person.niss)), mimetype="image/svg+xml")
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return totp.qr_response(secret, g.person.niss)
 
 
 @bp.post("/<lang:lang>/portal/account/recovery-codes")

@@ -51,7 +51,3 @@ def use(account, code, now):
                     & RecoveryCode.used_at.is_null())
              .execute())
     return spent == 1
-
-
-def remaining(account):
-    return RecoveryCode.select().where((RecoveryCode.account == account) & RecoveryCode.used_at.is_null()).count()

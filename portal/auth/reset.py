@@ -29,8 +29,9 @@ from ..languages import current_language
 from ..models import Account, PasswordReset, Person
 from ..passwords import hash_password
 from ..rendering import render
-from . import bp, credentials, flow, notices, password_policy
-from .routes import TOO_MANY, continue_login
+from .. import account_notices as notices
+from . import bp, credentials, flow, password_policy
+from .login_steps import TOO_MANY, continue_login
 
 KEEP, LOST = "keep", "lost"
 

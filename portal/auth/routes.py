@@ -3,46 +3,16 @@ from flask import Response, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from .. import clock, rate_limit, sessions
-from ..access_control import safe_next, safe_staff_next
 from ..db import database
 from ..identifiers import format_niss
-from ..models import Account, Person
+from ..models import Account, Person, StaffMember
 from ..passwords import hash_password, verify_password
 from ..rendering import render
-from . import bp, credentials, device, flow, lockout, password_policy, recovery, totp
+from . import bp, credentials, device, flow, password_policy, recovery, totp
+from .login_steps import GENERIC_ERROR, STAFF_GENERIC_ERROR, TOO_MANY, continue_login, refuse
 
-GENERIC_ERROR = _l("The user name or the password is wrong.")
-STAFF_GENERIC_ERROR = _l("The e-mail address or the password is wrong.")
-TOO_MANY = _l("Too many attempts from your connection. Wait a minute and try again.")
 EXPIRED_TEMPORARY = _l("Your temporary password has expired. Choose a new password with “Forgot password?” "
                        "below, or ask the agency for a new temporary password.")
-STAGE_ENDPOINTS = {"code": "auth.code", "update_password": "auth.update_password",
-                   "authenticator": "auth.authenticator", "recovery_codes": "auth.recovery_codes"}
-
-
-def refuse(account, status=422):
-    """The one answer to a login that cannot go on, whatever the reason."""
-    flow.clear()
-    if account is not None and account.staff_id:
-        return render("backoffice/login.html", status=status, email="", next_url="", error=STAFF_GENERIC_ERROR)
-    return render("auth/password.html", status=status, username="", next_url="", error=GENERIC_ERROR)
-
-
-def continue_login(account, state):
-    """The next step of a login, or its end: a session, and the page it was for."""
-    if account.blocked:  # blocked between two steps: stop here, like the password page
-        return refuse(account)
-    stage = flow.next_stage(account, state)
-    if stage != "done":
-        return redirect(url_for(STAGE_ENDPOINTS[stage]), 303)
-    flow.clear()
-    lockout.record_success(account)
-    device.remember(account)
-    if account.staff_id:  # staff sessions never carry a person, company sessions never a staff member
-        sessions.start(staff=account.staff)
-        return redirect(safe_staff_next(state.get("next")), 303)
-    sessions.start(account=account)
-    return redirect(safe_next(state.get("next")), 303)
 
 
 def temporary_password_expired(account):
@@ -81,6 +51,24 @@ def afmps():
         return render("auth/password.html", status=422, error=GENERIC_ERROR, **page)
     if temporary_password_expired(account):
         return render("auth/password.html", status=422, error=EXPIRED_TEMPORARY, **page)
+    flow.begin(account, next_url)
+    return continue_login(*flow.pending())
+
+
+@bp.route("/<lang:lang>/staff/login", methods=["GET", "POST"])
+def staff_login():
+    """Agency staff: e-mail and password; then the same steps as everyone (code, required actions)."""
+    next_url = request.values.get("next", "")[:500]
+    if request.method == "GET":
+        return render("auth/staff_login.html", email="", error=None, next_url=next_url)
+    email = request.form.get("email", "").strip().lower()[:254]
+    staff = StaffMember.get_or_none(StaffMember.email == email)
+    account = staff.account if staff is not None and staff.active else None
+    page = {"email": email, "next_url": next_url}
+    if not device.trusted(account) and rate_limit.exceeded(rate_limit.LOGIN):
+        return render("auth/staff_login.html", status=429, error=TOO_MANY, **page)
+    if not credentials.password_ok(account, request.form.get("password", "")[:256]):
+        return render("auth/staff_login.html", status=422, error=STAFF_GENERIC_ERROR, **page)
     flow.begin(account, next_url)
     return continue_login(*flow.pending())
 
@@ -157,10 +145,7 @@ def authenticator_qr():
     account, state = flow.pending()
     if account is None or not state.get("new_secret"):
         return Response(status=404)
-    uri = totp.provisioning_uri(state["new_secret"], account.label)
-    response = Response(totp.qr_svg(uri), mimetype="image/svg+xml")
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return totp.qr_response(state["new_secret"], account.label)
 
 
 @bp.route("/<lang:lang>/login/recovery-codes", methods=["GET", "POST"])
@@ -195,6 +180,7 @@ def recovery_codes_download(account, codes):
 
 @bp.post("/<lang:lang>/logout")
 def logout():
+    """For everyone, company users and staff."""
     flow.clear()
     sessions.end()
     return redirect(url_for("public.home"), 303)

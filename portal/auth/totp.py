@@ -35,6 +35,15 @@ def provisioning_uri(secret, label):
     return pyotp.TOTP(secret).provisioning_uri(name=label, issuer_name=ISSUER)
 
 
+def qr_response(secret, label):
+    """The QR code of a new authenticator, as an SVG made in memory, never cached."""
+    from flask import Response
+
+    response = Response(qr_svg(provisioning_uri(secret, label)), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def qr_svg(uri):
     image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
     buffer = io.BytesIO()

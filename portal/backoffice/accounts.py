@@ -4,7 +4,7 @@ agency checked who they are). Every action is in the account's history."""
 from flask_babel import lazy_gettext as _l
 
 from .. import mail, sessions
-from ..auth import notices
+from .. import account_notices as notices
 from ..db import database
 from ..identifiers import IdentifierError, normalise_niss
 from ..models import Account, AccountEvent, Person, RecoveryCode

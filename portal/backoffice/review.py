@@ -3,35 +3,18 @@
 A decision is one conditional UPDATE from a status that still allows it, so
 when two staff members decide at once exactly one wins; the other is told.
 """
-import datetime
-import json
-import statistics
-
 from flask_babel import lazy_gettext as _l
 from peewee import fn
 
-from .. import mail
+from .. import clock, mail
 from ..db import database
-from ..models import Company, Registration, RegistrationEmail, RegistrationEvent, utcnow
+from ..models import Company, Registration, RegistrationEmail, RegistrationEvent
 from ..names import name_key
+from ..registrations import STATUS_LABELS
 from . import validation
 
-OPEN_STATUSES = ("submitted",)
-STATUSES = {
-    "submitted": _l("Waiting for review"),
-    "needs_information": _l("Information requested"),
-    "validated": _l("Validated"),
-    "refused": _l("Refused"),
-}
 LOOK_ALIKE_REASONS = {
     "name": _l("name"), "vat": _l("VAT number"), "bce": _l("BCE number"), "email": _l("e-mail address"),
-}
-ACTIONS = {
-    "submitted": _l("Sent by the company"),
-    "resubmitted": _l("Sent again by the company"),
-    "validated": _l("Validated"),
-    "refused": _l("Refused"),
-    "information_requested": _l("Information requested"),
 }
 
 
@@ -41,9 +24,9 @@ class AlreadyDecided(Exception):
         self.registration = registration
 
 
-def queue(status="submitted", country="", unverified=False):
-    query = Registration.without_proof().where(Registration.status != "draft")
-    if status in STATUSES:
+def queue(status=Registration.SUBMITTED, country="", unverified=False):
+    query = Registration.without_proof().where(Registration.status.in_(Registration.SENT))
+    if status in STATUS_LABELS:
         query = query.where(Registration.status == status)
     if country:
         query = query.where(Registration.country == country)
@@ -54,18 +37,17 @@ def queue(status="submitted", country="", unverified=False):
 
 def counts():
     rows = (Registration.select(Registration.status, fn.COUNT(Registration.id))
-            .where(Registration.status != "draft").group_by(Registration.status).tuples())
+            .where(Registration.status.in_(Registration.SENT)).group_by(Registration.status).tuples())
     found = dict(rows)
-    return {status: found.get(status, 0) for status in STATUSES}
+    return {status: found.get(status, 0) for status in STATUS_LABELS}
 
 
 def look_alikes(registration):
     """Other requests and companies with the same name, VAT, BCE number or a
     representative's e-mail: possible duplicates the reviewer should see.
     Every test is an index lookup."""
-    data = json.loads(registration.data)
-    key = name_key(data.get("company", {}).get("name", ""))
-    emails = [row["email"] for row in data.get("representatives", [])]
+    key = name_key(registration.company_answers.get("name", ""))
+    emails = [row["email"] for row in registration.representatives]
     same_email = RegistrationEmail.select(RegistrationEmail.registration).where(RegistrationEmail.email.in_(emails))
     matches = (Registration.name_key == key) | Registration.id.in_(same_email)
     if registration.vat_number:
@@ -73,7 +55,7 @@ def look_alikes(registration):
     if registration.bce_number:
         matches |= Registration.bce_number == registration.bce_number
     others = (Registration.without_proof()
-              .where((Registration.id != registration.id) & (Registration.status != "draft") & matches)
+              .where((Registration.id != registration.id) & Registration.status.in_(Registration.SENT) & matches)
               .order_by(Registration.submitted_at).limit(50))
     emails_of = {}
     for row in RegistrationEmail.select().where(RegistrationEmail.registration.in_([o.id for o in others])):
@@ -101,26 +83,18 @@ def _record(registration, staff, action, reason=""):
 
 def _move(registration, to_status, **fields):
     """Change the status if nobody did first; raise AlreadyDecided otherwise."""
-    changed = (Registration.update(status=to_status, updated_at=utcnow(), **fields)
-               .where((Registration.id == registration.id) & Registration.status.in_(OPEN_STATUSES))
+    changed = (Registration.update(status=to_status, updated_at=clock.utc(), **fields)
+               .where((Registration.id == registration.id) & Registration.status.in_(Registration.OPEN))
                .execute())
     if changed != 1:
         raise AlreadyDecided(Registration.get_by_id(registration.id))
 
 
-def _representatives(registration):
-    return json.loads(registration.data).get("representatives", [])
-
-
-def _company(registration):
-    return json.loads(registration.data).get("company", {})
-
-
 def validate(registration, staff, base_url):
     """Make the company, its units, people and accounts; e-mail each representative."""
     with database.atomic():
-        now = utcnow()
-        _move(registration, "validated", decided_at=now)
+        now = clock.utc()
+        _move(registration, Registration.VALIDATED, decided_at=now)
         company = validation.create_company(registration, base_url)
         Registration.update(company=company).where(Registration.id == registration.id).execute()
         _record(registration, staff, "validated")
@@ -130,10 +104,10 @@ def validate(registration, staff, base_url):
 
 def refuse(registration, staff, reason):
     with database.atomic():
-        _move(registration, "refused", decided_at=utcnow())
+        _move(registration, Registration.REFUSED, decided_at=clock.utc())
         _record(registration, staff, "refused", reason)
-        company = _company(registration)
-        for person in _representatives(registration):
+        company = registration.company_answers
+        for person in registration.representatives:
             mail.queue(person["email"], "registration_refused", company.get("language", "en"),
                        _l("Your registration on the FAMHP portal was refused"),
                        person=person, company=company, reference=registration.reference, reason=reason)
@@ -142,25 +116,12 @@ def refuse(registration, staff, reason):
 
 def request_information(registration, staff, message, resume_link):
     with database.atomic():
-        _move(registration, "needs_information")
+        _move(registration, Registration.NEEDS_INFORMATION)
         _record(registration, staff, "information_requested", message)
-        company = _company(registration)
-        for person in _representatives(registration):
+        company = registration.company_answers
+        for person in registration.representatives:
             mail.queue(person["email"], "information_requested", company.get("language", "en"),
                        _l("The FAMHP needs more information about your registration"),
                        person=person, company=company, reference=registration.reference,
                        message=message, link=resume_link)
     mail.send_after_commit()
-
-
-def median_decision_time(now=None, days=90):
-    """The median time from submission to decision over the last `days` days,
-    as a timedelta, or None when there was no decision."""
-    now = now or utcnow()
-    rows = (Registration.select(Registration.submitted_at, Registration.decided_at)
-            .where(Registration.decided_at.between(now - datetime.timedelta(days=days), now))
-            .where(Registration.submitted_at.is_null(False)).tuples())
-    durations = [(decided - submitted).total_seconds() for submitted, decided in rows]
-    if not durations:
-        return None
-    return datetime.timedelta(seconds=statistics.median(durations))

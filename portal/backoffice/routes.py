@@ -1,56 +1,27 @@
-"""The back office's pages. Every one but the login needs a staff session."""
-import json
-
+"""The back office's pages, all for a staff session (the staff login is the auth part's)."""
 from flask import abort, current_app, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from .. import form_text, rate_limit, sessions
+from .. import form_text
 from ..access_control import staff_required
-from ..auth import credentials, device, flow, recovery
-from ..auth.routes import STAFF_GENERIC_ERROR, TOO_MANY, continue_login
 from ..countries import all_countries, country_name
 from ..identifiers import format_bce, format_niss
-from ..models import Account, Person, Registration, RegistrationEvent, StaffMember
+from ..models import Account, Person, Registration, RegistrationEvent
+from ..pdf import inline_pdf
+from ..registrations import EVENT_LABELS, LANGUAGES, SEXES, STATUS_LABELS
 from ..rendering import render
-from ..wizard.proof import inline_pdf
-from ..wizard.steps import LANGUAGES, SEXES
 from . import accounts, bp, review, validation
 
 MAX_REASON = 2000
 QUEUE_PAGE = 50
 
 
-@bp.route("/<lang:lang>/staff/login", methods=["GET", "POST"])
-def login():
-    """E-mail and password; then the same steps as everyone (code, required actions)."""
-    next_url = request.values.get("next", "")
-    if request.method == "GET":
-        return render("backoffice/login.html", email="", error=None, next_url=next_url)
-    email = request.form.get("email", "").strip().lower()[:254]
-    password = request.form.get("password", "")[:256]
-    staff = StaffMember.get_or_none(StaffMember.email == email)
-    account = staff.account if staff is not None and staff.active else None
-    if not device.trusted(account) and rate_limit.exceeded(rate_limit.LOGIN):
-        return render("backoffice/login.html", status=429, email=email, next_url=next_url, error=TOO_MANY)
-    if not credentials.password_ok(account, password):
-        return render("backoffice/login.html", status=422, email=email, next_url=next_url,
-                      error=STAFF_GENERIC_ERROR)
-    flow.begin(account, next_url)
-    return continue_login(*flow.pending())
-
-
-@bp.post("/<lang:lang>/staff/logout")
-def logout():
-    sessions.end()
-    return redirect(url_for("public.home"), 303)
-
-
 @bp.get("/<lang:lang>/staff/registrations")
 @staff_required
 def queue_page():
-    status = request.args.get("status", "submitted")
-    if status not in review.STATUSES and status != "all":
-        status = "submitted"
+    status = request.args.get("status", Registration.SUBMITTED)
+    if status not in STATUS_LABELS and status != "all":
+        status = Registration.SUBMITTED
     country = request.args.get("country", "").upper()[:2]
     unverified = request.args.get("unverified") == "1"
     try:
@@ -63,14 +34,14 @@ def queue_page():
     filters = {"status": status, "country": country, "unverified": "1" if unverified else ""}
     return render("backoffice/queue.html", block="results", rows=rows, current_status=status, country=country,
                   total=total, page=page, has_next=page * QUEUE_PAGE < total, filters=filters,
-                  unverified=unverified, counts=review.counts(), statuses=review.STATUSES,
-                  countries=all_countries(), country_name=country_name, load=json.loads)
+                  unverified=unverified, counts=review.counts(), statuses=STATUS_LABELS,
+                  countries=all_countries(), country_name=country_name)
 
 
 def _registration(registration_id, with_proof=False):
     query = Registration.select() if with_proof else Registration.without_proof()
     registration = query.where(Registration.id == registration_id).first()
-    if registration is None or registration.status == "draft":
+    if registration is None or registration.status not in Registration.SENT:
         abort(404)
     return registration
 
@@ -79,11 +50,10 @@ def _detail(registration, status=200, **extra):
     found, companies = review.look_alikes(registration)
     events = (RegistrationEvent.select().where(RegistrationEvent.registration == registration)
               .order_by(RegistrationEvent.created_at, RegistrationEvent.id))
-    data = json.loads(registration.data)
     return render("backoffice/registration.html", status=status, registration=registration,
-                  data=data, events=list(events), look_alikes=found,
-                  matches=validation.representative_matches(data.get("representatives", [])),
-                  companies=companies, statuses=review.STATUSES, actions=review.ACTIONS,
+                  answers=registration.answers, events=list(events), look_alikes=found,
+                  matches=validation.representative_matches(registration.representatives),
+                  companies=companies, statuses=STATUS_LABELS, actions=EVENT_LABELS,
                   reasons=review.LOOK_ALIKE_REASONS,
                   country_name=country_name, format_niss=format_niss,
                   bce=format_bce(registration.bce_number) if registration.bce_number else "",
@@ -127,7 +97,7 @@ def decide(registration_id):
                 review.refuse(registration, g.staff, reason)
             else:
                 link = base_url.rstrip("/") + url_for("wizard.resume", token=registration.token,
-                                                      lang=json.loads(registration.data)["company"]["language"])
+                                                      lang=registration.company_answers["language"])
                 review.request_information(registration, g.staff, reason, link)
         else:
             abort(400)
@@ -161,7 +131,7 @@ def person_page(person_id, status=200, **extra):
     person, account = _person(person_id)
     return render("backoffice/person.html", status=status, person=person, account=account,
                   events=accounts.history(account) if account else [], actions=accounts.ACTIONS,
-                  format_niss=format_niss, remaining_codes=recovery.remaining(account) if account else 0,
+                  format_niss=format_niss, remaining_codes=account.recovery_codes_left() if account else 0,
                   done=request.args.get("done"), **extra)
 
 

@@ -3,7 +3,6 @@ the company, its establishment units, the legal representatives as people
 with a NISS (a new BIS number for those without one), and their accounts
 with a temporary password, which is e-mailed and never stored in clear."""
 import datetime
-import json
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -43,7 +42,7 @@ def representative_matches(rows):
 
 
 def create_company(registration, base_url):
-    data = json.loads(registration.data)
+    data = registration.answers
     if any(match == CONFLICT for match, _ in representative_matches(data.get("representatives", []))):
         raise IdentityConflict()
     details = data["company"]

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from ..countries import all_countries, country_name
 from ..languages import detect_language
 from ..models import ACTIVITY_KINDS
-from ..rendering import render, wants_fragment
+from ..rendering import render
 from . import bp
 from .faq import faq_entries
 from .firm_list import SORTS, FirmSearch, search_firms
@@ -59,7 +59,7 @@ def firms():
     return render(
         "public/firms.html", block="results",
         search=search, result=result, countries=all_countries(), country_name=country_name,
-        activity_kinds=ACTIVITY_KINDS, sorts=SORTS, fragment=wants_fragment(),
+        activity_kinds=ACTIVITY_KINDS, sorts=SORTS,
     )
 
 

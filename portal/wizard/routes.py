@@ -1,24 +1,29 @@
 """The wizard's pages. Each step is a URL under the draft's secret token, so
-the resume link works from any browser and any app server."""
+the resume link works from any browser and any app server. Views parse the
+request, call a rule of steps.py, identification.py or submission.py, and
+render; every successful POST answers with a redirect (303, or HX-Location
+for htmx)."""
 import functools
 import json
 
-from flask import abort, current_app, make_response, redirect, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from .. import mail, rate_limit, vies
+from .. import mail, rate_limit
 from ..countries import EEA_AND_CUSTOMS_UNION, all_countries, country_name, region
 from ..db import database
 from ..identifiers import format_niss, vat_prefix
 from ..languages import current_language
-from ..backoffice import review
 from ..models import Registration, RegistrationEvent
+from ..pdf import MAX_BYTES, PdfError, check_pdf, inline_pdf
+from ..registrations import LANGUAGES, SEXES, STATUS_LABELS, median_decision_time
 from ..rendering import render, wants_fragment
-from . import bp, steps, submission
-from .proof import MAX_BYTES, ProofError, check_proof, inline_pdf
+from .. import vies
+from . import bp, identification as identification_rule, steps, submission
 
 # Extra swap target: the whole wizard frame (progress, errors, the step).
 WIZARD_TARGET = "#wizard"
+RESUME_SENT = "resume_sent"  # flash category
 
 
 def _registration(token):
@@ -38,31 +43,31 @@ def _go(endpoint, **values):
     return redirect(url, 303)
 
 
-def _guard(registration, data, step):
-    """Where to send the user instead of `step`, or None to stay."""
-    if registration.status not in submission.EDITABLE_STATUSES:
-        return _go("wizard.submitted", token=registration.token)
-    if not steps.may_open(data, step):
-        return _go(f"wizard.{steps.first_incomplete(data)}", token=registration.token)
-    return None
+def _sent(registration):
+    """Where a request that may no longer change goes: its status page."""
+    return _go("wizard.submitted", token=registration.token)
 
 
 def step_view(step):
-    """A step's view: it gets the draft and its answers (loaded once), or the
-    user is sent where they belong (the confirmation, an earlier step)."""
+    """A step's view: it gets the draft and its answers (decoded once), or the
+    person is sent where they belong (the status page, an earlier step)."""
     def decorate(view):
         @functools.wraps(view)
         def wrapper(token):
             registration = _registration(token)
-            data = steps.load(registration)
-            return _guard(registration, data, step) or view(registration, data)
+            if not registration.editable:
+                return _sent(registration)
+            answers = registration.answers
+            if not steps.may_open(answers, step):
+                return _go(f"wizard.{steps.first_incomplete(answers)}", token=registration.token)
+            return view(registration, answers)
         return wrapper
     return decorate
 
 
 def _agency_request(registration):
     """The agency's message when it asked for more information, else None."""
-    if registration.status != "needs_information":
+    if registration.status != Registration.NEEDS_INFORMATION:
         return None
     event = (RegistrationEvent.select().where((RegistrationEvent.registration == registration)
                                               & (RegistrationEvent.action == "information_requested"))
@@ -70,12 +75,13 @@ def _agency_request(registration):
     return event.reason if event else None
 
 
-def _page(template, registration, step, status=200, **context):
+def _page(registration, step, status=200, **context):
     context.setdefault("agency_request", _agency_request(registration))
+    context.setdefault("errors", {})
     number = steps.STEP_NAMES.index(step) + 1
-    return render(template, block="wizard", status=status, registration=registration, step=step,
+    return render(f"wizard/{step}.html", block="wizard", status=status, registration=registration, step=step,
                   step_number=number, step_count=len(steps.STEPS), steps=steps.STEPS,
-                  step_title=dict(steps.STEPS)[step], fragment=wants_fragment(), **context)
+                  step_title=dict(steps.STEPS)[step], **context)
 
 
 def _next(registration, step):
@@ -109,33 +115,32 @@ def create():
 @bp.get("/<lang:lang>/register/<token>/")
 def resume(token):
     registration = _registration(token)
-    if registration.status not in submission.EDITABLE_STATUSES:
+    if not registration.editable:
         return redirect(url_for("wizard.submitted", token=token), 303)
-    step = steps.first_incomplete(steps.load(registration))
+    step = steps.first_incomplete(registration.answers)
     return redirect(url_for(f"wizard.{step}", token=token), 303)
 
 
 @bp.post("/<lang:lang>/register/<token>/resume-link")
 def email_resume_link(token):
     registration = _registration(token)
-    if registration.status not in submission.EDITABLE_STATUSES:
+    if not registration.editable:
         return redirect(url_for("wizard.submitted", token=token), 303)
     if rate_limit.exceeded(rate_limit.RESUME_MAIL) or rate_limit.exceeded(rate_limit.RESUME_MAIL, registration.id):
         abort(429)
-    address = request.form.get("email", "").strip()
-    next_step = request.form.get("step", "identification")
-    if next_step not in steps.STEP_NAMES:
-        next_step = "identification"
+    address = request.form.get("email", "").strip()[:254]
+    step = request.form.get("step", "identification")
+    if step not in steps.STEP_NAMES or not steps.may_open(registration.answers, step):
+        step = steps.first_incomplete(registration.answers)
     if not steps.EMAIL.match(address):
-        return _page(f"wizard/{next_step}.html", registration, next_step, status=422,
-                     **_step_context(registration, next_step),
+        return _page(registration, step, status=422, **_step_context(registration, step),
                      resume_error=_l("Enter an e-mail address such as name@company.eu."), resume_email=address)
     with database.atomic():
         mail.queue(address, "resume_link", current_language(), _l("Your registration on the FAMHP portal"),
                    link=resume_link(registration))
     mail.send_after_commit()
-    return _page(f"wizard/{next_step}.html", registration, next_step,
-                 **_step_context(registration, next_step), resume_sent=address)
+    flash(address, RESUME_SENT)  # a reload of the step does not send it again
+    return _go(f"wizard.{step}", token=token)
 
 
 def resume_link(registration):
@@ -143,16 +148,14 @@ def resume_link(registration):
 
 
 def _step_context(registration, step):
-    data = steps.load(registration)
+    answers = registration.answers
     if step == "identification":
-        return _identification_context(registration, data.get("identification", {}), {})
+        return _identification_context(answers.get("identification", {}), {})
     if step == "company":
-        return _company_context(registration, data, data.get("company", {}), {})
-    if step == "units":
-        return _units_context(data, None, {}, {})
-    if step == "representatives":
-        return _representatives_context(data, None, {}, {})
-    return _check_context(registration, data)
+        return _company_context(registration, answers.get("company", {}), {})
+    if step in LISTS:
+        return LISTS[step].context(answers, None, {}, {})
+    return _check_context(registration)
 
 
 # Step 1 -------------------------------------------------------------------------------
@@ -170,7 +173,7 @@ def _country_groups():
     ]
 
 
-def _identification_context(registration, values, errors, vies_result=None):
+def _identification_context(values, errors, vies_result=None):
     country = values.get("country", "")
     return {"values": values, "errors": errors, "country_groups": _country_groups(),
             "place": region(country) if country else None, "prefix": vat_prefix(country) if country else "",
@@ -179,107 +182,73 @@ def _identification_context(registration, values, errors, vies_result=None):
 
 @bp.route("/<lang:lang>/register/<token>/company-identification", methods=["GET", "POST"])
 @step_view("identification")
-def identification(registration, data):
+def identification(registration, answers):
     if request.method == "GET":
-        return _page("wizard/identification.html", registration, "identification",
-                     **_identification_context(registration, data.get("identification", {}), {}))
-
+        return _page(registration, "identification",
+                     **_identification_context(answers.get("identification", {}), {}))
     values = steps.identification_values(request.form)
-    errors, numbers = steps.check_identification(values, registration)
     if request.form.get("preview") == "1":
-        # htmx asks as the user types or picks a country: show the checks and
-        # store nothing, so that a preview racing the real submission of the
-        # step can never undo it.
+        # htmx asks as the person types or picks a country: show the offline
+        # checks and store nothing, so that a preview racing the real
+        # submission of the step can never undo it.
+        errors, _ = steps.check_identification(values, registration)
         shown = {k: v for k, v in errors.items() if values.get(k) or k == "country"}
-        return _page("wizard/identification.html", registration, "identification",
-                     **_identification_context(registration, values, shown))
-    data["identification"] = values
-    steps.mark(data, "identification", False)
-    if errors:
-        steps.save(registration, data)
-        return _page("wizard/identification.html", registration, "identification", status=422,
-                     **_identification_context(registration, values, errors))
-
-    fields = {"country": values["country"], "vat_number": numbers["vat"], "bce_number": numbers["bce"],
-              "vat_status": "not_applicable", "vies_name": None, "vies_address": None, "vies_checked_at": None}
-    if numbers["vat"] and steps.needs_vies(values["country"]):
-        prefix, number = steps.split_vat(numbers["vat"], values["country"])
-        result = vies.client().check(prefix, number)
-        fields["vies_checked_at"] = result.checked_at
-        if result.status == vies.VALID:
-            fields.update(vat_status="valid", vies_name=result.name, vies_address=result.address)
-            _prefill_company(data, result)
-        elif result.status in (vies.INVALID, vies.INPUT_ERROR):
-            steps.save(registration, data)
-            return _page("wizard/identification.html", registration, "identification", status=422,
-                         **_identification_context(registration, values, {
-                             "vat_number": _l("VIES, the European Commission's service, does not know this "
-                                              "VAT number.")}, vies_result=result))
-        elif request.form.get("continue_unverified") != "yes":
-            steps.save(registration, data)
-            return _page("wizard/identification.html", registration, "identification",
-                         **_identification_context(registration, values, {}, vies_result=result))
-        else:
-            fields["vat_status"] = "unverified"
-    steps.mark(data, "identification", True)
-    steps.save(registration, data, **fields)
-    return _next(registration, "identification")
-
-
-def _prefill_company(data, result):
-    """Offer what VIES knows; never overwrite what the user typed."""
-    company = data.setdefault("company", {})
-    if result.name and not company.get("name"):
-        company["name"] = result.name
-    if result.address and not company.get("street"):
-        lines = [line.strip() for line in result.address.splitlines() if line.strip()]
-        if lines:
-            company["street"] = lines[0]
-        if len(lines) > 1:
-            postcode, _, city = lines[-1].partition(" ")
-            company.setdefault("postcode", postcode)
-            company.setdefault("city", city)
+        return _page(registration, "identification", **_identification_context(values, shown))
+    outcome = identification_rule.identify(values, registration, request.form.get("continue_unverified") == "yes")
+    answers["identification"] = values
+    steps.mark(answers, "identification", outcome.complete)
+    if outcome.complete and outcome.columns.get("vat_status") == "valid":
+        identification_rule.prefill_company(answers, outcome.vies_result)
+    if not steps.save(registration, answers, **outcome.columns):
+        return _sent(registration)
+    if outcome.complete:
+        return _next(registration, "identification")
+    return _page(registration, "identification", status=outcome.status,
+                 **_identification_context(values, outcome.errors, outcome.vies_result))
 
 
 # Step 2 -------------------------------------------------------------------------------
 
-def _company_context(registration, data, values, errors):
-    country = registration.country or data.get("identification", {}).get("country", "")
-    return {"values": values, "errors": errors, "languages": steps.LANGUAGES,
+def _company_context(registration, values, errors):
+    country = registration.country or registration.answers.get("identification", {}).get("country", "")
+    return {"values": values, "errors": errors, "languages": LANGUAGES,
             "country_label": country_name(country) if country else "", "vies_prefilled":
             bool(registration.vies_name) and values.get("name") == registration.vies_name}
 
 
+def _uploaded_proof():
+    """({columns to store}, error) for the PDF sent with step 2, if any."""
+    if request.form.get("remove_proof") == "yes":
+        return {"proof_pdf": None, "proof_filename": None, "proof_size": None}, None
+    upload = request.files.get("proof")
+    if upload is None or not upload.filename:
+        return {}, None
+    content = upload.read(MAX_BYTES + 1)
+    try:
+        check_pdf(content)
+    except PdfError as error:
+        return {}, error.message
+    return {"proof_pdf": content, "proof_size": len(content), "proof_filename": _safe_filename(upload.filename)}, None
+
+
 @bp.route("/<lang:lang>/register/<token>/company-data", methods=["GET", "POST"])
 @step_view("company")
-def company(registration, data):
+def company(registration, answers):
     if request.method == "GET":
-        return _page("wizard/company.html", registration, "company",
-                     **_company_context(registration, data, data.get("company", {}), {}))
-
+        return _page(registration, "company", **_company_context(registration, answers.get("company", {}), {}))
     values = steps.company_values(request.form)
-    errors = {}
-    upload = request.files.get("proof")
-    proof = {}
-    if request.form.get("remove_proof") == "yes":
-        proof = {"proof_pdf": None, "proof_filename": None, "proof_size": None}
-    elif upload is not None and upload.filename:
-        content = upload.read(MAX_BYTES + 1)
-        try:
-            check_proof(content)
-            proof = {"proof_pdf": content, "proof_size": len(content),
-                     "proof_filename": _safe_filename(upload.filename)}
-        except ProofError as error:
-            errors["proof"] = error.message
+    proof, proof_error = _uploaded_proof()
     has_proof = bool(proof.get("proof_pdf")) if proof else registration.proof_size is not None
+    errors = {"proof": proof_error} if proof_error else {}
     for name, message in steps.check_company(values, has_proof).items():
         errors.setdefault(name, message)
-    data["company"] = values
-    steps.mark(data, "company", not errors)
-    steps.save(registration, data, **proof)  # what was typed and a valid file are kept, errors or not
+    answers["company"] = values
+    steps.mark(answers, "company", not errors)
+    if not steps.save(registration, answers, **proof):  # what was typed and a valid file are kept, errors or not
+        return _sent(registration)
     if errors or request.form.get("remove_proof") == "yes":
-        return _page("wizard/company.html", registration, "company", status=422 if errors else 200,
-                     **_company_context(registration, data, values, errors))
+        return _page(registration, "company", status=422 if errors else 200,
+                     **_company_context(registration, values, errors))
     return _next(registration, "company")
 
 
@@ -294,113 +263,129 @@ def proof_file(token):
     """The draft's PDF, while the draft can be changed; once sent, the resume
     link shows only where the request stands."""
     registration = _registration(token)
-    if registration.proof_pdf is None or registration.status not in submission.EDITABLE_STATUSES:
+    if registration.proof_pdf is None or not registration.editable:
         abort(404)
     return inline_pdf(registration.proof_pdf)
 
 
 # Steps 3 and 4: lists of rows ------------------------------------------------------------
 
-def _units_context(data, editing, values, errors):
-    return {"rows": data.get("units", []), "editing": editing, "values": values, "errors": errors}
+def _units_context(answers, editing, values, errors):
+    return {"rows": answers.get("units", []), "editing": editing, "values": values, "errors": errors}
 
 
-def _representatives_context(data, editing, values, errors):
-    return {"rows": data.get("representatives", []), "editing": editing, "values": values,
-            "errors": errors, "sexes": steps.SEXES, "countries": all_countries(),
+def _representatives_context(answers, editing, values, errors):
+    return {"rows": answers.get("representatives", []), "editing": editing, "values": values,
+            "errors": errors, "sexes": SEXES, "countries": all_countries(),
             "format_niss": format_niss, "country_name": country_name}
 
 
+class ListStep:
+    def __init__(self, key, read, check, context, required=None):
+        self.key, self.read, self.check, self.context, self.required = key, read, check, context, required
+
+
 LISTS = {
-    "units": ("units", steps.unit_values, lambda values, rows: (steps.check_unit(values), values),
-              _units_context, "wizard/units.html"),
-    "representatives": ("representatives", steps.representative_values,
-                        lambda values, rows: steps.check_representative(values, rows),
-                        _representatives_context, "wizard/representatives.html"),
+    "units": ListStep("units", steps.unit_values, lambda values, rows: (steps.check_unit(values), values),
+                      _units_context),
+    "representatives": ListStep("representatives", steps.representative_values, steps.check_representative,
+                                _representatives_context, required=_l("Add at least one legal representative.")),
 }
 
 
-def _list_step(registration, data, step):
-    key, read, check, context, template = LISTS[step]
-    rows = data.setdefault(key, [])
+def _store_row(answers, spec, row_id):
+    """Check the row form and put it in the list. (errors, values typed)."""
+    rows = answers.setdefault(spec.key, [])
+    values = spec.read(request.form)
+    errors, stored = spec.check(values, [row for row in rows if row["id"] != row_id])
+    if errors:
+        return errors, values
+    stored["id"] = row_id if any(row["id"] == row_id for row in rows) else steps.new_row_id()
+    answers[spec.key] = [stored if row["id"] == stored["id"] else row for row in rows]
+    if stored not in answers[spec.key]:
+        answers[spec.key].append(stored)
+    return {}, values
+
+
+def _list_step(registration, answers, step):
+    spec = LISTS[step]
+    rows = answers.setdefault(spec.key, [])
     if request.method == "GET":
         editing = request.args.get("edit")
         values = next((row for row in rows if row["id"] == editing), {}) if editing else {}
-        return _page(template, registration, step, **context(data, editing if values else None, values, {}))
-
+        return _page(registration, step, **spec.context(answers, editing if values else None, values, {}))
     action = request.form.get("action", "")
     row_id = request.form.get("row", "")
     if action == "delete":
-        data[key] = [row for row in rows if row["id"] != row_id]
-        steps.mark(data, step, False)
-        steps.save(registration, data)
-        return _page(template, registration, step, **context(data, None, {}, {}))
-    if action == "save":
-        values = read(request.form)
-        others = [row for row in rows if row["id"] != row_id]
-        errors, stored = check(values, others)
+        answers[spec.key] = [row for row in rows if row["id"] != row_id]
+        steps.mark(answers, step, False)
+        return _saved_or_sent(registration, answers, step, spec)
+    typed = any(value for value in spec.read(request.form).values())
+    if action == "save" or typed:  # "Next" with a filled form adds the row first: nothing typed is lost
+        errors, values = _store_row(answers, spec, row_id)
         if errors:
-            return _page(template, registration, step, status=422,
-                         **context(data, row_id or "new", values, errors))
-        stored["id"] = row_id if any(row["id"] == row_id for row in rows) else steps.new_row_id()
-        data[key] = [stored if row["id"] == stored["id"] else row for row in rows]
-        if stored not in data[key]:
-            data[key].append(stored)
-        steps.mark(data, step, False)
-        steps.save(registration, data)
-        return _page(template, registration, step, **context(data, None, {}, {}), saved=True)
-    # "Next"
-    if step == "representatives" and not rows:
-        return _page(template, registration, step, status=422, **context(data, "new", {}, {
-            "list": _l("Add at least one legal representative.")}))
-    steps.mark(data, step, True)
-    steps.save(registration, data)
+            return _page(registration, step, status=422, **spec.context(answers, row_id or "new", values, errors))
+        if action == "save":
+            steps.mark(answers, step, False)
+            return _saved_or_sent(registration, answers, step, spec, saved=True)
+    if spec.required and not answers[spec.key]:
+        return _page(registration, step, status=422,
+                     **spec.context(answers, "new", {}, {"list": spec.required}))
+    steps.mark(answers, step, True)
+    if not steps.save(registration, answers):
+        return _sent(registration)
     return _next(registration, step)
+
+
+def _saved_or_sent(registration, answers, step, spec, saved=False):
+    if not steps.save(registration, answers):
+        return _sent(registration)
+    return _page(registration, step, saved=saved, **spec.context(answers, None, {}, {}))
 
 
 @bp.route("/<lang:lang>/register/<token>/establishment-units", methods=["GET", "POST"])
 @step_view("units")
-def units(registration, data):
-    return _list_step(registration, data, "units")
+def units(registration, answers):
+    return _list_step(registration, answers, "units")
 
 
 @bp.route("/<lang:lang>/register/<token>/legal-representatives", methods=["GET", "POST"])
 @step_view("representatives")
-def representatives(registration, data):
-    return _list_step(registration, data, "representatives")
+def representatives(registration, answers):
+    return _list_step(registration, answers, "representatives")
 
 
 # Step 5: check and send --------------------------------------------------------------
 
-def _check_context(registration, data):
-    ident = data.get("identification", {})
-    return {"data": data, "ident": ident, "company_values": data.get("company", {}),
+def _check_context(registration):
+    answers = registration.answers
+    ident = answers.get("identification", {})
+    return {"answers": answers, "ident": ident, "company_values": answers.get("company", {}),
             "country_label": country_name(ident.get("country", "")) if ident.get("country") else "",
-            "languages": steps.LANGUAGES, "sexes": steps.SEXES, "country_name": country_name,
+            "languages": LANGUAGES, "sexes": SEXES, "country_name": country_name,
             "format_niss": format_niss, "bce": steps.display_bce(registration.bce_number)}
 
 
 @bp.get("/<lang:lang>/register/<token>/check")
 @step_view("check")
-def check(registration, data):
-    return _page("wizard/check.html", registration, "check", **_check_context(registration, data))
+def check(registration, answers):
+    return _page(registration, "check", **_check_context(registration))
 
 
 @bp.post("/<lang:lang>/register/<token>/check")
-@step_view("check")  # a second click, a reload: the guard leads to the confirmation
-def submit(registration, data):
+@step_view("check")  # a second click, a reload: the guard leads to the status page
+def submit(registration, answers):
     problems = submission.submit(registration)
     if problems:
-        return _page("wizard/check.html", registration, "check", status=422,
-                     **_check_context(registration, data), errors=problems)
+        return _page(registration, "check", status=422, **_check_context(registration), errors=problems)
     mail.send_after_commit()
-    return _go("wizard.submitted", token=registration.token)
+    return _sent(registration)
 
 
 @bp.get("/<lang:lang>/register/<token>/submitted")
 def submitted(token):
     registration = _registration(token)
-    if registration.status in submission.EDITABLE_STATUSES:
+    if registration.editable:
         return redirect(url_for("wizard.resume", token=token), 303)
-    return render("wizard/submitted.html", registration=registration, fragment=wants_fragment(),
-                  median=review.median_decision_time(), statuses=review.STATUSES)
+    return render("wizard/submitted.html", block="wizard", registration=registration,
+                  median=median_decision_time(), statuses=STATUS_LABELS)

@@ -1,17 +1,18 @@
 """The wizard's steps and the rules each one checks. No request in here."""
 import datetime
-import json
 import re
 import secrets
 import uuid
 
 from flask_babel import lazy_gettext as _l
 
+from .. import clock
 from ..countries import all_countries, region
 from ..form_text import single_line_errors
 from ..identifiers import (IdentifierError, VIES_COUNTRIES, format_bce, normalise_bce, normalise_niss,
                            normalise_vat, vat_prefix)
-from ..models import Company, Registration, utcnow
+from ..models import Company, Registration
+from ..registrations import LANGUAGES, SEXES
 
 STEPS = [
     ("identification", _l("Company identification")),
@@ -21,9 +22,6 @@ STEPS = [
     ("check", _l("Check and send")),
 ]
 STEP_NAMES = [name for name, _ in STEPS]
-LANGUAGES = {"fr": _l("French"), "nl": _l("Dutch"), "en": _l("English")}
-SEXES = {"F": _l("Female"), "M": _l("Male")}
-ACTIVE_STATUSES = ("submitted", "needs_information", "validated")
 MINIMUM_AGE = 16
 
 
@@ -33,16 +31,19 @@ def new_registration(language):
     return Registration.create(token=secrets.token_urlsafe(32), language=language)
 
 
-def load(registration):
-    return json.loads(registration.data or "{}")
-
-
 def save(registration, data, **fields):
-    registration.data = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    registration.updated_at = utcnow()
-    for name, value in fields.items():
-        setattr(registration, name, value)
-    registration.save()
+    """Write the answers and the columns a step owns, only while the draft
+    may still change: a slow request that lands after the registration was
+    sent can never turn it back into a draft. False when it was too late."""
+    encoded = Registration.encode(data)
+    changed = (Registration.update(data=encoded, updated_at=clock.utc(), **fields)
+               .where((Registration.id == registration.id) & Registration.status.in_(Registration.EDITABLE))
+               .execute())
+    if changed:
+        registration.data = encoded
+        for name, value in fields.items():
+            setattr(registration, name, value)
+    return changed == 1
 
 
 def mark(data, step, complete):
@@ -66,9 +67,9 @@ def may_open(data, step):
 
 
 def purge_stale_drafts(days, now=None):
-    cutoff = (now or utcnow()) - datetime.timedelta(days=days)
+    cutoff = (now or clock.utc()) - datetime.timedelta(days=days)
     return Registration.delete().where(
-        (Registration.status == "draft") & (Registration.updated_at < cutoff)).execute()
+        (Registration.status == Registration.DRAFT) & (Registration.updated_at < cutoff)).execute()
 
 
 # Step 1: identification ------------------------------------------------------------
@@ -126,7 +127,7 @@ def is_taken(vat=None, bce=None, exclude=None):
     else:
         companies = Company.select().where(Company.bce_number == bce)
         requests = Registration.select().where(Registration.bce_number == bce)
-    requests = requests.where(Registration.status.in_(ACTIVE_STATUSES))
+    requests = requests.where(Registration.status.in_(Registration.ACTIVE))
     if exclude is not None:
         requests = requests.where(Registration.id != exclude.id)
     return companies.exists() or requests.exists()
@@ -218,7 +219,7 @@ def check_representative(values, others, today=None):
     person's data by their number). The agency links a typed NISS to the
     person it knows at validation, if the names and birth date match.
     Returns (errors, values to store)."""
-    today = today or datetime.date.today()
+    today = today or clock.today()
     errors = {}
     stored = dict(values)
     if values["niss"]:

@@ -1,14 +1,11 @@
 """Sending a registration: from draft to a request waiting for the agency."""
 from flask_babel import lazy_gettext as _l
 
-from .. import mail
+from .. import clock, mail
 from ..db import database
-from ..models import Registration, RegistrationEmail, RegistrationEvent, utcnow
+from ..models import Registration, RegistrationEmail, RegistrationEvent
 from ..names import name_key
 from . import steps
-
-EDITABLE_STATUSES = ("draft", "needs_information")
-
 
 def submit(registration):
     """Submit once; returns a dict of problems, or None when it was submitted.
@@ -17,7 +14,7 @@ def submit(registration):
     to the legal representatives commit together or not at all. The status
     update only matches a draft, so a double click submits once.
     """
-    data = steps.load(registration)
+    data = registration.answers
     if steps.first_incomplete(data) != "check":
         return {"steps": _l("Some steps are not complete yet.")}
     with database.atomic():
@@ -25,17 +22,17 @@ def submit(registration):
             return {"vat_number": _l("A company with this VAT number was registered in the meantime.")}
         if registration.bce_number and steps.is_taken(bce=registration.bce_number, exclude=registration):
             return {"bce_number": _l("A company with this BCE number was registered in the meantime.")}
-        now = utcnow()
-        again = registration.status == "needs_information"
+        now = clock.utc()
+        again = registration.status == Registration.NEEDS_INFORMATION
         reference = registration.reference or f"REG-{now:%Y}-{registration.id:06d}"
         # A request sent again after the agency asked for information keeps
         # its reference and its first submission time (its place in the queue).
         company = data["company"]
-        changed = (Registration.update(status="submitted", reference=reference, updated_at=now,
+        changed = (Registration.update(status=Registration.SUBMITTED, reference=reference, updated_at=now,
                                        submitted_at=registration.submitted_at or now,
                                        name_key=name_key(company["name"]))
                    .where((Registration.id == registration.id)
-                          & (Registration.status.in_(EDITABLE_STATUSES)))
+                          & (Registration.status.in_(Registration.EDITABLE)))
                    .execute())
         if changed != 1:
             return None  # submitted by a concurrent request: the same outcome
@@ -47,5 +44,5 @@ def submit(registration):
             mail.queue(person["email"], "registration_received", company["language"],
                        _l("We received the registration of %(company)s", company=company["name"]),
                        person=person, company=company, reference=reference)
-    registration.status, registration.reference = "submitted", reference
+    registration.status, registration.reference = Registration.SUBMITTED, reference
     return None

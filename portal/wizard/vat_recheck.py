@@ -9,7 +9,7 @@ def recheck_unverified():
     confirmed = invalid = waiting = 0
     client = vies.client()
     pending = Registration.select().where((Registration.vat_status == "unverified")
-                                          & (Registration.status != "draft"))
+                                          & (Registration.status != Registration.DRAFT))
     for registration in pending:
         prefix, number = split_vat(registration.vat_number, registration.country)
         result = client.check(prefix, number)

@@ -52,7 +52,7 @@ def live_server(tmp_path_factory, smtp_server):
                    SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port, TESTING=False,
                    # every journey comes from 127.0.0.1: the limits are for one person, not the whole suite
                    RATE_LIMITS={"login": 10_000, "register": 10_000, "wizard": 10_000, "resume-mail": 10_000,
-                                "reset": 10_000})
+                                "reset": 10_000, "reset-mail": 10_000})
     with app.app_context():
         migrate()
         insert_firms(60)

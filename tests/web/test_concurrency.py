@@ -11,6 +11,7 @@ import threading
 import pyotp
 import pytest
 
+from portal import clock
 from portal.models import (Account, Company, LoginSession, OutboxMessage, Registration, RegistrationEvent)
 from tests.web.test_backoffice import log_in as staff_log_in, make_staff, submitted_request
 from tests.web.test_login import MINE, TEMPORARY, Login, person  # noqa: F401  (fixture)
@@ -124,11 +125,11 @@ def test_on_sqlite_a_transaction_that_reads_then_writes_waits_its_turn(app, db):
     "database is locked" (no busy wait applies to a lock upgrade); with BEGIN
     IMMEDIATE the second waits until the first commits, and reads its result."""
     from portal.db import database, is_postgres
-    from portal.models import RateLimit, utcnow
+    from portal.models import RateLimit
 
     if is_postgres():
         pytest.skip("PostgreSQL takes row locks at UPDATE; this is about SQLite's BEGIN")
-    RateLimit.create(key="counter", window_start=utcnow(), hits=0)
+    RateLimit.create(key="counter", window_start=clock.utc(), hits=0)
     first_read = threading.Event()
     second_read = threading.Event()
 

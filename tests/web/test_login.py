@@ -5,7 +5,8 @@ import re
 import pyotp
 import pytest
 
-from portal.models import Account, Company, LegalRepresentative, LoginSession, Person, RecoveryCode, utcnow
+from portal.clock import utc
+from portal.models import Account, Company, LegalRepresentative, LoginSession, Person, RecoveryCode
 from portal.passwords import hash_password, verify_password
 from tests.wizard_driver import csrf
 
@@ -364,7 +365,7 @@ def test_lost_phone_with_a_recovery_code_links_a_new_authenticator_and_tells_the
     subjects = [m["Subject"] for m in mailbox.received("jan@example.be")]
     assert len(subjects) == 3  # the link, the password notice, the authenticator notice
     with app.app_context():
-        assert not recovery.use(ready_account, codes[3], utcnow())  # spent
+        assert not recovery.use(ready_account, codes[3], utc())  # spent
 
 
 def test_reset_link_expires_and_a_newer_one_voids_it(login, ready_account, clock, mailbox):
@@ -448,7 +449,7 @@ def test_recovery_codes_are_stored_as_a_keyed_hash(app, ready_account):
     assert plain not in stored  # a stolen table cannot be tried offline without the server's key
     app.config["SECRET_KEY"] = "another-secret-key-of-enough-length-00"
     with app.app_context():
-        assert not recovery.use(ready_account, code, utcnow())
+        assert not recovery.use(ready_account, code, utc())
 
 
 # Every code typed in "Mon compte" counts toward the lockout ------------------------------------
@@ -475,11 +476,11 @@ def test_a_wrong_current_password_on_my_account_counts(logged_in, ready_account)
 # Temporary passwords and the password rules ---------------------------------------------------
 
 def test_a_temporary_password_expires(app, login, new_account, clock):
-    Account.update(password_expires_at=utcnow() - datetime.timedelta(seconds=1)).execute()
+    Account.update(password_expires_at=utc() - datetime.timedelta(seconds=1)).execute()
     app.config.pop("CLOCK")
     response = login.password(password=TEMPORARY)
     assert response.status_code == 422 and "temporary password has expired" in body(response)
-    Account.update(password_expires_at=utcnow() + datetime.timedelta(days=1)).execute()
+    Account.update(password_expires_at=utc() + datetime.timedelta(days=1)).execute()
     assert login.password(password=TEMPORARY).headers["Location"] == "/en/login/update-password"
 
 
@@ -490,7 +491,7 @@ def test_validation_gives_a_temporary_password_for_seven_days(app, db):
         person, password = _person_with_account({"niss": "", "last_name": "Muster", "first_name": "Max", "sex": "M",
                                                  "birth_date": "1970-05-01", "birth_country": "DE",
                                                  "email": "max@musterfirma.de"}, "en")
-    left = Account.get(Account.person == person).password_expires_at - utcnow()
+    left = Account.get(Account.person == person).password_expires_at - utc()
     assert datetime.timedelta(days=6, hours=23) < left <= datetime.timedelta(days=7)
 
 

@@ -4,8 +4,9 @@ import datetime
 
 from aiosmtpd.controller import Controller
 
+from portal import clock
 from portal import mail
-from portal.models import OutboxMessage, utcnow
+from portal.models import OutboxMessage
 from tests.conftest import Mailbox, free_port
 
 PERSON = {"first_name": "Anna", "last_name": "Berg", "email": "anna@example.se"}
@@ -47,7 +48,7 @@ def test_smtp_down_then_back_sends_later_exactly_once(database_url, instance_dir
     try:
         with app.app_context():
             queue_received()
-            now = utcnow()
+            now = clock.utc()
             assert mail.send_pending(now) == (0, 1)  # nobody listens on that port
             message = OutboxMessage.get()
             assert message.sent_at is None and message.attempts == 1

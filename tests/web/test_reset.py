@@ -72,7 +72,7 @@ def test_a_weak_password_spends_no_code(app, login, ready_account, clock, mailbo
                                 authenticator="lost", recovery_code=codes[0])
     assert response.status_code == 422
     with app.app_context():
-        assert recovery.remaining(ready_account) == 10
+        assert ready_account.recovery_codes_left() == 10
 
 
 def test_every_reset_is_emailed_to_the_person(login, ready_account, clock, mailbox):

@@ -4,7 +4,7 @@ import io
 import pytest
 from pypdf import PdfWriter
 
-from portal.wizard.proof import MAX_BYTES, ProofError, check_proof
+from portal.pdf import MAX_BYTES, PdfError, check_pdf
 
 
 def pdf_bytes(pages=1, password=None):
@@ -19,7 +19,7 @@ def pdf_bytes(pages=1, password=None):
 
 
 def test_a_real_pdf_passes():
-    check_proof(pdf_bytes())
+    check_pdf(pdf_bytes())
 
 
 @pytest.mark.parametrize("content,reason", [
@@ -29,11 +29,11 @@ def test_a_real_pdf_passes():
     (b"%PDF-1.4\n" + b"0" * (MAX_BYTES + 1), "larger than 10 MB"),
 ])
 def test_what_is_not_a_usable_pdf_is_refused(content, reason):
-    with pytest.raises(ProofError) as raised:
-        check_proof(content)
+    with pytest.raises(PdfError) as raised:
+        check_pdf(content)
     assert reason in str(raised.value)
 
 
 def test_a_password_protected_pdf_is_refused():
-    with pytest.raises(ProofError, match="password"):
-        check_proof(pdf_bytes(password="secret"))
+    with pytest.raises(PdfError, match="password"):
+        check_pdf(pdf_bytes(password="secret"))

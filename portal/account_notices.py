@@ -3,8 +3,8 @@ companies) that a way into their account changed: a reset password, a new
 authenticator. Queued in the caller's transaction."""
 from flask_babel import lazy_gettext as _l
 
-from .. import mail
-from ..models import LegalRepresentative
+from . import mail
+from .models import LegalRepresentative
 
 
 def _colleagues(person):

@@ -1,0 +1,41 @@
+"""What comes after each step of a login, for every way in (password and
+code, staff, a reset link): the next required action, or the end of the
+login, with its session and the page it was for; and the one refusal."""
+from flask import redirect, url_for
+from flask_babel import lazy_gettext as _l
+
+from .. import sessions
+from ..access_control import safe_next, safe_staff_next
+from ..rendering import render
+from . import device, flow, lockout
+
+GENERIC_ERROR = _l("The user name or the password is wrong.")
+STAFF_GENERIC_ERROR = _l("The e-mail address or the password is wrong.")
+TOO_MANY = _l("Too many attempts from your connection. Wait a minute and try again.")
+STAGE_ENDPOINTS = {"code": "auth.code", "update_password": "auth.update_password",
+                   "authenticator": "auth.authenticator", "recovery_codes": "auth.recovery_codes"}
+
+
+def refuse(account, status=422):
+    """The one answer to a login that cannot go on, whatever the reason."""
+    flow.clear()
+    if account is not None and account.staff_id:
+        return render("auth/staff_login.html", status=status, email="", next_url="", error=STAFF_GENERIC_ERROR)
+    return render("auth/password.html", status=status, username="", next_url="", error=GENERIC_ERROR)
+
+
+def continue_login(account, state):
+    """The next step of a login, or its end: a session, and the page it was for."""
+    if account.blocked:  # blocked between two steps: stop here, like the password page
+        return refuse(account)
+    stage = flow.next_stage(account, state)
+    if stage != "done":
+        return redirect(url_for(STAGE_ENDPOINTS[stage]), 303)
+    flow.clear()
+    lockout.record_success(account)
+    device.remember(account)
+    if account.staff_id:  # staff sessions never carry a person, company sessions never a staff member
+        sessions.start(staff=account.staff)
+        return redirect(safe_staff_next(state.get("next")), 303)
+    sessions.start(account=account)
+    return redirect(safe_next(state.get("next")), 303)
