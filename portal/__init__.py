@@ -4,7 +4,7 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, config as settings, csrf, db, errors, http_headers, languages, log_privacy
+from . import cli, config as settings, csrf, db, errors, form_text, http_headers, languages, log_privacy
 from .extensions import babel
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,7 @@ def create_app(config=None):
     babel.init_app(app, locale_selector=languages.current_language)
     languages.init_app(app)
     db.init_app(app)
+    form_text.init_app(app)
     csrf.init_app(app)
     http_headers.init_app(app)
     errors.init_app(app)

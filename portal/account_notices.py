@@ -13,9 +13,10 @@ def _colleagues(person):
         LegalRepresentative.company.in_(companies) & (LegalRepresentative.person != person))}
 
 
-def password_reset(person):
+def password_changed(person, in_account=False):
+    """Through a reset link, or in "Mon compte" (`in_account`)."""
     mail.queue(person.email, "password_changed", person.language,
-               _l("The password of your FAMHP portal account was changed"), person=person)
+               _l("The password of your FAMHP portal account was changed"), person=person, in_account=in_account)
 
 
 def authenticator_replaced(person):

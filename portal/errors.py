@@ -49,6 +49,11 @@ def init_app(app):
         response.mimetype = "text/html"
         return response
 
+    @app.errorhandler(OverflowError)
+    def _no_such_number(error):
+        # An id beyond what the database can hold (/staff/people/99999999999999999999): no such thing.
+        return render_error(404, 404)
+
     @app.errorhandler(InternalServerError)
     def _internal(error):
         # Flask has already logged the exception with its traceback.

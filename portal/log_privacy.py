@@ -13,6 +13,8 @@ _PATTERNS = [
     (re.compile(r"(/register/)(?!\[hidden\])[A-Za-z0-9_-]{16,}"), r"\1[hidden]"),
     (re.compile(r"(/login/reset/)(?!\[hidden\])[A-Za-z0-9_-]{16,}"), r"\1[hidden]"),
     (re.compile(r"([?&](?:code|state|session_state)=)[^&\s\"']+"), r"\1[hidden]"),
+    # A staff search names a person (NISS, e-mail, name), also inside a login's next=.
+    (re.compile(r"(/staff/people(?:\?|%3F)q(?:=|%3D))[^&\s\"']+", re.I), r"\1[hidden]"),
 ]
 LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
 

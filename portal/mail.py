@@ -125,6 +125,27 @@ def send_pending(now=None, limit=100):
     return sent, failed
 
 
+def send_after_response():
+    """Send what the request committed once its answer has gone out: a page
+    whose e-mail depends on a secret fact (is this address known?) then
+    answers in the same time whether a message was queued or not."""
+    from flask import after_this_request
+
+    app = current_app._get_current_object()
+
+    @after_this_request
+    def _later(response):
+        def send():
+            from .db import database
+
+            with app.app_context():
+                send_after_commit()
+                if not database.is_closed():
+                    database.close()
+        response.call_on_close(send)
+        return response
+
+
 def send_after_commit():
     """Try to send right away what the request just committed; never raise."""
     try:

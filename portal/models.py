@@ -101,6 +101,9 @@ class Person(BaseModel):
     birth_country = peewee.CharField(max_length=2)
     email = peewee.CharField(max_length=254)
     language = peewee.CharField(max_length=2, default="en")
+    # False while the NISS is only what a company typed in a registration: an
+    # eID login with that number takes the account only if the names match.
+    niss_verified = peewee.BooleanField(default=True)
     created_at = peewee.DateTimeField(default=utc)
 
 
@@ -238,6 +241,8 @@ class Account(BaseModel):
     blocked = peewee.BooleanField(default=False)
     # A temporary password (e-mailed at validation) works until then.
     password_expires_at = peewee.DateTimeField(null=True)
+    # Set when the agency allows a new device: linking one needs the code it handed over.
+    enrolment_code_hash = peewee.CharField(max_length=64, null=True)
     created_at = peewee.DateTimeField(default=utc)
 
     @property

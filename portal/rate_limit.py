@@ -7,6 +7,7 @@ TLS proxy saw it (PORTAL_TRUSTED_PROXIES), never a header a client could set
 when no proxy is configured.
 """
 import datetime
+import ipaddress
 from dataclasses import dataclass
 
 from flask import current_app, request
@@ -29,10 +30,18 @@ RESET_MAIL = Limit("reset-mail", 3, datetime.timedelta(minutes=15))  # reset e-m
 REGISTRATION = Limit("register", 10, datetime.timedelta(hours=1))  # new drafts, per address
 RESUME_MAIL = Limit("resume-mail", 5, datetime.timedelta(hours=1))  # resume-link e-mails, per address
 WIZARD_WRITE = Limit("wizard", 120, datetime.timedelta(minutes=1))  # any wizard POST, per address
+STRENGTH = Limit("strength", 120, datetime.timedelta(minutes=1))  # password strength as typed, per address
 
 
 def client():
-    return (request.remote_addr or "unknown")[:64]
+    """The client's address; for IPv6 its /64, which one subscriber gets whole."""
+    address = request.remote_addr or "unknown"
+    if ":" in address:
+        try:
+            return str(ipaddress.ip_network(f"{address}/64", strict=False))
+        except ValueError:
+            pass
+    return address[:64]
 
 
 def exceeded(limit, subject=None):

@@ -7,6 +7,7 @@ held before, so a session id planted before login is worthless after it.
 """
 import datetime
 import hashlib
+import json
 import secrets
 
 from flask import current_app, g, session
@@ -101,3 +102,21 @@ def active_for(person):
 def end_one(person, session_id):
     return (LoginSession.update(ended_at=clock.utc())
             .where((LoginSession.id == session_id) & (LoginSession.person == person)).execute())
+
+
+def keep_for_next_page(secret):
+    """A secret to show once on the next page of this login (new recovery
+    codes, an enrolment code), kept in the session's row, not the cookie."""
+    login = current()
+    LoginSession.update(fresh_codes=json.dumps(secret)).where(LoginSession.id == login.id).execute()
+    login.fresh_codes = json.dumps(secret)
+
+
+def take_kept():
+    """The secret kept for this page, once; None when there is none."""
+    login = current()
+    if login is None or not login.fresh_codes:
+        return None
+    LoginSession.update(fresh_codes=None).where(LoginSession.id == login.id).execute()
+    secret, login.fresh_codes = json.loads(login.fresh_codes), None
+    return secret

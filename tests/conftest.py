@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import peewee
 import pytest
 from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
 
 from portal import create_app
 from portal.db import database
@@ -54,6 +55,16 @@ def instance_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("instance")
 
 
+class BufferedClient(FlaskClient):
+    """Reads and closes every response, as a WSGI server does, so that work
+    registered to run after the answer went out (mail.send_after_response)
+    has run when the test looks."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
 def make_app(database_url, instance_dir, **overrides):
     config = {
         "TESTING": True,
@@ -63,7 +74,9 @@ def make_app(database_url, instance_dir, **overrides):
         "INSTANCE_DIR": str(instance_dir),
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = BufferedClient
+    return app
 
 
 @pytest.fixture(scope="session")

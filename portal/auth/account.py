@@ -5,20 +5,18 @@ a login. The authenticator being linked and new recovery codes live in the
 session's row, never in the cookie.
 """
 import functools
-import json
 
 from flask import Response, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from .. import clock, sessions
+from .. import account_notices as notices
+from .. import clock, mail, sessions
 from ..access_control import login_required
 from ..db import database
-from ..models import Account, LoginSession, Person
+from ..models import Account, LoginSession, PasswordReset, PendingLogin, Person
 from ..passwords import hash_password
 from ..rendering import render
-from .. import account_notices as notices
 from . import bp, credentials, password_policy, recovery, totp
-from .. import mail
 
 LANGUAGES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 
@@ -33,9 +31,7 @@ def _scratch(**fields):
 def _page(status=200, **context):
     context.setdefault("errors", {})
     login = sessions.current()
-    new_codes = json.loads(login.fresh_codes) if login.fresh_codes else None
-    if new_codes:
-        _scratch(fresh_codes=None)  # shown once
+    new_codes = sessions.take_kept()  # shown once
     return render("auth/account.html", status=status, sessions_list=sessions.active_for(g.person),
                   current_session=login, languages=LANGUAGES,
                   remaining_codes=g.account.recovery_codes_left() if g.account else 0,
@@ -70,9 +66,16 @@ def change_password():
                                              g.account.personal_words())
     if errors:
         return _page(status=422, errors=errors)
-    Account.update(password_hash=hash_password(new), must_change_password=False,
-                   password_expires_at=None).where(Account.id == g.account.id).execute()
-    sessions.end_others(g.account, keep=sessions.current())
+    with database.atomic():
+        Account.update(password_hash=hash_password(new), must_change_password=False,
+                       password_expires_at=None).where(Account.id == g.account.id).execute()
+        sessions.end_others(g.account, keep=sessions.current())
+        # Whatever was begun with the old password stops here.
+        PasswordReset.update(voided=True).where((PasswordReset.account == g.account)
+                                                & PasswordReset.used_at.is_null()).execute()
+        PendingLogin.delete().where(PendingLogin.account == g.account).execute()
+        notices.password_changed(g.person, in_account=True)
+    mail.send_after_commit()
     return redirect(url_for("auth.account", done="password"), 303)
 
 
@@ -120,7 +123,7 @@ def new_recovery_codes():
     check = credentials.code_ok(g.account, request.form.get("recovery_code", ""), accept=(credentials.TOTP,))
     if not check.accepted:
         return _page(status=422, errors={"recovery_code": check.error})
-    _scratch(fresh_codes=json.dumps(recovery.new_codes(g.account)))
+    sessions.keep_for_next_page(recovery.new_codes(g.account))
     return redirect(url_for("auth.account", done="codes"), 303)
 
 

@@ -1,14 +1,16 @@
 """Checking what a person knows and has: the password, the authenticator's
-code, a recovery code. Every page that asks for one of them (login, staff
-login, "Mon compte", the reset link) calls these, so every wrong guess
-counts toward the same lockout, a locked or blocked account is refused the
-same way everywhere, and a TOTP time step is used once at most.
+code, a recovery code, the enrolment code the agency hands over. Every page
+that asks for one of them (login, staff login, "Mon compte", the reset link,
+linking a new phone) calls these, so every guess is reserved and counted
+toward the same lockout before it is checked, a locked or blocked account is
+refused the same way everywhere (and in the same time), and a TOTP time step
+is used once at most.
 """
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from .. import clock, mail
+from .. import clock, mail, one_time_codes
 from ..db import database
 from ..models import Account
 from ..passwords import burn_time, verify_password
@@ -16,6 +18,7 @@ from . import lockout, recovery, totp
 
 WRONG_CODE = _l("This code is not valid. Try again with the next code.")
 WRONG_RECOVERY_CODE = _l("This recovery code is not valid or was already used.")
+WRONG_ENROLMENT_CODE = _l("This is not the code the agency gave you. Check it, or ask the agency again.")
 REPLAYED = _l("This code was already used. Wait for the next code of your app.")
 TOTP, RECOVERY = "totp", "recovery"
 
@@ -26,28 +29,29 @@ class Check:
     error: object = None  # the message for the person, when refused
 
 
-def _failure(account, error):
+def _settle(account, attempt, right, error=None):
+    """After the check of a reserved attempt: give it back, or count it."""
+    if right:
+        lockout.release(account)
+        return Check(True)
     with database.atomic():
-        lockout.record_failure(account, clock.utc())
+        lockout.fail(account, attempt, clock.utc())
     mail.send_after_commit()
     return Check(False, error)
 
 
 def password_ok(account, password):
     """True for the right password of an account that may log in now. A
-    wrong one counts toward the lockout; an unknown account (None) costs the
-    same time as a known one."""
+    wrong one counts toward the lockout. An unknown, locked or blocked
+    account costs the same time as a wrong password."""
     if account is None:
         burn_time(password)
         return False
-    now = clock.utc()
-    if lockout.is_locked(account, now):
-        burn_time(password)
+    attempt = lockout.reserve(account, clock.utc())
+    right = verify_password(account.password_hash, password)  # always: the same time for every answer
+    if attempt is None:
         return False
-    if account.blocked or not verify_password(account.password_hash, password):
-        _failure(account, None)
-        return False
-    return True
+    return _settle(account, attempt, right and not account.blocked).accepted
 
 
 def claim_time_step(account, counter):
@@ -62,26 +66,42 @@ def claim_time_step(account, counter):
     return claimed == 1
 
 
+def _code(account, typed, accept):
+    """(right, message when wrong) for a typed code."""
+    if recovery.looks_like_recovery_code(typed):
+        if RECOVERY in accept and recovery.use(account, typed, clock.utc()):
+            return True, None
+        return False, WRONG_RECOVERY_CODE if RECOVERY in accept else WRONG_CODE
+    if TOTP not in accept or not account.totp_secret:
+        return False, WRONG_RECOVERY_CODE if RECOVERY in accept else WRONG_CODE
+    result = totp.check(account.totp_secret, typed, clock.now(), account.totp_last_counter)
+    if result.accepted and claim_time_step(account, result.counter):
+        return True, None
+    if result.accepted or result.replayed:
+        return False, REPLAYED
+    if result.skew_minutes:
+        return False, skew_message(result.skew_minutes)
+    return False, WRONG_CODE
+
+
 def code_ok(account, typed, accept=(TOTP, RECOVERY)):
     """Check a code of the account's authenticator or one of its recovery
     codes (spent when right). A wrong one counts toward the lockout."""
     typed = (typed or "").strip()[:40]
-    if lockout.is_locked(account, clock.utc()) or account.blocked:
+    attempt = lockout.reserve(account, clock.utc())
+    if attempt is None or account.blocked:
         return Check(False, WRONG_CODE)
-    if recovery.looks_like_recovery_code(typed):
-        if RECOVERY in accept and recovery.use(account, typed, clock.utc()):
-            return Check(True)
-        return _failure(account, WRONG_RECOVERY_CODE if RECOVERY in accept else WRONG_CODE)
-    if TOTP not in accept or not account.totp_secret:
-        return _failure(account, WRONG_RECOVERY_CODE if RECOVERY in accept else WRONG_CODE)
-    result = totp.check(account.totp_secret, typed, clock.now(), account.totp_last_counter)
-    if result.accepted and claim_time_step(account, result.counter):
-        return Check(True)
-    if result.accepted or result.replayed:
-        return _failure(account, REPLAYED)
-    if result.skew_minutes:
-        return _failure(account, skew_message(result.skew_minutes))
-    return _failure(account, WRONG_CODE)
+    right, error = _code(account, typed, accept)
+    return _settle(account, attempt, right, error)
+
+
+def enrolment_code_ok(account, typed):
+    """The code the agency handed over when it allowed a new device."""
+    attempt = lockout.reserve(account, clock.utc())
+    if attempt is None or account.blocked:
+        return Check(False, WRONG_ENROLMENT_CODE)
+    right = one_time_codes.matches(account.id, one_time_codes.ENROLMENT, typed, account.enrolment_code_hash)
+    return _settle(account, attempt, right, WRONG_ENROLMENT_CODE)
 
 
 def skew_message(minutes):

@@ -6,6 +6,7 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 from .. import sessions
 from ..languages import current_language
 from ..models import Account, Person
+from ..names import name_key
 from ..rendering import render
 from . import bp
 from .csam import FederalAuthClient, LoginRefused
@@ -25,10 +26,25 @@ def _callback_uri():
     return current_app.config["BASE_URL"].rstrip("/") + url_for("auth.csam_callback")
 
 
-def _log_in(niss, method, assurance):
+def _same_names(person, claims):
+    return (name_key(str(claims.get("surname", ""))) == name_key(person.last_name)
+            and name_key(str(claims.get("givenName", ""))).startswith(name_key(person.first_name)))
+
+
+def _log_in(niss, method, assurance, claims=None):
+    """`claims`: what the federal service says of the person (None for the
+    development simulator)."""
     person = Person.get_or_none(Person.niss == niss)
     if person is None:
         return render("auth/profile_not_valid.html", status=403)
+    if not person.niss_verified and claims is not None:
+        # The NISS was only typed by a company: the eID's holder takes this
+        # person's account only under the same names. Anyone can type
+        # someone else's number in a registration.
+        if not _same_names(person, claims):
+            log.warning("eID login for person %s refused: names differ from those typed at registration", person.id)
+            return render("auth/profile_not_valid.html", status=403)
+        Person.update(niss_verified=True).where(Person.id == person.id).execute()
     account = Account.get_or_none(Account.person == person)
     if account is not None and account.blocked:
         return render("auth/profile_not_valid.html", status=403)
@@ -67,6 +83,8 @@ def csam_simulator():
 
 @bp.get("/login/csam/callback")
 def csam_callback():
+    if not current_app.config.get("FAS_ISSUER"):
+        abort(404)  # no provider configured: nothing can call back
     kept = session.get(KEY) or {}
     if kept.get("lang"):
         g.lang = kept["lang"]  # the callback's address has no language: use the one the login began in
@@ -80,4 +98,4 @@ def csam_callback():
         log.warning("CSAM login refused: %s", getattr(error, "reason", type(error).__name__))
         return render("auth/csam_failed.html", status=400)
     niss = "".join(ch for ch in str(claims.get("egovNRN", "")) if ch.isdigit())
-    return _log_in(niss, "csam", claims.get("acr"))
+    return _log_in(niss, "csam", claims.get("acr"), claims)

@@ -1,13 +1,14 @@
 """Brute force protection, per account.
 
-After 5 failures in a row (password or code, on any page that asks for
-them), a lockout that grows with each one (1, 2, 4 … up to 15 minutes); the
-count resets after 12 hours without failure. The owner is e-mailed once per
-lockout. A locked account answers with the same message as a wrong password.
-
-Every count is one atomic UPDATE … RETURNING, and the lock itself a
-conditional UPDATE, so parallel guesses are all counted and exactly one of
-them locks (and e-mails).
+Every password or code typed for an account (login, staff login, "Mon
+compte", a reset link) first reserves an attempt: one atomic UPDATE that
+counts it as a failure and succeeds only while the account is not locked and
+fewer than 5 failures are on the count. So parallel guesses cannot go past
+five: the sixth finds no room even while the first five are still being
+checked. A right answer gives its reservation back; the fifth wrong one locks
+the account for 1, 2, 4 … up to 15 minutes (growing with each lockout in a
+row) and e-mails the owner, once. The count is forgotten after 12 hours
+without failure; a completed login starts it again.
 """
 import datetime
 
@@ -27,17 +28,30 @@ def is_locked(account, now):
     return account.locked_until is not None and account.locked_until > now
 
 
-def record_failure(account, now):
-    """Count a failure (inside the caller's transaction, for the e-mail);
-    lock the account when it is the fifth in a row. True when it locked."""
+def reserve(account, now):
+    """Count an attempt before checking it. The (failures, lockouts) counted,
+    or None when the account is locked or its five attempts are taken."""
     forgotten = Account.last_failure_at.is_null(False) & (Account.last_failure_at < now - FORGET_AFTER)
-    counted = (Account.update(failed_attempts=Case(None, [(forgotten, 1)], Account.failed_attempts + 1),
-                              lockouts=Case(None, [(forgotten, 0)], Account.lockouts),
-                              last_failure_at=now)
-               .where(Account.id == account.id)
-               .returning(Account.failed_attempts, Account.lockouts).tuples().execute())
-    (failures, lockouts), = counted
-    account.failed_attempts, account.lockouts, account.last_failure_at = failures, lockouts, now
+    rows = list(Account.update(failed_attempts=Case(None, [(forgotten, 1)], Account.failed_attempts + 1),
+                               lockouts=Case(None, [(forgotten, 0)], Account.lockouts),
+                               last_failure_at=now)
+                .where((Account.id == account.id)
+                       & (Account.locked_until.is_null() | (Account.locked_until <= now))
+                       & ((Account.failed_attempts < FAILURES_BEFORE_LOCK) | forgotten))
+                .returning(Account.failed_attempts, Account.lockouts).tuples().execute())
+    return rows[0] if rows else None
+
+
+def release(account):
+    """A right answer: its reserved attempt was no failure."""
+    (Account.update(failed_attempts=Case(None, [(Account.failed_attempts > 0, Account.failed_attempts - 1)], 0))
+     .where(Account.id == account.id).execute())
+
+
+def fail(account, attempt, now):
+    """A wrong answer (inside the caller's transaction, for the e-mail): lock
+    the account when it was the fifth in a row. True when it locked."""
+    failures, lockouts = attempt
     if failures < FAILURES_BEFORE_LOCK:
         return False
     duration = min(FIRST_LOCK * (2 ** lockouts), LONGEST_LOCK)
@@ -46,7 +60,6 @@ def record_failure(account, now):
               .execute())
     if locked != 1:
         return False  # a parallel failure locked it first, and sent the e-mail
-    account.locked_until, account.failed_attempts, account.lockouts = now + duration, 0, lockouts + 1
     mail.queue(account.email, "account_locked", account.language,
                _l("Your FAMHP portal account is locked for a while"),
                name=account.display_name, minutes=int(duration.total_seconds() // 60))

@@ -34,9 +34,12 @@ def _squash(text):
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
+ZXCVBN_MAX = 72  # zxcvbn 4.5 refuses longer input; the first 72 characters decide anyway
+
+
 def strength(password, personal=()):
     """zxcvbn's score, 0 (guessed at once) to 4 (very hard to guess)."""
-    return zxcvbn(password[:MAX_LENGTH], user_inputs=[p for p in personal if p])["score"]
+    return zxcvbn(password[:ZXCVBN_MAX], user_inputs=[p[:ZXCVBN_MAX] for p in personal if p])["score"]
 
 
 def problems(password, personal=()):

@@ -75,7 +75,7 @@ def forgot():
         accounts = Account.select().join(Person).where(Person.email == email) if email else []
         for account in accounts:
             send_link(account, current_language())
-    mail.send_after_commit()
+    mail.send_after_response()
     return render("auth/forgot.html", sent=True, email=email)
 
 
@@ -127,7 +127,7 @@ def reset(token):
         Account.update(**fields).where(Account.id == account.id).execute()
         sessions.end_others(account)
         if account.person_id:
-            notices.password_reset(account.person)
+            notices.password_changed(account.person)
             if proved == LOST:
                 notices.authenticator_replaced(account.person)
     mail.send_after_commit()
@@ -146,5 +146,5 @@ def reset_again(token):
     if found is not None:
         with database.atomic():
             send_link(found.account, current_language())
-        mail.send_after_commit()
+        mail.send_after_response()
     return render("auth/forgot.html", sent=True, email="")

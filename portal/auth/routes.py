@@ -119,19 +119,27 @@ def authenticator():
         secret = totp.new_secret()
         flow.update(new_secret=secret)
     context = {"secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
-               "niss": account.label if account.staff_id else format_niss(account.label)}
+               "niss": account.label if account.staff_id else format_niss(account.label),
+               "needs_enrolment_code": bool(account.enrolment_code_hash)}
     if request.method == "GET":
-        return render("auth/authenticator.html", error=None, **context)
+        return render("auth/authenticator.html", errors={}, **context)
     result = totp.check(secret, request.form.get("code", ""), clock.now())
+    errors = {}
     if not result.accepted:
-        error = (_l("This code would be right if your phone's clock were %(minutes)s minutes off. "
-                    "Set your phone to the network time, then type the new code.", minutes=abs(result.skew_minutes))
-                 if result.skew_minutes else
-                 _l("This code does not match. Check that you scanned the QR code shown here, then type the "
-                    "code your app shows now."))
-        return render("auth/authenticator.html", status=422, error=error, **context)
+        errors["code"] = (
+            _l("This code would be right if your phone's clock were %(minutes)s minutes off. "
+               "Set your phone to the network time, then type the new code.", minutes=abs(result.skew_minutes))
+            if result.skew_minutes else
+            _l("This code does not match. Check that you scanned the QR code shown here, then type the "
+               "code your app shows now."))
+    elif account.enrolment_code_hash:  # the agency allowed this new device: its code proves who links it
+        check = credentials.enrolment_code_ok(account, request.form.get("enrolment_code", ""))
+        if not check.accepted:
+            errors["enrolment_code"] = check.error
+    if errors:
+        return render("auth/authenticator.html", status=422, errors=errors, **context)
     with database.atomic():
-        linked = (Account.update(totp_secret=secret, totp_last_counter=result.counter)
+        linked = (Account.update(totp_secret=secret, totp_last_counter=result.counter, enrolment_code_hash=None)
                   .where((Account.id == account.id) & Account.totp_secret.is_null()).execute())
         codes = recovery.new_codes(account) if linked else None
     if not linked:  # linked by a parallel request of this same login

@@ -1,9 +1,9 @@
 """How strong a new password is, shown as the person types (htmx); without
 JavaScript the same rules answer when the form is sent."""
-from flask import request
+from flask import abort, request
 from flask_babel import lazy_gettext as _l
 
-from .. import sessions
+from .. import rate_limit, sessions
 from ..rendering import render
 from . import bp, flow, password_policy
 
@@ -21,6 +21,8 @@ def _personal_words():
 
 @bp.post("/<lang:lang>/password-strength")
 def password_strength():
+    if rate_limit.exceeded(rate_limit.STRENGTH):
+        abort(429)
     password = request.form.get("password", "")[:password_policy.MAX_LENGTH + 1]
     if not password:
         return render("auth/_strength.html", score=None, problem=None, label=None)

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import mail, sessions
 from .. import account_notices as notices
+from .. import one_time_codes
 from ..db import database
 from ..identifiers import IdentifierError, normalise_niss
 from ..models import Account, AccountEvent, Person, RecoveryCode
@@ -35,12 +36,18 @@ def history(account):
 
 def allow_new_device(account, staff, reason):
     """Drop the account's authenticator and recovery codes, end its sessions:
-    at the next login, after the password, the person links a new phone."""
+    at the next login, after the password, the person links a new phone with
+    the enrolment code returned here, which the agency hands over during the
+    identity check (phone, video call), never by e-mail: whoever reads the
+    person's mailbox cannot link their own phone."""
+    code = one_time_codes.new_code()
     with database.atomic():
         Account.update(totp_secret=None, totp_last_counter=None, failed_attempts=0, locked_until=None,
-                       lockouts=0).where(Account.id == account.id).execute()
+                       lockouts=0, enrolment_code_hash=one_time_codes.keyed_hash(account.id, one_time_codes.ENROLMENT, code)
+                       ).where(Account.id == account.id).execute()
         RecoveryCode.delete().where(RecoveryCode.account == account).execute()
         sessions.end_others(account)
         AccountEvent.create(account=account, staff=staff, action="new_device_allowed", reason=reason)
         notices.new_device_allowed(account.person)
     mail.send_after_commit()
+    return code

@@ -2,7 +2,7 @@
 from flask import abort, current_app, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from .. import form_text
+from .. import form_text, sessions
 from ..access_control import staff_required
 from ..countries import all_countries, country_name
 from ..identifiers import format_bce, format_niss
@@ -132,7 +132,7 @@ def person_page(person_id, status=200, **extra):
     return render("backoffice/person.html", status=status, person=person, account=account,
                   events=accounts.history(account) if account else [], actions=accounts.ACTIONS,
                   format_niss=format_niss, remaining_codes=account.recovery_codes_left() if account else 0,
-                  done=request.args.get("done"), **extra)
+                  done=request.args.get("done"), enrolment_code=sessions.take_kept(), **extra)
 
 
 @bp.post("/<lang:lang>/staff/people/<int:person_id>/new-device")
@@ -146,5 +146,6 @@ def allow_new_device(person_id):
         return person_page(person_id, status=422, typed_reason=reason, errors={"reason": form_text.MULTI_LINE_MESSAGE
                            if reason else _l("Write how you checked who the person is (for example: identity "
                                              "card seen in a video call).")})
-    accounts.allow_new_device(account, g.staff, reason)
+    code = accounts.allow_new_device(account, g.staff, reason)
+    sessions.keep_for_next_page(code)  # shown once, after the redirect, to the staff member who read it out
     return redirect(url_for("backoffice.person_page", person_id=person_id, done="new_device"), 303)

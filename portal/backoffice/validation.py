@@ -80,7 +80,8 @@ def _person_with_account(row, language):
             birth_date, row["sex"], lambda number: Person.select().where(Person.niss == number).exists())
         person = Person.create(niss=niss, last_name=row["last_name"], first_name=row["first_name"],
                                sex=row["sex"], birth_date=birth_date, birth_country=row["birth_country"],
-                               email=row["email"], language=language)
+                               email=row["email"], language=language,
+                               niss_verified=not row.get("niss"))  # a typed NISS is only a claim
     if Account.select().where(Account.person == person).exists():
         return person, None
     password = temporary_password()

@@ -34,6 +34,16 @@ def new_account(live_server):
         database.close()
 
 
+def fill_new_password(visitor, password):
+    """Both fields; with JavaScript, the strength shown as typed is awaited first (the form is
+    sent after the preview, as a person would, not in the middle of it)."""
+    page = visitor.page
+    page.get_by_label("Nouveau mot de passe", exact=True).fill(password)
+    if visitor.javascript:
+        expect(page.locator("#password-strength")).to_contain_text("Solidité du mot de passe")
+    page.get_by_label("Nouveau mot de passe, à nouveau").fill(password)
+
+
 def submit(visitor, button):
     with visitor.page.expect_navigation():
         visitor.page.get_by_role("button", name=button).click()
@@ -56,12 +66,10 @@ def test_first_login_then_a_usual_one(visitor, new_account):
     submit(visitor, "Se connecter")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Choisissez votre mot de passe")
-    page.get_by_label("Nouveau mot de passe", exact=True).fill("password1234")
-    page.get_by_label("Nouveau mot de passe, à nouveau").fill("password1234")
+    fill_new_password(visitor, "password1234")
     submit(visitor, "Enregistrer le mot de passe")
     expect(page.get_by_role("alert")).to_contain_text("trop courant")
-    page.get_by_label("Nouveau mot de passe", exact=True).fill("quatre mots plus forts")
-    page.get_by_label("Nouveau mot de passe, à nouveau").fill("quatre mots plus forts")
+    fill_new_password(visitor, "quatre mots plus forts")
     submit(visitor, "Enregistrer le mot de passe")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Liez votre application d'authentification")
@@ -160,10 +168,7 @@ def test_lost_phone_without_recovery_codes_then_the_agency_allows_a_new_device(v
     submit(visitor, "Envoyez-moi un lien")
     text = smtp_server.received("claire@exemple.fr")[-1].get_body(("plain",)).get_content()
     visitor.goto(re.search(r"http://\S+(/fr/login/reset/[\w-]+)", text).group(1))
-    page.get_by_label("Nouveau mot de passe", exact=True).fill("orange bouilloire sous la lune")
-    if visitor.javascript:  # the strength is shown as it is typed
-        expect(page.locator("#password-strength")).to_contain_text("Solidité du mot de passe")
-    page.get_by_label("Nouveau mot de passe, à nouveau").fill("orange bouilloire sous la lune")
+    fill_new_password(visitor, "orange bouilloire sous la lune")
     page.get_by_label("J'ai perdu mon téléphone : je tape un code de récupération").check()
     submit(visitor, "Enregistrer le mot de passe")
     expect(page.get_by_role("heading", level=1)).to_have_text("Votre mot de passe est modifié : encore une étape")

@@ -146,3 +146,24 @@ def test_on_sqlite_a_transaction_that_reads_then_writes_waits_its_turn(app, db):
     results = all_at_once([lambda: increment(first_read, second_read), lambda: increment(second_read, first_read)])
     assert results == ["ok", "ok"]
     assert RateLimit.get(RateLimit.key == "counter").hits == 2
+
+
+def test_twelve_wrong_codes_at_once_are_not_twelve_guesses(app, person, mailbox, monkeypatch):
+    """Each guess reserves its attempt before it is checked: five at most, whatever the timing."""
+    from portal.auth import totp
+
+    secret = pyotp.random_base32()
+    Account.create(person=person, password_hash=__import__("portal.passwords").passwords.hash_password(MINE),
+                   must_change_password=False, totp_secret=secret)
+    logins = [Login(app.test_client()) for _ in range(12)]
+    for login in logins:
+        login.password()
+    checked = []
+    real_check = totp.check
+    monkeypatch.setattr(totp, "check", lambda *args, **kwargs: checked.append(1) or real_check(*args, **kwargs))
+    responses = all_at_once([lambda login=login, i=i: login.code(f"{(i * 7919) % 1000000:06d}")
+                             for i, login in enumerate(logins)])
+    assert codes(responses) == [422] * 12
+    assert len(checked) <= 5
+    assert Account.get().locked_until is not None
+    assert len(mailbox.received("jan@example.be")) == 1

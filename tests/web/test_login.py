@@ -504,3 +504,27 @@ def test_the_strength_of_a_new_password_is_shown_as_it_is_typed(login, new_accou
                                headers=headers)
     assert 'value="4"' in body(strong) and "Strong" in body(strong)
     assert 'hx-post="/en/password-strength"' in body(login.client.get("/en/login/update-password"))
+
+
+def test_a_very_long_password_is_judged_not_crashed(login, new_account, clock):
+    login.password(password=TEMPORARY)
+    long_one = "the quick brown fox jumps over the lazy dog " * 2 + "and then some more words"
+    assert 72 < len(long_one) <= 128
+    headers = {"HX-Request": "true", "X-CSRF-Token": login.token}
+    assert login.client.post("/en/password-strength", data={"password": long_one}, headers=headers).status_code == 200
+    done = login.post("update-password", password=long_one, password_confirm=long_one)
+    assert done.status_code == 303
+
+
+def test_changing_the_password_in_my_account_is_emailed_and_voids_reset_links(app, logged_in, ready_account, clock,
+                                                                                mailbox):
+    logged_in.post("forgot", email="jan@example.be")
+    link = re.search(r"http://\S+(/\w\w/login/reset/[\w-]+)",
+                     mailbox.received("jan@example.be")[-1].get_body(("plain",)).get_content()).group(1)
+    response = logged_in.client.post("/en/portal/account/password", data={
+        "csrf_token": logged_in.token, "current": MINE, "password": "orange kettle under moonlight",
+        "password_confirm": "orange kettle under moonlight"})
+    assert response.status_code == 303
+    assert "My account" in mailbox.received("jan@example.be")[-1].get_body(("plain",)).get_content() or \
+        "Mijn account" in mailbox.received("jan@example.be")[-1].get_body(("plain",)).get_content()
+    assert logged_in.client.get(link).status_code == 410

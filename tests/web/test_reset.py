@@ -135,6 +135,19 @@ def test_a_blocked_staff_member_cannot_log_in(app, client, db):
 
 # The agency allows a new device --------------------------------------------------------------
 
+def staff_allows_a_new_device(app, person, clock):
+    make_staff()
+    staff = app.test_client()
+    staff.csrf = staff_log_in(staff, at=clock.now)
+    done = staff.post(f"/en/staff/people/{person.id}/new-device",
+                      data={"csrf_token": staff.csrf, "reason": "Identity card seen in a video call"})
+    assert done.status_code == 303
+    page = body(staff.get(done.headers["Location"]))
+    code = re.search(r'<code class="secret enrolment-code">([a-z0-9-]+)</code>', page).group(1)
+    assert code not in body(staff.get(done.headers["Location"]))  # shown once
+    return staff, code
+
+
 def test_support_allows_a_new_device_after_checking_who_the_person_is(app, login, ready_account, person, clock,
                                                                        mailbox):
     send_reset(login, mailbox, authenticator="lost")  # no phone, no recovery code
@@ -153,10 +166,38 @@ def test_support_allows_a_new_device_after_checking_who_the_person_is(app, login
     assert done.status_code == 303
     event = AccountEvent.get()
     assert event.action == "new_device_allowed" and event.staff.email == "agent@afmps.be"
-    assert "video call" in body(staff.get(done.headers["Location"]))
-    assert "QR" in mailbox.received("jan@example.be")[-1].get_body(("plain",)).get_content()
+    shown = body(staff.get(done.headers["Location"]))
+    assert "video call" in shown
+    code = re.search(r'<code class="secret enrolment-code">([a-z0-9-]+)</code>', shown).group(1)
+    notice = mailbox.received("jan@example.be")[-1].get_body(("plain",)).get_content()
+    assert "QR" in notice and code not in notice  # the code never travels by e-mail
     fresh = Login(app.test_client())
     assert fresh.password(password=NEW).headers["Location"] == "/en/login/authenticator"
+    page = body(fresh.client.get("/en/login/authenticator"))
+    secret = re.search(r'<code class="secret">([A-Z2-7 ]+)</code>', page).group(1).replace(" ", "")
+    wrong = fresh.post("authenticator", code=pyotp.TOTP(secret).at(clock.now), enrolment_code="abcd-efgh-jkmn")
+    assert wrong.status_code == 422 and "not the code the agency gave you" in body(wrong)
+    linked = fresh.post("authenticator", code=pyotp.TOTP(secret).at(clock.now + 30), enrolment_code=code.upper())
+    assert linked.headers["Location"] == "/en/login/recovery-codes"
+    assert Account.get().enrolment_code_hash is None
+
+
+def test_a_mailbox_holder_cannot_link_a_phone_after_the_agency_allowed_one(app, login, ready_account, person,
+                                                                           clock, mailbox):
+    """The review's takeover: support clears the phone, the attacker resets the password and links theirs."""
+    staff_allows_a_new_device(app, person, clock)
+    attacker = Login(app.test_client())
+    attacker.post("forgot", email="jan@example.be")
+    path = reset_link(mailbox)
+    response = attacker.client.post(path, data={"csrf_token": attacker.token, "password": NEW, "password_confirm": NEW})
+    assert response.headers["Location"] == "/en/login/authenticator"
+    page = body(attacker.client.get("/en/login/authenticator"))
+    secret = re.search(r'<code class="secret">([A-Z2-7 ]+)</code>', page).group(1).replace(" ", "")
+    for guess in ("", "aaaa-bbbb-cccc"):
+        refused = attacker.post("authenticator", code=pyotp.TOTP(secret).at(clock.now), enrolment_code=guess)
+        assert refused.status_code == 422
+    assert Account.get(Account.person == person).totp_secret is None
+    assert not LoginSession.select().where(LoginSession.person.is_null(False)).exists()
 
 
 def test_allowing_a_new_device_is_for_staff_only(login, ready_account, person, clock):

@@ -204,3 +204,52 @@ def test_the_throttle_sees_the_address_the_trusted_proxy_reports(database_url, i
     codes = [direct.post("/en/login/afmps", data={"csrf_token": token, "username": "x", "password": "y"},
                          headers={"X-Forwarded-For": f"192.0.2.{i}"}).status_code for i in range(3)]
     assert codes[-1] == 429  # without a trusted proxy, a forged header changes nothing
+
+
+# Odd input never gives a 500 ------------------------------------------------------------------
+
+@pytest.mark.parametrize("method,path,data", [
+    ("post", "/en/staff/login", {"email": "a\x00b@afmps.be", "password": "x"}),
+    ("post", "/en/login/forgot", {"email": "a\x00b@example.eu"}),
+    ("get", "/en/staff/people?q=Pee%00", None),
+    ("get", "/en/register/abc%00def/", None),
+    ("get", "/en/register/abc%00def/proof.pdf", None),
+    ("get", "/en/firms?q=me%00di", None),
+])
+def test_a_nul_byte_is_refused_not_crashed(client, db, method, path, data):
+    token = token_from(client)
+    if method == "post":
+        response = client.post(path, data={"csrf_token": token, **data})
+    else:
+        response = client.get(path)
+    assert response.status_code in (400, 404)
+
+
+@pytest.mark.parametrize("path", ["/en/staff/people/99999999999999999999",
+                                  "/en/staff/registrations/99999999999999999999"])
+def test_an_id_too_large_for_the_database_is_not_found(app, client, db, path):
+    from tests.web.test_backoffice import log_in, make_staff
+
+    make_staff()
+    log_in(client)
+    assert client.get(path).status_code == 404
+
+
+def test_the_federal_login_callback_without_a_provider_is_not_found(client, db):
+    assert client.get("/login/csam/callback?code=x&state=y").status_code == 404
+
+
+def test_a_staff_search_never_reaches_the_access_log():
+    from portal.log_privacy import mask
+
+    assert "85.07" not in mask('"GET /fr/staff/people?q=85.07.30-033.28 HTTP/1.1" 200')
+    assert "85.07" not in mask('"GET /fr/staff/login?next=/fr/staff/people%3Fq%3D85.07.30 HTTP/1.1" 303')
+
+
+def test_ipv6_clients_are_limited_by_their_64_network(app):
+    from portal import rate_limit
+
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": "2001:db8:1:2:aaaa::1"}):
+        first = rate_limit.client()
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": "2001:db8:1:2:bbbb::9"}):
+        assert rate_limit.client() == first == "2001:db8:1:2::/64"

@@ -485,3 +485,10 @@ def test_a_client_writing_faster_than_a_person_types_is_stopped(app, wizard):
     app.config["RATE_LIMITS"] = {"wizard": 5}
     codes = [wizard.post("identification", {"country": "DE", "preview": "1"}).status_code for _ in range(6)]
     assert codes[:4] == [200] * 4 and codes[-1] == 429
+
+
+@pytest.mark.parametrize("address", ["a\x01b@example.eu", "me@example.eu\u202e", "me@exa\tmple.eu"])
+def test_the_resume_link_goes_only_to_a_plain_address(wizard, mailbox, address):
+    response = wizard.client.post(f"/en/register/{wizard.draft}/resume-link",
+                                  data={"csrf_token": wizard.token, "email": address, "step": "identification"})
+    assert response.status_code == 422 and not mailbox.messages
