@@ -5,7 +5,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, config as settings, csrf, db, errors, form_text, http_headers, languages, log_privacy
-from .extensions import babel
+from .extensions import babel, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,7 @@ def create_app(config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     babel.init_app(app, locale_selector=languages.current_language)
+    login_manager.init_app(app)
     languages.init_app(app)
     db.init_app(app)
     form_text.init_app(app)
@@ -33,6 +34,7 @@ def create_app(config=None):
     errors.init_app(app)
     cli.init_app(app)
 
+    from . import access_control  # noqa: F401  (registers the user loader)
     from .auth import bp as auth_bp
     from .backoffice import bp as backoffice_bp
     from .tiles import bp as tiles_bp

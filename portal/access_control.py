@@ -1,37 +1,82 @@
-"""Who may open what: the portal's pages need a company user's login, the
-back office's a staff member's; and where a login may lead afterwards."""
+"""Who is asking, and what they may open: the portal's pages need a company
+user's login, the back office's a staff member's; and where a login may lead
+afterwards.
+
+`current_user` (flask-login) is loaded from this request's login session
+row; company users and staff never share one (a session carries a person or
+a staff member, never both)."""
 import functools
 import re
 from urllib.parse import urlsplit
 
-from flask import g, redirect, request, url_for
+from flask import redirect, request, url_for
+from flask_login import AnonymousUserMixin, current_user
 
 from . import sessions
+from .extensions import login_manager
 
 _PORTAL_PATH = re.compile(r"^/(?:fr|nl|en)/portal(?:/|$)")
 _STAFF_PATH = re.compile(r"^/(?:fr|nl|en)/staff/")
+
+
+class User:
+    """Someone logged in: a company user (`person`, and `account` unless they
+    came by eID without a password account) or a staff member (`staff`)."""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def __init__(self, login):
+        self.login = login
+        self.person = login.person if login.person_id else None
+        self.account = login.account if login.account_id else None
+        self.staff = login.staff if login.staff_id else None
+
+    def get_id(self):
+        return str(self.login.id)
+
+    @property
+    def is_staff(self):
+        return self.staff is not None and self.staff.active
+
+    @property
+    def name(self):
+        if self.staff is not None:
+            return self.staff.name
+        return f"{self.person.first_name} {self.person.last_name}"
+
+
+class Visitor(AnonymousUserMixin):
+    person = account = staff = login = None
+    is_staff = False
+
+
+@login_manager.request_loader
+def _load_user(request):
+    login = sessions.current()
+    return User(login) if login is not None else None
+
+
+login_manager.anonymous_user = Visitor
 
 
 def login_required(view):
     """A portal page: only after a completed login (password, code, required actions)."""
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        login = sessions.current()
-        if login is None or login.person_id is None:
+        if current_user.person is None:
             return redirect(url_for("auth.choose", next=request.full_path.rstrip("?")), 303)
-        g.account = login.account  # None after an eID/itsme login without a password account
-        g.person = login.person
         return view(*args, **kwargs)
     return wrapper
 
 
 def staff_required(view):
+    """A back-office page: only for an active staff member's session."""
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        login = sessions.current()
-        if login is None or login.staff_id is None or not login.staff.active:
+        if not current_user.is_staff:
             return redirect(url_for("auth.staff_login", next=request.full_path.rstrip("?")), 303)
-        g.staff = login.staff
         return view(*args, **kwargs)
     return wrapper
 

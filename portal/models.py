@@ -348,25 +348,38 @@ class LoginSession(BaseModel):
     fresh_codes = peewee.TextField(null=True)
 
 
-class RegistrationEvent(BaseModel):
-    """The audit trail of a registration request: who did what, when and why."""
+class AuditEvent(BaseModel):
+    """What an audit trail's entries share: who (a staff member, or nobody
+    for the company itself), what, why and when. Not a table of its own."""
 
-    registration = peewee.ForeignKeyField(Registration, backref="events", on_delete="CASCADE")
-    staff = peewee.ForeignKeyField(StaffMember, null=True, on_delete="SET NULL")
-    action = peewee.CharField(max_length=30)
-    reason = peewee.TextField(default="")
-    created_at = peewee.DateTimeField(default=utc)
-
-
-class AccountEvent(BaseModel):
-    """The audit trail of an account: what the agency did to it, and why."""
-
-    account = peewee.ForeignKeyField(Account, backref="events", on_delete="CASCADE")
+    abstract = True
     staff = peewee.ForeignKeyField(StaffMember, null=True, on_delete="SET NULL")
     action = peewee.CharField(max_length=40)
     reason = peewee.TextField(default="")
     created_at = peewee.DateTimeField(default=utc)
 
 
+class RegistrationEvent(AuditEvent):
+    """The audit trail of a registration request."""
+
+    abstract = False
+    registration = peewee.ForeignKeyField(Registration, backref="events", on_delete="CASCADE")
+    action = peewee.CharField(max_length=30)
+
+
+class AccountEvent(AuditEvent):
+    """The audit trail of an account: what the agency did to it, and why."""
+
+    abstract = False
+    account = peewee.ForeignKeyField(Account, backref="events", on_delete="CASCADE")
+
+
+def _tables(model=BaseModel):
+    for child in model.__subclasses__():
+        if not child.__dict__.get("abstract", False):
+            yield child
+        yield from _tables(child)
+
+
 # Every table, parents before children (for the schema test and for emptying tables).
-ALL_MODELS = peewee.sort_models(BaseModel.__subclasses__())
+ALL_MODELS = peewee.sort_models(list(dict.fromkeys(_tables())))

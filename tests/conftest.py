@@ -5,23 +5,15 @@ when PORTAL_TEST_DATABASE_URL names a PostgreSQL server, a database of its own
 on that server for each test worker. The schema is built once per session by
 the real migrations; every test starts from empty tables.
 """
-import email
-import email.policy
 import os
-import socket
 from urllib.parse import urlsplit
 
-import peewee
 import pytest
 from aiosmtpd.controller import Controller
-from flask.testing import FlaskClient
 
-from portal import create_app
 from portal.db import database
 from portal.migrations import migrate
-from portal.models import ALL_MODELS
-
-TEST_SECRET = "test-secret-key-for-the-test-suite-only"
+from tests.harness import AuthActions, Mailbox, clear_tables, free_port, make_app
 
 
 def _worker():
@@ -55,30 +47,6 @@ def instance_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("instance")
 
 
-class BufferedClient(FlaskClient):
-    """Reads and closes every response, as a WSGI server does, so that work
-    registered to run after the answer went out (mail.send_after_response)
-    has run when the test looks."""
-
-    def open(self, *args, **kwargs):
-        kwargs.setdefault("buffered", True)
-        return super().open(*args, **kwargs)
-
-
-def make_app(database_url, instance_dir, **overrides):
-    config = {
-        "TESTING": True,
-        "ENV_NAME": "development",
-        "SECRET_KEY": TEST_SECRET,
-        "DATABASE_URL": database_url,
-        "INSTANCE_DIR": str(instance_dir),
-    }
-    config.update(overrides)
-    app = create_app(config)
-    app.test_client_class = BufferedClient
-    return app
-
-
 @pytest.fixture(scope="session")
 def _schema(database_url, instance_dir):
     app = make_app(database_url, instance_dir)
@@ -86,19 +54,6 @@ def _schema(database_url, instance_dir):
         migrate()
         database.close()
     return True
-
-
-def clear_tables():
-    if database.is_closed():
-        database.connect()
-    if isinstance(database.obj, peewee.PostgresqlDatabase):
-        tables = ", ".join(f'"{m._meta.table_name}"' for m in ALL_MODELS)
-        database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-    else:
-        with database.atomic():
-            for model in reversed(ALL_MODELS):
-                model.delete().execute()
-    database.close()
 
 
 @pytest.fixture
@@ -112,6 +67,12 @@ def app(database_url, instance_dir, _schema, smtp_server):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def auth(app, client, db):
+    """Log `client` in: auth.company_user(), auth.staff()."""
+    return AuthActions(app, client)
 
 
 @pytest.fixture
@@ -132,33 +93,10 @@ def db(app):
         database.close()
 
 
-class Mailbox:
-    """Messages received by the SMTP server the app sends to."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def received(self, recipient=None):
-        """The messages, parsed, optionally only those for `recipient`."""
-        parsed = [email.message_from_bytes(envelope.content, policy=email.policy.default)
-                  for envelope in self.messages]
-        return [m for m in parsed if recipient is None or m["To"] == recipient]
-
-
 @pytest.fixture
 def mailbox(smtp_server):
     smtp_server.messages.clear()
     return smtp_server
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,9 @@ session's row, never in the cookie.
 """
 import functools
 
-from flask import Response, g, redirect, request, url_for
+from flask import Response, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from .. import account_notices as notices
 from .. import clock, mail, sessions
@@ -32,9 +33,9 @@ def _page(status=200, **context):
     context.setdefault("errors", {})
     login = sessions.current()
     new_codes = sessions.take_kept()  # shown once
-    return render("auth/account.html", status=status, sessions_list=sessions.active_for(g.person),
+    return render("auth/account.html", status=status, sessions_list=sessions.active_for(current_user.person),
                   current_session=login, languages=LANGUAGES,
-                  remaining_codes=g.account.recovery_codes_left() if g.account else 0,
+                  remaining_codes=current_user.account.recovery_codes_left() if current_user.account else 0,
                   new_codes=new_codes, new_secret=context.pop("new_secret", login.enrolling_secret), **context)
 
 
@@ -48,7 +49,7 @@ def password_account_required(view):
     """Pages about a password and an authenticator: not for eID/itsme logins."""
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        if g.account is None:
+        if current_user.account is None:
             return redirect(url_for("auth.account"), 303)
         return view(*args, **kwargs)
     return wrapper
@@ -59,22 +60,22 @@ def password_account_required(view):
 @password_account_required
 def change_password():
     new = request.form.get("password", "")
-    if not credentials.password_ok(g.account, request.form.get("current", "")[:256]):
+    if not credentials.password_ok(current_user.account, request.form.get("current", "")[:256]):
         errors = {"current": _l("Your current password is not right.")}
     else:
         errors = password_policy.form_errors(new, request.form.get("password_confirm", ""),
-                                             g.account.personal_words())
+                                             current_user.account.personal_words())
     if errors:
         return _page(status=422, errors=errors)
     with database.atomic():
         Account.update(password_hash=hash_password(new), must_change_password=False,
-                       password_expires_at=None).where(Account.id == g.account.id).execute()
-        sessions.end_others(g.account, keep=sessions.current())
+                       password_expires_at=None).where(Account.id == current_user.account.id).execute()
+        sessions.end_others(current_user.account, keep=sessions.current())
         # Whatever was begun with the old password stops here.
-        PasswordReset.update(voided=True).where((PasswordReset.account == g.account)
+        PasswordReset.update(voided=True).where((PasswordReset.account == current_user.account)
                                                 & PasswordReset.used_at.is_null()).execute()
-        PendingLogin.delete().where(PendingLogin.account == g.account).execute()
-        notices.password_changed(g.person, in_account=True)
+        PendingLogin.delete().where(PendingLogin.account == current_user.account).execute()
+        notices.password_changed(current_user.person, in_account=True)
     mail.send_after_commit()
     return redirect(url_for("auth.account", done="password"), 303)
 
@@ -94,13 +95,13 @@ def replace_authenticator():
                 "your app shows now.")})
         with database.atomic():
             Account.update(totp_secret=secret, totp_last_counter=result.counter).where(
-                Account.id == g.account.id).execute()
-            sessions.end_others(g.account, keep=sessions.current())
+                Account.id == current_user.account.id).execute()
+            sessions.end_others(current_user.account, keep=sessions.current())
             _scratch(enrolling_secret=None)
-            notices.authenticator_replaced(g.person)
+            notices.authenticator_replaced(current_user.person)
         mail.send_after_commit()
         return redirect(url_for("auth.account", done="authenticator"), 303)
-    check = credentials.code_ok(g.account, request.form.get("code", ""))
+    check = credentials.code_ok(current_user.account, request.form.get("code", ""))
     if not check.accepted:
         return _page(status=422, new_secret=None, errors={"code": check.error})
     _scratch(enrolling_secret=totp.new_secret())
@@ -113,24 +114,24 @@ def new_authenticator_qr():
     secret = sessions.current().enrolling_secret
     if not secret:
         return Response(status=404)
-    return totp.qr_response(secret, g.person.niss)
+    return totp.qr_response(secret, current_user.person.niss)
 
 
 @bp.post("/<lang:lang>/portal/account/recovery-codes")
 @login_required
 @password_account_required
 def new_recovery_codes():
-    check = credentials.code_ok(g.account, request.form.get("recovery_code", ""), accept=(credentials.TOTP,))
+    check = credentials.code_ok(current_user.account, request.form.get("recovery_code", ""), accept=(credentials.TOTP,))
     if not check.accepted:
         return _page(status=422, errors={"recovery_code": check.error})
-    sessions.keep_for_next_page(recovery.new_codes(g.account))
+    sessions.keep_for_next_page(recovery.new_codes(current_user.account))
     return redirect(url_for("auth.account", done="codes"), 303)
 
 
 @bp.post("/<lang:lang>/portal/account/sessions/<int:session_id>/end")
 @login_required
 def end_session(session_id):
-    sessions.end_one(g.person, session_id)
+    sessions.end_one(current_user.person, session_id)
     return redirect(url_for("auth.account", done="session"), 303)
 
 
@@ -140,5 +141,5 @@ def language():
     choice = request.form.get("language", "")
     if choice not in LANGUAGES:
         return _page(status=422, errors={"language": _l("Choose French, Dutch or English.")})
-    Person.update(language=choice).where(Person.id == g.person.id).execute()
+    Person.update(language=choice).where(Person.id == current_user.person.id).execute()
     return redirect(url_for("auth.account", done="language"), 303)

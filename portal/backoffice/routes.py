@@ -1,6 +1,7 @@
 """The back office's pages, all for a staff session (the staff login is the auth part's)."""
-from flask import abort, current_app, g, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from .. import form_text, sessions
 from ..access_control import staff_required
@@ -33,7 +34,7 @@ def queue_page():
     rows = list(query.paginate(page, QUEUE_PAGE))
     filters = {"status": status, "country": country, "unverified": "1" if unverified else ""}
     return render("backoffice/queue.html", block="results", rows=rows, current_status=status, country=country,
-                  total=total, page=page, has_next=page * QUEUE_PAGE < total, filters=filters,
+                  total=total, page=page, pages=-(-total // QUEUE_PAGE), filters=filters,
                   unverified=unverified, counts=review.counts(), statuses=STATUS_LABELS,
                   countries=all_countries(), country_name=country_name)
 
@@ -84,7 +85,7 @@ def decide(registration_id):
     base_url = current_app.config["BASE_URL"]
     try:
         if action == "validate":
-            review.validate(registration, g.staff, base_url)
+            review.validate(registration, current_user.staff, base_url)
         elif action in ("refuse", "request_information"):
             if not reason or not form_text.multi_line_ok(reason):
                 message = (form_text.MULTI_LINE_MESSAGE if reason else
@@ -94,11 +95,11 @@ def decide(registration_id):
                 return _detail(registration, status=422, errors={f"reason-{action}": message},
                                typed={action: reason})
             if action == "refuse":
-                review.refuse(registration, g.staff, reason)
+                review.refuse(registration, current_user.staff, reason)
             else:
                 link = base_url.rstrip("/") + url_for("wizard.resume", token=registration.token,
                                                       lang=registration.company_answers["language"])
-                review.request_information(registration, g.staff, reason, link)
+                review.request_information(registration, current_user.staff, reason, link)
         else:
             abort(400)
     except review.AlreadyDecided as decided:
@@ -146,6 +147,6 @@ def allow_new_device(person_id):
         return person_page(person_id, status=422, typed_reason=reason, errors={"reason": form_text.MULTI_LINE_MESSAGE
                            if reason else _l("Write how you checked who the person is (for example: identity "
                                              "card seen in a video call).")})
-    code = accounts.allow_new_device(account, g.staff, reason)
+    code = accounts.allow_new_device(account, current_user.staff, reason)
     sessions.keep_for_next_page(code)  # shown once, after the redirect, to the staff member who read it out
     return redirect(url_for("backoffice.person_page", person_id=person_id, done="new_device"), 303)

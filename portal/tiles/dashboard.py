@@ -1,5 +1,6 @@
 """The portal's home after login: who you are, for which company."""
-from flask import g, request, session
+from flask import request, session
+from flask_login import current_user
 
 from ..access_control import login_required
 from ..countries import country_name
@@ -18,7 +19,7 @@ def companies_of(person):
 @bp.get("/<lang:lang>/portal")
 @login_required
 def dashboard():
-    companies = companies_of(g.person)
+    companies = companies_of(current_user.person)
     chosen = request.args.get("company", type=int) or session.get(COMPANY_KEY)
     current = next((c for c in companies if c.id == chosen), None)
     if current is None and len(companies) == 1:

@@ -19,7 +19,7 @@ class Outcome:
 
 def identify(values, registration, continue_unverified=False):
     """Check the answers of step 1; ask VIES when it applies."""
-    errors, numbers = steps.check_identification(values, registration)
+    errors, numbers = steps.check_identification(values, steps.numbers_taken_by_others(registration))
     if errors:
         return Outcome(errors=errors, status=422)
     columns = {"country": values["country"], "vat_number": numbers["vat"], "bce_number": numbers["bce"],

@@ -192,7 +192,7 @@ def identification(registration, answers):
         # htmx asks as the person types or picks a country: show the offline
         # checks and store nothing, so that a preview racing the real
         # submission of the step can never undo it.
-        errors, _ = steps.check_identification(values, registration)
+        errors, _ = steps.check_identification(values, steps.numbers_taken_by_others(registration))
         shown = {k: v for k, v in errors.items() if values.get(k) or k == "country"}
         return _page(registration, "identification", **_identification_context(values, shown))
     outcome = identification_rule.identify(values, registration, request.form.get("continue_unverified") == "yes")

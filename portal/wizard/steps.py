@@ -84,8 +84,10 @@ def identification_values(form):
     }
 
 
-def check_identification(values, registration):
-    """Offline checks of step 1. Returns (errors, normalised numbers)."""
+def check_identification(values, taken=lambda vat=None, bce=None: False):
+    """Offline checks of step 1. `taken(vat=…)` / `taken(bce=…)` says whether
+    another company or request holds a number (the caller asks the database:
+    see numbers_taken_by_others). Returns (errors, normalised numbers)."""
     errors, numbers = {}, {"bce": None, "vat": None}
     country = values["country"]
     place = region(country) if country else None
@@ -110,14 +112,19 @@ def check_identification(values, registration):
             numbers["vat"] = vat_prefix(country) + normalise_vat(country, values["vat_number"])
         except IdentifierError as error:
             errors["vat_number"] = error.message
-    if numbers["vat"] and is_taken(vat=numbers["vat"], exclude=registration):
+    if numbers["vat"] and taken(vat=numbers["vat"]):
         errors["vat_number"] = _l("A company with this VAT number is already registered or waiting "
                                   "for validation. Contact the agency if you think this is a mistake.")
-    if numbers["bce"] and is_taken(bce=numbers["bce"], exclude=registration):
+    if numbers["bce"] and taken(bce=numbers["bce"]):
         errors["bce_number"] = _l("A company with this BCE number is already registered or waiting "
                                   "for validation. Contact the agency if you think this is a mistake.")
     errors.update(single_line_errors(values))
     return errors, numbers
+
+
+def numbers_taken_by_others(registration):
+    """The `taken` of check_identification for this registration."""
+    return lambda vat=None, bce=None: is_taken(vat=vat, bce=bce, exclude=registration)
 
 
 def is_taken(vat=None, bce=None, exclude=None):

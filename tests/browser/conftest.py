@@ -16,7 +16,7 @@ from portal.demo import insert_firms
 from portal.migrations import migrate
 from tests.builders import make_firm
 from tests.browser.visitor import Visitor
-from tests.conftest import make_app
+from tests.harness import make_app
 
 CHROMIUM = "/usr/bin/chromium"
 

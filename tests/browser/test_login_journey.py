@@ -44,6 +44,14 @@ def fill_new_password(visitor, password):
     page.get_by_label("Nouveau mot de passe, à nouveau").fill(password)
 
 
+def log_in_with_password(visitor, password):
+    page = visitor.page
+    visitor.goto("/fr/login/afmps")
+    page.get_by_label("Nom d'utilisateur").fill(NISS)
+    page.get_by_label("Mot de passe").fill(password)
+    submit(visitor, "Se connecter")
+
+
 def submit(visitor, button):
     with visitor.page.expect_navigation():
         visitor.page.get_by_role("button", name=button).click()
@@ -87,10 +95,7 @@ def test_first_login_then_a_usual_one(visitor, new_account):
     submit(visitor, "Se déconnecter")
 
     # The usual login: password, then the code.
-    visitor.goto("/fr/login/afmps")
-    page.get_by_label("Nom d'utilisateur").fill(NISS)
-    page.get_by_label("Mot de passe").fill("quatre mots plus forts")
-    submit(visitor, "Se connecter")
+    log_in_with_password(visitor, "quatre mots plus forts")
     expect(page.get_by_role("heading", level=1)).to_have_text("Code à usage unique")
     code_field = page.get_by_label("Code à usage unique")
     expect(code_field).to_have_attribute("autocomplete", "one-time-code")
@@ -186,11 +191,14 @@ def test_lost_phone_without_recovery_codes_then_the_agency_allows_a_new_device(v
     submit(visitor, "Autoriser un nouvel appareil")
     expect(page.get_by_role("status")).to_contain_text("C'est fait")
     expect(page.get_by_text("Carte d'identité vue en appel vidéo")).to_be_visible()
+    enrolment_code = page.locator("code.enrolment-code").inner_text()  # read out to the person by phone
     submit(visitor, "Se déconnecter")
 
-    visitor.goto("/fr/login/afmps")
-    page.get_by_label("Nom d'utilisateur").fill(NISS)
-    page.get_by_label("Mot de passe").fill("orange bouilloire sous la lune")
-    submit(visitor, "Se connecter")
+    log_in_with_password(visitor, "orange bouilloire sous la lune")
     expect(page.get_by_role("heading", level=1)).to_have_text("Liez votre application d'authentification")
+    secret = page.locator("code.secret").inner_text().replace(" ", "")
+    page.get_by_label("Code à usage unique").fill(pyotp.TOTP(secret).now())
+    page.get_by_label("Code donné par l'agence").fill(enrolment_code)
+    submit(visitor, "Lier l'application")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vos codes de récupération")
 

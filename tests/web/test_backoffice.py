@@ -389,6 +389,6 @@ def test_queue_is_paged(staff_client, db, monkeypatch):
     first = body(staff_client.get("/en/staff/registrations"))
     assert "5 requests, oldest first" in first
     assert "REG-2026-900000" in first and "REG-2026-900002" not in first
-    assert 'href="/en/staff/registrations?page=2&amp;status=submitted' in first
+    assert re.search(r'href="/en/staff/registrations\?[^"]*page=2[^"]*" rel="next"', first) and "status=submitted" in first
     third = body(staff_client.get("/en/staff/registrations?page=3"))
     assert "REG-2026-900004" in third and 'rel="next"' not in third

@@ -310,24 +310,22 @@ def test_a_blocked_account_cannot_come_back_through_eid(app, client, fas, jan):
     assert response.status_code == 403 and not LoginSession.select().exists()
 
 
-def test_a_niss_typed_by_a_company_is_not_taken_by_an_eid_under_other_names(client, fas, db):
-    """Anyone can type someone else's NISS in a registration; the eID's holder is only matched by name too."""
-    from portal.models import Account
-    from portal.passwords import hash_password
+def typed_by_a_company(last_name, first_name):
+    """A person whose NISS a company typed in a registration, under these names."""
+    return Person.create(niss=NISS, last_name=last_name, first_name=first_name, sex="M",
+                         birth_date=datetime.date(1990, 1, 1), birth_country="DE", email="typed@example.eu",
+                         niss_verified=False)
 
-    squatted = Person.create(niss=NISS, last_name="Attacker", first_name="Eve", sex="F",
-                             birth_date=datetime.date(1990, 1, 1), birth_country="DE", email="eve@evil.example",
-                             niss_verified=False)
-    Account.create(person=squatted, password_hash=hash_password("eve's own password"), must_change_password=False)
+
+@pytest.mark.parametrize("last_name,first_name,status,verified", [
+    ("Attacker", "Eve", 403, False),  # anyone can type someone else's NISS: the eID's names decide
+    ("Peeters", "Jan", 303, True),
+])
+def test_a_niss_typed_by_a_company_is_taken_by_an_eid_only_under_the_same_names(
+        client, fas, db, last_name, first_name, status, verified):
+    person = typed_by_a_company(last_name, first_name)
     url = start(client)
     response = client.get("/login/csam/callback", query_string=fas.authorize(url))
-    assert response.status_code == 403 and not LoginSession.select().exists()
-
-
-def test_a_niss_typed_with_the_right_names_is_confirmed_by_the_eid(client, fas, db):
-    person = Person.create(niss=NISS, last_name="Peeters", first_name="Jan", sex="M",
-                           birth_date=datetime.date(1985, 7, 30), birth_country="BE", email="jan@example.be",
-                           niss_verified=False)
-    url = start(client)
-    response = client.get("/login/csam/callback", query_string=fas.authorize(url))
-    assert response.status_code == 303 and Person.get_by_id(person.id).niss_verified
+    assert response.status_code == status
+    assert Person.get_by_id(person.id).niss_verified is verified
+    assert LoginSession.select().exists() is verified

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from tests.conftest import make_app
+from tests.harness import make_app
 
 
 @pytest.mark.parametrize("path,lang,phrase", [

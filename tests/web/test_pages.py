@@ -121,3 +121,23 @@ def test_static_files_are_served_with_the_vendored_htmx(client):
     assert response.status_code == 200
     assert b"4.0.1" in response.data
     response.close()
+
+
+def test_a_person_sees_only_the_companies_they_represent(auth, client, db):
+    """The company guard: another company's id in the address changes nothing."""
+    from portal.models import Company
+
+    person = auth.company_user()
+    other = Company(country="FR", city="Paris")
+    other.set_name("Autre Société SAS")
+    other.save()
+    page = client.get(f"/en/portal?company={other.id}").get_data(as_text=True)
+    assert "Autre Société SAS" not in page and person.company.name in page
+    with client.session_transaction() as session:
+        assert session.get("company") != other.id
+
+
+def test_staff_and_company_sessions_never_mix(auth, client, db):
+    auth.staff()
+    assert client.get("/en/portal").status_code == 303  # a staff login is no company login
+    assert client.get("/en/staff/registrations").status_code == 200

@@ -187,7 +187,7 @@ def test_the_access_log_of_a_real_server_has_no_draft_token(client, db, caplog):
 # The client's address behind the TLS proxy -----------------------------------------------------
 
 def test_the_throttle_sees_the_address_the_trusted_proxy_reports(database_url, instance_dir, smtp_server, db):
-    from tests.conftest import make_app
+    from tests.harness import make_app
 
     behind = make_app(database_url, instance_dir, TRUSTED_PROXIES=1, RATE_LIMITS={"login": 2})
     client = behind.test_client()

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from portal.models import Company, OutboxMessage, Person, Registration
-from tests.conftest import make_app
+from tests.harness import make_app
 from tests.wizard_driver import HTMX, WizardDriver
 
 

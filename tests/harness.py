@@ -1,0 +1,150 @@
+"""What the tests' fixtures are made of: an app on a given database, a
+client that behaves like a WSGI server, a mailbox behind a real SMTP server.
+Tests get these through the fixtures of conftest.py; a test that needs one
+directly (a second app process, a second mailbox) imports it from here."""
+import email
+import email.policy
+import socket
+
+import peewee
+from flask.testing import FlaskClient
+
+from portal import create_app
+from portal.db import database
+from portal.models import ALL_MODELS
+
+TEST_SECRET = "test-secret-key-for-the-test-suite-only"
+
+
+class BufferedClient(FlaskClient):
+    """Reads and closes every response, as a WSGI server does, so that work
+    registered to run after the answer went out (mail.send_after_response)
+    has run when the test looks."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
+def make_app(database_url, instance_dir, **overrides):
+    config = {
+        "TESTING": True,
+        "ENV_NAME": "development",
+        "SECRET_KEY": TEST_SECRET,
+        "DATABASE_URL": database_url,
+        "INSTANCE_DIR": str(instance_dir),
+    }
+    config.update(overrides)
+    app = create_app(config)
+    app.test_client_class = BufferedClient
+    return app
+
+
+def clear_tables():
+    if database.is_closed():
+        database.connect()
+    if isinstance(database.obj, peewee.PostgresqlDatabase):
+        tables = ", ".join(f'"{m._meta.table_name}"' for m in ALL_MODELS)
+        database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    else:
+        with database.atomic():
+            for model in reversed(ALL_MODELS):
+                model.delete().execute()
+    database.close()
+
+
+class Mailbox:
+    """Messages received by the SMTP server the app sends to."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 Message accepted for delivery"
+
+    def received(self, recipient=None):
+        """The messages, parsed, optionally only those for `recipient`."""
+        parsed = [email.message_from_bytes(envelope.content, policy=email.policy.default)
+                  for envelope in self.messages]
+        return [m for m in parsed if recipient is None or m["To"] == recipient]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class AuthActions:
+    """Log a test client in as someone, through the real login pages
+    (flaskr's `auth` fixture): `auth.company_user()`, `auth.staff()`.
+    `auth.token` is the CSRF token of the client's session."""
+
+    PASSWORD = "four words are stronger"
+
+    def __init__(self, app, client):
+        self.app, self.client = app, client
+        self.token = None
+
+    def _csrf(self):
+        import re
+
+        page = self.client.get("/en/").get_data(as_text=True)
+        self.token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+        return self.token
+
+    def _code(self, secret):
+        import pyotp
+
+        from portal import clock
+
+        with self.app.app_context():
+            return pyotp.TOTP(secret).at(clock.now())
+
+    def company_user(self, niss="85073003328", first_name="Jan", last_name="Peeters", email="jan@example.be",
+                     company_name="Musterfirma GmbH"):
+        """A legal representative of a company of their own, logged in; returns the Person."""
+        import datetime
+
+        import pyotp
+
+        from portal.models import Account, Company, LegalRepresentative, Person
+        from portal.passwords import hash_password
+
+        person = Person.create(niss=niss, last_name=last_name, first_name=first_name, sex="M",
+                               birth_date=datetime.date(1985, 7, 30), birth_country="BE", email=email,
+                               language="en")
+        company = Company(country="DE", city="Berlin", street="Hauptstraße", house_number="1", postcode="10115")
+        company.set_name(company_name)
+        company.save()
+        LegalRepresentative.create(company=company, person=person)
+        secret = pyotp.random_base32()
+        Account.create(person=person, password_hash=hash_password(self.PASSWORD), must_change_password=False,
+                       totp_secret=secret)
+        self._log_in("/en/login/afmps", {"username": niss}, secret)
+        person.company = company
+        return person
+
+    def staff(self, email="agent@afmps.be", name="Agent Peeters"):
+        """An agency staff member, logged in to the back office; returns the StaffMember."""
+        import pyotp
+
+        from portal.models import Account, StaffMember
+        from portal.passwords import hash_password
+
+        staff = StaffMember.create(email=email, name=name)
+        secret = pyotp.random_base32()
+        Account.create(staff=staff, password_hash=hash_password(self.PASSWORD), must_change_password=False,
+                       totp_secret=secret)
+        assert "/staff/" in self._log_in("/en/staff/login", {"email": email}, secret)
+        return staff
+
+    def _log_in(self, path, who, secret):
+        """The password page, then the code; returns where the login led."""
+        token = self._csrf()
+        response = self.client.post(path, data={"csrf_token": token, "password": self.PASSWORD, **who})
+        assert response.headers["Location"] == "/en/login/code", response.status_code
+        response = self.client.post("/en/login/code", data={"csrf_token": token, "code": self._code(secret)})
+        assert response.status_code == 303, response.status_code
+        return response.headers["Location"]
