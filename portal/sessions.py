@@ -23,6 +23,13 @@ def _hash(token):
 
 
 def start(staff=None, account=None, person=None, method="password", assurance=None):
+    """A new login session with a new token; a session this browser already
+    had ends (logging in again never leaves the old token alive)."""
+    previous = session.get(COOKIE_KEY)
+    if previous:
+        LoginSession.update(ended_at=clock.utc()).where(
+            (LoginSession.token_hash == _hash(previous)) & LoginSession.ended_at.is_null()).execute()
+        g.pop("login_session", None)
     token = secrets.token_urlsafe(32)
     if account is not None and person is None:
         person = account.person

@@ -125,6 +125,7 @@ def new_recovery_codes():
     if not check.accepted:
         return _page(status=422, errors={"recovery_code": check.error})
     sessions.keep_for_next_page(recovery.new_codes(current_user.account))
+    sessions.end_others(current_user.account, keep=sessions.current())  # a stolen session cannot outlive them
     return redirect(url_for("auth.account", done="codes"), 303)
 
 

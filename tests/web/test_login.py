@@ -528,3 +528,29 @@ def test_changing_the_password_in_my_account_is_emailed_and_voids_reset_links(ap
     assert "My account" in mailbox.received("jan@example.be")[-1].get_body(("plain",)).get_content() or \
         "Mijn account" in mailbox.received("jan@example.be")[-1].get_body(("plain",)).get_content()
     assert logged_in.client.get(link).status_code == 410
+
+
+def test_logging_in_again_ends_the_session_the_browser_had(login, ready_account, clock):
+    login.password()
+    login.code(pyotp.TOTP(ready_account.secret).at(clock.now))
+    clock.advance(30)
+    login.password()
+    login.code(pyotp.TOTP(ready_account.secret).at(clock.now))
+    sessions = list(LoginSession.select().order_by(LoginSession.id))
+    assert len(sessions) == 2 and sessions[0].ended_at is not None and sessions[1].ended_at is None
+
+
+def test_new_recovery_codes_end_the_other_sessions(app, logged_in, ready_account, clock):
+    other = Login(app.test_client())
+    other.password()
+    other.code(pyotp.TOTP(ready_account.secret).at(clock.now))
+    clock.advance(30)
+    logged_in.client.post("/en/portal/account/recovery-codes", data={
+        "csrf_token": logged_in.token, "recovery_code": pyotp.TOTP(ready_account.secret).at(clock.now)})
+    assert other.client.get("/en/portal").status_code == 303
+    assert logged_in.client.get("/en/portal").status_code == 200
+
+
+def test_my_account_has_a_way_out(logged_in):
+    page = body(logged_in.client.get("/en/portal/account"))
+    assert 'action="/en/logout"' in page

@@ -492,3 +492,35 @@ def test_the_resume_link_goes_only_to_a_plain_address(wizard, mailbox, address):
     response = wizard.client.post(f"/en/register/{wizard.draft}/resume-link",
                                   data={"csrf_token": wizard.token, "email": address, "step": "identification"})
     assert response.status_code == 422 and not mailbox.messages
+
+
+# "Next" never loses a filled row form ------------------------------------------------------------
+
+def test_next_with_a_filled_representative_form_adds_the_row(wizard):
+    """Before: the typed person was dropped and the page said "Add at least one legal representative"."""
+    wizard.identify()
+    wizard.company()
+    wizard.next("units")
+    response = wizard.post("representatives", {
+        "action": "next", "last_name": "Muster", "first_name": "Max", "sex": "M", "birth_date": "1970-05-01",
+        "birth_country": "DE", "email": "max@musterfirma.de"})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/check")
+    assert [row["email"] for row in draft(wizard).representatives] == ["max@musterfirma.de"]
+
+
+def test_next_with_a_half_filled_form_shows_its_errors_and_keeps_what_was_typed(wizard):
+    wizard.identify()
+    wizard.company()
+    response = wizard.post("units", {"action": "next", "name": "Warehouse Hamburg", "street": "Lagerweg"})
+    assert response.status_code == 422
+    page = body(response)
+    assert 'value="Warehouse Hamburg"' in page and 'value="Lagerweg"' in page
+    assert "Enter the city." in errors_of(response)
+    assert draft(wizard).answers.get("units", []) == []
+
+
+def test_the_next_button_sends_the_row_form(wizard):
+    wizard.identify()
+    wizard.company()
+    page = body(wizard.get("units"))
+    assert 'name="action" value="next" form="unit-form"' in page
