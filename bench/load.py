@@ -72,13 +72,39 @@ def company_routes(app):
                                birth_date=datetime.date(1985, 7, 30), birth_country="BE", email="bench@example.be")
         Account.create(person=person, password_hash=hash_password(password), must_change_password=False,
                        totp_secret=secret)
+        _company_with_access(person)
         database.close()
     cookie = _session_cookie(app, "/fr/login/afmps", {"username": "85073003328", "password": password},
                              secret, "/fr/portal")
     return [("login, choice page", "/fr/login", None),
             ("login, NISS + password form", "/fr/login/afmps", None),
             ("portal home (logged in)", "/fr/portal", cookie),
-            ("my account (logged in)", "/fr/portal/account", cookie)]
+            ("my account (logged in)", "/fr/portal/account", cookie),
+            ("access management home", "/fr/portal/access", cookie),
+            ("access, users of the quality (50)", "/fr/portal/access/users", cookie),
+            ("access, users filtered", "/fr/portal/access/users?application=contributions&status=active", cookie)]
+
+
+def _company_with_access(person, users=50):
+    """The bench person's company: they are its GAP and GA, with `users` users."""
+    from portal.applications import APPLICATIONS
+    from portal.models import Company, LegalRepresentative, MemberApplication, Quality, QualityMember
+
+    company = Company(country="DE", city="Berlin", street="Benchstraße", house_number="1", postcode="10115")
+    company.set_name("Bench Medical GmbH")
+    company.save()
+    LegalRepresentative.create(company=company, person=person)
+    Company.update(main_access_manager=person).where(Company.id == company.id).execute()
+    quality = Quality.create(company=company, kind="health_institution", contact_email="q@bench.example")
+    people = [person] + [Person.create(niss=f"{700000000 + i:09d}{97 - (700000000 + i) % 97:02d}",
+                                       last_name=f"User{i:02d}", first_name="Bench", sex="F",
+                                       birth_date=datetime.date(1970, 1, 1), birth_country="DE",
+                                       email=f"user{i}@bench.example") for i in range(users)]
+    for index, someone in enumerate(people):
+        member = QualityMember.create(quality=quality, person=someone, role="ga" if index == 0 else "user",
+                                      email=someone.email)
+        codes = list(APPLICATIONS) if index == 0 else ["medseip", "contributions"][: 1 + index % 2]
+        MemberApplication.insert_many([{"member": member.id, "application": c} for c in codes]).execute()
 
 
 def staff_routes(app):

@@ -35,6 +35,7 @@ def create_app(config=None):
     cli.init_app(app)
 
     from . import access_control  # noqa: F401  (registers the user loader)
+    from .access import bp as access_bp
     from .auth import bp as auth_bp
     from .backoffice import bp as backoffice_bp
     from .tiles import bp as tiles_bp
@@ -46,6 +47,7 @@ def create_app(config=None):
     app.register_blueprint(backoffice_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(tiles_bp)
+    app.register_blueprint(access_bp)
     return app
 
 

@@ -105,3 +105,49 @@ def safe_next(target):
 def safe_staff_next(target):
     """Only a page of the back office; anything else leads to the queue."""
     return local_path(target, _STAFF_PATH) or url_for("backoffice.queue_page")
+
+
+COMPANY_KEY = "company"
+
+
+def current_company():
+    """The company the person works for in this session: their choice, if it
+    is still one of theirs, else their only company; None when they must
+    choose (Figure 8). Never another company than theirs, whatever was sent."""
+    from flask import g, session
+
+    from .access_rights import companies_of
+
+    if "company" in g:
+        return g.company
+    companies = companies_of(current_user.person)
+    chosen = session.get(COMPANY_KEY)
+    company = next((c for c in companies if c.id == chosen), None)
+    if company is None and len(companies) == 1:
+        company = companies[0]
+    g.company, g.companies = company, companies
+    return company
+
+
+def choose_company(company_id):
+    """Keep the person's choice, if the company is theirs; returns it or None."""
+    from flask import g, session
+
+    from .access_rights import companies_of
+
+    companies = companies_of(current_user.person)
+    company = next((c for c in companies if c.id == company_id), None)
+    if company is not None:
+        session[COMPANY_KEY] = company.id
+        g.company, g.companies = company, companies
+    return company
+
+
+def company_required(view):
+    """A page about the session's company: without one chosen, the choice."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if current_company() is None:
+            return redirect(url_for("tiles.dashboard"), 303)
+        return view(*args, **kwargs)
+    return login_required(wrapper)

@@ -34,6 +34,14 @@ def seed_demo_command(firms):
         click.echo(f"Created {created} demo firms.")
     else:
         click.echo("Demo data already present; nothing to do.")
+    if current_app.config["DEVELOPMENT"]:  # people with known passwords: never on a real server
+        from .demo_people import PASSWORD, seed_people
+
+        people = seed_people()
+        if people:
+            click.echo(f"Demo people (password “{PASSWORD}”; each links an authenticator at the first login):")
+            for niss, name, role in people:
+                click.echo(f"  {niss}  {name:<24} {role}")
 
 
 @portal.command("send-mail")

@@ -13,6 +13,9 @@ from flask_babel import lazy_gettext as _l
 _SINGLE_LINE_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 _MULTI_LINE_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
 
+# An e-mail address as people type it: something@domain.tld, no spaces.
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
 SINGLE_LINE_MESSAGE = _l("Remove the line breaks, tabs or invisible characters from this field.")
 MULTI_LINE_MESSAGE = _l("Remove the invisible control characters from this text.")
 

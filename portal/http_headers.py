@@ -4,7 +4,7 @@ from flask import request, session
 # Parts whose pages show personal data, secrets or a draft: never stored by
 # the browser's or a proxy's cache (the back button after logging out shows
 # nothing).
-PRIVATE_PARTS = frozenset({"auth", "wizard", "backoffice", "tiles"})
+PRIVATE_PARTS = frozenset({"auth", "wizard", "backoffice", "tiles", "access"})
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",

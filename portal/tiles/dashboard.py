@@ -1,29 +1,32 @@
-"""The portal's home after login: who you are, for which company."""
-from flask import request, session
+"""The portal's home after login (Figure 31): the company chosen, the tiles
+the person's access opens, or why it opens none (FAQ 13)."""
+from flask import request
 from flask_login import current_user
 
-from ..access_control import login_required
+from ..access_control import choose_company, current_company, login_required
+from ..access_rights import CAUSES, may_manage_access, rights
+from ..applications import TILE_APPLICATIONS, name as application_name
 from ..countries import country_name
-from ..models import Company, LegalRepresentative
+from ..identifiers import format_bce
 from ..rendering import render
 from . import bp
 
-COMPANY_KEY = "company"
-
-
-def companies_of(person):
-    return list(Company.select().join(LegalRepresentative)
-                .where(LegalRepresentative.person == person).order_by(Company.name_key))
+TILES = ("company", "activities", "controls", "partners", "contributions")
 
 
 @bp.get("/<lang:lang>/portal")
 @login_required
 def dashboard():
-    companies = companies_of(current_user.person)
-    chosen = request.args.get("company", type=int) or session.get(COMPANY_KEY)
-    current = next((c for c in companies if c.id == chosen), None)
-    if current is None and len(companies) == 1:
-        current = companies[0]
-    if current is not None:
-        session[COMPANY_KEY] = current.id  # only ever one of the person's own companies
-    return render("tiles/dashboard.html", companies=companies, current=current, country_name=country_name)
+    if request.args.get("company", type=int):
+        choose_company(request.args.get("company", type=int))
+    company = current_company()
+    if request.args.get("choose"):  # "Change company": the choice again
+        company = None
+    context = {"current": company, "country_name": country_name, "format_bce": format_bce}
+    if company is None:  # several companies and no choice yet, or none at all
+        return render("tiles/dashboard.html", **context)
+    granted = rights(current_user.person, company)
+    tiles = [(tile, TILE_APPLICATIONS.get(tile)) for tile in TILES]
+    return render("tiles/dashboard.html", rights=granted, cause=CAUSES.get(granted.cause), tiles=tiles,
+                  application_name=application_name,
+                  manages_access=may_manage_access(current_user.person, company), **context)

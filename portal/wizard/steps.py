@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..countries import all_countries, region
-from ..form_text import single_line_errors
+from ..form_text import EMAIL, single_line_errors
 from ..identifiers import (IdentifierError, VIES_COUNTRIES, format_bce, normalise_bce, normalise_niss,
                            normalise_vat, vat_prefix)
 from ..models import Company, Registration
@@ -201,7 +201,6 @@ def check_unit(values):
 # Step 4: legal representatives ---------------------------------------------------------
 
 PERSON_FIELDS = ("niss", "last_name", "first_name", "sex", "birth_date", "birth_country", "email")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def representative_values(form):

@@ -64,7 +64,8 @@ def test_catalog_is_up_to_date_with_the_code(lang, in_code):
 @pytest.mark.parametrize("lang", ["fr", "nl"])
 def test_translations_are_not_copies_of_the_english(lang):
     entries = [m for m in catalog(lang) if m.id and isinstance(m.id, str)]
-    copies = [m.id for m in entries if m.string == m.id and len(m.id) > 12]
+    proper_names = {"Contributions"}  # an application's name, the same in every language (guide 3.2.2)
+    copies = [m.id for m in entries if m.string == m.id and len(m.id) > 12 and m.id not in proper_names]
     # A few words are the same in both languages (FAQ, Distributeur…), long sentences are not.
     assert len(copies) <= 3, copies
 

@@ -20,3 +20,23 @@ def test_seed_demo_fills_a_searchable_list_once(runner, client, db):
     assert Activity.select().count() >= 120
     body = client.get("/en/firms").get_data(as_text=True)
     assert f"{listed} registered firms" in body
+
+
+def test_seed_demo_adds_one_person_of_each_role_in_development(runner, db):
+    from portal.models import QualityMember
+
+    result = runner.invoke(args=["portal", "seed-demo", "--firms", "5"])
+    assert result.exit_code == 0 and "Demo people" in result.output
+    for role in ("gap", "co_ga", "user", "blocked"):
+        assert role in result.output
+    assert QualityMember.select().count() == 4
+    again = runner.invoke(args=["portal", "seed-demo", "--firms", "5"])
+    assert "Demo people" not in again.output and QualityMember.select().count() == 4
+
+
+def test_seed_demo_adds_no_people_outside_development(app, runner, db):
+    from portal.models import Person
+
+    app.config["DEVELOPMENT"] = False
+    runner.invoke(args=["portal", "seed-demo", "--firms", "5"])
+    assert not Person.select().exists()

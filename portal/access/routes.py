@@ -1,0 +1,311 @@
+"""The pages of access management, for the company of the session. Every
+object is looked up within that company (another company's id is a 404),
+and every action is checked against the person's role by the rules of
+designations.py."""
+from flask import Response, abort, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .. import sessions
+from ..access_control import company_required, current_company
+from ..access_rights import (health_quality, is_legal_representative, is_main_access_manager, may_manage_access,
+                             membership)
+from ..applications import APPLICATIONS
+from ..form_text import EMAIL, multi_line_ok, single_line_errors
+from ..identifiers import format_bce, format_niss
+from ..languages import current_language
+from ..models import LegalRepresentative, Person, QualityMember
+from ..rendering import render
+from . import bp, designations, user_list
+from .designations import ROLE_LABELS, STATUS_LABELS, TITLES, Refused
+
+LANGUAGES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
+
+
+def _page(template, status=200, **context):
+    company = current_company()
+    context.setdefault("errors", {})
+    return render(f"access/{template}.html", status=status, company=company, format_bce=format_bce,
+                  format_niss=format_niss, quality=health_quality(company), role_labels=ROLE_LABELS,
+                  status_labels=STATUS_LABELS, applications=APPLICATIONS, titles=TITLES, languages=LANGUAGES,
+                  application_options=[(code, label) for code, (label, description) in APPLICATIONS.items()],
+                  is_gap=is_main_access_manager(current_user.person, company), **context)
+
+
+def _managers_only():
+    if not may_manage_access(current_user.person, current_company()):
+        abort(403)
+
+
+def _quality_or_404():
+    quality = health_quality(current_company())
+    if quality is None:
+        abort(404)
+    return quality
+
+
+def _member_or_404(member_id):
+    """A member of the session company's quality, never another company's."""
+    member = (QualityMember.select().where((QualityMember.id == member_id)
+                                           & (QualityMember.quality == _quality_or_404())).first())
+    if member is None:
+        abort(404)
+    return member
+
+
+# Home (Figures 10, 16) ------------------------------------------------------------------------
+
+@bp.get("/<lang:lang>/portal/access")
+@company_required
+def home():
+    _managers_only()
+    company = current_company()
+    me = current_user.person
+    representatives = [link.person for link in LegalRepresentative.select().where(
+        LegalRepresentative.company == company)]
+    return _page("home", representatives=representatives, member=membership(me, company),
+                 is_representative=is_legal_representative(me, company), done=request.args.get("done"))
+
+
+@bp.post("/<lang:lang>/portal/access/main-manager")
+@company_required
+def designate_main_manager():
+    company = current_company()
+    person = Person.get_or_none(Person.id == request.form.get("person", type=int))
+    try:
+        if person is None:
+            raise Refused(_l("Choose one of the company's legal representatives."), "person")
+        designations.designate_gap(company, current_user.person, person)
+    except Refused as refused:
+        if refused.field is None:
+            abort(403)
+        return _page("home", status=422, errors={refused.field: refused.message},
+                     representatives=[link.person for link in LegalRepresentative.select().where(
+                         LegalRepresentative.company == company)],
+                     member=membership(current_user.person, company), is_representative=True)
+    return redirect(url_for("access.home", done="gap"), 303)
+
+
+# Activating the quality (Figures 11–13) ------------------------------------------------------------
+
+def _activation_values():
+    return {"quality": request.form.get("quality", ""), "contact_email": request.form.get("contact_email", "").strip()[:254],
+            "manager": request.form.get("manager", ""), "niss": request.form.get("niss", "").strip()[:20]}
+
+
+@bp.route("/<lang:lang>/portal/access/quality/activate", methods=["GET", "POST"])
+@company_required
+def activate():
+    company = current_company()
+    if not is_main_access_manager(current_user.person, company):
+        abort(403)
+    if health_quality(company) is not None:
+        return redirect(url_for("access.users"), 303)
+    if request.method == "GET":
+        return _page("activate", values={"quality": "health_institution", "manager": "myself"}, review=False)
+    values = _activation_values()
+    errors, manager = {}, current_user.person
+    if values["quality"] != "health_institution":
+        errors["quality"] = _l("Choose the quality “Institution related to the health sector”: it is the one that "
+                               "opens the agency's applications.")
+    if not EMAIL.match(values["contact_email"]) or single_line_errors({"e": values["contact_email"]}):
+        errors["contact_email"] = _l("Enter the e-mail address of the quality, such as medical@company.eu.")
+    if values["manager"] not in ("myself", "other"):
+        errors["manager"] = _l("Say who manages the quality.")
+    elif values["manager"] == "other":
+        try:
+            manager = designations.person_by_niss(values["niss"])
+        except Refused as refused:
+            errors["niss"] = refused.message
+    step = request.form.get("step")
+    if errors or step != "confirm":
+        return _page("activate", status=422 if errors else 200, values=values, errors=errors,
+                     review=not errors and step == "review", manager=manager)
+    try:
+        designations.activate_quality(company, current_user.person, values["contact_email"], manager)
+    except Refused:
+        return redirect(url_for("access.users"), 303)
+    return redirect(url_for("access.users", done="activated"), 303)
+
+
+# Users (Figures 14, 18) ----------------------------------------------------------------------------
+
+@bp.get("/<lang:lang>/portal/access/users")
+@company_required
+def users():
+    _managers_only()
+    quality = health_quality(current_company())
+    if quality is None:
+        return redirect(url_for("access.home"), 303)
+    search = user_list.UserFilter.from_args(request.args)
+    query = search.query(quality)
+    total = query.count()
+    pages = max(1, -(-total // user_list.PER_PAGE))
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
+    members = list(query.paginate(page, user_list.PER_PAGE))
+    return _page("users", block="results", search=search, members=members, total=total, page=page, pages=pages,
+                 member_apps=user_list.applications_of(members), done=request.args.get("done"),
+                 may_manage=designations.manages(current_user.person, quality))
+
+
+@bp.get("/<lang:lang>/portal/access/users.csv")
+@company_required
+def users_csv():
+    _managers_only()
+    quality = _quality_or_404()
+    members = list(user_list.UserFilter.from_args(request.args).query(quality))
+    body = user_list.export_csv(members, current_language())
+    response = Response(body.encode("utf-8"), mimetype="text/csv")
+    response.headers["Content-Disposition"] = "attachment; filename=users.csv"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/<lang:lang>/portal/access/users/remove")
+@company_required
+def remove_users():
+    _managers_only()
+    quality = _quality_or_404()
+    ids = [int(value) for value in request.form.getlist("member") if value.isdigit()][:500]
+    try:
+        if not ids:
+            raise Refused(_l("Tick the users to remove."))
+        designations.remove_members(quality, current_user.person, ids)
+    except LookupError:
+        abort(404)
+    except Refused as refused:
+        return _users_with_error(refused.message)
+    return redirect(url_for("access.users", done="removed"), 303)
+
+
+def _users_with_error(message, status=422):
+    quality = _quality_or_404()
+    query = user_list.UserFilter({name: "" for name in user_list.FILTERS}).query(quality)
+    members = list(query.paginate(1, user_list.PER_PAGE))
+    total = query.count()
+    return _page("users", status=status, search=user_list.UserFilter({n: "" for n in user_list.FILTERS}),
+                 members=members, total=total, page=1, pages=max(1, -(-total // user_list.PER_PAGE)),
+                 member_apps=user_list.applications_of(members), errors={"members": message},
+                 may_manage=designations.manages(current_user.person, quality))
+
+
+# Adding a user, a co-manager, a new manager (Figures 19–20) ----------------------------------
+
+def _member_values():
+    return {"title": request.form.get("title", ""), "language": request.form.get("language", ""),
+            "email": request.form.get("email", "").strip().lower()[:254],
+            "local_email": request.form.get("local_email", "").strip().lower()[:254]}
+
+
+def _check_member_values(values):
+    errors = {}
+    if values["title"] not in TITLES:
+        errors["title"] = _l("Choose a title.")
+    if values["language"] not in LANGUAGES:
+        errors["language"] = _l("Choose French, Dutch or English.")
+    if not EMAIL.match(values["email"]):
+        errors["email"] = _l("Enter the user's own e-mail address, such as name@company.eu.")
+    if values["local_email"] and not EMAIL.match(values["local_email"]):
+        errors["local_email"] = _l("Enter an e-mail address such as name@company.eu, or leave it empty.")
+    errors.update(single_line_errors(values))
+    return errors
+
+
+@bp.route("/<lang:lang>/portal/access/users/new", methods=["GET", "POST"])
+@company_required
+def new_user():
+    _managers_only()
+    quality = _quality_or_404()
+    role = request.values.get("role", QualityMember.USER)
+    if role not in (QualityMember.USER, QualityMember.CO_GA, QualityMember.GA):
+        role = QualityMember.USER
+    try:
+        person = designations.person_by_niss(request.values.get("niss", ""))
+        designations.require_manager(current_user.person, quality)
+        if role != QualityMember.GA and designations.existing(quality, person) is not None:
+            raise Refused(_l("This person is already designated for the quality."), "niss")
+    except Refused as refused:
+        if refused.field is None:
+            abort(403)
+        return _users_with_error(refused.message)
+    context = {"person": person, "role": role}
+    if role == QualityMember.GA:  # "Changer de Gestionnaire Local": a confirmation, then the change
+        if request.method == "POST" and request.form.get("step") == "confirm":
+            designations.change_ga(quality, current_user.person, person)
+            return redirect(url_for("access.users", done="manager"), 303)
+        return _page("change_manager", **context)
+    if request.method == "GET":
+        values = {"title": "", "language": person.language, "email": person.email, "local_email": ""}
+        return _page("new_user", values=values, chosen={"medseip"}, review=False, **context)
+    values = _member_values()
+    chosen = {code for code in request.form.getlist("application") if code in APPLICATIONS}
+    errors = _check_member_values(values)
+    step = request.form.get("step")
+    if errors or step != "confirm":
+        return _page("new_user", status=422 if errors else 200, values=values, chosen=chosen, errors=errors,
+                     review=not errors and step == "review", **context)
+    try:
+        designations.add_member(quality, current_user.person, person, role, values, chosen)
+    except Refused as refused:
+        return _users_with_error(refused.message)
+    return redirect(url_for("access.users", done="added"), 303)
+
+
+# One user ----------------------------------------------------------------------------------------
+
+@bp.route("/<lang:lang>/portal/access/users/<int:member_id>", methods=["GET", "POST"])
+@company_required
+def user(member_id):
+    _managers_only()
+    member = _member_or_404(member_id)
+    if request.method == "POST":
+        chosen = {code for code in request.form.getlist("application") if code in APPLICATIONS}
+        try:
+            designations.change_applications(member, current_user.person, chosen)
+        except Refused:
+            abort(403)
+        return redirect(url_for("access.user", member_id=member.id, done="applications"), 303)
+    return _page("user", member=member, chosen=member.application_codes(), done=request.args.get("done"),
+                 enrolment_code=sessions.take_kept(), may_manage=designations.manages(current_user.person,
+                                                                                      member.quality))
+
+
+@bp.post("/<lang:lang>/portal/access/users/<int:member_id>/block")
+@company_required
+def block_user(member_id):
+    _managers_only()
+    member = _member_or_404(member_id)
+    blocked = request.form.get("action") == "block"
+    try:
+        designations.set_blocked(member, current_user.person, blocked)
+    except Refused as refused:
+        return _page("user", status=422, member=member, chosen=member.application_codes(),
+                     errors={"block": refused.message}, may_manage=True)
+    return redirect(url_for("access.user", member_id=member.id, done="blocked" if blocked else "unblocked"), 303)
+
+
+@bp.post("/<lang:lang>/portal/access/users/<int:member_id>/new-device")
+@company_required
+def allow_new_device(member_id):
+    _managers_only()
+    member = _member_or_404(member_id)
+    reason = request.form.get("reason", "").strip()[:2000]
+    error = None
+    if not reason or not multi_line_ok(reason):
+        error = _l("Write how you checked who the person is (for example: identity card seen in a video call).")
+    else:
+        try:
+            sessions.keep_for_next_page(designations.allow_new_device(member, current_user.person, reason))
+        except Refused as refused:
+            error = refused.message
+    if error:
+        return _page("user", status=422, member=member, chosen=member.application_codes(),
+                     errors={"reason": error}, typed_reason=reason, may_manage=True)
+    return redirect(url_for("access.user", member_id=member.id, done="new_device"), 303)
+
+
+@bp.get("/<lang:lang>/portal/access/history")
+@company_required
+def history():
+    _managers_only()
+    return _page("history", events=designations.history(current_company()), labels=designations.EVENT_LABELS)

@@ -1,0 +1,99 @@
+"""What a person may do for a company, read by every part: which companies
+are theirs, their role in access management, whether they may enter the
+portal (FAQ 13) and which applications they were granted.
+
+Access is checked at every request from the rows, so a block or a removal
+takes effect at the person's next request, not at their next login.
+"""
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from .applications import PORTAL
+from .models import Company, LegalRepresentative, MemberApplication, Quality, QualityMember
+
+# Why a person may not enter the portal (FAQ 13), each with what to do.
+NO_QUALITY = "no_quality"
+NOT_DESIGNATED = "not_designated"
+BLOCKED = "blocked"
+NO_PORTAL_APPLICATION = "no_portal_application"
+CAUSES = {
+    NO_QUALITY: _l("Your company has not activated the quality “Institution related to the health sector” "
+                   "yet (guide 3.2.1). Its main access manager does it in “Access management”."),
+    NOT_DESIGNATED: _l("You are not designated as an access manager or a user of the agency's applications "
+                       "(guide 3.2.2). Ask your company's access manager to add you."),
+    BLOCKED: _l("Your company's access manager has blocked your access. Ask them to unblock it."),
+    NO_PORTAL_APPLICATION: _l("Your access does not include the application “MEDSEIP portal”. Ask your "
+                              "company's access manager to grant it."),
+}
+
+
+def companies_of(person):
+    """The companies a person acts for: as a legal representative, as their
+    main access manager, or as someone designated for one of their qualities."""
+    represented = LegalRepresentative.select(LegalRepresentative.company).where(LegalRepresentative.person == person)
+    designated = (Quality.select(Quality.company).join(QualityMember)
+                  .where(QualityMember.person == person))
+    return list(Company.select().where(Company.id.in_(represented) | Company.id.in_(designated)
+                                       | (Company.main_access_manager == person))
+                .order_by(Company.name_key))
+
+
+def health_quality(company):
+    return Quality.get_or_none((Quality.company == company) & (Quality.kind == Quality.HEALTH_INSTITUTION))
+
+
+def membership(person, company):
+    """The person's designation for the company's health quality, or None."""
+    return (QualityMember.select().join(Quality)
+            .where((Quality.company == company) & (Quality.kind == Quality.HEALTH_INSTITUTION)
+                   & (QualityMember.person == person)).first())
+
+
+def is_legal_representative(person, company):
+    return LegalRepresentative.select().where((LegalRepresentative.company == company)
+                                              & (LegalRepresentative.person == person)).exists()
+
+
+def is_main_access_manager(person, company):
+    return company.main_access_manager_id == person.id
+
+
+@dataclass
+class Rights:
+    """What the person may do for the company, decided once per request."""
+    company: Company
+    member: QualityMember = None
+    applications: frozenset = frozenset()
+    cause: str = None  # why the portal's tiles are closed, or None
+
+    @property
+    def may_enter(self):
+        return self.cause is None
+
+    def has(self, application):
+        return self.may_enter and application in self.applications
+
+
+def rights(person, company):
+    member = membership(person, company)
+    if health_quality(company) is None:
+        return Rights(company, cause=NO_QUALITY)
+    if member is None:
+        return Rights(company, cause=NOT_DESIGNATED)
+    if member.status == QualityMember.BLOCKED:
+        return Rights(company, member, cause=BLOCKED)
+    granted = frozenset(row.application for row in
+                        MemberApplication.select(MemberApplication.application).where(MemberApplication.member == member))
+    if PORTAL not in granted:
+        return Rights(company, member, granted, cause=NO_PORTAL_APPLICATION)
+    return Rights(company, member, granted)
+
+
+def may_manage_access(person, company):
+    """Access management is open to the company's legal representatives,
+    its main access manager and the managers of its quality (not to users)."""
+    if is_legal_representative(person, company) or is_main_access_manager(person, company):
+        return True
+    member = membership(person, company)
+    return member is not None and member.is_manager and member.status == QualityMember.ACTIVE
