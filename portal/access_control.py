@@ -151,3 +151,19 @@ def company_required(view):
             return redirect(url_for("tiles.dashboard"), 303)
         return view(*args, **kwargs)
     return login_required(wrapper)
+
+
+def application_required(application):
+    """A tile's page or action: only for a person whose access, for the
+    session's company, includes `application`; otherwise the portal's home,
+    which says what is missing and who grants it."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            from .access_rights import rights
+
+            if not rights(current_user.person, current_company()).has(application):
+                return redirect(url_for("tiles.dashboard"), 303)
+            return view(*args, **kwargs)
+        return company_required(wrapper)
+    return decorate

@@ -309,3 +309,24 @@ def test_who_may_add_users(app, gap, auth, client, role, may_add):
                                              "title": "", "language": "fr", "email": "a@b.eu", "step": "confirm"})
     assert response.status_code == (303 if may_add else 403)
     assert QualityMember.select().where(QualityMember.person == Person.get(Person.niss == USER_NISS)).exists() is may_add
+
+
+@pytest.fixture
+def contributions_tile(app):
+    """A page bound to the application "Contributions", registered before any request."""
+    from portal.access_control import application_required
+
+    @app.get("/<lang:lang>/portal/test-contributions")
+    @application_required("contributions")
+    def test_contributions():
+        return "the contributions tile"
+
+
+def test_a_tile_checks_its_application_at_every_request(contributions_tile, gap, auth, client):
+    """What every tile's page and action will do: no application, no page."""
+    assert client.get("/en/portal/test-contributions").status_code == 303  # no quality yet
+    activate(client, auth)
+    assert client.get("/en/portal/test-contributions").get_data(as_text=True) == "the contributions tile"
+    MemberApplication.delete().where(MemberApplication.application == "contributions").execute()
+    response = client.get("/en/portal/test-contributions")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/en/portal")
