@@ -10,9 +10,10 @@ views pass the person acting (`actor`) and the company of their session.
   unblock users and choose their applications.
 """
 from flask_babel import lazy_gettext as _l
+from peewee import IntegrityError
 
 from .. import account_devices, clock
-from ..access_rights import health_quality, is_legal_representative, is_main_access_manager
+from ..access_rights import companies_of, health_quality, is_legal_representative, is_main_access_manager
 from ..applications import APPLICATIONS
 from ..db import database
 from ..identifiers import IdentifierError, normalise_niss
@@ -33,8 +34,9 @@ EVENT_LABELS = {
 TITLES = {"mrs": _l("Mrs"), "mr": _l("Mr"), "": _l("No title")}
 ROLE_LABELS = {QualityMember.GA: _l("GL"), QualityMember.CO_GA: _l("Co-GL"), QualityMember.USER: _l("User")}
 STATUS_LABELS = {QualityMember.ACTIVE: _l("Active"), QualityMember.BLOCKED: _l("Blocked")}
-UNKNOWN_NISS = _l("The portal does not know this NISS number. Add the person as a contact person in “My company” "
-                  "first (FAQ 6): they receive their NISS number and a password, then you can add them here.")
+UNKNOWN_NISS = _l("This NISS number is not one of your company's people. Add the person as a contact person in "
+                  "“My company” first (FAQ 6): they receive their NISS number and a password, then you can add them "
+                  "here.")
 
 
 class Refused(Exception):
@@ -50,23 +52,55 @@ def _record(company, actor, action, quality=None, subject=None, reason=""):
                        reason=reason)
 
 
-def person_by_niss(typed, field="niss"):
+def person_by_niss(typed, company, field="niss"):
+    """One of the company's own people (a legal representative, someone
+    already designated for its quality; contact persons once "My company"
+    has them), by NISS. Anyone else, known to the portal or not, gets the same
+    answer: a company never learns who another company's people are."""
     try:
         niss = normalise_niss(typed)
     except IdentifierError as error:
         raise Refused(error.message, field)
     person = Person.get_or_none(Person.niss == niss)
-    if person is None:
+    if person is None or not belongs_to(person, company):
         raise Refused(UNKNOWN_NISS, field)
     return person
 
 
+def belongs_to(person, company):
+    if is_legal_representative(person, company) or is_main_access_manager(person, company):
+        return True
+    return (QualityMember.select().join(Quality)
+            .where((Quality.company == company) & (QualityMember.person == person)).exists())
+
+
+def _role(actor, quality):
+    """The actor's place in the quality: "gap", "ga", "co_ga", "user" or None."""
+    if is_main_access_manager(actor, quality.company):
+        return "gap"
+    member = QualityMember.get_or_none((QualityMember.quality == quality) & (QualityMember.person == actor))
+    if member is None or member.status != QualityMember.ACTIVE:
+        return None
+    return member.role
+
+
+def require_head(actor, quality):
+    """The GAP or the GA: who designates the quality's managers (a co-manager does not)."""
+    if _role(actor, quality) not in ("gap", QualityMember.GA):
+        raise Refused(_l("Only the main access manager or the local manager may do this."))
+
+
+def require_over(actor, member):
+    """Acting on someone: the GA and the GAP are out of a co-manager's reach."""
+    require_manager(actor, member.quality)
+    if (member.role == QualityMember.GA or is_main_access_manager(member.person, member.quality.company)) \
+            and _role(actor, member.quality) not in ("gap", QualityMember.GA):
+        raise Refused(_l("Only the main access manager or the local manager may do this."))
+
+
 def manages(actor, quality):
     """True for the quality's active GA or co-GA, and for the company's GAP."""
-    if is_main_access_manager(actor, quality.company):
-        return True
-    member = QualityMember.get_or_none((QualityMember.quality == quality) & (QualityMember.person == actor))
-    return member is not None and member.is_manager and member.status == QualityMember.ACTIVE
+    return _role(actor, quality) in ("gap", QualityMember.GA, QualityMember.CO_GA)
 
 
 def require_manager(actor, quality):
@@ -123,20 +157,28 @@ def existing(quality, person):
 
 # Users ---------------------------------------------------------------------------------------
 
+ALREADY = _l("This person is already designated for the quality.")
+
+
 def add_member(quality, actor, person, role, values, applications):
     require_manager(actor, quality)
-    if existing(quality, person) is not None:
-        raise Refused(_l("This person is already designated for the quality."), "niss")
-    with database.atomic():
-        member = _add(quality, person, role, values["email"], values["language"], values["title"],
-                      values["local_email"], applications)
-        _record(quality.company, actor, "co_ga_added" if role == QualityMember.CO_GA else "member_added",
-                quality=quality, subject=person)
+    if role != QualityMember.USER:
+        require_head(actor, quality)
+    try:
+        with database.atomic():
+            if existing(quality, person) is not None:
+                raise Refused(ALREADY, "niss")
+            member = _add(quality, person, role, values["email"], values["language"], values["title"],
+                          values["local_email"], applications)
+            _record(quality.company, actor, "co_ga_added" if role == QualityMember.CO_GA else "member_added",
+                    quality=quality, subject=person)
+    except IntegrityError:  # added by a parallel click: the same answer as a second try
+        raise Refused(ALREADY, "niss")
     return member
 
 
 def change_applications(member, actor, applications):
-    require_manager(actor, member.quality)
+    require_over(actor, member)
     with database.atomic():
         _set_applications(member, applications)
         QualityMember.update(updated_at=clock.utc()).where(QualityMember.id == member.id).execute()
@@ -146,7 +188,7 @@ def change_applications(member, actor, applications):
 
 def change_ga(quality, actor, person):
     """The new GA takes the role; the previous one stays as a user, with their applications."""
-    require_manager(actor, quality)
+    require_head(actor, quality)
     with database.atomic():
         QualityMember.update(role=QualityMember.USER, updated_at=clock.utc()).where(
             (QualityMember.quality == quality) & (QualityMember.role == QualityMember.GA)).execute()
@@ -169,7 +211,10 @@ def remove_members(quality, actor, member_ids):
         raise LookupError("not a member of this quality")  # another company's id: nothing is removed
     if any(member.role == QualityMember.GA for member in members):
         raise Refused(_l("The access manager (GL) cannot be removed: choose another one first with “Change the "
-                         "access manager”."))
+                         "local manager”."))
+    if any(member.is_manager or is_main_access_manager(member.person, quality.company) for member in members) \
+            and _role(actor, quality) not in ("gap", QualityMember.GA):
+        raise Refused(_l("Only the main access manager or the local manager may do this."))
     with database.atomic():
         for member in members:
             QualityMember.delete().where(QualityMember.id == member.id).execute()
@@ -178,7 +223,7 @@ def remove_members(quality, actor, member_ids):
 
 
 def set_blocked(member, actor, blocked):
-    require_manager(actor, member.quality)
+    require_over(actor, member)
     if member.person_id == actor.id:
         raise Refused(_l("You cannot block yourself."))
     status = QualityMember.BLOCKED if blocked else QualityMember.ACTIVE
@@ -191,8 +236,12 @@ def set_blocked(member, actor, blocked):
 
 def allow_new_device(member, actor, reason):
     """For a user of the quality who lost their phone and every recovery code;
-    returns the enrolment code the manager reads out to them."""
-    require_manager(actor, member.quality)
+    returns the enrolment code the manager reads out to them. Someone who
+    also acts for another company asks the agency: one company's manager
+    never resets a login that opens another company's data."""
+    require_over(actor, member)
+    if len(companies_of(member.person)) > 1:
+        raise Refused(_l("This person also acts for another company: the agency's support allows their new device."))
     account = Account.get_or_none(Account.person == member.person)
     if account is None:
         raise Refused(_l("This person logs in with eID or itsme only: there is no authenticator to replace."))

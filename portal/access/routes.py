@@ -33,8 +33,21 @@ def _page(template, status=200, **context):
 
 
 def _managers_only():
+    """The home: legal representatives too (they designate the GAP)."""
     if not may_manage_access(current_user.person, current_company()):
         abort(403)
+
+
+def _quality_managers_only():
+    """Users, their data, the export, the history: the quality's managers and the GAP only."""
+    quality = health_quality(current_company())
+    if quality is None:
+        if not may_manage_access(current_user.person, current_company()):
+            abort(403)
+        return None
+    if not designations.manages(current_user.person, quality):
+        abort(403)
+    return quality
 
 
 def _quality_or_404():
@@ -114,7 +127,7 @@ def activate():
         errors["manager"] = _l("Say who manages the quality.")
     elif values["manager"] == "other":
         try:
-            manager = designations.person_by_niss(values["niss"])
+            manager = designations.person_by_niss(values["niss"], company)
         except Refused as refused:
             errors["niss"] = refused.message
     step = request.form.get("step")
@@ -133,8 +146,7 @@ def activate():
 @bp.get("/<lang:lang>/portal/access/users")
 @company_required
 def users():
-    _managers_only()
-    quality = health_quality(current_company())
+    quality = _quality_managers_only()
     if quality is None:
         return redirect(url_for("access.home"), 303)
     search = user_list.UserFilter.from_args(request.args)
@@ -151,8 +163,7 @@ def users():
 @bp.get("/<lang:lang>/portal/access/users.csv")
 @company_required
 def users_csv():
-    _managers_only()
-    quality = _quality_or_404()
+    quality = _quality_managers_only() or abort(404)
     members = list(user_list.UserFilter.from_args(request.args).query(quality))
     body = user_list.export_csv(members, current_language())
     response = Response(body.encode("utf-8"), mimetype="text/csv")
@@ -164,9 +175,11 @@ def users_csv():
 @bp.post("/<lang:lang>/portal/access/users/remove")
 @company_required
 def remove_users():
-    _managers_only()
-    quality = _quality_or_404()
-    ids = [int(value) for value in request.form.getlist("member") if value.isdigit()][:500]
+    quality = _quality_managers_only() or abort(404)
+    values = request.form.getlist("member")[:500]
+    if any(not (value.isascii() and value.isdigit() and len(value) < 19) for value in values):
+        abort(404)  # not an id of this list
+    ids = [int(value) for value in values]
     try:
         if not ids:
             raise Refused(_l("Tick the users to remove."))
@@ -214,13 +227,12 @@ def _check_member_values(values):
 @bp.route("/<lang:lang>/portal/access/users/new", methods=["GET", "POST"])
 @company_required
 def new_user():
-    _managers_only()
-    quality = _quality_or_404()
+    quality = _quality_managers_only() or abort(404)
     role = request.values.get("role", QualityMember.USER)
     if role not in (QualityMember.USER, QualityMember.CO_GA, QualityMember.GA):
         role = QualityMember.USER
     try:
-        person = designations.person_by_niss(request.values.get("niss", ""))
+        person = designations.person_by_niss(request.values.get("niss", ""), quality.company)
         designations.require_manager(current_user.person, quality)
         if role != QualityMember.GA and designations.existing(quality, person) is not None:
             raise Refused(_l("This person is already designated for the quality."), "niss")
@@ -230,6 +242,10 @@ def new_user():
         return _users_with_error(refused.message)
     context = {"person": person, "role": role}
     if role == QualityMember.GA:  # "Changer de Gestionnaire Local": a confirmation, then the change
+        try:
+            designations.require_head(current_user.person, quality)
+        except Refused as refused:
+            return _users_with_error(refused.message, status=403)
         if request.method == "POST" and request.form.get("step") == "confirm":
             designations.change_ga(quality, current_user.person, person)
             return redirect(url_for("access.users", done="manager"), 303)
@@ -247,7 +263,7 @@ def new_user():
     try:
         designations.add_member(quality, current_user.person, person, role, values, chosen)
     except Refused as refused:
-        return _users_with_error(refused.message)
+        return _users_with_error(refused.message, status=403 if refused.field is None else 422)
     return redirect(url_for("access.users", done="added"), 303)
 
 
@@ -256,14 +272,15 @@ def new_user():
 @bp.route("/<lang:lang>/portal/access/users/<int:member_id>", methods=["GET", "POST"])
 @company_required
 def user(member_id):
-    _managers_only()
+    _quality_managers_only()
     member = _member_or_404(member_id)
     if request.method == "POST":
         chosen = {code for code in request.form.getlist("application") if code in APPLICATIONS}
         try:
             designations.change_applications(member, current_user.person, chosen)
-        except Refused:
-            abort(403)
+        except Refused as refused:
+            return _page("user", status=403, member=member, chosen=member.application_codes(),
+                         errors={"application": refused.message}, may_manage=False)
         return redirect(url_for("access.user", member_id=member.id, done="applications"), 303)
     return _page("user", member=member, chosen=member.application_codes(), done=request.args.get("done"),
                  enrolment_code=sessions.take_kept(), may_manage=designations.manages(current_user.person,
@@ -273,7 +290,7 @@ def user(member_id):
 @bp.post("/<lang:lang>/portal/access/users/<int:member_id>/block")
 @company_required
 def block_user(member_id):
-    _managers_only()
+    _quality_managers_only()
     member = _member_or_404(member_id)
     blocked = request.form.get("action") == "block"
     try:
@@ -287,7 +304,7 @@ def block_user(member_id):
 @bp.post("/<lang:lang>/portal/access/users/<int:member_id>/new-device")
 @company_required
 def allow_new_device(member_id):
-    _managers_only()
+    _quality_managers_only()
     member = _member_or_404(member_id)
     reason = request.form.get("reason", "").strip()[:2000]
     error = None
@@ -307,5 +324,5 @@ def allow_new_device(member_id):
 @bp.get("/<lang:lang>/portal/access/history")
 @company_required
 def history():
-    _managers_only()
+    _quality_managers_only()
     return _page("history", events=designations.history(current_company()), labels=designations.EVENT_LABELS)

@@ -44,7 +44,7 @@ class UserFilter:
         digits = "".join(ch for ch in v["niss"] if ch.isdigit())
         if v["niss"]:
             query = query.where(Person.niss.startswith(digits or "x"))
-        if v["username"]:  # the login is the NISS; the user's e-mail address finds them too
+        if v["username"]:  # the user name is the login, the NISS; the e-mail address finds them too
             digits = "".join(ch for ch in v["username"] if ch.isdigit())
             query = query.where(starts(QualityMember.email, v["username"])
                                 | (Person.niss.startswith(digits) if digits else False))
@@ -74,7 +74,7 @@ def _cell(value):
     """A spreadsheet must never run what a user typed: a cell that would start
     a formula (=, +, -, @, tab, CR) is prefixed with an apostrophe."""
     text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return "'" + text if text.lstrip(" \t\r\n")[:1] in ("=", "+", "-", "@") or text[:1] in ("\t", "\r") else text
 
 
 def export_csv(members, language):
@@ -90,7 +90,7 @@ def export_csv(members, language):
     for member in members:
         person = member.person
         writer.writerow([_cell(v) for v in (
-            person.last_name, person.first_name, member.email, str(ROLE_LABELS[member.role]),
+            person.last_name, person.first_name, person.niss, str(ROLE_LABELS[member.role]),
             format_niss(person.niss), str(STATUS_LABELS[member.status]), member.email,
             " | ".join(str(application_name(code)) for code in apps.get(member.id, [])))])
     return "\ufeff" + buffer.getvalue()

@@ -1,6 +1,6 @@
 """The portal's home after login (Figure 31): the company chosen, the tiles
 the person's access opens, or why it opens none (FAQ 13)."""
-from flask import request
+from flask import redirect, request, url_for
 from flask_login import current_user
 
 from ..access_control import choose_company, current_company, login_required
@@ -14,11 +14,18 @@ from . import bp
 TILES = ("company", "activities", "controls", "partners", "contributions")
 
 
+@bp.post("/<lang:lang>/portal/company")
+@login_required
+def choose():
+    """Figure 8, "Choisissez votre profil": a POST, so that no link from elsewhere switches the company
+    under a form that is open."""
+    choose_company(request.form.get("company", type=int))
+    return redirect(url_for("tiles.dashboard"), 303)
+
+
 @bp.get("/<lang:lang>/portal")
 @login_required
 def dashboard():
-    if request.args.get("company", type=int):
-        choose_company(request.args.get("company", type=int))
     company = current_company()
     if request.args.get("choose"):  # "Change company": the choice again
         company = None

@@ -40,8 +40,10 @@ def representative(live_server):
                            language="fr")
         LegalRepresentative.create(company=company, person=me)
         Account.create(person=me, password_hash=hash_password(PASSWORD), must_change_password=False, totp_secret=SECRET)
-        Person.create(niss=COLLEAGUE, last_name="Utilisatrice", first_name="Ines", sex="F",
-                      birth_date=datetime.date(1960, 1, 1), birth_country="FR", email="ines@acces.fr", language="fr")
+        colleague = Person.create(niss=COLLEAGUE, last_name="Utilisatrice", first_name="Ines", sex="F",
+                                  birth_date=datetime.date(1960, 1, 1), birth_country="FR", email="ines@acces.fr",
+                                  language="fr")
+        LegalRepresentative.create(company=company, person=colleague)  # one of the company's people
         database.close()
 
 

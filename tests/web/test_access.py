@@ -19,9 +19,14 @@ def body(response):
     return response.get_data(as_text=True).replace("&#39;", "'").replace("&#34;", '"')
 
 
-def person(niss, first, last, email):
-    return Person.create(niss=niss, last_name=last, first_name=first, sex="F", birth_date=datetime.date(1980, 1, 1),
-                         birth_country="DE", email=email, language="en")
+def person(niss, first, last, email, of=None):
+    """Someone the portal knows; `of`: a company whose legal representative they are (one of its
+    people, whom its managers may designate)."""
+    someone = Person.create(niss=niss, last_name=last, first_name=first, sex="F",
+                            birth_date=datetime.date(1980, 1, 1), birth_country="DE", email=email, language="en")
+    if of is not None:
+        LegalRepresentative.create(company=of, person=someone)
+    return someone
 
 
 @pytest.fixture
@@ -81,7 +86,7 @@ def test_only_the_main_access_manager_activates_the_quality_and_manages_it(gap, 
 
 
 def test_the_quality_may_be_given_to_a_local_manager_known_by_niss(gap, auth, client):
-    colleague = person(COLLEAGUE_NISS, "Els", "Janssens", "els@musterfirma.de")
+    colleague = person(COLLEAGUE_NISS, "Els", "Janssens", "els@musterfirma.de", of=gap.company)
     unknown = post(client, auth, "/quality/activate", step="review", quality="health_institution",
                    contact_email="medical@musterfirma.de", manager="other", niss=USER_NISS)
     assert unknown.status_code == 422 and "contact person" in body(unknown)  # FAQ 6's advice
@@ -101,7 +106,7 @@ def test_a_user_who_is_not_main_access_manager_cannot_activate(auth, client):
 
 def test_a_manager_adds_a_user_with_applications_and_the_user_enters_the_portal(app, gap, auth, client):
     activate(client, auth)
-    user = person(USER_NISS, "Aline", "Macron", "aline@musterfirma.de")
+    user = person(USER_NISS, "Aline", "Macron", "aline@musterfirma.de", of=gap.company)
     Account.create(person=user, password_hash="x", must_change_password=False)
     form_page = body(client.get(f"/en/portal/access/users/new?niss={USER_NISS}&role=user"))
     assert "Creation of a user" in form_page and "Macron" in form_page and "Authentic source of medical devices" in form_page
@@ -120,11 +125,12 @@ def test_a_manager_adds_a_user_with_applications_and_the_user_enters_the_portal(
     from portal.passwords import hash_password
     Account.update(password_hash=hash_password(other.PASSWORD), totp_secret=secret).where(Account.person == user).execute()
     other._log_in("/en/login/afmps", {"username": USER_NISS}, secret)
-    page = body(other_client.get(f"/en/portal?company={gap.company.id}"))
+    page = body(other_client.get("/en/portal"))
     assert "not valid" not in page
     assert "does not include the application “Authentic source of activities and classes”" in page
     assert "does not include the application “Contributions”" not in page
-    assert other_client.get("/en/portal/access").status_code == 403  # a user manages nothing
+    assert other_client.get("/en/portal/access/users").status_code == 403  # a user, even a legal representative
+    assert other_client.get("/en/portal/access/users.csv").status_code == 403
 
 
 def test_an_unknown_niss_is_refused_with_the_guides_advice(gap, auth, client):
@@ -135,8 +141,7 @@ def test_an_unknown_niss_is_refused_with_the_guides_advice(gap, auth, client):
 
 def test_block_takes_effect_at_the_next_request_and_unblock_restores(app, gap, auth, client):
     activate(client, auth)
-    user = person(USER_NISS, "Aline", "Macron", "aline@musterfirma.de")
-    LegalRepresentative.create(company=gap.company, person=user)
+    user = person(USER_NISS, "Aline", "Macron", "aline@musterfirma.de", of=gap.company)
     add_user(client, auth, USER_NISS)
     member = QualityMember.get(QualityMember.person == user)
     other = AuthActions(app, app.test_client())
@@ -157,7 +162,7 @@ def test_block_takes_effect_at_the_next_request_and_unblock_restores(app, gap, a
 
 def test_removing_users_keeps_the_local_manager(gap, auth, client):
     activate(client, auth)
-    user = person(USER_NISS, "Aline", "Macron", "aline@musterfirma.de")
+    user = person(USER_NISS, "Aline", "Macron", "aline@musterfirma.de", of=gap.company)
     add_user(client, auth, USER_NISS)
     manager = QualityMember.get(QualityMember.role == "ga")
     refused = post(client, auth, "/users/remove", member=[manager.id])
@@ -169,8 +174,8 @@ def test_removing_users_keeps_the_local_manager(gap, auth, client):
 
 def test_changing_the_local_manager_and_adding_a_co_manager(gap, auth, client):
     activate(client, auth)
-    colleague = person(COLLEAGUE_NISS, "Els", "Janssens", "els@musterfirma.de")
-    co = person(USER_NISS, "Aline", "Macron", "aline@musterfirma.de")
+    colleague = person(COLLEAGUE_NISS, "Els", "Janssens", "els@musterfirma.de", of=gap.company)
+    co = person(USER_NISS, "Aline", "Macron", "aline@musterfirma.de", of=gap.company)
     assert add_user(client, auth, USER_NISS, role="co_ga").status_code == 303
     assert QualityMember.get(QualityMember.person == co).role == "co_ga"
     confirm = client.get(f"/en/portal/access/users/new?niss={COLLEAGUE_NISS}&role=ga")
@@ -184,7 +189,7 @@ def test_changing_the_local_manager_and_adding_a_co_manager(gap, auth, client):
 
 def test_a_manager_changes_a_users_applications(gap, auth, client):
     activate(client, auth)
-    user = person(USER_NISS, "Aline", "Macron", "aline@musterfirma.de")
+    user = person(USER_NISS, "Aline", "Macron", "aline@musterfirma.de", of=gap.company)
     add_user(client, auth, USER_NISS)
     member = QualityMember.get(QualityMember.person == user)
     assert post(client, auth, f"/users/{member.id}", application=["medseip", "sadm", "bogus"]).status_code == 303
@@ -193,7 +198,7 @@ def test_a_manager_changes_a_users_applications(gap, auth, client):
 
 def test_the_access_manager_allows_a_new_device_with_a_code_to_read_out(gap, auth, client, mailbox):
     activate(client, auth)
-    user = person(USER_NISS, "Aline", "Macron", "aline@musterfirma.de")
+    user = person(USER_NISS, "Aline", "Macron", "aline@musterfirma.de", of=gap.company)
     Account.create(person=user, password_hash="x", must_change_password=False, totp_secret="JBSWY3DPEHPK3PXP")
     add_user(client, auth, USER_NISS)
     member = QualityMember.get(QualityMember.person == user)
@@ -213,7 +218,7 @@ def test_the_access_manager_allows_a_new_device_with_a_code_to_read_out(gap, aut
 
 def test_the_csv_export_reads_well_in_a_spreadsheet_and_runs_nothing(gap, auth, client):
     activate(client, auth)
-    person(USER_NISS, "=HYPERLINK(\"http://evil.example\")", "Dürr", "aline@musterfirma.de")
+    person(USER_NISS, "=HYPERLINK(\"http://evil.example\")", "Dürr", "aline@musterfirma.de", of=gap.company)
     add_user(client, auth, USER_NISS)
     response = client.get("/fr/portal/access/users.csv")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
@@ -261,7 +266,8 @@ def test_another_companys_ids_are_never_found(app, gap, auth, client):
         assert response.status_code in (403, 404, 422), (path, response.status_code)
     assert QualityMember.get_by_id(theirs.id).status == "active" and QualityMember.get_by_id(theirs.id).application_codes() == set()
     assert Company.get_by_id(other_company.id).main_access_manager_id is None
-    page = body(client.get(f"/en/portal?company={other_company.id}"))
+    client.post("/en/portal/company", data={"csrf_token": auth.token, "company": other_company.id})
+    page = body(client.get("/en/portal"))
     assert "Autre SAS" not in page
 
 
@@ -282,8 +288,10 @@ def test_a_person_of_several_companies_chooses_one_and_can_change(auth, client):
     LegalRepresentative.create(company=second, person=jan)
     page = body(client.get("/en/portal"))
     assert "Choose your profile" in page and "Tweede BV" in page and "Musterfirma GmbH" in page
-    chosen = body(client.get(f"/en/portal?company={second.id}"))
+    assert client.post("/en/portal/company", data={"csrf_token": auth.token, "company": second.id}).status_code == 303
+    chosen = body(client.get("/en/portal"))
     assert "Tweede BV" in chosen and "Change company" in chosen
+    assert "Tweede BV" in body(client.get("/en/portal?company=999"))  # a link never switches the company
     assert "Choose your profile" in body(client.get("/en/portal?choose=1"))
 
 
@@ -292,12 +300,10 @@ def test_who_may_add_users(app, gap, auth, client, role, may_add):
     """Role × action: a co-manager manages users; a user, or a legal representative who is not a
     manager of the quality, does not."""
     activate(client, auth)
-    someone = person(COLLEAGUE_NISS, "Els", "Janssens", "els@musterfirma.de")
-    if role == "legal_representative":
-        LegalRepresentative.create(company=gap.company, person=someone)
-    else:
+    someone = person(COLLEAGUE_NISS, "Els", "Janssens", "els@musterfirma.de", of=gap.company)
+    if role != "legal_representative":
         add_user(client, auth, COLLEAGUE_NISS, role=role)
-    person(USER_NISS, "Aline", "Macron", "aline@musterfirma.de")
+    person(USER_NISS, "Aline", "Macron", "aline@musterfirma.de", of=gap.company)
     other = AuthActions(app, app.test_client())
     secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     from portal.passwords import hash_password
@@ -330,3 +336,53 @@ def test_a_tile_checks_its_application_at_every_request(contributions_tile, gap,
     MemberApplication.delete().where(MemberApplication.application == "contributions").execute()
     response = client.get("/en/portal/test-contributions")
     assert response.status_code == 303 and response.headers["Location"].endswith("/en/portal")
+
+
+def test_a_manager_cannot_designate_or_reset_another_companys_person(app, gap, auth, client):
+    """The review's takeover: a manager added a stranger by NISS, then wiped their authenticator."""
+    activate(client, auth)
+    other_company = Company(country="FR", city="Paris")
+    other_company.set_name("Autre SAS")
+    other_company.save()
+    stranger = person(OTHER_NISS, "Vic", "Stranger", "vic@autre.fr", of=other_company)
+    Account.create(person=stranger, password_hash="x", must_change_password=False, totp_secret="JBSWY3DPEHPK3PXP")
+    looked_up = client.get(f"/en/portal/access/users/new?niss={OTHER_NISS}&role=user")
+    assert looked_up.status_code == 422 and "Stranger" not in body(looked_up) and "vic@autre.fr" not in body(looked_up)
+    form = {"niss": OTHER_NISS, "role": "user", "title": "", "language": "fr", "email": "x@y.eu", "step": "confirm"}
+    assert post(client, auth, "/users/new", **form).status_code == 422
+    assert not QualityMember.select().where(QualityMember.person == stranger).exists()
+    assert Account.get(Account.person == stranger).totp_secret == "JBSWY3DPEHPK3PXP"
+
+
+def test_a_co_manager_cannot_take_the_local_managers_place_or_touch_them(app, gap, auth, client):
+    activate(client, auth)
+    co = person(COLLEAGUE_NISS, "Els", "Janssens", "els@musterfirma.de", of=gap.company)
+    add_user(client, auth, COLLEAGUE_NISS, role="co_ga")
+    other = AuthActions(app, app.test_client())
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    from portal.passwords import hash_password
+    Account.create(person=co, password_hash=hash_password(other.PASSWORD), must_change_password=False,
+                   totp_secret=secret)
+    Company.update(main_access_manager=None).execute()  # the GA is no longer GAP: a plain GA
+    other._log_in("/en/login/afmps", {"username": COLLEAGUE_NISS}, secret)
+    ga = QualityMember.get(QualityMember.role == "ga")
+    attempts = [
+        other.client.post("/en/portal/access/users/new", data={"csrf_token": other.token, "niss": COLLEAGUE_NISS,
+                                                               "role": "ga", "step": "confirm"}),
+        other.client.post(f"/en/portal/access/users/{ga.id}/block", data={"csrf_token": other.token,
+                                                                          "action": "block"}),
+        other.client.post(f"/en/portal/access/users/{ga.id}", data={"csrf_token": other.token,
+                                                                    "application": ["sadm"]}),
+        other.client.post(f"/en/portal/access/users/{ga.id}/new-device", data={"csrf_token": other.token,
+                                                                                "reason": "x"}),
+    ]
+    assert all(response.status_code in (403, 422) for response in attempts), [r.status_code for r in attempts]
+    ga = QualityMember.get_by_id(ga.id)
+    assert ga.role == "ga" and ga.status == "active" and "medseip" in ga.application_codes()
+
+
+def test_crafted_ids_in_a_removal_are_not_found(gap, auth, client):
+    activate(client, auth)
+    for value in ("²", "abc", "1e3", "99999999999999999999"):
+        assert post(client, auth, "/users/remove", member=[value]).status_code == 404
+    assert QualityMember.select().count() == 1

@@ -131,7 +131,8 @@ def test_a_person_sees_only_the_companies_they_represent(auth, client, db):
     other = Company(country="FR", city="Paris")
     other.set_name("Autre Société SAS")
     other.save()
-    page = client.get(f"/en/portal?company={other.id}").get_data(as_text=True)
+    client.post("/en/portal/company", data={"csrf_token": auth.token, "company": other.id})
+    page = client.get("/en/portal").get_data(as_text=True)
     assert "Autre Société SAS" not in page and person.company.name in page
     with client.session_transaction() as session:
         assert session.get("company") != other.id
