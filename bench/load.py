@@ -90,6 +90,8 @@ def _company_with_access(person, users=50):
     from portal.applications import APPLICATIONS
     from portal.models import Company, LegalRepresentative, MemberApplication, Quality, QualityMember
 
+    Company.delete().where(Company.name == "Bench Medical GmbH").execute()  # the bench database is reused
+    Person.delete().where(Person.email.endswith("@bench.example")).execute()
     company = Company(country="DE", city="Berlin", street="Benchstraße", house_number="1", postcode="10115")
     company.set_name("Bench Medical GmbH")
     company.save()

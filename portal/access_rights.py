@@ -30,13 +30,18 @@ CAUSES = {
 
 def companies_of(person):
     """The companies a person acts for: as a legal representative, as their
-    main access manager, or as someone designated for one of their qualities."""
-    represented = LegalRepresentative.select(LegalRepresentative.company).where(LegalRepresentative.person == person)
-    designated = (Quality.select(Quality.company).join(QualityMember)
-                  .where(QualityMember.person == person))
-    return list(Company.select().where(Company.id.in_(represented) | Company.id.in_(designated)
-                                       | (Company.main_access_manager == person))
-                .order_by(Company.name_key))
+    main access manager, or as someone designated for one of their qualities.
+    Three index look-ups by person, then the companies by id: an OR of the
+    three in one query made SQLite read every company (1 s at 100,000 firms)."""
+    ids = {company for company, in LegalRepresentative.select(LegalRepresentative.company)
+           .where(LegalRepresentative.person == person).tuples()}
+    ids |= {company for company, in Quality.select(Quality.company).join(QualityMember)
+            .where(QualityMember.person == person).tuples()}
+    ids |= {company for company, in Company.select(Company.id)
+            .where(Company.main_access_manager == person).tuples()}
+    if not ids:
+        return []
+    return list(Company.select().where(Company.id.in_(sorted(ids))).order_by(Company.name_key))
 
 
 def health_quality(company):
