@@ -12,10 +12,16 @@ from .names import name_key, name_words
 # Activities an economic operator notifies ("Mes activités"), in display order.
 ACTIVITY_KINDS = {
     "manufacturer": _l("Manufacturer"),
+    "custom_manufacturer": _l("Manufacturer of custom-made devices"),
+    "system_producer": _l("System or procedure pack producer"),
+    "steriliser": _l("Steriliser"),
     "authorised_representative": _l("Authorised representative"),
     "importer": _l("Importer"),
     "distributor": _l("Distributor"),
-    "system_producer": _l("System or procedure pack producer"),
+    "exporter": _l("Exporter"),
+    "relabeller": _l("Relabeller or repackager"),
+    "reprocessor": _l("Reprocessor of single-use devices"),
+    "home_services": _l("Services to patients at home"),
 }
 
 
@@ -68,18 +74,6 @@ class Company(BaseModel):
         return listed
 
 
-class Activity(BaseModel):
-    company = peewee.ForeignKeyField(Company, backref="activities", on_delete="CASCADE")
-    kind = peewee.CharField(max_length=40)
-    active = peewee.BooleanField(default=True)
-    notified_at = peewee.DateTimeField(default=utc)
-
-    class Meta:
-        indexes = ((("kind", "active", "company"), False),)
-
-    @property
-    def label(self):
-        return ACTIVITY_KINDS.get(self.kind, self.kind)
 
 
 class CompanyNameWord(BaseModel):
@@ -213,6 +207,30 @@ class EstablishmentUnit(BaseModel):
     box = peewee.CharField(max_length=20, default="")
     postcode = peewee.CharField(max_length=20)
     city = peewee.CharField(max_length=100)
+
+
+class Activity(BaseModel):
+    """An activity notified to the agency (see notified_activities)."""
+
+    company = peewee.ForeignKeyField(Company, backref="activities", on_delete="CASCADE")
+    kind = peewee.CharField(max_length=40)
+    active = peewee.BooleanField(default=True)
+    notified_at = peewee.DateTimeField(default=utc)
+    medical_devices = peewee.BooleanField(default=True)
+    ivds = peewee.BooleanField(default=False)
+    classes = peewee.CharField(max_length=100, default="")  # "I|IIa|A sterile"
+    unit = peewee.ForeignKeyField(EstablishmentUnit, null=True, on_delete="SET NULL")  # None: the head office
+    srn = peewee.CharField(max_length=20, null=True)
+    started_on = peewee.DateField(null=True)
+    ended_on = peewee.DateField(null=True)
+    end_reason = peewee.TextField(default="")
+
+    class Meta:
+        indexes = ((("kind", "active", "company"), False),)
+
+    @property
+    def label(self):
+        return ACTIVITY_KINDS.get(self.kind, self.kind)
 
 
 class LegalRepresentative(BaseModel):
@@ -441,6 +459,15 @@ class AccessEvent(AuditEvent):
     quality = peewee.ForeignKeyField(Quality, null=True, backref="events", on_delete="CASCADE")
     actor = peewee.ForeignKeyField(Person, null=True, on_delete="SET NULL")
     subject = peewee.ForeignKeyField(Person, null=True, on_delete="SET NULL", backref="+")
+
+
+class ActivityEvent(AuditEvent):
+    """The history of a company's activities and of its agency number."""
+
+    abstract = False
+    company = peewee.ForeignKeyField(Company, backref="activity_events", on_delete="CASCADE")
+    activity = peewee.ForeignKeyField(Activity, null=True, on_delete="SET NULL")
+    actor = peewee.ForeignKeyField(Person, null=True, on_delete="SET NULL", backref="+")
 
 
 def _tables(model=BaseModel):

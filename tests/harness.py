@@ -118,6 +118,7 @@ class AuthActions:
         company = Company(country="DE", city="Berlin", street="Hauptstraße", house_number="1", postcode="10115")
         company.set_name(company_name)
         company.save()
+        company.save_name_words()  # as a validation does: the public search finds it once listed
         LegalRepresentative.create(company=company, person=person)
         secret = pyotp.random_base32()
         Account.create(person=person, password_hash=hash_password(self.PASSWORD), must_change_password=False,

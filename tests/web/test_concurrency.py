@@ -12,7 +12,8 @@ import pyotp
 import pytest
 
 from portal import clock
-from portal.models import (Account, Company, LoginSession, OutboxMessage, Registration, RegistrationEvent)
+from portal.models import (Account, ActivityEvent, Company, LoginSession, OutboxMessage, Registration,
+                           RegistrationEvent)
 from tests.web.test_backoffice import log_in as staff_log_in, make_staff, submitted_request
 from tests.web.test_login import MINE, TEMPORARY, Login, person  # noqa: F401  (fixture)
 from tests.wizard_driver import WizardDriver, csrf
@@ -167,3 +168,33 @@ def test_twelve_wrong_codes_at_once_are_not_twelve_guesses(app, person, mailbox,
     assert len(checked) <= 5
     assert Account.get().locked_until is not None
     assert len(mailbox.received("jan@example.be")) == 1
+
+
+def test_first_activities_notified_at_once_give_each_company_one_number_of_its_own(app, db):
+    """Eight companies notify their first activity at the same moment, two of them twice."""
+    import datetime as dt
+
+    from portal import notified_activities
+    from portal.models import Company
+
+    companies = []
+    for i in range(6):
+        company = Company(country="DE", city="Berlin")
+        company.set_name(f"Parallel {i} GmbH")
+        company.save()
+        companies.append(company)
+    form = notified_activities.ActivityForm(kind="distributor", md=True, classes=("I",),
+                                            started_on=dt.date(2025, 1, 1).isoformat())
+
+    def first_activity(company, kind):
+        with app.app_context():
+            notified_activities.notify(company, None, notified_activities.ActivityForm(**{**form.__dict__, "kind": kind}))
+            return "ok"
+
+    calls = [lambda c=c: first_activity(c, "distributor") for c in companies]
+    calls += [lambda: first_activity(companies[0], "exporter"), lambda: first_activity(companies[1], "exporter")]
+    results = all_at_once(calls)
+    assert results == ["ok"] * 8, results
+    numbers = [Company.get_by_id(c.id).agency_number for c in companies]
+    assert all(numbers) and len(set(numbers)) == 6
+    assert ActivityEvent.select().where(ActivityEvent.action == "agency_number").count() == 6

@@ -1,0 +1,194 @@
+"""The activities a medical-device economic operator notifies to the agency
+("Mes activités", guide 5.3), and what the first one brings: the agency
+number and a place in the public list (FAQ 1).
+
+The kinds follow the Belgian law of 22 December 2020 on medical devices, the
+law of 15 June 2022 on in-vitro diagnostic devices and their royal decrees:
+a kind covers medical devices (MD, classes I to III) and/or IVDs (classes A
+to D); manufacturers, authorised representatives and importers give their
+EUDAMED single registration number (SRN). Shared by the tile, the agency's
+side and the demo data, so that all of them take the same path.
+"""
+import datetime
+import re
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from peewee import IntegrityError, fn
+
+from . import clock
+from .db import database
+from .form_text import single_line_errors
+from .models import ACTIVITY_KINDS, Activity, ActivityEvent, Company, EstablishmentUnit
+
+MD_CLASSES = ("I", "Is", "Im", "Ir", "IIa", "IIb", "III")
+IVD_CLASSES = ("A", "A sterile", "B", "C", "D")
+SRN_ROLES = {"manufacturer": "MF", "custom_manufacturer": "MF", "authorised_representative": "AR",
+             "importer": "IM"}
+SRN = re.compile(r"^([A-Z]{2})-(MF|AR|IM)-(\d{9})$")
+FAQ_URL = "https://www.afmps.be/fr/humain/produits_de_sante/dispositifs_medicaux/faq"
+EVENT_LABELS = {"notified": _l("Activity notified"), "changed": _l("Activity changed"),
+                "deactivated": _l("Activity deactivated"), "agency_number": _l("Agency number given")}
+AGENCY_NUMBER_DIGITS = 6
+
+
+class ActivityError(Exception):
+    def __init__(self, errors):
+        super().__init__(str(errors))
+        self.errors = errors
+
+
+@dataclass
+class ActivityForm:
+    kind: str = ""
+    md: bool = False
+    ivd: bool = False
+    classes: tuple = ()
+    unit: str = ""  # "" for the head office, else an establishment unit's id
+    srn: str = ""
+    started_on: str = ""
+
+    @classmethod
+    def from_form(cls, form):
+        return cls(kind=form.get("kind", "")[:40], md=form.get("md") == "yes", ivd=form.get("ivd") == "yes",
+                   classes=tuple(c for c in form.getlist("classes") if c in MD_CLASSES + IVD_CLASSES),
+                   unit=form.get("unit", "")[:12], srn=form.get("srn", "").strip().upper().replace(" ", "")[:20],
+                   started_on=form.get("started_on", "").strip()[:10])
+
+    @classmethod
+    def of(cls, activity):
+        classes = tuple(c for c in (activity.classes or "").split("|") if c)
+        return cls(kind=activity.kind, md=activity.medical_devices, ivd=activity.ivds, classes=classes,
+                   unit=str(activity.unit_id or ""), srn=activity.srn or "",
+                   started_on=activity.started_on.isoformat() if activity.started_on else "")
+
+
+def _parse_date(text):
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def check(company, form, exclude=None):
+    """{field: message} for what is wrong, and the columns to store."""
+    errors = {}
+    if form.kind not in ACTIVITY_KINDS:
+        errors["kind"] = _l("Choose the activity.")
+    if not (form.md or form.ivd):
+        errors["md"] = _l("Say whether the activity is about medical devices, in-vitro diagnostic devices or both.")
+    md_classes = [c for c in form.classes if c in MD_CLASSES]
+    ivd_classes = [c for c in form.classes if c in IVD_CLASSES]
+    if (form.md and not md_classes) or (form.ivd and not ivd_classes):
+        errors["classes"] = _l("Tick at least one class for each kind of device.")
+    unit = None
+    if form.unit:
+        unit = EstablishmentUnit.get_or_none((EstablishmentUnit.id == _int(form.unit))
+                                             & (EstablishmentUnit.company == company))
+        if unit is None:
+            errors["unit"] = _l("Choose the head office or one of the company's establishment units.")
+    role = SRN_ROLES.get(form.kind)
+    if role:
+        match = SRN.match(form.srn)
+        if not match:
+            errors["srn"] = _l("Give the EUDAMED single registration number (SRN), such as %(example)s.",
+                               example=f"DE-{role}-000012345")
+        elif match.group(2) != role:
+            errors["srn"] = _l("This SRN is not one of this activity: it should contain “-%(role)s-”.", role=role)
+    started = _parse_date(form.started_on)
+    if started is None:
+        errors["started_on"] = _l("Enter the start date as day, month and year, for example 31/01/2024.")
+    elif started > clock.today() + datetime.timedelta(days=366):
+        errors["started_on"] = _l("The start date is more than a year away.")
+    errors.update(single_line_errors({"srn": form.srn}))
+    if not errors:
+        same = Activity.select().where((Activity.company == company) & (Activity.kind == form.kind)
+                                       & (Activity.active == True)  # noqa: E712
+                                       & (Activity.unit == unit if unit else Activity.unit.is_null()))
+        if exclude is not None:
+            same = same.where(Activity.id != exclude.id)
+        if same.exists():
+            errors["kind"] = _l("The company already notified this activity for this place.")
+    columns = {"kind": form.kind, "medical_devices": form.md, "ivds": form.ivd,
+               "classes": "|".join(md_classes + ivd_classes), "unit": unit,
+               "srn": form.srn if role else None, "started_on": started}
+    return errors, columns
+
+
+def _int(text):
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else -1
+
+
+def notify(company, actor, form):
+    """Notify an activity; the company's first one gives it its agency number."""
+    errors, columns = check(company, form)
+    if errors:
+        raise ActivityError(errors)
+    with database.atomic():
+        activity = Activity.create(company=company, **columns)
+        ActivityEvent.create(company=company, actor=actor, activity=activity, action="notified")
+        number = give_agency_number(company, actor)
+        Company.get_by_id(company.id).refresh_listing()
+    company.agency_number = number
+    return activity
+
+
+def change(activity, actor, form):
+    errors, columns = check(activity.company, form, exclude=activity)
+    if errors:
+        raise ActivityError(errors)
+    with database.atomic():
+        Activity.update(**columns).where(Activity.id == activity.id).execute()
+        ActivityEvent.create(company=activity.company, actor=actor, activity=activity, action="changed")
+
+
+def deactivate(activity, actor, ended_on, reason):
+    errors = {}
+    ended = _parse_date(ended_on or "")
+    if ended is None:
+        errors["ended_on"] = _l("Enter the end date as day, month and year, for example 31/01/2026.")
+    elif activity.started_on and ended < activity.started_on:
+        errors["ended_on"] = _l("The end date comes before the start date.")
+    if not reason.strip():
+        errors["end_reason"] = _l("Say why the activity ends.")
+    if errors:
+        raise ActivityError(errors)
+    with database.atomic():
+        changed = (Activity.update(active=False, ended_on=ended, end_reason=reason.strip()[:500])
+                   .where((Activity.id == activity.id) & (Activity.active == True)).execute())  # noqa: E712
+        if changed:
+            ActivityEvent.create(company=activity.company, actor=actor, activity=activity, action="deactivated",
+                                 reason=reason.strip()[:500])
+            Company.get_by_id(activity.company_id).refresh_listing()  # the last one takes it off the list
+
+
+def give_agency_number(company, actor=None):
+    """The company's agency number: given once, at its first activity, the
+    next free one; kept for ever (a deactivated firm keeps it). Two first
+    notifications at once still give one number: the UPDATE only writes where
+    there is none yet, and a number taken by another company is retried."""
+    current = Company.select(Company.agency_number).where(Company.id == company.id).scalar()
+    if current:
+        return current
+    for _ in range(5):
+        highest = Company.select(fn.MAX(Company.agency_number)).where(
+            fn.LENGTH(Company.agency_number) == AGENCY_NUMBER_DIGITS).scalar()
+        number = f"{int(highest or 0) + 1:0{AGENCY_NUMBER_DIGITS}d}"
+        try:
+            with database.atomic():
+                given = (Company.update(agency_number=number)
+                         .where((Company.id == company.id) & Company.agency_number.is_null()).execute())
+        except IntegrityError:
+            continue  # another company took this number a moment ago
+        if given:
+            ActivityEvent.create(company=company, actor=actor, action="agency_number", reason=number)
+            return number
+        return Company.select(Company.agency_number).where(Company.id == company.id).scalar()
+    raise RuntimeError("no agency number could be given")
+
+
+def history(company, limit=200):
+    return list(ActivityEvent.select().where(ActivityEvent.company == company)
+                .order_by(ActivityEvent.created_at.desc(), ActivityEvent.id.desc()).limit(limit))

@@ -1,0 +1,75 @@
+"""“Mes activités” (guide 5.3): notify, view, change and deactivate the
+company's activities. Needs the application "Source Authentique des
+Activités et Classes"; every activity is looked up within the session's
+company."""
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+from .. import notified_activities as rules
+from ..access_control import application_required, current_company
+from ..models import ACTIVITY_KINDS, Activity, EstablishmentUnit
+from ..rendering import render
+from . import bp
+
+APPLICATION = "sanac"
+
+
+def _page(status=200, **context):
+    company = current_company()
+    context.setdefault("errors", {})
+    context.setdefault("form", rules.ActivityForm(started_on=""))
+    activities = list(Activity.select().where(Activity.company == company)
+                      .order_by(Activity.active.desc(), Activity.notified_at))
+    units = list(EstablishmentUnit.select().where(EstablishmentUnit.company == company).order_by(EstablishmentUnit.name))
+    return render("tiles/activities.html", status=status, company=company, activities=activities,
+                  kinds=ACTIVITY_KINDS, unit_options=[(str(unit.id), unit.name) for unit in units],
+                  md_classes=rules.MD_CLASSES, ivd_classes=rules.IVD_CLASSES, srn_roles=rules.SRN_ROLES,
+                  faq_url=rules.FAQ_URL, events=rules.history(company, 50), event_labels=rules.EVENT_LABELS,
+                  **context)
+
+
+def _activity_or_404(activity_id):
+    activity = Activity.get_or_none((Activity.id == activity_id) & (Activity.company == current_company()))
+    if activity is None:
+        abort(404)
+    return activity
+
+
+@bp.route("/<lang:lang>/portal/activities", methods=["GET", "POST"])
+@application_required(APPLICATION)
+def activities():
+    if request.method == "GET":
+        return _page(done=request.args.get("done"))
+    form = rules.ActivityForm.from_form(request.form)
+    try:
+        rules.notify(current_company(), current_user.person, form)
+    except rules.ActivityError as refused:
+        return _page(status=422, form=form, errors=refused.errors)
+    return redirect(url_for("tiles.activities", done="notified"), 303)
+
+
+@bp.route("/<lang:lang>/portal/activities/<int:activity_id>", methods=["GET", "POST"])
+@application_required(APPLICATION)
+def activity(activity_id):
+    found = _activity_or_404(activity_id)
+    if request.method == "GET":
+        return _page(editing=found, form=rules.ActivityForm.of(found))
+    form = rules.ActivityForm.from_form(request.form)
+    try:
+        rules.change(found, current_user.person, form)
+    except rules.ActivityError as refused:
+        return _page(status=422, editing=found, form=form, errors=refused.errors)
+    return redirect(url_for("tiles.activities", done="changed"), 303)
+
+
+@bp.post("/<lang:lang>/portal/activities/<int:activity_id>/deactivate")
+@application_required(APPLICATION)
+def deactivate(activity_id):
+    found = _activity_or_404(activity_id)
+    ended_on, reason = request.form.get("ended_on", "")[:10], request.form.get("end_reason", "")[:500]
+    try:
+        rules.deactivate(found, current_user.person, ended_on, reason)
+    except rules.ActivityError as refused:
+        return _page(status=422, ending=found, errors=refused.errors, typed={"ended_on": ended_on,
+                                                                            "end_reason": reason})
+    return redirect(url_for("tiles.activities", done="deactivated"), 303)

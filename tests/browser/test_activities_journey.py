@@ -1,0 +1,81 @@
+"""“Mes activités” in the browser: the first activity notified gives the agency number and
+puts the firm in the public list (FAQ 1); with JavaScript on and off, every page audited."""
+import datetime
+
+import pyotp
+import pytest
+from playwright.sync_api import expect
+
+from portal.db import database
+from portal.models import (Account, Company, LegalRepresentative, LoginSession, MemberApplication, Person, Quality,
+                           QualityMember)
+from portal.passwords import hash_password
+
+pytestmark = pytest.mark.browser
+NISS = "60010100370"
+PASSWORD = "quatre mots plus forts"
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+NAME = "Distribution Lumière SPRL"
+
+
+@pytest.fixture
+def operator(live_server):
+    """A legal representative whose company has its quality and the application for activities."""
+    with live_server.app.app_context():
+        Company.delete().where(Company.name == NAME).execute()
+        person = Person.get_or_none(Person.niss == NISS)
+        if person is not None:
+            LoginSession.delete().where(LoginSession.person == person).execute()
+            person.delete_instance(recursive=True)
+        company = Company(country="LU", street="Rue du Fort", house_number="8", postcode="1212", city="Luxembourg")
+        company.set_name(NAME)
+        company.save()
+        company.save_name_words()
+        me = Person.create(niss=NISS, last_name="Lumière", first_name="Ines", sex="F",
+                           birth_date=datetime.date(1960, 1, 1), birth_country="LU", email="ines@lumiere.lu",
+                           language="fr")
+        LegalRepresentative.create(company=company, person=me)
+        Account.create(person=me, password_hash=hash_password(PASSWORD), must_change_password=False, totp_secret=SECRET)
+        Company.update(main_access_manager=me).where(Company.id == company.id).execute()
+        quality = Quality.create(company=company, kind="health_institution", contact_email="q@lumiere.lu")
+        member = QualityMember.create(quality=quality, person=me, role="ga", email=me.email)
+        MemberApplication.insert_many([{"member": member.id, "application": a} for a in ("medseip", "sanac")]).execute()
+        database.close()
+
+
+def test_the_first_activity_puts_the_firm_in_the_public_list(visitor, operator, live_server):
+    page = visitor.page
+    visitor.goto("/fr/login/afmps")
+    page.locator("#field-username").fill(NISS)
+    page.locator("#field-password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form button").click()
+    page.locator("#field-code").fill(pyotp.TOTP(SECRET).now())
+    with page.expect_navigation():
+        page.locator("main form button").click()
+    visitor.check_page()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Gérer mes activités").click()
+    visitor.check_page()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes activités")
+    page.get_by_label("Activité", exact=True).select_option("distributor")
+    page.get_by_label("Dispositifs médicaux", exact=True).check()
+    # Forgot the classes: the error says so, next to the field, and what was chosen is kept.
+    page.get_by_label("Date de début").fill("01/03/2025")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Notifier l'activité").click()
+    visitor.check_page()
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.get_by_label("Date de début")).to_have_value("01/03/2025")
+    page.get_by_label("classe IIa").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Notifier l'activité").click()
+    visitor.check_page()
+    expect(page.get_by_role("status")).to_have_text("L'activité est notifiée.")
+    with live_server.app.app_context():
+        number = Company.get(Company.name == NAME).agency_number
+        database.close()
+    expect(page.get_by_text(number, exact=False).first).to_be_visible()
+
+    visitor.goto("/fr/firms?name=lumiere")
+    expect(page.get_by_role("cell", name=NAME)).to_be_visible()

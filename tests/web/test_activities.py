@@ -1,0 +1,123 @@
+"""“Mes activités” (guide 5.3): notify, change, deactivate; the agency number once;
+the public list (FAQ 1); the application and another company's ids."""
+import datetime
+
+import pytest
+
+from portal.models import Activity, ActivityEvent, Company, EstablishmentUnit, MemberApplication, Quality, QualityMember
+
+
+def body(response):
+    return response.get_data(as_text=True).replace("&#39;", "'").replace("&#34;", '"')
+
+
+@pytest.fixture
+def operator(auth):
+    """A legal representative whose company activated the quality, with "Activités et Classes"."""
+    jan = auth.company_user()
+    company = jan.company
+    Company.update(main_access_manager=jan).where(Company.id == company.id).execute()
+    quality = Quality.create(company=company, kind="health_institution", contact_email="q@musterfirma.de")
+    member = QualityMember.create(quality=quality, person=jan, role="ga", email=jan.email)
+    MemberApplication.insert_many([{"member": member.id, "application": code} for code in ("medseip", "sanac")]).execute()
+    return jan
+
+
+def notify(client, auth, **changes):
+    data = {"csrf_token": auth.token, "kind": "distributor", "md": "yes", "classes": ["IIa", "IIb"],
+            "unit": "", "srn": "", "started_on": "01/03/2025"}
+    data.update(changes)
+    return client.post("/en/portal/activities", data=data)
+
+
+def test_the_first_activity_gives_the_agency_number_and_a_place_in_the_public_list(operator, auth, client):
+    company = operator.company
+    assert "gets its agency number" in body(client.get("/en/portal/activities"))
+    assert notify(client, auth).status_code == 303
+    company = Company.get_by_id(company.id)
+    assert company.agency_number and company.listed
+    assert "Musterfirma GmbH" in body(client.get("/en/firms?name=muster"))
+    number = company.agency_number
+    assert notify(client, auth, kind="exporter").status_code == 303
+    assert Company.get_by_id(company.id).agency_number == number  # once
+    page = body(client.get("/en/portal/activities"))
+    assert number in page and "Agency number given" in page and "Activity notified" in page
+
+
+def test_deactivating_the_last_activity_takes_the_firm_off_the_list_but_keeps_its_number(operator, auth, client):
+    notify(client, auth)
+    activity = Activity.get()
+    bad = client.post(f"/en/portal/activities/{activity.id}/deactivate",
+                      data={"csrf_token": auth.token, "ended_on": "tomorrow", "end_reason": ""})
+    assert bad.status_code == 422 and "Enter the end date" in body(bad) and "Say why" in body(bad)
+    done = client.post(f"/en/portal/activities/{activity.id}/deactivate",
+                       data={"csrf_token": auth.token, "ended_on": "31/12/2025", "end_reason": "Stopped distributing"})
+    assert done.status_code == 303
+    company = Company.get_by_id(operator.company.id)
+    assert not company.listed and company.agency_number
+    assert "Musterfirma GmbH" not in body(client.get("/en/firms?name=muster"))
+
+
+@pytest.mark.parametrize("changes,field,message", [
+    ({"kind": ""}, "kind", "Choose the activity."),
+    ({"md": "", "ivd": ""}, "md", "medical devices, in-vitro diagnostic devices or both"),
+    ({"classes": []}, "classes", "at least one class"),
+    ({"kind": "manufacturer", "srn": ""}, "srn", "single registration number"),
+    ({"kind": "manufacturer", "srn": "DE-AR-000012345"}, "srn", "“-MF-”"),
+    ({"kind": "importer", "srn": "de-im-12345"}, "srn", "single registration number"),
+    ({"started_on": "31/02/2025"}, "started_on", "Enter the start date"),
+    ({"ivd": "yes", "classes": ["IIa"]}, "classes", "each kind of device"),
+])
+def test_what_is_wrong_is_said_next_to_the_field_and_kept(operator, auth, client, changes, field, message):
+    response = notify(client, auth, **changes)
+    assert response.status_code == 422 and message in body(response)
+    assert f'id="error-{field}"' in body(response)
+    assert not Activity.select().exists()
+
+
+def test_a_manufacturer_gives_its_srn_and_the_same_activity_is_not_notified_twice_for_one_place(operator, auth, client):
+    assert notify(client, auth, kind="manufacturer", srn="de-mf-000012345", ivd="yes",
+                  classes=["I", "A sterile"]).status_code == 303
+    activity = Activity.get()
+    assert activity.srn == "DE-MF-000012345" and activity.classes == "I|A sterile" and activity.ivds
+    again = notify(client, auth, kind="manufacturer", srn="DE-MF-000012345")
+    assert again.status_code == 422 and "already notified this activity for this place" in body(again)
+    unit = EstablishmentUnit.create(company=operator.company, name="Lager", street="Weg", house_number="1",
+                                    postcode="1000", city="Hamburg")
+    assert notify(client, auth, kind="manufacturer", srn="DE-MF-000012345", unit=str(unit.id)).status_code == 303
+
+
+def test_an_activity_is_changed_in_place(operator, auth, client):
+    notify(client, auth)
+    activity = Activity.get()
+    page = body(client.get(f"/en/portal/activities/{activity.id}"))
+    assert "Change the activity" in page and 'value="IIa" checked' in page
+    response = client.post(f"/en/portal/activities/{activity.id}", data={
+        "csrf_token": auth.token, "kind": "distributor", "md": "yes", "classes": ["III"], "unit": "",
+        "started_on": "2025-03-01"})
+    assert response.status_code == 303 and Activity.get().classes == "III"
+
+
+def test_without_the_application_the_tile_is_closed(operator, auth, client):
+    MemberApplication.delete().where(MemberApplication.application == "sanac").execute()
+    assert client.get("/en/portal/activities").status_code == 303
+    assert notify(client, auth).status_code == 303 and not Activity.select().exists()
+    assert "Authentic source of activities and classes" in body(client.get("/en/portal"))
+
+
+def test_another_companys_activity_is_never_found(operator, auth, client):
+    other = Company(country="FR", city="Paris")
+    other.set_name("Autre SAS")
+    other.save()
+    theirs = Activity.create(company=other, kind="distributor", classes="I", started_on=datetime.date(2024, 1, 1))
+    assert client.get(f"/en/portal/activities/{theirs.id}").status_code == 404
+    assert client.post(f"/en/portal/activities/{theirs.id}", data={"csrf_token": auth.token, "kind": "exporter",
+                                                                   "md": "yes", "classes": ["I"],
+                                                                   "started_on": "2025-01-01"}).status_code == 404
+    assert client.post(f"/en/portal/activities/{theirs.id}/deactivate", data={
+        "csrf_token": auth.token, "ended_on": "2025-01-01", "end_reason": "x"}).status_code == 404
+    assert Activity.get_by_id(theirs.id).active and Activity.get_by_id(theirs.id).kind == "distributor"
+    foreign_unit = EstablishmentUnit.create(company=other, name="Dépôt", street="Rue", house_number="1",
+                                            postcode="75001", city="Paris")
+    response = notify(client, auth, unit=str(foreign_unit.id))
+    assert response.status_code == 422 and "one of the company's establishment units" in body(response)
