@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from peewee import IntegrityError, fn
+from peewee import fn
 
 from . import clock
-from .db import database
+from .db import database, is_postgres
 from .form_text import single_line_errors
 from .models import ACTIVITY_KINDS, Activity, ActivityEvent, Company, EstablishmentUnit
 
@@ -30,6 +30,7 @@ FAQ_URL = "https://www.afmps.be/fr/humain/produits_de_sante/dispositifs_medicaux
 EVENT_LABELS = {"notified": _l("Activity notified"), "changed": _l("Activity changed"),
                 "deactivated": _l("Activity deactivated"), "agency_number": _l("Agency number given")}
 AGENCY_NUMBER_DIGITS = 6
+AGENCY_NUMBER_LOCK = 20_221_215  # any constant: the key of PostgreSQL's advisory lock
 
 
 class ActivityError(Exception):
@@ -166,27 +167,23 @@ def deactivate(activity, actor, ended_on, reason):
 
 def give_agency_number(company, actor=None):
     """The company's agency number: given once, at its first activity, the
-    next free one; kept for ever (a deactivated firm keeps it). Two first
-    notifications at once still give one number: the UPDATE only writes where
-    there is none yet, and a number taken by another company is retried."""
-    current = Company.select(Company.agency_number).where(Company.id == company.id).scalar()
-    if current:
-        return current
-    for _ in range(5):
+    next free one; kept for ever (a deactivated firm keeps it). Numbers are
+    given one at a time (an advisory lock on PostgreSQL, the writing
+    transaction on SQLite), and the company is read again once the turn has come: two first
+    notifications at once, of one company or of several, each get one number,
+    without waiting on each other in a circle."""
+    with database.atomic():
+        if is_postgres():  # until this transaction ends, on every app server
+            database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (AGENCY_NUMBER_LOCK,))
+        current = Company.select(Company.agency_number).where(Company.id == company.id).scalar()
+        if current:
+            return current
         highest = Company.select(fn.MAX(Company.agency_number)).where(
             fn.LENGTH(Company.agency_number) == AGENCY_NUMBER_DIGITS).scalar()
         number = f"{int(highest or 0) + 1:0{AGENCY_NUMBER_DIGITS}d}"
-        try:
-            with database.atomic():
-                given = (Company.update(agency_number=number)
-                         .where((Company.id == company.id) & Company.agency_number.is_null()).execute())
-        except IntegrityError:
-            continue  # another company took this number a moment ago
-        if given:
-            ActivityEvent.create(company=company, actor=actor, action="agency_number", reason=number)
-            return number
-        return Company.select(Company.agency_number).where(Company.id == company.id).scalar()
-    raise RuntimeError("no agency number could be given")
+        Company.update(agency_number=number).where(Company.id == company.id).execute()
+        ActivityEvent.create(company=company, actor=actor, action="agency_number", reason=number)
+    return number
 
 
 def history(company, limit=200):
