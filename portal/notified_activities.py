@@ -128,6 +128,11 @@ def notify(company, actor, form):
     if errors:
         raise ActivityError(errors)
     with database.atomic():
+        if not Company.select(Company.agency_number).where(Company.id == company.id).scalar():
+            # A first activity: take the numbers' turn before anything locks the company's row
+            # (inserting the activity does, through its foreign key), or two first notifications
+            # wait on each other.
+            _lock_agency_numbers()
         activity = Activity.create(company=company, **columns)
         ActivityEvent.create(company=company, actor=actor, activity=activity, action="notified")
         number = give_agency_number(company, actor)
@@ -173,8 +178,7 @@ def give_agency_number(company, actor=None):
     notifications at once, of one company or of several, each get one number,
     without waiting on each other in a circle."""
     with database.atomic():
-        if is_postgres():  # until this transaction ends, on every app server
-            database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (AGENCY_NUMBER_LOCK,))
+        _lock_agency_numbers()
         current = Company.select(Company.agency_number).where(Company.id == company.id).scalar()
         if current:
             return current
@@ -184,6 +188,11 @@ def give_agency_number(company, actor=None):
         Company.update(agency_number=number).where(Company.id == company.id).execute()
         ActivityEvent.create(company=company, actor=actor, action="agency_number", reason=number)
     return number
+
+
+def _lock_agency_numbers():
+    if is_postgres():  # until this transaction ends, on every app server (re-entrant)
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (AGENCY_NUMBER_LOCK,))
 
 
 def history(company, limit=200):
