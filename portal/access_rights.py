@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from .applications import PORTAL
-from .models import Company, LegalRepresentative, MemberApplication, Quality, QualityMember
+from .models import Company, ContactPerson, LegalRepresentative, MemberApplication, Quality, QualityMember
 
 # Why a person may not enter the portal (FAQ 13), each with what to do.
 NO_QUALITY = "no_quality"
@@ -39,6 +39,8 @@ def companies_of(person):
             .where(QualityMember.person == person).tuples()}
     ids |= {company for company, in Company.select(Company.id)
             .where(Company.main_access_manager == person).tuples()}
+    ids |= {company for company, in ContactPerson.select(ContactPerson.company)
+            .where(ContactPerson.person == person).tuples()}
     if not ids:
         return []
     return list(Company.select().where(Company.id.in_(sorted(ids))).order_by(Company.name_key))
@@ -58,6 +60,10 @@ def membership(person, company):
 def is_legal_representative(person, company):
     return LegalRepresentative.select().where((LegalRepresentative.company == company)
                                               & (LegalRepresentative.person == person)).exists()
+
+
+def is_contact_person(person, company):
+    return ContactPerson.select().where((ContactPerson.company == company) & (ContactPerson.person == person)).exists()
 
 
 def is_main_access_manager(person, company):

@@ -209,6 +209,18 @@ class EstablishmentUnit(BaseModel):
     city = peewee.CharField(max_length=100)
 
 
+class ContactPerson(BaseModel):
+    """Someone of the company added in "Mon entreprise" (guide 3.2.3): they get
+    a login, and the access manager may make them a user."""
+
+    company = peewee.ForeignKeyField(Company, backref="contact_persons", on_delete="CASCADE")
+    person = peewee.ForeignKeyField(Person, backref="contact_of", on_delete="CASCADE")
+    created_at = peewee.DateTimeField(default=utc)
+
+    class Meta:
+        indexes = ((("company", "person"), True),)
+
+
 class Activity(BaseModel):
     """An activity notified to the agency (see notified_activities)."""
 
@@ -467,6 +479,14 @@ class ActivityEvent(AuditEvent):
     abstract = False
     company = peewee.ForeignKeyField(Company, backref="activity_events", on_delete="CASCADE")
     activity = peewee.ForeignKeyField(Activity, null=True, on_delete="SET NULL")
+    actor = peewee.ForeignKeyField(Person, null=True, on_delete="SET NULL", backref="+")
+
+
+class CompanyEvent(AuditEvent):
+    """The history of "Mon entreprise"."""
+
+    abstract = False
+    company = peewee.ForeignKeyField(Company, backref="company_events", on_delete="CASCADE")
     actor = peewee.ForeignKeyField(Person, null=True, on_delete="SET NULL", backref="+")
 
 

@@ -13,7 +13,8 @@ from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
 from .. import account_devices, clock
-from ..access_rights import companies_of, health_quality, is_legal_representative, is_main_access_manager
+from ..access_rights import (companies_of, health_quality, is_contact_person, is_legal_representative,
+                             is_main_access_manager)
 from ..applications import APPLICATIONS
 from ..db import database
 from ..identifiers import IdentifierError, normalise_niss
@@ -53,9 +54,8 @@ def _record(company, actor, action, quality=None, subject=None, reason=""):
 
 
 def person_by_niss(typed, company, field="niss"):
-    """One of the company's own people (a legal representative, someone
-    already designated for its quality; contact persons once "My company"
-    has them), by NISS. Anyone else, known to the portal or not, gets the same
+    """One of the company's own people (a legal representative, a contact
+    person of "My company", someone already designated for its quality), by NISS. Anyone else, known to the portal or not, gets the same
     answer: a company never learns who another company's people are."""
     try:
         niss = normalise_niss(typed)
@@ -68,7 +68,8 @@ def person_by_niss(typed, company, field="niss"):
 
 
 def belongs_to(person, company):
-    if is_legal_representative(person, company) or is_main_access_manager(person, company):
+    if (is_legal_representative(person, company) or is_main_access_manager(person, company)
+            or is_contact_person(person, company)):
         return True
     return (QualityMember.select().join(Quality)
             .where((Quality.company == company) & (QualityMember.person == person)).exists())

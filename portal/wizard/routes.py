@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from .. import mail, rate_limit
 from ..countries import EEA_AND_CUSTOMS_UNION, all_countries, country_name, region
 from ..db import database
-from ..form_text import single_line_errors
+from ..form_text import EMAIL, single_line_errors
 from ..identifiers import format_niss, vat_prefix
 from ..languages import current_language
 from ..models import Registration, RegistrationEvent
@@ -133,7 +133,7 @@ def email_resume_link(token):
     step = request.form.get("step", "identification")
     if step not in steps.STEP_NAMES or not steps.may_open(registration.answers, step):
         step = steps.first_incomplete(registration.answers)
-    if not steps.EMAIL.match(address) or single_line_errors({"email": address}):
+    if not EMAIL.match(address) or single_line_errors({"email": address}):
         return _page(registration, step, status=422, **_step_context(registration, step),
                      resume_error=_l("Enter an e-mail address such as name@company.eu."), resume_email=address)
     with database.atomic():

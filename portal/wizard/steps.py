@@ -6,13 +6,13 @@ import uuid
 
 from flask_babel import lazy_gettext as _l
 
-from .. import clock
+from .. import clock, people
 from ..countries import all_countries, region
-from ..form_text import EMAIL, single_line_errors
-from ..identifiers import (IdentifierError, VIES_COUNTRIES, format_bce, normalise_bce, normalise_niss,
+from ..form_text import single_line_errors
+from ..identifiers import (IdentifierError, VIES_COUNTRIES, format_bce, normalise_bce,
                            normalise_vat, vat_prefix)
 from ..models import Company, Registration
-from ..registrations import LANGUAGES, SEXES
+from ..registrations import LANGUAGES
 
 STEPS = [
     ("identification", _l("Company identification")),
@@ -22,7 +22,6 @@ STEPS = [
     ("check", _l("Check and send")),
 ]
 STEP_NAMES = [name for name, _ in STEPS]
-MINIMUM_AGE = 16
 
 
 # The draft ---------------------------------------------------------------------
@@ -200,21 +199,9 @@ def check_unit(values):
 
 # Step 4: legal representatives ---------------------------------------------------------
 
-PERSON_FIELDS = ("niss", "last_name", "first_name", "sex", "birth_date", "birth_country", "email")
-
-
-def representative_values(form):
-    return {name: form.get(name, "").strip()[:254] for name in PERSON_FIELDS}
-
-
-def parse_date(text):
-    text = text.strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
+PERSON_FIELDS = people.PERSON_FIELDS
+representative_values = people.person_values
+parse_date = people.parse_date
 
 
 def check_representative(values, others, today=None):
@@ -225,50 +212,13 @@ def check_representative(values, others, today=None):
     person's data by their number). The agency links a typed NISS to the
     person it knows at validation, if the names and birth date match.
     Returns (errors, values to store)."""
-    today = today or clock.today()
-    errors = {}
-    stored = dict(values)
-    if values["niss"]:
-        try:
-            stored["niss"] = normalise_niss(values["niss"])
-        except IdentifierError as error:
-            errors["niss"] = error.message
-    if not values["last_name"]:
-        errors["last_name"] = _l("Enter the last name.")
-    if not values["first_name"]:
-        errors["first_name"] = _l("Enter the first name.")
-    elif not values["first_name"][0].isupper():
-        errors["first_name"] = _l("The first name starts with a capital letter, for example Marie.")
-    if values["sex"] not in SEXES:
-        errors["sex"] = _l("Choose the sex.")
-    born = parse_date(values["birth_date"])
-    if born is None:
-        errors["birth_date"] = _l("Enter the date of birth as day, month and year, for example 31/01/1980.")
-    elif born >= today:
-        errors["birth_date"] = _l("The date of birth must be in the past.")
-    elif _age(born, today) < MINIMUM_AGE:
-        errors["birth_date"] = _l("A legal representative is at least 16 years old.")
-    elif born.year < 1900:
-        errors["birth_date"] = _l("Check the year of birth.")
-    else:
-        stored["birth_date"] = born.isoformat()
-    if not values["birth_country"] or values["birth_country"] not in dict(all_countries()):
-        errors["birth_country"] = _l("Select the country of birth.")
-    email = stored["email"].lower()
-    stored["email"] = email
-    if not EMAIL.match(email):
-        errors["email"] = _l("Enter an e-mail address such as name@company.eu.")
-    elif any(other["email"] == email for other in others):
+    errors, stored = people.check_person(values, today)
+    if "email" not in errors and any(other["email"] == stored["email"] for other in others):
         errors["email"] = _l("Each legal representative needs an individual e-mail address: this one "
                              "is already used by another representative.")
-    if stored.get("niss") and any(other.get("niss") == stored["niss"] for other in others):
+    if stored.get("niss") and "niss" not in errors and any(other.get("niss") == stored["niss"] for other in others):
         errors["niss"] = _l("This person is already in the list.")
-    errors.update(single_line_errors(values))
     return errors, stored
-
-
-def _age(born, today):
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 def new_row_id():

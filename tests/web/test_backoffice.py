@@ -294,9 +294,9 @@ def test_two_staff_members_deciding_at_once_one_wins(app, staff_client, mailbox)
 
 def test_a_failure_halfway_through_validation_leaves_nothing_half_created(app, staff_client, monkeypatch):
     registration = submitted_request(app)
-    from portal.backoffice import validation
+    from portal import people
 
-    real = validation._person_with_account
+    real = people.person_with_account
     calls = []
 
     def fail_on_second(row, language):
@@ -305,7 +305,7 @@ def test_a_failure_halfway_through_validation_leaves_nothing_half_created(app, s
             raise RuntimeError("the database went away")
         return real(row, language)
 
-    monkeypatch.setattr(validation, "_person_with_account", fail_on_second)
+    monkeypatch.setattr(people, "person_with_account", fail_on_second)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     assert decide(staff_client, registration, "validate").status_code == 500
     assert Registration.get_by_id(registration.id).status == "submitted"

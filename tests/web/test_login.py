@@ -485,7 +485,7 @@ def test_a_temporary_password_expires(app, login, new_account, clock):
 
 
 def test_validation_gives_a_temporary_password_for_seven_days(app, db):
-    from portal.backoffice.validation import _person_with_account
+    from portal.people import person_with_account as _person_with_account
 
     with app.app_context():
         person, password = _person_with_account({"niss": "", "last_name": "Muster", "first_name": "Max", "sex": "M",

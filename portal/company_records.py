@@ -1,0 +1,130 @@
+"""“Mon entreprise” (guide 5.2, 3.2.3): what a company keeps up to date itself,
+each change in its history. The company's identity (name, VAT and BCE
+numbers, official proof) is not changed here: the agency validates it.
+
+- The language and the head-office address change at once.
+- Establishment units: add, change, remove.
+- Contact persons: added with their NISS, or without one: then, as for a
+  legal representative at registration, they get a BIS number, an account
+  and a temporary password by e-mail (guide 3.2.3), and the access manager
+  can designate them as users.
+- Legal representatives: removed, but never the last one, nor the main
+  access manager before the role is handed over.
+"""
+from flask_babel import lazy_gettext as _l
+
+from . import mail, people
+from .access_rights import is_main_access_manager
+from .db import database
+from .form_text import single_line_errors
+from .models import Company, CompanyEvent, ContactPerson, EstablishmentUnit, LegalRepresentative
+from .registrations import LANGUAGES
+
+ADDRESS_FIELDS = ("street", "house_number", "box", "postcode", "city")
+EVENT_LABELS = {
+    "details_changed": _l("Language or address changed"), "unit_added": _l("Establishment unit added"),
+    "unit_changed": _l("Establishment unit changed"), "unit_removed": _l("Establishment unit removed"),
+    "contact_added": _l("Contact person added"), "contact_removed": _l("Contact person removed"),
+    "representative_removed": _l("Legal representative removed"),
+}
+
+
+UNKNOWN_PERSON = _l("The names or the date of birth do not match this NISS number: check them, or leave the NISS "
+                    "empty to get a BIS number.")
+
+
+class RecordError(Exception):
+    def __init__(self, errors):
+        super().__init__(str(errors))
+        self.errors = errors
+
+
+def _record(company, actor, action, reason=""):
+    CompanyEvent.create(company=company, actor=actor, action=action, reason=reason[:500])
+
+
+def address_values(form, prefix=""):
+    return {name: form.get(prefix + name, "").strip()[:200] for name in ADDRESS_FIELDS}
+
+
+def check_address(values):
+    errors = {}
+    for name, message in (("street", _l("Enter the street.")), ("house_number", _l("Enter the number.")),
+                          ("postcode", _l("Enter the postcode.")), ("city", _l("Enter the city."))):
+        if not values[name]:
+            errors[name] = message
+    errors.update(single_line_errors(values))
+    return errors
+
+
+def change_details(company, actor, language, address):
+    errors = check_address(address)
+    if language not in LANGUAGES:
+        errors["language"] = _l("Choose French, Dutch or English for the exchanges with the agency.")
+    if errors:
+        raise RecordError(errors)
+    with database.atomic():
+        Company.update(language=language, **address).where(Company.id == company.id).execute()
+        _record(company, actor, "details_changed")
+
+
+def save_unit(company, actor, values, unit=None):
+    """Errors are named after the form's fields, which start with "unit_"."""
+    errors = check_address(values)
+    if not values.get("name"):
+        errors["name"] = _l("Enter the name of the establishment unit.")
+    errors.update(single_line_errors({"name": values.get("name", "")}))
+    if errors:
+        raise RecordError({"unit_" + name: message for name, message in errors.items()})
+    with database.atomic():
+        if unit is None:
+            unit = EstablishmentUnit.create(company=company, **values)
+            _record(company, actor, "unit_added", values["name"])
+        else:
+            EstablishmentUnit.update(**values).where(EstablishmentUnit.id == unit.id).execute()
+            _record(company, actor, "unit_changed", values["name"])
+    return unit
+
+
+def remove_unit(company, actor, unit):
+    with database.atomic():
+        EstablishmentUnit.delete().where((EstablishmentUnit.id == unit.id)
+                                         & (EstablishmentUnit.company == company)).execute()
+        _record(company, actor, "unit_removed", unit.name)
+
+
+def add_contact_person(company, actor, row, base_url):
+    """`row`: the checked personal data (people.check_person). Returns the person."""
+    with database.atomic():
+        person, password = people.person_with_account(row, company.language)
+        if ContactPerson.select().where((ContactPerson.company == company)
+                                        & (ContactPerson.person == person)).exists():
+            raise RecordError({"niss": _l("This person is already a contact person of the company.")})
+        ContactPerson.create(company=company, person=person)
+        _record(company, actor, "contact_added", f"{person.first_name} {person.last_name}")
+        people.welcome(person, password, company, base_url)
+    mail.send_after_commit()
+    return person
+
+
+def remove_contact_person(company, actor, contact):
+    with database.atomic():
+        ContactPerson.delete().where((ContactPerson.id == contact.id) & (ContactPerson.company == company)).execute()
+        _record(company, actor, "contact_removed", f"{contact.person.first_name} {contact.person.last_name}")
+
+
+def remove_legal_representative(company, actor, link):
+    if LegalRepresentative.select().where(LegalRepresentative.company == company).count() <= 1:
+        raise RecordError({"representatives": _l("A company keeps at least one legal representative.")})
+    if is_main_access_manager(link.person, company):
+        raise RecordError({"representatives": _l("This person is the main access manager: hand the role over in "
+                                                 "“Access management” first.")})
+    with database.atomic():
+        LegalRepresentative.delete().where((LegalRepresentative.id == link.id)
+                                           & (LegalRepresentative.company == company)).execute()
+        _record(company, actor, "representative_removed", f"{link.person.first_name} {link.person.last_name}")
+
+
+def history(company, limit=100):
+    return list(CompanyEvent.select().where(CompanyEvent.company == company)
+                .order_by(CompanyEvent.created_at.desc(), CompanyEvent.id.desc()).limit(limit))

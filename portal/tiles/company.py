@@ -1,0 +1,120 @@
+"""“Mon entreprise” (guide 5.2): the company's data, its establishment units,
+its contact persons and legal representatives, each kept up to date in
+place. Needs the application "Source authentique des acteurs"; every object
+is looked up within the session's company."""
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+from .. import company_records as records, people
+from ..access_control import application_required, current_company
+from ..countries import all_countries, country_name
+from ..identifiers import format_bce, format_niss
+from ..models import ContactPerson, EstablishmentUnit, LegalRepresentative
+from ..registrations import LANGUAGES, SEXES
+from ..rendering import render
+from . import bp
+
+APPLICATION = "saa"
+
+
+def _page(status=200, **context):
+    company = current_company()
+    context.setdefault("errors", {})
+    context.setdefault("values", {})
+    context.setdefault("unit_values", {})
+    context.setdefault("editing_unit", None)
+    context.setdefault("contact_values", {})
+    return render(
+        "tiles/company.html", status=status, company=company, languages=LANGUAGES, sexes=SEXES,
+        countries=all_countries(), country_name=country_name, format_bce=format_bce, format_niss=format_niss,
+        units=list(EstablishmentUnit.select().where(EstablishmentUnit.company == company).order_by(EstablishmentUnit.name)),
+        contacts=list(ContactPerson.select().where(ContactPerson.company == company)),
+        representatives=list(LegalRepresentative.select().where(LegalRepresentative.company == company)),
+        events=records.history(company, 50), event_labels=records.EVENT_LABELS, done=request.args.get("done"),
+        **context)
+
+
+def _done(what):
+    return redirect(url_for("tiles.company", done=what), 303)
+
+
+def _owned(model, object_id):
+    found = model.get_or_none((model.id == object_id) & (model.company == current_company()))
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/<lang:lang>/portal/company")
+@application_required(APPLICATION)
+def company():
+    editing = request.args.get("unit", type=int)
+    unit = _owned(EstablishmentUnit, editing) if editing else None
+    return _page(editing_unit=unit, unit_values=unit.__data__ if unit else {})
+
+
+@bp.post("/<lang:lang>/portal/company/details")
+@application_required(APPLICATION)
+def details():
+    address = records.address_values(request.form)
+    language = request.form.get("language", "")
+    try:
+        records.change_details(current_company(), current_user.person, language, address)
+    except records.RecordError as refused:
+        return _page(status=422, errors=refused.errors, values=dict(address, language=language))
+    return _done("details")
+
+
+@bp.post("/<lang:lang>/portal/company/units", defaults={"unit_id": None})
+@bp.post("/<lang:lang>/portal/company/units/<int:unit_id>")
+@application_required(APPLICATION)
+def save_unit(unit_id):
+    unit = _owned(EstablishmentUnit, unit_id) if unit_id else None
+    values = dict(records.address_values(request.form, "unit_"), name=request.form.get("unit_name", "").strip()[:200])
+    try:
+        records.save_unit(current_company(), current_user.person, values, unit)
+    except records.RecordError as refused:
+        return _page(status=422, errors=refused.errors, editing_unit=unit, unit_values=values)
+    return _done("unit")
+
+
+@bp.post("/<lang:lang>/portal/company/units/<int:unit_id>/remove")
+@application_required(APPLICATION)
+def remove_unit(unit_id):
+    records.remove_unit(current_company(), current_user.person, _owned(EstablishmentUnit, unit_id))
+    return _done("unit_removed")
+
+
+@bp.post("/<lang:lang>/portal/company/contacts")
+@application_required(APPLICATION)
+def add_contact():
+    values = people.person_values(request.form)
+    errors, row = people.check_person(values)
+    if not errors:
+        try:
+            records.add_contact_person(current_company(), current_user.person, row, current_app.config["BASE_URL"])
+        except people.IdentityConflict:
+            errors = {"niss": records.UNKNOWN_PERSON}
+        except records.RecordError as refused:
+            errors = refused.errors
+    if errors:
+        return _page(status=422, errors=errors, contact_values=values)
+    return _done("contact")
+
+
+@bp.post("/<lang:lang>/portal/company/contacts/<int:contact_id>/remove")
+@application_required(APPLICATION)
+def remove_contact(contact_id):
+    records.remove_contact_person(current_company(), current_user.person, _owned(ContactPerson, contact_id))
+    return _done("contact_removed")
+
+
+@bp.post("/<lang:lang>/portal/company/representatives/<int:link_id>/remove")
+@application_required(APPLICATION)
+def remove_representative(link_id):
+    try:
+        records.remove_legal_representative(current_company(), current_user.person,
+                                            _owned(LegalRepresentative, link_id))
+    except records.RecordError as refused:
+        return _page(status=422, errors=refused.errors)
+    return _done("representative_removed")

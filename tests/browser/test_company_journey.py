@@ -1,0 +1,81 @@
+"""“Mon entreprise” in the browser: a contact person added without NISS gets a BIS number and a
+login by e-mail; the address changes at once. JavaScript on and off, every page audited."""
+import datetime
+
+import pyotp
+import pytest
+from playwright.sync_api import expect
+
+from portal.db import database
+from portal.models import (Account, Company, LegalRepresentative, LoginSession, MemberApplication, Person, Quality,
+                           QualityMember)
+from portal.passwords import hash_password
+
+pytestmark = pytest.mark.browser
+NISS = "60010100469"
+PASSWORD = "quatre mots plus forts"
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+NAME = "Entreprise Contact SA"
+
+
+@pytest.fixture
+def keeper(live_server):
+    with live_server.app.app_context():
+        Company.delete().where(Company.name == NAME).execute()
+        for person in Person.select().where((Person.niss == NISS) | (Person.email == "chloe@contact.be")):
+            LoginSession.delete().where(LoginSession.person == person).execute()
+            person.delete_instance(recursive=True)
+        company = Company(country="FR", street="Rue Haute", house_number="1", postcode="75001", city="Paris",
+                          language="fr")
+        company.set_name(NAME)
+        company.save()
+        me = Person.create(niss=NISS, last_name="Gardienne", first_name="Lise", sex="F",
+                           birth_date=datetime.date(1960, 1, 1), birth_country="FR", email="lise@contact.be",
+                           language="fr")
+        LegalRepresentative.create(company=company, person=me)
+        Account.create(person=me, password_hash=hash_password(PASSWORD), must_change_password=False, totp_secret=SECRET)
+        quality = Quality.create(company=company, kind="health_institution", contact_email="q@contact.be")
+        member = QualityMember.create(quality=quality, person=me, role="ga", email=me.email)
+        MemberApplication.insert_many([{"member": member.id, "application": a} for a in ("medseip", "saa")]).execute()
+        database.close()
+
+
+def submit(visitor, name):
+    with visitor.page.expect_navigation():
+        visitor.page.get_by_role("button", name=name, exact=True).click()
+    visitor.check_page()
+
+
+def test_a_contact_person_gets_a_login_and_the_address_changes(visitor, keeper, smtp_server):
+    page = visitor.page
+    visitor.goto("/fr/login/afmps")
+    page.locator("#field-username").fill(NISS)
+    page.locator("#field-password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form button").click()
+    page.locator("#field-code").fill(pyotp.TOTP(SECRET).now())
+    with page.expect_navigation():
+        page.locator("main form button").click()
+    visitor.check_page()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Gérer mes données d'entreprise").click()
+    visitor.check_page()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon entreprise")
+
+    page.locator("#field-street").fill("Rue Basse")
+    submit(visitor, "Enregistrer la langue et l'adresse")
+    expect(page.get_by_role("status")).to_contain_text("enregistrées")
+    expect(page.locator("#field-street")).to_have_value("Rue Basse")
+
+    smtp_server.messages.clear()
+    form = page.locator("#contact-form")
+    form.get_by_label("Nom", exact=True).fill("Martin")
+    form.get_by_label("Prénom").fill("Chloé")
+    form.get_by_label("Féminin").check()
+    form.get_by_label("Date de naissance").fill("15/06/1985")
+    form.get_by_label("Pays de naissance").select_option("FR")
+    form.get_by_label("Adresse e-mail individuelle").fill("chloe@contact.be")
+    submit(visitor, "Enregistrer")
+    expect(page.get_by_role("status")).to_contain_text("personne de contact est ajoutée")
+    expect(page.get_by_role("region", name="Personnes de contact").get_by_role("strong")).to_have_text("Chloé Martin")
+    assert [m["To"] for m in smtp_server.received("chloe@contact.be")] == ["chloe@contact.be"]

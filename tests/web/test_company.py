@@ -1,0 +1,112 @@
+"""“Mon entreprise” (guide 5.2, 3.2.3): language and address at once, establishment units,
+contact persons who get a login, legal representatives; the application; other companies' ids."""
+import pytest
+
+from portal.models import (Account, Company, CompanyEvent, ContactPerson, EstablishmentUnit, LegalRepresentative,
+                           MemberApplication, Person, Quality, QualityMember)
+
+
+def body(response):
+    return response.get_data(as_text=True).replace("&#39;", "'").replace("&#34;", '"')
+
+
+@pytest.fixture
+def keeper(auth):
+    """A legal representative with "Source authentique des acteurs"."""
+    jan = auth.company_user()
+    Company.update(main_access_manager=jan).where(Company.id == jan.company.id).execute()
+    quality = Quality.create(company=jan.company, kind="health_institution", contact_email="q@musterfirma.de")
+    member = QualityMember.create(quality=quality, person=jan, role="ga", email=jan.email)
+    MemberApplication.insert_many([{"member": member.id, "application": a} for a in ("medseip", "saa")]).execute()
+    return jan
+
+
+def post(client, auth, path, **data):
+    return client.post(f"/en/portal/company{path}", data={"csrf_token": auth.token, **data})
+
+
+CONTACT = {"niss": "", "last_name": "Dubois", "first_name": "Claire", "sex": "F", "birth_date": "31/12/1970",
+           "birth_country": "FR", "email": "claire@musterfirma.de"}
+
+
+def test_language_and_address_change_at_once_and_are_in_the_history(keeper, auth, client):
+    response = post(client, auth, "/details", language="nl", street="Neue Straße", house_number="9", box="",
+                    postcode="10117", city="Berlin")
+    assert response.status_code == 303
+    company = Company.get_by_id(keeper.company.id)
+    assert company.language == "nl" and company.street == "Neue Straße"
+    bad = post(client, auth, "/details", language="de", street="", house_number="9", box="", postcode="1", city="B")
+    assert bad.status_code == 422 and "Enter the street." in body(bad) and 'value="B"' in body(bad)
+    assert CompanyEvent.get().action == "details_changed"
+
+
+def test_establishment_units_are_added_changed_and_removed(keeper, auth, client):
+    form = {"unit_name": "Lager", "unit_street": "Weg", "unit_house_number": "1", "unit_box": "",
+            "unit_postcode": "20095", "unit_city": "Hamburg"}
+    assert post(client, auth, "/units", **form).status_code == 303
+    unit = EstablishmentUnit.get()
+    missing = post(client, auth, f"/units/{unit.id}", **dict(form, unit_city=""))
+    assert missing.status_code == 422 and 'id="error-unit_city"' in body(missing)
+    assert post(client, auth, f"/units/{unit.id}", **dict(form, unit_name="Lager Nord")).status_code == 303
+    assert EstablishmentUnit.get().name == "Lager Nord"
+    assert post(client, auth, f"/units/{unit.id}/remove").status_code == 303
+    assert not EstablishmentUnit.select().exists()
+
+
+def test_a_contact_person_without_niss_gets_a_bis_number_and_a_login_by_email(keeper, auth, client, mailbox):
+    response = post(client, auth, "/contacts", **CONTACT)
+    assert response.status_code == 303
+    claire = Person.get(Person.last_name == "Dubois")
+    assert claire.niss[2:4] in ("52",)  # BIS: December + 40
+    account = Account.get(Account.person == claire)
+    assert account.must_change_password and account.password_expires_at is not None
+    text = mailbox.received("claire@musterfirma.de")[0].get_body(("plain",)).get_content()
+    assert "Temporary password" in text or "Mot de passe temporaire" in text or "Tijdelijk wachtwoord" in text
+    assert ContactPerson.select().count() == 1
+    # the access manager can now add her as a user (FAQ 6)
+    page = client.get(f"/en/portal/access/users/new?niss={claire.niss}&role=user")
+    assert page.status_code == 200 and "Dubois" in body(page)
+
+
+def test_a_contact_person_form_keeps_what_was_typed(keeper, auth, client):
+    response = post(client, auth, "/contacts", **dict(CONTACT, first_name="claire"))
+    assert response.status_code == 422 and 'value="Dubois"' in body(response)
+    assert "capital letter" in body(response)
+
+
+def test_the_last_legal_representative_and_the_main_access_manager_stay(keeper, auth, client):
+    link = LegalRepresentative.get()
+    refused = post(client, auth, f"/representatives/{link.id}/remove")
+    assert refused.status_code == 422 and "at least one legal representative" in body(refused)
+    colleague = Person.create(niss="00012556777", last_name="Janssens", first_name="Els", sex="F",
+                              birth_date="2000-01-25", birth_country="BE", email="els@musterfirma.de")
+    other = LegalRepresentative.create(company=keeper.company, person=colleague)
+    refused = post(client, auth, f"/representatives/{link.id}/remove")
+    assert refused.status_code == 422 and "main access manager" in body(refused)
+    assert post(client, auth, f"/representatives/{other.id}/remove").status_code == 303
+    assert LegalRepresentative.select().count() == 1
+
+
+def test_without_the_application_the_tile_is_closed(keeper, auth, client):
+    MemberApplication.delete().where(MemberApplication.application == "saa").execute()
+    assert client.get("/en/portal/company").status_code == 303
+    assert post(client, auth, "/details", language="nl", street="x", house_number="1", postcode="1",
+                city="y").status_code == 303
+    assert Company.get_by_id(keeper.company.id).language == "en"
+
+
+def test_another_companys_objects_are_never_found(keeper, auth, client):
+    other = Company(country="FR", city="Paris")
+    other.set_name("Autre SAS")
+    other.save()
+    unit = EstablishmentUnit.create(company=other, name="Dépôt", street="Rue", house_number="1", postcode="75001",
+                                    city="Paris")
+    stranger = Person.create(niss="90010100185", last_name="Stranger", first_name="Eve", sex="F",
+                             birth_date="1990-01-01", birth_country="FR", email="eve@autre.fr")
+    contact = ContactPerson.create(company=other, person=stranger)
+    link = LegalRepresentative.create(company=other, person=stranger)
+    for path in (f"/units/{unit.id}", f"/units/{unit.id}/remove", f"/contacts/{contact.id}/remove",
+                 f"/representatives/{link.id}/remove"):
+        assert post(client, auth, path, unit_name="x").status_code == 404, path
+    assert client.get(f"/en/portal/company?unit={unit.id}").status_code == 404
+    assert EstablishmentUnit.get_by_id(unit.id).name == "Dépôt" and ContactPerson.select().count() == 1
