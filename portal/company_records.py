@@ -14,10 +14,9 @@ numbers, official proof) is not changed here: the agency validates it.
 from flask_babel import lazy_gettext as _l
 
 from . import mail, people
-from .access_rights import is_main_access_manager
-from .db import database
+from .db import database, is_postgres
 from .form_text import single_line_errors
-from .models import Company, CompanyEvent, ContactPerson, EstablishmentUnit, LegalRepresentative
+from .models import Activity, Company, CompanyEvent, ContactPerson, EstablishmentUnit, LegalRepresentative
 from .registrations import LANGUAGES
 
 ADDRESS_FIELDS = ("street", "house_number", "box", "postcode", "city")
@@ -87,6 +86,9 @@ def save_unit(company, actor, values, unit=None):
 
 
 def remove_unit(company, actor, unit):
+    if Activity.select().where((Activity.unit == unit) & (Activity.active == True)).exists():  # noqa: E712
+        raise RecordError({"units": _l("Activities are notified for this establishment unit: deactivate them in "
+                                       "“My activities” first.")})
     with database.atomic():
         EstablishmentUnit.delete().where((EstablishmentUnit.id == unit.id)
                                          & (EstablishmentUnit.company == company)).execute()
@@ -94,7 +96,12 @@ def remove_unit(company, actor, unit):
 
 
 def add_contact_person(company, actor, row, base_url):
-    """`row`: the checked personal data (people.check_person). Returns the person."""
+    """`row`: the checked personal data (people.check_person), without a NISS:
+    a contact person is always a new person with a new BIS number (guide
+    3.2.3). A typed NISS would let a company pull in another company's person
+    (and learn whether a number is known), or claim a number nobody checked.
+    Returns the person."""
+    row = dict(row, niss="")
     with database.atomic():
         person, password = people.person_with_account(row, company.language)
         if ContactPerson.select().where((ContactPerson.company == company)
@@ -113,13 +120,22 @@ def remove_contact_person(company, actor, contact):
         _record(company, actor, "contact_removed", f"{contact.person.first_name} {contact.person.last_name}")
 
 
+def _lock(company):
+    """Changes to one company's records one at a time (SQLite's writing
+    transactions already are): checks and writes see the same rows."""
+    if is_postgres():
+        Company.select(Company.id).where(Company.id == company.id).for_update().execute()
+
+
 def remove_legal_representative(company, actor, link):
-    if LegalRepresentative.select().where(LegalRepresentative.company == company).count() <= 1:
-        raise RecordError({"representatives": _l("A company keeps at least one legal representative.")})
-    if is_main_access_manager(link.person, company):
-        raise RecordError({"representatives": _l("This person is the main access manager: hand the role over in "
-                                                 "“Access management” first.")})
     with database.atomic():
+        _lock(company)
+        if LegalRepresentative.select().where(LegalRepresentative.company == company).count() <= 1:
+            raise RecordError({"representatives": _l("A company keeps at least one legal representative.")})
+        if Company.select().where((Company.id == company.id)
+                                  & (Company.main_access_manager == link.person_id)).exists():
+            raise RecordError({"representatives": _l("This person is the main access manager: hand the role over "
+                                                     "in “Access management” first.")})
         LegalRepresentative.delete().where((LegalRepresentative.id == link.id)
                                            & (LegalRepresentative.company == company)).execute()
         _record(company, actor, "representative_removed", f"{link.person.first_name} {link.person.last_name}")

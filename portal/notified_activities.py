@@ -18,7 +18,7 @@ from peewee import fn
 
 from . import clock
 from .db import database, is_postgres
-from .form_text import single_line_errors
+from .form_text import MULTI_LINE_MESSAGE, multi_line_ok, single_line_errors
 from .models import ACTIVITY_KINDS, Activity, ActivityEvent, Company, EstablishmentUnit
 
 MD_CLASSES = ("I", "Is", "Im", "Ir", "IIa", "IIb", "III")
@@ -101,6 +101,8 @@ def check(company, form, exclude=None):
     started = _parse_date(form.started_on)
     if started is None:
         errors["started_on"] = _l("Enter the start date as day, month and year, for example 31/01/2024.")
+    elif started.year < 1900:
+        errors["started_on"] = _l("Check the year of the start date.")
     elif started > clock.today() + datetime.timedelta(days=366):
         errors["started_on"] = _l("The start date is more than a year away.")
     errors.update(single_line_errors({"srn": form.srn}))
@@ -122,17 +124,25 @@ def _int(text):
     return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else -1
 
 
+def _lock(company):
+    """One change to a company's activities at a time (SQLite's writing
+    transactions already are), so that the duplicate check holds."""
+    if is_postgres():
+        Company.select(Company.id).where(Company.id == company.id).for_update().execute()
+
+
 def notify(company, actor, form):
     """Notify an activity; the company's first one gives it its agency number."""
-    errors, columns = check(company, form)
-    if errors:
-        raise ActivityError(errors)
     with database.atomic():
         if not Company.select(Company.agency_number).where(Company.id == company.id).scalar():
             # A first activity: take the numbers' turn before anything locks the company's row
             # (inserting the activity does, through its foreign key), or two first notifications
             # wait on each other.
             _lock_agency_numbers()
+        _lock(company)
+        errors, columns = check(company, form)  # inside: a parallel request cannot slip in a duplicate
+        if errors:
+            raise ActivityError(errors)
         activity = Activity.create(company=company, **columns)
         ActivityEvent.create(company=company, actor=actor, activity=activity, action="notified")
         number = give_agency_number(company, actor)
@@ -142,10 +152,13 @@ def notify(company, actor, form):
 
 
 def change(activity, actor, form):
-    errors, columns = check(activity.company, form, exclude=activity)
-    if errors:
-        raise ActivityError(errors)
+    if not activity.active:
+        raise ActivityError({"kind": _l("An ended activity cannot be changed: notify it again.")})
     with database.atomic():
+        _lock(activity.company)
+        errors, columns = check(activity.company, form, exclude=activity)
+        if errors:
+            raise ActivityError(errors)
         Activity.update(**columns).where(Activity.id == activity.id).execute()
         ActivityEvent.create(company=activity.company, actor=actor, activity=activity, action="changed")
 
@@ -159,6 +172,8 @@ def deactivate(activity, actor, ended_on, reason):
         errors["ended_on"] = _l("The end date comes before the start date.")
     if not reason.strip():
         errors["end_reason"] = _l("Say why the activity ends.")
+    elif not multi_line_ok(reason):
+        errors["end_reason"] = MULTI_LINE_MESSAGE
     if errors:
         raise ActivityError(errors)
     with database.atomic():

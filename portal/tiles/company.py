@@ -81,14 +81,17 @@ def save_unit(unit_id):
 @bp.post("/<lang:lang>/portal/company/units/<int:unit_id>/remove")
 @application_required(APPLICATION)
 def remove_unit(unit_id):
-    records.remove_unit(current_company(), current_user.person, _owned(EstablishmentUnit, unit_id))
+    try:
+        records.remove_unit(current_company(), current_user.person, _owned(EstablishmentUnit, unit_id))
+    except records.RecordError as refused:
+        return _page(status=422, errors=refused.errors)
     return _done("unit_removed")
 
 
 @bp.post("/<lang:lang>/portal/company/contacts")
 @application_required(APPLICATION)
 def add_contact():
-    values = people.person_values(request.form)
+    values = dict(people.person_values(request.form), niss="")  # always a new person: see add_contact_person
     errors, row = people.check_person(values)
     if not errors:
         try:

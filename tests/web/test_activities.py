@@ -121,3 +121,18 @@ def test_another_companys_activity_is_never_found(operator, auth, client):
                                             postcode="75001", city="Paris")
     response = notify(client, auth, unit=str(foreign_unit.id))
     assert response.status_code == 422 and "one of the company's establishment units" in body(response)
+
+
+def test_an_ended_activity_is_not_changed_and_an_end_reason_holds_no_control_characters(operator, auth, client):
+    notify(client, auth)
+    activity = Activity.get()
+    bad = client.post(f"/en/portal/activities/{activity.id}/deactivate", data={
+        "csrf_token": auth.token, "ended_on": "31/12/2025", "end_reason": "a\u202eexe.gpj\x1b[31m"})
+    assert bad.status_code == 422 and Activity.get().active
+    client.post(f"/en/portal/activities/{activity.id}/deactivate", data={
+        "csrf_token": auth.token, "ended_on": "31/12/2025", "end_reason": "Stopped"})
+    changed = client.post(f"/en/portal/activities/{activity.id}", data={
+        "csrf_token": auth.token, "kind": "importer", "md": "yes", "classes": ["III"], "started_on": "2025-01-01",
+        "srn": "DE-IM-000012345"})
+    assert changed.status_code == 422 and Activity.get().kind == "distributor"
+    assert notify(client, auth, started_on="01/01/0001").status_code == 422

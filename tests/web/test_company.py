@@ -110,3 +110,32 @@ def test_another_companys_objects_are_never_found(keeper, auth, client):
         assert post(client, auth, path, unit_name="x").status_code == 404, path
     assert client.get(f"/en/portal/company?unit={unit.id}").status_code == 404
     assert EstablishmentUnit.get_by_id(unit.id).name == "Dépôt" and ContactPerson.select().count() == 1
+
+
+def test_a_contact_person_is_always_a_new_person_whatever_niss_is_typed(keeper, auth, client, mailbox):
+    """The review's finding: a typed NISS pulled another company's person into this one."""
+    other = Company(country="FR", city="Paris")
+    other.set_name("Autre SAS")
+    other.save()
+    eva = Person.create(niss="85073003410", last_name="Durand", first_name="Eva", sex="F",
+                        birth_date="1985-07-30", birth_country="FR", email="eva@autre.fr")
+    LegalRepresentative.create(company=other, person=eva)
+    response = post(client, auth, "/contacts", **dict(CONTACT, niss="85073003410", last_name="Durand",
+                                                      first_name="Eva", birth_date="30/07/1985",
+                                                      email="attacker@evil.example"))
+    assert response.status_code == 303
+    assert not ContactPerson.select().where(ContactPerson.person == eva).exists()
+    page = body(client.get("/en/portal/company"))
+    assert "eva@autre.fr" not in page and "85.07.30" not in page
+    assert not mailbox.received("eva@autre.fr")
+
+
+def test_a_unit_with_activities_is_not_removed(keeper, auth, client):
+    from portal.models import Activity
+
+    unit = EstablishmentUnit.create(company=keeper.company, name="Lager", street="Weg", house_number="1",
+                                    postcode="1000", city="Hamburg")
+    Activity.create(company=keeper.company, kind="distributor", unit=unit, classes="I")
+    refused = post(client, auth, f"/units/{unit.id}/remove")
+    assert refused.status_code == 422 and "deactivate them" in body(refused)
+    assert EstablishmentUnit.select().count() == 1

@@ -198,3 +198,55 @@ def test_first_activities_notified_at_once_give_each_company_one_number_of_its_o
     numbers = [Company.get_by_id(c.id).agency_number for c in companies]
     assert all(numbers) and len(set(numbers)) == 6
     assert ActivityEvent.select().where(ActivityEvent.action == "agency_number").count() == 6
+
+
+def test_two_removals_at_once_never_leave_a_company_without_a_legal_representative(app, db):
+    import datetime as dt
+
+    from portal import company_records
+    from portal.models import Company, LegalRepresentative, Person
+
+    company = Company(country="DE", city="Berlin")
+    company.set_name("Two Reps GmbH")
+    company.save()
+    links = []
+    for i, niss in enumerate(("85073003328", "00012556777")):
+        person = Person.create(niss=niss, last_name=f"Rep{i}", first_name="A", sex="F",
+                               birth_date=dt.date(1980, 1, 1), birth_country="DE", email=f"rep{i}@two.de")
+        links.append(LegalRepresentative.create(company=company, person=person))
+
+    def remove(link):
+        with app.app_context():
+            try:
+                company_records.remove_legal_representative(company, None, link)
+                return "removed"
+            except company_records.RecordError:
+                return "refused"
+
+    results = all_at_once([lambda link=link: remove(link) for link in links])
+    assert sorted(results) == ["refused", "removed"], results
+    assert LegalRepresentative.select().where(LegalRepresentative.company == company).count() == 1
+
+
+def test_the_same_activity_notified_twice_at_once_is_notified_once(app, db):
+    import datetime as dt
+
+    from portal import notified_activities
+    from portal.models import Activity, Company
+
+    company = Company(country="DE", city="Berlin")
+    company.set_name("Twice GmbH")
+    company.save()
+    form = notified_activities.ActivityForm(kind="distributor", md=True, classes=("I",),
+                                            started_on=dt.date(2025, 1, 1).isoformat())
+
+    def notify():
+        with app.app_context():
+            try:
+                notified_activities.notify(company, None, form)
+                return "ok"
+            except notified_activities.ActivityError:
+                return "refused"
+
+    assert sorted(all_at_once([notify, notify])) == ["ok", "refused"]
+    assert Activity.select().where(Activity.company == company).count() == 1
