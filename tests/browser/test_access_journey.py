@@ -107,12 +107,16 @@ def test_the_main_access_manager_activates_the_quality_and_adds_a_user(visitor, 
     expect(page.get_by_text("Qualité activée")).to_be_visible()
 
 
-def test_access_management_in_dutch(visitor, representative, live_server):
+@pytest.mark.parametrize("lang,button,title,quality", [
+    ("nl", "Aanmelden", "Toegangsbeheer", "Instelling verbonden aan de gezondheidszorg"),
+    ("en", "Log in", "Access management", "Institution related to the health sector"),
+])
+def test_access_management_in_dutch_and_english(visitor, representative, live_server, lang, button, title, quality):
     with live_server.app.app_context():
         Account.update(totp_last_counter=None).where(Account.person.in_(
             Person.select().where(Person.niss == NISS))).execute()
         database.close()
-    log_in(visitor, lang="nl", button="Aanmelden")
-    click(visitor, "link", "Toegangsbeheer")
-    expect(visitor.page.get_by_role("heading", level=1)).to_have_text("Toegangsbeheer")
-    expect(visitor.page.get_by_text("Instelling verbonden aan de gezondheidszorg").first).to_be_visible()
+    log_in(visitor, lang=lang, button=button)
+    click(visitor, "link", title)
+    expect(visitor.page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(visitor.page.get_by_text(quality).first).to_be_visible()
