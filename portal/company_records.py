@@ -142,5 +142,4 @@ def remove_legal_representative(company, actor, link):
 
 
 def history(company, limit=100):
-    return list(CompanyEvent.select().where(CompanyEvent.company == company)
-                .order_by(CompanyEvent.created_at.desc(), CompanyEvent.id.desc()).limit(limit))
+    return CompanyEvent.trail(CompanyEvent.company == company, limit=limit)

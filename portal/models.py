@@ -390,6 +390,21 @@ class AuditEvent(BaseModel):
     reason = peewee.TextField(default="")
     created_at = peewee.DateTimeField(default=utc)
 
+    @classmethod
+    def trail(cls, *where, limit=200):
+        """The newest entries first, with the rows they name (people, staff,
+        activities…) loaded in one query per kind, not one per entry."""
+        events = list(cls.select().where(*where).order_by(cls.created_at.desc(), cls.id.desc()).limit(limit))
+        for field in cls._meta.refs:
+            ids = {event.__data__.get(field.name) for event in events} - {None}
+            if not ids:
+                continue
+            rows = {row.id: row for row in field.rel_model.select().where(field.rel_model.id.in_(ids))}
+            for event in events:
+                if event.__data__.get(field.name) in rows:
+                    event.__rel__[field.name] = rows[event.__data__[field.name]]
+        return events
+
 
 class RegistrationEvent(AuditEvent):
     """The audit trail of a registration request."""

@@ -211,5 +211,4 @@ def _lock_agency_numbers():
 
 
 def history(company, limit=200):
-    return list(ActivityEvent.select().where(ActivityEvent.company == company)
-                .order_by(ActivityEvent.created_at.desc(), ActivityEvent.id.desc()).limit(limit))
+    return ActivityEvent.trail(ActivityEvent.company == company, limit=limit)

@@ -253,5 +253,4 @@ def allow_new_device(member, actor, reason):
 
 
 def history(company, limit=200):
-    return list(AccessEvent.select().where(AccessEvent.company == company)
-                .order_by(AccessEvent.created_at.desc(), AccessEvent.id.desc()).limit(limit))
+    return AccessEvent.trail(AccessEvent.company == company, limit=limit)

@@ -27,8 +27,7 @@ def find_people(query, limit=50):
 
 
 def history(account):
-    return list(AccountEvent.select().where(AccountEvent.account == account)
-                .order_by(AccountEvent.created_at.desc(), AccountEvent.id.desc()))
+    return AccountEvent.trail(AccountEvent.account == account)
 
 
 def allow_new_device(account, staff, reason):

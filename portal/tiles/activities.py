@@ -4,6 +4,7 @@ Activités et Classes"; every activity is looked up within the session's
 company."""
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
+from peewee import JOIN
 
 from .. import notified_activities as rules
 from ..access_control import application_required, current_company
@@ -18,8 +19,9 @@ def _page(status=200, **context):
     company = current_company()
     context.setdefault("errors", {})
     context.setdefault("form", rules.ActivityForm(started_on=""))
-    activities = list(Activity.select().where(Activity.company == company)
-                      .order_by(Activity.active.desc(), Activity.notified_at))
+    activities = list(Activity.select(Activity, EstablishmentUnit)
+                      .join(EstablishmentUnit, JOIN.LEFT_OUTER, on=(Activity.unit == EstablishmentUnit.id))
+                      .where(Activity.company == company).order_by(Activity.active.desc(), Activity.notified_at))
     units = list(EstablishmentUnit.select().where(EstablishmentUnit.company == company).order_by(EstablishmentUnit.name))
     return render("tiles/activities.html", status=status, company=company, activities=activities,
                   kinds=ACTIVITY_KINDS, unit_options=[(str(unit.id), unit.name) for unit in units],

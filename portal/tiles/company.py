@@ -9,7 +9,7 @@ from .. import company_records as records, people
 from ..access_control import application_required, current_company
 from ..countries import all_countries, country_name
 from ..identifiers import format_bce, format_niss
-from ..models import ContactPerson, EstablishmentUnit, LegalRepresentative
+from ..models import ContactPerson, EstablishmentUnit, LegalRepresentative, Person
 from ..registrations import LANGUAGES, SEXES
 from ..rendering import render
 from . import bp
@@ -28,8 +28,10 @@ def _page(status=200, **context):
         "tiles/company.html", status=status, company=company, languages=LANGUAGES, sexes=SEXES,
         countries=all_countries(), country_name=country_name, format_bce=format_bce, format_niss=format_niss,
         units=list(EstablishmentUnit.select().where(EstablishmentUnit.company == company).order_by(EstablishmentUnit.name)),
-        contacts=list(ContactPerson.select().where(ContactPerson.company == company)),
-        representatives=list(LegalRepresentative.select().where(LegalRepresentative.company == company)),
+        contacts=list(ContactPerson.select(ContactPerson, Person).join(Person)
+                      .where(ContactPerson.company == company)),
+        representatives=list(LegalRepresentative.select(LegalRepresentative, Person).join(Person)
+                             .where(LegalRepresentative.company == company)),
         events=records.history(company, 50), event_labels=records.EVENT_LABELS, done=request.args.get("done"),
         **context)
 
