@@ -7,6 +7,7 @@ takes effect at the person's next request, not at their next login.
 """
 from dataclasses import dataclass
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 
 from .applications import PORTAL
@@ -46,8 +47,15 @@ def companies_of(person):
     return list(Company.select().where(Company.id.in_(sorted(ids))).order_by(Company.name_key))
 
 
-def health_quality(company):
-    return Quality.get_or_none((Quality.company == company) & (Quality.kind == Quality.HEALTH_INSTITUTION))
+def health_quality(company, fresh=False):
+    """The company's health quality, or None; read once per request (the
+    pages of access management ask several times). `fresh` reads it again,
+    for a check that decides a write."""
+    cache = g.setdefault("health_quality", {})
+    if fresh or company.id not in cache:
+        cache[company.id] = Quality.get_or_none((Quality.company == company)
+                                                & (Quality.kind == Quality.HEALTH_INSTITUTION))
+    return cache[company.id]
 
 
 def membership(person, company):

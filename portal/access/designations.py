@@ -129,7 +129,7 @@ def activate_quality(company, actor, contact_email, manager):
     if not is_main_access_manager(actor, company):
         raise Refused(_l("Only the main access manager activates the quality."))
     with database.atomic():
-        if health_quality(company) is not None:
+        if health_quality(company, fresh=True) is not None:
             raise Refused(_l("The quality is already activated."))
         quality = Quality.create(company=company, kind=Quality.HEALTH_INSTITUTION, contact_email=contact_email,
                                  activated_by=actor, activated_at=clock.utc())
