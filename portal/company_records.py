@@ -14,7 +14,7 @@ numbers, official proof) is not changed here: the agency validates it.
 from flask_babel import lazy_gettext as _l
 
 from . import mail, people
-from .db import database, is_postgres
+from .db import database
 from .form_text import single_line_errors
 from .models import Activity, Company, CompanyEvent, ContactPerson, EstablishmentUnit, LegalRepresentative
 from .registrations import LANGUAGES
@@ -120,16 +120,9 @@ def remove_contact_person(company, actor, contact):
         _record(company, actor, "contact_removed", f"{contact.person.first_name} {contact.person.last_name}")
 
 
-def _lock(company):
-    """Changes to one company's records one at a time (SQLite's writing
-    transactions already are): checks and writes see the same rows."""
-    if is_postgres():
-        Company.select(Company.id).where(Company.id == company.id).for_update().execute()
-
-
 def remove_legal_representative(company, actor, link):
     with database.atomic():
-        _lock(company)
+        Company.lock_row(company.id)
         if LegalRepresentative.select().where(LegalRepresentative.company == company).count() <= 1:
             raise RecordError({"representatives": _l("A company keeps at least one legal representative.")})
         if Company.select().where((Company.id == company.id)

@@ -5,7 +5,7 @@ import peewee
 from flask_babel import lazy_gettext as _l
 
 from .clock import utc
-from .db import BaseModel, database
+from .db import BaseModel, database, is_postgres
 from .names import name_key, name_words
 
 
@@ -52,6 +52,14 @@ class Company(BaseModel):
             (("listed", "country", "name_key"), False),
             (("name_key",), False),  # look-alikes of a registration request, listed or not
         )
+
+    @classmethod
+    def lock_row(cls, company_id):
+        """Inside a transaction: changes to this company's records one at a
+        time, so that a check and the write after it see the same rows.
+        SQLite's writing transactions already run one at a time."""
+        if is_postgres():
+            cls.select(cls.id).where(cls.id == company_id).for_update().execute()
 
     def set_name(self, name):
         self.name = name

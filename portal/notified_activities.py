@@ -20,6 +20,7 @@ from . import clock
 from .db import database, is_postgres
 from .form_text import MULTI_LINE_MESSAGE, multi_line_ok, single_line_errors
 from .models import ACTIVITY_KINDS, Activity, ActivityEvent, Company, EstablishmentUnit
+from .people import parse_date
 
 MD_CLASSES = ("I", "Is", "Im", "Ir", "IIa", "IIb", "III")
 IVD_CLASSES = ("A", "A sterile", "B", "C", "D")
@@ -64,15 +65,6 @@ class ActivityForm:
                    started_on=activity.started_on.isoformat() if activity.started_on else "")
 
 
-def _parse_date(text):
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
 def check(company, form, exclude=None):
     """{field: message} for what is wrong, and the columns to store."""
     errors = {}
@@ -98,7 +90,7 @@ def check(company, form, exclude=None):
                                example=f"DE-{role}-000012345")
         elif match.group(2) != role:
             errors["srn"] = _l("This SRN is not one of this activity: it should contain “-%(role)s-”.", role=role)
-    started = _parse_date(form.started_on)
+    started = parse_date(form.started_on)
     if started is None:
         errors["started_on"] = _l("Enter the start date as day, month and year, for example 31/01/2024.")
     elif started.year < 1900:
@@ -124,13 +116,6 @@ def _int(text):
     return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else -1
 
 
-def _lock(company):
-    """One change to a company's activities at a time (SQLite's writing
-    transactions already are), so that the duplicate check holds."""
-    if is_postgres():
-        Company.select(Company.id).where(Company.id == company.id).for_update().execute()
-
-
 def notify(company, actor, form):
     """Notify an activity; the company's first one gives it its agency number."""
     with database.atomic():
@@ -139,7 +124,7 @@ def notify(company, actor, form):
             # (inserting the activity does, through its foreign key), or two first notifications
             # wait on each other.
             _lock_agency_numbers()
-        _lock(company)
+        Company.lock_row(company.id)
         errors, columns = check(company, form)  # inside: a parallel request cannot slip in a duplicate
         if errors:
             raise ActivityError(errors)
@@ -155,7 +140,7 @@ def change(activity, actor, form):
     if not activity.active:
         raise ActivityError({"kind": _l("An ended activity cannot be changed: notify it again.")})
     with database.atomic():
-        _lock(activity.company)
+        Company.lock_row(activity.company_id)
         errors, columns = check(activity.company, form, exclude=activity)
         if errors:
             raise ActivityError(errors)
@@ -165,7 +150,7 @@ def change(activity, actor, form):
 
 def deactivate(activity, actor, ended_on, reason):
     errors = {}
-    ended = _parse_date(ended_on or "")
+    ended = parse_date(ended_on or "")
     if ended is None:
         errors["ended_on"] = _l("Enter the end date as day, month and year, for example 31/01/2026.")
     elif activity.started_on and ended < activity.started_on:

@@ -1,9 +1,7 @@
-"""The agency's help with people's accounts: find a person, and allow a new
-device when they lost both their phone and their recovery codes (after the
-agency checked who they are). Every action is in the account's history."""
+"""The agency's help with people's accounts: find a person, and their
+account's history (allowing a new device is account_devices')."""
 from flask_babel import lazy_gettext as _l
 
-from .. import account_devices
 from ..identifiers import IdentifierError, normalise_niss
 from ..models import AccountEvent, Person
 
@@ -28,8 +26,3 @@ def find_people(query, limit=50):
 
 def history(account):
     return AccountEvent.trail(AccountEvent.account == account)
-
-
-def allow_new_device(account, staff, reason):
-    """See account_devices.allow_new_device: the enrolment code, to read out."""
-    return account_devices.allow_new_device(account, reason, staff=staff)

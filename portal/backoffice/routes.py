@@ -3,7 +3,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import form_text, sessions
+from .. import account_devices, form_text, sessions
 from ..access_control import staff_required
 from ..countries import all_countries, country_name
 from ..identifiers import format_bce, format_niss
@@ -147,6 +147,6 @@ def allow_new_device(person_id):
         return person_page(person_id, status=422, typed_reason=reason, errors={"reason": form_text.MULTI_LINE_MESSAGE
                            if reason else _l("Write how you checked who the person is (for example: identity "
                                              "card seen in a video call).")})
-    code = accounts.allow_new_device(account, current_user.staff, reason)
+    code = account_devices.allow_new_device(account, reason, staff=current_user.staff)
     sessions.keep_for_next_page(code)  # shown once, after the redirect, to the staff member who read it out
     return redirect(url_for("backoffice.person_page", person_id=person_id, done="new_device"), 303)

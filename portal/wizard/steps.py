@@ -6,7 +6,7 @@ import uuid
 
 from flask_babel import lazy_gettext as _l
 
-from .. import clock, people
+from .. import clock, company_records, people
 from ..countries import all_countries, region
 from ..form_text import single_line_errors
 from ..identifiers import (IdentifierError, VIES_COUNTRIES, format_bce, normalise_bce,
@@ -150,7 +150,7 @@ def split_vat(vat_with_prefix, country):
 
 # Step 2: company data ----------------------------------------------------------------
 
-ADDRESS_FIELDS = ("street", "house_number", "box", "postcode", "city")
+ADDRESS_FIELDS = company_records.ADDRESS_FIELDS
 
 
 def company_values(form):
@@ -158,15 +158,9 @@ def company_values(form):
     return values
 
 
-def check_address(values, errors, prefix=""):
-    if not values["street"]:
-        errors[prefix + "street"] = _l("Enter the street.")
-    if not values["house_number"]:
-        errors[prefix + "house_number"] = _l("Enter the number.")
-    if not values["postcode"]:
-        errors[prefix + "postcode"] = _l("Enter the postcode.")
-    if not values["city"]:
-        errors[prefix + "city"] = _l("Enter the city.")
+def check_address(values, errors):
+    """The same rules as "Mon entreprise" (company_records)."""
+    errors.update(company_records.check_address({name: values.get(name, "") for name in ADDRESS_FIELDS}))
 
 
 def check_company(values, has_proof):
