@@ -2,7 +2,6 @@
 puts the firm in the public list (FAQ 1); with JavaScript on and off, every page audited."""
 import datetime
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
@@ -45,15 +44,7 @@ def operator(live_server):
 
 def test_the_first_activity_puts_the_firm_in_the_public_list(visitor, operator, live_server):
     page = visitor.page
-    visitor.goto("/fr/login/afmps")
-    page.locator("#field-username").fill(NISS)
-    page.locator("#field-password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button").click()
-    page.locator("#field-code").fill(pyotp.TOTP(SECRET).now())
-    with page.expect_navigation():
-        page.locator("main form button").click()
-    visitor.check_page()
+    visitor.log_in(NISS, PASSWORD, SECRET)
     with page.expect_navigation():
         page.get_by_role("link", name="Gérer mes activités").click()
     visitor.check_page()

@@ -2,7 +2,6 @@
 login by e-mail; the address changes at once. JavaScript on and off, every page audited."""
 import datetime
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
@@ -48,15 +47,7 @@ def submit(visitor, name):
 
 def test_a_contact_person_gets_a_login_and_the_address_changes(visitor, keeper, smtp_server):
     page = visitor.page
-    visitor.goto("/fr/login/afmps")
-    page.locator("#field-username").fill(NISS)
-    page.locator("#field-password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button").click()
-    page.locator("#field-code").fill(pyotp.TOTP(SECRET).now())
-    with page.expect_navigation():
-        page.locator("main form button").click()
-    visitor.check_page()
+    visitor.log_in(NISS, PASSWORD, SECRET)
     with page.expect_navigation():
         page.get_by_role("link", name="Gérer mes données d'entreprise").click()
     visitor.check_page()

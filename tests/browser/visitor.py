@@ -49,6 +49,20 @@ class Visitor:
         self.check_page()
         return response
 
+    def log_in(self, niss, password, secret, lang="fr"):
+        """"Continuer par AFMPS": the NISS and password page, then the code of the app."""
+        import pyotp
+
+        self.goto(f"/{lang}/login/afmps")
+        self.page.locator("#field-username").fill(niss)
+        self.page.locator("#field-password").fill(password)
+        with self.page.expect_navigation():
+            self.page.locator("main form button").click()
+        self.page.locator("#field-code").fill(pyotp.TOTP(secret).now())
+        with self.page.expect_navigation():
+            self.page.locator("main form button").click()
+        self.check_page()
+
     def path(self):
         url = self.page.url
         return url[len(self.base_url):] if url.startswith(self.base_url) else url
