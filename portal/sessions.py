@@ -11,9 +11,10 @@ import json
 import secrets
 
 from flask import current_app, g, session
+from peewee import JOIN
 
 from . import clock
-from .models import Account, LoginSession
+from .models import Account, LoginSession, Person, StaffMember
 
 COOKIE_KEY = "login"
 
@@ -72,12 +73,18 @@ def current(now=None):
     if not token:
         return None
     now = now or clock.utc()
-    login = LoginSession.get_or_none(LoginSession.token_hash == _hash(token))
+    login = (LoginSession.select(LoginSession, Account, Person, StaffMember)  # one query for who is asking
+             .join_from(LoginSession, Account, JOIN.LEFT_OUTER)
+             .join_from(LoginSession, Person, JOIN.LEFT_OUTER)
+             .join_from(LoginSession, StaffMember, JOIN.LEFT_OUTER)
+             .where(LoginSession.token_hash == _hash(token)).first())
     if login is None or _expired(login, now):
         session.pop(COOKIE_KEY, None)
         return None
     if now - login.last_seen_at > datetime.timedelta(minutes=1):  # one write a minute at most
         LoginSession.update(last_seen_at=now).where(LoginSession.id == login.id).execute()
+    if login.account_id and login.person_id and login.account.person_id == login.person_id:
+        login.account.person = login.person
     g.login_session = login
     return login
 

@@ -4,6 +4,7 @@ Tests get these through the fixtures of conftest.py; a test that needs one
 directly (a second app process, a second mailbox) imports it from here."""
 import email
 import email.policy
+import logging
 import socket
 
 import peewee
@@ -149,3 +150,31 @@ class AuthActions:
         response = self.client.post("/en/login/code", data={"csrf_token": token, "code": self._code(secret)})
         assert response.status_code == 303, response.status_code
         return response.headers["Location"]
+
+
+class QueryCount(logging.Handler):
+    """The SQL statements run inside a `with` block (peewee logs each at DEBUG)."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.statements = []
+
+    def emit(self, record):
+        if isinstance(record.msg, tuple):
+            self.statements.append(record.msg[0])
+
+    def __enter__(self):
+        self.log = logging.getLogger("peewee")
+        self.level, self.propagate = self.log.level, self.log.propagate
+        self.log.addHandler(self)
+        self.log.setLevel(logging.DEBUG)
+        self.log.propagate = False
+        return self
+
+    def __exit__(self, *exc):
+        self.log.removeHandler(self)
+        self.log.setLevel(self.level)
+        self.log.propagate = self.propagate
+
+    def __len__(self):
+        return len(self.statements)

@@ -30,6 +30,12 @@ def _page(status=200, **context):
                   **context)
 
 
+def summary(company):
+    """The dashboard tile: how many activities are active (one query)."""
+    return {"active_count": Activity.select().where((Activity.company == company) & Activity.active).count(),
+            "faq_url": rules.FAQ_URL}
+
+
 def _activity_or_404(activity_id):
     activity = Activity.get_or_none((Activity.id == activity_id) & (Activity.company == current_company()))
     if activity is None:

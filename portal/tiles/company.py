@@ -36,6 +36,11 @@ def _page(status=200, **context):
         **context)
 
 
+def summary(company):
+    """The dashboard tile: the company's data as the session already holds it."""
+    return {}
+
+
 def _done(what):
     return redirect(url_for("tiles.company", done=what), 303)
 
