@@ -60,6 +60,17 @@ def test_a_contact_person_gets_a_login_and_the_address_changes(visitor, keeper, 
     visitor.check_page()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mon entreprise")
 
+    # a "?" help bubble (guide 5.1): by keyboard, named for a screen reader, closed again
+    bubble = page.get_by_role("group").filter(has_text="Langue des échanges").locator("summary")
+    expect(bubble).to_have_accessible_name("Aide : Langue des échanges avec l'AFMPS")
+    visitor.tab_to(bubble)
+    page.keyboard.press("Enter")
+    help_text = page.get_by_text("L'agence écrit à l'entreprise")
+    expect(help_text).to_be_visible()
+    visitor.audit()
+    page.keyboard.press("Escape" if visitor.javascript else "Enter")
+    expect(help_text).to_be_hidden()
+
     page.locator("#field-street").fill("Rue Basse")
     submit(visitor, "Enregistrer la langue et l'adresse")
     expect(page.get_by_role("status")).to_contain_text("enregistrées")

@@ -45,6 +45,15 @@
     if (id) focusAfterSwap(id);
   });
 
+  // A "?" help bubble closes with Escape, and focus goes back to its "?".
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var bubble = event.target.closest && event.target.closest("details.help-bubble[open]");
+    if (!bubble) return;
+    bubble.open = false;
+    bubble.querySelector("summary").focus();
+  });
+
   // A wizard step swapped in after an action (a step sent, the next step
   // loaded): focus its error summary, else its heading, as a new page would.
   new MutationObserver(function (mutations) {
