@@ -25,6 +25,9 @@ EVENT_LABELS = {
     "unit_changed": _l("Establishment unit changed"), "unit_removed": _l("Establishment unit removed"),
     "contact_added": _l("Contact person added"), "contact_removed": _l("Contact person removed"),
     "representative_removed": _l("Legal representative removed"),
+    "identity_change_requested": _l("Change of the name, numbers or official proof sent to the agency"),
+    "identity_changed": _l("Change of the name, numbers or official proof validated by the agency"),
+    "identity_change_refused": _l("Change of the name, numbers or official proof refused by the agency"),
 }
 
 

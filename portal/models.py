@@ -126,9 +126,13 @@ class Registration(BaseModel):
     OPEN = (SUBMITTED,)  # waiting for the agency's decision
     ACTIVE = (SUBMITTED, NEEDS_INFORMATION, VALIDATED)  # holds its VAT and BCE numbers
     SENT = (SUBMITTED, NEEDS_INFORMATION, VALIDATED, REFUSED)  # what the back office lists
+    # A company's registration, or a registered company's request to change
+    # its identity (name, VAT or BCE number, official proof: see identity_changes).
+    REGISTRATION, CHANGE = "registration", "change"
 
     token = peewee.CharField(max_length=64, unique=True)
     status = peewee.CharField(max_length=20, default=DRAFT, index=True)
+    kind = peewee.CharField(max_length=20, default=REGISTRATION)
     reference = peewee.CharField(max_length=20, null=True, unique=True)
     language = peewee.CharField(max_length=2, default="fr")
     data = peewee.TextField(default="{}")
@@ -150,6 +154,9 @@ class Registration(BaseModel):
     company = peewee.ForeignKeyField(Company, null=True, backref="registrations", on_delete="SET NULL")
     # Set when sent, so that the back office finds look-alikes through indexes.
     name_key = peewee.CharField(max_length=200, null=True, index=True)
+
+    class Meta:
+        indexes = ((("kind", "company", "status"), False),)
 
     # Every column but the PDF, for lists that must not drag megabytes along.
     @classmethod
@@ -251,6 +258,16 @@ class Activity(BaseModel):
     @property
     def label(self):
         return ACTIVITY_KINDS.get(self.kind, self.kind)
+
+
+class ActivityContact(BaseModel):
+    """A contact person of the company named for one of its activities."""
+
+    activity = peewee.ForeignKeyField(Activity, backref="contacts", on_delete="CASCADE")
+    contact = peewee.ForeignKeyField(ContactPerson, backref="activities", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("activity", "contact"), True),)
 
 
 class LegalRepresentative(BaseModel):

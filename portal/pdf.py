@@ -44,6 +44,23 @@ def check_pdf(data):
                             "the new copy."))
 
 
+def safe_filename(name):
+    """The name a file is shown under: its last path part, in plain characters."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(ch for ch in name if ch.isalnum() or ch in " ._-()")[:150].strip()
+    return cleaned or "proof.pdf"
+
+
+def uploaded_pdf(upload):
+    """(content, filename) of an uploaded PDF, None when no file was chosen;
+    raises PdfError when the file is not a PDF the portal accepts."""
+    if upload is None or not upload.filename:
+        return None
+    content = upload.read(MAX_BYTES + 1)
+    check_pdf(content)
+    return content, safe_filename(upload.filename)
+
+
 def inline_pdf(data, filename="proof.pdf"):
     """A stored PDF, shown in the browser's PDF viewer and nothing else:
     sandboxed, never cached, never sniffed as another type."""

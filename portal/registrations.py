@@ -23,6 +23,7 @@ EVENT_LABELS = {
     "refused": _l("Refused"),
     "information_requested": _l("Information requested"),
 }
+KINDS = {Registration.REGISTRATION: _l("Registration"), Registration.CHANGE: _l("Change of identity")}
 LANGUAGES = {"fr": _l("French"), "nl": _l("Dutch"), "en": _l("English")}  # of the exchanges with the agency
 SEXES = {"F": _l("Female"), "M": _l("Male")}
 
@@ -33,7 +34,8 @@ def median_decision_time(now=None, days=90):
     now = now or clock.utc()
     rows = (Registration.select(Registration.submitted_at, Registration.decided_at)
             .where(Registration.decided_at.between(now - datetime.timedelta(days=days), now))
-            .where(Registration.submitted_at.is_null(False)).tuples())
+            .where(Registration.submitted_at.is_null(False) & (Registration.kind == Registration.REGISTRATION))
+            .tuples())
     durations = [(decided - submitted).total_seconds() for submitted, decided in rows]
     if not durations:
         return None

@@ -6,7 +6,7 @@ when two staff members decide at once exactly one wins; the other is told.
 from flask_babel import lazy_gettext as _l
 from peewee import fn
 
-from .. import clock, mail
+from .. import clock, identity_changes, mail
 from ..db import database
 from ..models import Company, Registration, RegistrationEmail, RegistrationEvent
 from ..names import name_key
@@ -24,8 +24,10 @@ class AlreadyDecided(Exception):
         self.registration = registration
 
 
-def queue(status=Registration.SUBMITTED, country="", unverified=False):
+def queue(status=Registration.SUBMITTED, country="", unverified=False, kind=""):
     query = Registration.without_proof().where(Registration.status.in_(Registration.SENT))
+    if kind:
+        query = query.where(Registration.kind == kind)
     if status in STATUS_LABELS:
         query = query.where(Registration.status == status)
     if country:
@@ -55,7 +57,10 @@ def look_alikes(registration):
     if registration.bce_number:
         matches |= Registration.bce_number == registration.bce_number
     others = (Registration.without_proof()
-              .where((Registration.id != registration.id) & Registration.status.in_(Registration.SENT) & matches)
+              .where((Registration.id != registration.id) & Registration.status.in_(Registration.SENT) & matches))
+    if registration.company_id:  # a change: the company's own requests are not duplicates
+        others = others.where(Registration.company.is_null() | (Registration.company != registration.company_id))
+    others = (others
               .order_by(Registration.submitted_at).limit(50))
     emails_of = {}
     for row in RegistrationEmail.select().where(RegistrationEmail.registration.in_([o.id for o in others])):
@@ -74,7 +79,10 @@ def look_alikes(registration):
         same_company |= Company.vat_number == registration.vat_number
     if registration.bce_number:
         same_company |= Company.bce_number == registration.bce_number
-    return found, list(Company.select().where(same_company).limit(20))
+    companies = Company.select().where(same_company)
+    if registration.company_id:
+        companies = companies.where(Company.id != registration.company_id)
+    return found, list(companies.limit(20))
 
 
 def _record(registration, staff, action, reason=""):
@@ -91,12 +99,17 @@ def _move(registration, to_status, **fields):
 
 
 def validate(registration, staff, base_url):
-    """Make the company, its units, people and accounts; e-mail each representative."""
+    """A registration: make the company, its units, people and accounts, and
+    e-mail each representative. A change: apply it to the company."""
     with database.atomic():
         now = clock.utc()
         _move(registration, Registration.VALIDATED, decided_at=now)
-        company = validation.create_company(registration, base_url)
-        Registration.update(company=company).where(Registration.id == registration.id).execute()
+        if registration.kind == Registration.CHANGE:
+            identity_changes.apply(registration, staff)
+            company = registration.company
+        else:
+            company = validation.create_company(registration, base_url)
+            Registration.update(company=company).where(Registration.id == registration.id).execute()
         _record(registration, staff, "validated")
     mail.send_after_commit()
     return company
@@ -106,6 +119,9 @@ def refuse(registration, staff, reason):
     with database.atomic():
         _move(registration, Registration.REFUSED, decided_at=clock.utc())
         _record(registration, staff, "refused", reason)
+        if registration.kind == Registration.CHANGE:
+            identity_changes.refused(registration, staff, reason)
+            return
         company = registration.company_answers
         for person in registration.representatives:
             mail.queue(person["email"], "registration_refused", company.get("language", "en"),

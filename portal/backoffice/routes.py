@@ -3,13 +3,13 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import account_devices, form_text, sessions
+from .. import account_devices, form_text, identity_changes, sessions
 from ..access_control import staff_required
 from ..countries import all_countries, country_name
 from ..identifiers import format_bce, format_niss
-from ..models import Account, Person, Registration, RegistrationEvent
+from ..models import Account, Company, Person, Registration, RegistrationEvent
 from ..pdf import inline_pdf
-from ..registrations import EVENT_LABELS, LANGUAGES, SEXES, STATUS_LABELS
+from ..registrations import EVENT_LABELS, KINDS, LANGUAGES, SEXES, STATUS_LABELS
 from ..rendering import render
 from . import accounts, bp, review, validation
 
@@ -25,17 +25,19 @@ def queue_page():
         status = Registration.SUBMITTED
     country = request.args.get("country", "").upper()[:2]
     unverified = request.args.get("unverified") == "1"
+    kind = request.args.get("kind", "")
+    kind = kind if kind in KINDS else ""
     try:
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         page = 1
-    query = review.queue(status, country, unverified)
+    query = review.queue(status, country, unverified, kind)
     total = query.count()
     rows = list(query.paginate(page, QUEUE_PAGE))
-    filters = {"status": status, "country": country, "unverified": "1" if unverified else ""}
+    filters = {"status": status, "country": country, "unverified": "1" if unverified else "", "kind": kind}
     return render("backoffice/queue.html", block="results", rows=rows, current_status=status, country=country,
                   total=total, page=page, pages=-(-total // QUEUE_PAGE), filters=filters,
-                  unverified=unverified, counts=review.counts(), statuses=STATUS_LABELS,
+                  unverified=unverified, counts=review.counts(), statuses=STATUS_LABELS, kinds=KINDS, kind=kind,
                   countries=all_countries(), country_name=country_name)
 
 
@@ -51,6 +53,13 @@ def _detail(registration, status=200, **extra):
     found, companies = review.look_alikes(registration)
     events = (RegistrationEvent.select().where(RegistrationEvent.registration == registration)
               .order_by(RegistrationEvent.created_at, RegistrationEvent.id))
+    if registration.kind == Registration.CHANGE:
+        company = Company.get_by_id(registration.company_id)
+        return render("backoffice/change.html", status=status, registration=registration, company=company,
+                      rows=identity_changes.rows(registration), current_proof=identity_changes.current_proof(company),
+                      requester=Person.get_or_none(Person.id == registration.answers.get("requested_by")),
+                      events=list(events), look_alikes=found, companies=companies, statuses=STATUS_LABELS,
+                      actions=EVENT_LABELS, reasons=review.LOOK_ALIKE_REASONS, country_name=country_name, **extra)
     return render("backoffice/registration.html", status=status, registration=registration,
                   answers=registration.answers, events=list(events), look_alikes=found,
                   matches=validation.representative_matches(registration.representatives),
@@ -86,7 +95,7 @@ def decide(registration_id):
     try:
         if action == "validate":
             review.validate(registration, current_user.staff, base_url)
-        elif action in ("refuse", "request_information"):
+        elif action == "refuse" or (action == "request_information" and registration.kind == Registration.REGISTRATION):
             if not reason or not form_text.multi_line_ok(reason):
                 message = (form_text.MULTI_LINE_MESSAGE if reason else
                            _l("Give the reason for the refusal: the company receives it by e-mail.")
@@ -106,6 +115,8 @@ def decide(registration_id):
         return _detail(decided.registration, status=409, conflict=True)
     except validation.IdentityConflict:
         return _detail(registration, status=409, identity_conflict=True)
+    except identity_changes.NumberTaken:
+        return _detail(registration, status=409, number_taken=True)
     return redirect(url_for("backoffice.registration_page", registration_id=registration.id, done=action), 303)
 
 

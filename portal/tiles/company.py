@@ -5,11 +5,13 @@ is looked up within the session's company."""
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from .. import company_records as records, people
+from .. import company_records as records, identity_changes, people
 from ..access_control import application_required, current_company
 from ..countries import all_countries, country_name
 from ..identifiers import format_bce, format_niss
+from ..identifiers import vat_prefix
 from ..models import ContactPerson, EstablishmentUnit, LegalRepresentative, Person
+from ..pdf import PdfError, inline_pdf, uploaded_pdf
 from ..registrations import LANGUAGES, SEXES
 from ..rendering import render
 from . import bp
@@ -24,6 +26,8 @@ def _page(status=200, **context):
     context.setdefault("unit_values", {})
     context.setdefault("editing_unit", None)
     context.setdefault("contact_values", {})
+    context.setdefault("identity_values", identity_changes.current_values(company))
+    pending = identity_changes.pending(company)
     return render(
         "tiles/company.html", status=status, company=company, languages=LANGUAGES, sexes=SEXES,
         countries=all_countries(), country_name=country_name, format_bce=format_bce, format_niss=format_niss,
@@ -33,12 +37,15 @@ def _page(status=200, **context):
         representatives=list(LegalRepresentative.select(LegalRepresentative, Person).join(Person)
                              .where(LegalRepresentative.company == company)),
         events=records.history(company, 50), event_labels=records.EVENT_LABELS, done=request.args.get("done"),
-        **context)
+        pending=pending, change_rows=identity_changes.rows(pending) if pending else [],
+        current_proof=identity_changes.current_proof(company), kept_proof=identity_changes.kept_proof(company),
+        vat_prefix=vat_prefix(company.country), **context)
 
 
 def summary(company):
-    """The dashboard tile: the company's data as the session already holds it."""
-    return {}
+    """The dashboard tile: the company's data as the session already holds it,
+    and a change of its identity waiting for the agency (one query)."""
+    return {"pending": identity_changes.pending(company)}
 
 
 def _done(what):
@@ -70,6 +77,41 @@ def details():
     except records.RecordError as refused:
         return _page(status=422, errors=refused.errors, values=dict(address, language=language))
     return _done("details")
+
+
+@bp.post("/<lang:lang>/portal/company/identity")
+@application_required(APPLICATION)
+def ask_change():
+    """The name, VAT or BCE number or official proof: a request the agency validates."""
+    company = current_company()
+    values = identity_changes.values_from(request.form, "identity_")
+    if request.form.get("remove_proof") == "yes":
+        identity_changes.forget_proof(company)
+        return _page(identity_values=values, identity_open=True)
+    proof, proof_error = None, None
+    try:
+        proof = uploaded_pdf(request.files.get("identity_proof"))
+    except PdfError as error:
+        proof_error = error.message
+    asked = identity_changes.ask(company, current_user.person, values, proof, proof_error,
+                                 continue_unverified=request.form.get("continue_unverified") == "yes")
+    if asked.request is not None:
+        return _done("change_asked")
+    if proof is not None:  # a good file is kept while the rest is corrected
+        identity_changes.keep_proof(company, proof)
+    errors = {"identity_" + name: message for name, message in asked.errors.items()}
+    return _page(status=422 if errors else 200, errors=errors, identity_values=values, identity_open=True,
+                 vies_unavailable=asked.vies_unavailable)
+
+
+@bp.get("/<lang:lang>/portal/company/proof.pdf")
+@application_required(APPLICATION)
+def proof():
+    """The official proof in force (the agency validated it)."""
+    found = identity_changes.current_proof(current_company())
+    if found is None:
+        abort(404)
+    return inline_pdf(identity_changes.proof_content(found))
 
 
 @bp.post("/<lang:lang>/portal/company/units", defaults={"unit_id": None})

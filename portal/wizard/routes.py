@@ -9,14 +9,14 @@ import json
 from flask import abort, current_app, flash, make_response, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from .. import mail, rate_limit
+from .. import company_identity, mail, rate_limit
 from ..countries import EEA_AND_CUSTOMS_UNION, all_countries, country_name, region
 from ..db import database
 from ..form_text import EMAIL, single_line_errors
 from ..identifiers import format_niss, vat_prefix
 from ..languages import current_language
 from ..models import Registration, RegistrationEvent
-from ..pdf import MAX_BYTES, PdfError, check_pdf, inline_pdf
+from ..pdf import MAX_BYTES, PdfError, check_pdf, inline_pdf, safe_filename
 from ..registrations import LANGUAGES, SEXES, STATUS_LABELS, median_decision_time
 from ..rendering import render, wants_fragment
 from .. import vies
@@ -192,10 +192,11 @@ def identification(registration, answers):
         # htmx asks as the person types or picks a country: show the offline
         # checks and store nothing, so that a preview racing the real
         # submission of the step can never undo it.
-        errors, _ = steps.check_identification(values, steps.numbers_taken_by_others(registration))
+        errors, _ = company_identity.check_identification(values, company_identity.numbers_taken_by_others(registration))
         shown = {k: v for k, v in errors.items() if values.get(k) or k == "country"}
         return _page(registration, "identification", **_identification_context(values, shown))
-    outcome = identification_rule.identify(values, registration, request.form.get("continue_unverified") == "yes")
+    outcome = company_identity.identify(values, company_identity.numbers_taken_by_others(registration),
+                                       request.form.get("continue_unverified") == "yes")
     answers["identification"] = values
     steps.mark(answers, "identification", outcome.complete)
     if outcome.complete and outcome.columns.get("vat_status") == "valid":
@@ -229,7 +230,7 @@ def _uploaded_proof():
         check_pdf(content)
     except PdfError as error:
         return {}, error.message
-    return {"proof_pdf": content, "proof_size": len(content), "proof_filename": _safe_filename(upload.filename)}, None
+    return {"proof_pdf": content, "proof_size": len(content), "proof_filename": safe_filename(upload.filename)}, None
 
 
 @bp.route("/<lang:lang>/register/<token>/company-data", methods=["GET", "POST"])
@@ -251,12 +252,6 @@ def company(registration, answers):
         return _page(registration, "company", status=422 if errors else 200,
                      **_company_context(registration, values, errors))
     return _next(registration, "company")
-
-
-def _safe_filename(name):
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    cleaned = "".join(ch for ch in name if ch.isalnum() or ch in " ._-()")[:150].strip()
-    return cleaned or "proof.pdf"
 
 
 @bp.get("/<lang:lang>/register/<token>/proof.pdf")

@@ -1,17 +1,14 @@
 """The wizard's steps and the rules each one checks. No request in here."""
 import datetime
-import re
 import secrets
 import uuid
 
 from flask_babel import lazy_gettext as _l
 
 from .. import clock, company_records, people
-from ..countries import all_countries, region
 from ..form_text import single_line_errors
-from ..identifiers import (IdentifierError, VIES_COUNTRIES, format_bce, normalise_bce,
-                           normalise_vat, vat_prefix)
-from ..models import Company, Registration
+from ..identifiers import format_bce
+from ..models import Registration
 from ..registrations import LANGUAGES
 
 STEPS = [
@@ -81,71 +78,6 @@ def identification_values(form):
         "vat_number": form.get("vat_number", "").strip()[:40],
         "no_vat": form.get("no_vat") == "yes",
     }
-
-
-def check_identification(values, taken=lambda vat=None, bce=None: False):
-    """Offline checks of step 1. `taken(vat=…)` / `taken(bce=…)` says whether
-    another company or request holds a number (the caller asks the database:
-    see numbers_taken_by_others). Returns (errors, normalised numbers)."""
-    errors, numbers = {}, {"bce": None, "vat": None}
-    country = values["country"]
-    place = region(country) if country else None
-    if not country or country not in dict(all_countries()):
-        errors["country"] = _l("Select the country of the company's head office.")
-        return errors, numbers
-    if place == "belgium":
-        errors["country"] = _l("Belgian companies do not register here: they log in with eID or itsme.")
-        return errors, numbers
-    if values["bce_registered"] not in ("yes", "no"):
-        errors["bce_registered"] = _l("Say whether the company is registered at the BCE.")
-    elif values["bce_registered"] == "yes":
-        try:
-            numbers["bce"] = normalise_bce(values["bce_number"])
-        except IdentifierError as error:
-            errors["bce_number"] = error.message
-    elif place == "outside_europe":
-        errors["bce_registered"] = _l("Companies outside Europe need a BCE number. Contact the agency "
-                                      "to be registered at the BCE first.")
-    if place in ("eea", "switzerland") or (place == "united_kingdom" and not values["no_vat"]):
-        try:
-            numbers["vat"] = vat_prefix(country) + normalise_vat(country, values["vat_number"])
-        except IdentifierError as error:
-            errors["vat_number"] = error.message
-    if numbers["vat"] and taken(vat=numbers["vat"]):
-        errors["vat_number"] = _l("A company with this VAT number is already registered or waiting "
-                                  "for validation. Contact the agency if you think this is a mistake.")
-    if numbers["bce"] and taken(bce=numbers["bce"]):
-        errors["bce_number"] = _l("A company with this BCE number is already registered or waiting "
-                                  "for validation. Contact the agency if you think this is a mistake.")
-    errors.update(single_line_errors(values))
-    return errors, numbers
-
-
-def numbers_taken_by_others(registration):
-    """The `taken` of check_identification for this registration."""
-    return lambda vat=None, bce=None: is_taken(vat=vat, bce=bce, exclude=registration)
-
-
-def is_taken(vat=None, bce=None, exclude=None):
-    if vat:
-        companies = Company.select().where(Company.vat_number == vat)
-        requests = Registration.select().where(Registration.vat_number == vat)
-    else:
-        companies = Company.select().where(Company.bce_number == bce)
-        requests = Registration.select().where(Registration.bce_number == bce)
-    requests = requests.where(Registration.status.in_(Registration.ACTIVE))
-    if exclude is not None:
-        requests = requests.where(Registration.id != exclude.id)
-    return companies.exists() or requests.exists()
-
-
-def needs_vies(country):
-    return country in VIES_COUNTRIES
-
-
-def split_vat(vat_with_prefix, country):
-    prefix = vat_prefix(country)
-    return prefix, vat_with_prefix[len(prefix):]
 
 
 # Step 2: company data ----------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Sending a registration: from draft to a request waiting for the agency."""
 from flask_babel import lazy_gettext as _l
 
-from .. import clock, mail
+from .. import clock, company_identity, mail
 from ..db import database
 from ..models import Registration, RegistrationEmail, RegistrationEvent
 from ..names import name_key
@@ -18,9 +18,9 @@ def submit(registration):
     if steps.first_incomplete(data) != "check":
         return {"steps": _l("Some steps are not complete yet.")}
     with database.atomic():
-        if registration.vat_number and steps.is_taken(vat=registration.vat_number, exclude=registration):
+        if registration.vat_number and company_identity.is_taken(vat=registration.vat_number, exclude=registration):
             return {"vat_number": _l("A company with this VAT number was registered in the meantime.")}
-        if registration.bce_number and steps.is_taken(bce=registration.bce_number, exclude=registration):
+        if registration.bce_number and company_identity.is_taken(bce=registration.bce_number, exclude=registration):
             return {"bce_number": _l("A company with this BCE number was registered in the meantime.")}
         now = clock.utc()
         again = registration.status == Registration.NEEDS_INFORMATION

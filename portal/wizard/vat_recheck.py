@@ -1,7 +1,7 @@
 """VAT numbers VIES could not check during registration, asked again later."""
 from .. import vies
 from ..models import Registration
-from .steps import split_vat
+from ..company_identity import split_vat
 
 
 def recheck_unverified():

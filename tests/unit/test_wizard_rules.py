@@ -5,6 +5,7 @@ import pytest
 from flask_babel import force_locale
 
 from portal.models import Registration
+from portal import company_identity
 from portal.wizard import steps
 
 IDENTIFICATION = {"country": "DE", "bce_registered": "no", "bce_number": "", "vat_number": "136695976",
@@ -21,7 +22,7 @@ def in_english(app):
 
 
 def test_a_german_company_with_its_vat_number_passes(in_english):
-    errors, numbers = steps.check_identification(dict(IDENTIFICATION))
+    errors, numbers = company_identity.check_identification(dict(IDENTIFICATION))
     assert errors == {} and numbers == {"vat": "DE136695976", "bce": None}
 
 
@@ -34,12 +35,12 @@ def test_a_german_company_with_its_vat_number_passes(in_english):
     ({"vat_number": "123"}, "vat_number"),
 ])
 def test_identification_errors_name_their_field(in_english, changes, field):
-    errors, _ = steps.check_identification(dict(IDENTIFICATION, **changes))
+    errors, _ = company_identity.check_identification(dict(IDENTIFICATION, **changes))
     assert field in errors
 
 
 def test_a_number_held_by_another_company_is_refused(in_english):
-    errors, _ = steps.check_identification(dict(IDENTIFICATION), taken=lambda vat=None, bce=None: vat == "DE136695976")
+    errors, _ = company_identity.check_identification(dict(IDENTIFICATION), taken=lambda vat=None, bce=None: vat == "DE136695976")
     assert "already registered" in str(errors["vat_number"])
 
 
