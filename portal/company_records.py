@@ -8,9 +8,16 @@ numbers, official proof) is not changed here: the agency validates it.
   legal representative at registration, they get a BIS number, an account
   and a temporary password by e-mail (guide 3.2.3), and the access manager
   can designate them as users.
-- Legal representatives: removed, but never the last one, nor the main
-  access manager before the role is handed over.
+- Legal representatives: added as contact persons are (a new person with a
+  BIS number, an account and a temporary password by e-mail); removed, but
+  never the last one, nor the main access manager before the role is
+  handed over.
+- For both, the company keeps the person's function and phone number; the
+  person's own data (names, e-mail address) are theirs: a company that
+  could change a person's e-mail address could take over their account.
 """
+import re
+
 from flask_babel import lazy_gettext as _l
 
 from . import mail, people
@@ -25,6 +32,9 @@ EVENT_LABELS = {
     "unit_changed": _l("Establishment unit changed"), "unit_removed": _l("Establishment unit removed"),
     "contact_added": _l("Contact person added"), "contact_removed": _l("Contact person removed"),
     "representative_removed": _l("Legal representative removed"),
+    "representative_added": _l("Legal representative added"),
+    "representative_changed": _l("Legal representative's function or phone changed"),
+    "contact_changed": _l("Contact person's function or phone changed"),
     "identity_change_requested": _l("Change of the name, numbers or official proof sent to the agency"),
     "identity_changed": _l("Change of the name, numbers or official proof validated by the agency"),
     "identity_change_refused": _l("Change of the name, numbers or official proof refused by the agency"),
@@ -98,20 +108,69 @@ def remove_unit(company, actor, unit):
         _record(company, actor, "unit_removed", unit.name)
 
 
-def add_contact_person(company, actor, row, base_url):
+def add_contact_person(company, actor, row, base_url, link=None):
     """`row`: the checked personal data (people.check_person), without a NISS:
     a contact person is always a new person with a new BIS number (guide
     3.2.3). A typed NISS would let a company pull in another company's person
     (and learn whether a number is known), or claim a number nobody checked.
     Returns the person."""
+    link = link or {"function": "", "phone": ""}
+    errors = check_link(link, "contact_")
+    if errors:
+        raise RecordError(errors)
     row = dict(row, niss="")
     with database.atomic():
         person, password = people.person_with_account(row, company.language)
         if ContactPerson.select().where((ContactPerson.company == company)
                                         & (ContactPerson.person == person)).exists():
             raise RecordError({"niss": _l("This person is already a contact person of the company.")})
-        ContactPerson.create(company=company, person=person)
+        ContactPerson.create(company=company, person=person, **link)
         _record(company, actor, "contact_added", f"{person.first_name} {person.last_name}")
+        people.welcome(person, password, company, base_url)
+    mail.send_after_commit()
+    return person
+
+
+PHONE = re.compile(r"^\+?[0-9 ./()-]{6,30}$")
+
+
+def link_values(form, prefix=""):
+    return {"function": form.get(prefix + "function", "").strip()[:100],
+            "phone": form.get(prefix + "phone", "").strip()[:30]}
+
+
+def check_link(values, prefix=""):
+    errors = {}
+    if values["phone"] and not PHONE.match(values["phone"]):
+        errors[prefix + "phone"] = _l("Enter a phone number with digits only, such as +32 2 528 40 00, or leave it "
+                                      "empty.")
+    errors.update({prefix + name: message for name, message in single_line_errors(values).items()})
+    return errors
+
+
+def change_link(company, actor, link, values, prefix=""):
+    """The function and phone number of a legal representative or contact person."""
+    errors = check_link(values, prefix)
+    if errors:
+        raise RecordError(errors)
+    model = type(link)
+    action = "representative_changed" if model is LegalRepresentative else "contact_changed"
+    with database.atomic():
+        model.update(**values).where((model.id == link.id) & (model.company == company)).execute()
+        _record(company, actor, action, f"{link.person.first_name} {link.person.last_name}")
+
+
+def add_legal_representative(company, actor, row, base_url, link=None):
+    """As add_contact_person: always a new person, with a BIS number and an account."""
+    link = link or {"function": "", "phone": ""}
+    errors = check_link(link, "rep_")
+    if errors:
+        raise RecordError(errors)
+    row = dict(row, niss="")
+    with database.atomic():
+        person, password = people.person_with_account(row, company.language)
+        LegalRepresentative.create(company=company, person=person, **link)
+        _record(company, actor, "representative_added", f"{person.first_name} {person.last_name}")
         people.welcome(person, password, company, base_url)
     mail.send_after_commit()
     return person

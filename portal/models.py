@@ -231,6 +231,9 @@ class ContactPerson(BaseModel):
     company = peewee.ForeignKeyField(Company, backref="contact_persons", on_delete="CASCADE")
     person = peewee.ForeignKeyField(Person, backref="contact_of", on_delete="CASCADE")
     created_at = peewee.DateTimeField(default=utc)
+    # What the company says about the person; their own data (names, e-mail) are theirs to change.
+    function = peewee.CharField(max_length=100, default="")
+    phone = peewee.CharField(max_length=30, default="")
 
     class Meta:
         indexes = ((("company", "person"), True),)
@@ -273,6 +276,8 @@ class ActivityContact(BaseModel):
 class LegalRepresentative(BaseModel):
     company = peewee.ForeignKeyField(Company, backref="legal_representatives", on_delete="CASCADE")
     person = peewee.ForeignKeyField(Person, backref="representations", on_delete="CASCADE")
+    function = peewee.CharField(max_length=100, default="")  # as for ContactPerson
+    phone = peewee.CharField(max_length=30, default="")
 
     class Meta:
         indexes = ((("company", "person"), True),)

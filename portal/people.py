@@ -24,8 +24,8 @@ class IdentityConflict(Exception):
     """A typed NISS belongs to a known person whose names or birth date differ."""
 
 
-def person_values(form):
-    return {name: form.get(name, "").strip()[:254] for name in PERSON_FIELDS}
+def person_values(form, prefix=""):
+    return {name: form.get(prefix + name, "").strip()[:254] for name in PERSON_FIELDS}
 
 
 def parse_date(text):

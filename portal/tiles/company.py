@@ -26,6 +26,9 @@ def _page(status=200, **context):
     context.setdefault("unit_values", {})
     context.setdefault("editing_unit", None)
     context.setdefault("contact_values", {})
+    context.setdefault("rep_values", {})
+    context.setdefault("link_values", {})
+    context.setdefault("editing_link", None)
     context.setdefault("identity_values", identity_changes.current_values(company))
     pending = identity_changes.pending(company)
     return render(
@@ -137,21 +140,58 @@ def remove_unit(unit_id):
     return _done("unit_removed")
 
 
-@bp.post("/<lang:lang>/portal/company/contacts")
-@application_required(APPLICATION)
-def add_contact():
-    values = dict(people.person_values(request.form), niss="")  # always a new person: see add_contact_person
+def _add_person(add, prefix, values_key, done):
+    """A contact person or legal representative: a new person (see company_records)."""
+    link = records.link_values(request.form, prefix)
+    values = dict(people.person_values(request.form, prefix), niss="", **link)
     errors, row = people.check_person(values)
+    errors = {prefix + name: message for name, message in errors.items()}
+    errors.update(records.check_link(link, prefix))
     if not errors:
         try:
-            records.add_contact_person(current_company(), current_user.person, row, current_app.config["BASE_URL"])
+            add(current_company(), current_user.person, row, current_app.config["BASE_URL"], link)
         except people.IdentityConflict:
-            errors = {"niss": records.UNKNOWN_PERSON}
+            errors = {prefix + "last_name": records.UNKNOWN_PERSON}
         except records.RecordError as refused:
             errors = refused.errors
     if errors:
-        return _page(status=422, errors=errors, contact_values=values)
-    return _done("contact")
+        return _page(status=422, errors=errors, **{values_key: values})
+    return _done(done)
+
+
+@bp.post("/<lang:lang>/portal/company/contacts")
+@application_required(APPLICATION)
+def add_contact():
+    return _add_person(records.add_contact_person, "contact_", "contact_values", "contact")
+
+
+@bp.post("/<lang:lang>/portal/company/representatives")
+@application_required(APPLICATION)
+def add_representative():
+    return _add_person(records.add_legal_representative, "rep_", "rep_values", "representative")
+
+
+def _change_link(model, link_id, done):
+    link = _owned(model, link_id)
+    prefix = f"link{link.id}_"
+    values = records.link_values(request.form, prefix)
+    try:
+        records.change_link(current_company(), current_user.person, link, values, prefix)
+    except records.RecordError as refused:
+        return _page(status=422, errors=refused.errors, link_values={link.id: values}, editing_link=(model, link.id))
+    return _done(done)
+
+
+@bp.post("/<lang:lang>/portal/company/contacts/<int:contact_id>")
+@application_required(APPLICATION)
+def change_contact(contact_id):
+    return _change_link(ContactPerson, contact_id, "contact_changed")
+
+
+@bp.post("/<lang:lang>/portal/company/representatives/<int:link_id>")
+@application_required(APPLICATION)
+def change_representative(link_id):
+    return _change_link(LegalRepresentative, link_id, "representative_changed")
 
 
 @bp.post("/<lang:lang>/portal/company/contacts/<int:contact_id>/remove")

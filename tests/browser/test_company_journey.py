@@ -39,9 +39,9 @@ def keeper(live_server):
         database.close()
 
 
-def submit(visitor, name):
+def submit(visitor, name, within=None):
     with visitor.page.expect_navigation():
-        visitor.page.get_by_role("button", name=name, exact=True).click()
+        (within or visitor.page).get_by_role("button", name=name, exact=True).click()
     visitor.check_page()
 
 
@@ -84,7 +84,7 @@ def test_a_contact_person_gets_a_login_and_the_address_changes(visitor, keeper, 
     form.get_by_label("Date de naissance").fill("15/06/1985")
     form.get_by_label("Pays de naissance").select_option("FR")
     form.get_by_label("Adresse e-mail individuelle").fill("chloe@contact.be")
-    submit(visitor, "Enregistrer")
+    submit(visitor, "Enregistrer", within=form)
     expect(page.get_by_role("status")).to_contain_text("personne de contact est ajoutée")
     expect(page.get_by_role("region", name="Personnes de contact").get_by_role("strong")).to_have_text("Chloé Martin")
     assert [m["To"] for m in smtp_server.received("chloe@contact.be")] == ["chloe@contact.be"]

@@ -25,8 +25,15 @@ def post(client, auth, path, **data):
     return client.post(f"/en/portal/company{path}", data={"csrf_token": auth.token, **data})
 
 
-CONTACT = {"niss": "", "last_name": "Dubois", "first_name": "Claire", "sex": "F", "birth_date": "31/12/1970",
-           "birth_country": "FR", "email": "claire@musterfirma.de"}
+PERSON = {"niss": "", "last_name": "Dubois", "first_name": "Claire", "sex": "F", "birth_date": "31/12/1970",
+          "birth_country": "FR", "email": "claire@musterfirma.de"}
+
+
+def person(prefix, **changes):
+    return {prefix + name: value for name, value in dict(PERSON, **changes).items()}
+
+
+CONTACT = person("contact_")
 
 
 def test_language_and_address_change_at_once_and_are_in_the_history(keeper, auth, client):
@@ -69,7 +76,7 @@ def test_a_contact_person_without_niss_gets_a_bis_number_and_a_login_by_email(ke
 
 
 def test_a_contact_person_form_keeps_what_was_typed(keeper, auth, client):
-    response = post(client, auth, "/contacts", **dict(CONTACT, first_name="claire"))
+    response = post(client, auth, "/contacts", **person("contact_", first_name="claire"))
     assert response.status_code == 422 and 'value="Dubois"' in body(response)
     assert "capital letter" in body(response)
 
@@ -106,8 +113,10 @@ def test_another_companys_objects_are_never_found(keeper, auth, client):
     contact = ContactPerson.create(company=other, person=stranger)
     link = LegalRepresentative.create(company=other, person=stranger)
     for path in (f"/units/{unit.id}", f"/units/{unit.id}/remove", f"/contacts/{contact.id}/remove",
-                 f"/representatives/{link.id}/remove"):
-        assert post(client, auth, path, unit_name="x").status_code == 404, path
+                 f"/representatives/{link.id}/remove", f"/contacts/{contact.id}", f"/representatives/{link.id}"):
+        assert post(client, auth, path, unit_name="x", **{f"link{contact.id}_function": "Owned",
+                                                          f"link{link.id}_function": "Owned"}).status_code == 404, path
+    assert ContactPerson.get_by_id(contact.id).function == "" and LegalRepresentative.get_by_id(link.id).function == ""
     assert client.get(f"/en/portal/company?unit={unit.id}").status_code == 404
     assert EstablishmentUnit.get_by_id(unit.id).name == "Dépôt" and ContactPerson.select().count() == 1
 
@@ -120,13 +129,13 @@ def test_a_contact_person_is_always_a_new_person_whatever_niss_is_typed(keeper, 
     eva = Person.create(niss="85073003410", last_name="Durand", first_name="Eva", sex="F",
                         birth_date="1985-07-30", birth_country="FR", email="eva@autre.fr")
     LegalRepresentative.create(company=other, person=eva)
-    response = post(client, auth, "/contacts", **dict(CONTACT, niss="85073003410", last_name="Durand",
-                                                      first_name="Eva", birth_date="30/07/1985",
-                                                      email="attacker@evil.example"))
+    response = post(client, auth, "/contacts", **person("contact_", niss="85073003410", last_name="Durand",
+                                                         first_name="Eva", birth_date="30/07/1985",
+                                                         email="attacker@evil.example"))
     assert response.status_code == 303
     assert not ContactPerson.select().where(ContactPerson.person == eva).exists()
     page = body(client.get("/en/portal/company"))
-    assert "eva@autre.fr" not in page and "85.07.30" not in page
+    assert "eva@autre.fr" not in page and "85.07.30-034.10" not in page
     assert not mailbox.received("eva@autre.fr")
 
 
@@ -139,3 +148,38 @@ def test_a_unit_with_activities_is_not_removed(keeper, auth, client):
     refused = post(client, auth, f"/units/{unit.id}/remove")
     assert refused.status_code == 422 and "deactivate them" in body(refused)
     assert EstablishmentUnit.select().count() == 1
+
+
+def test_a_legal_representative_is_added_with_a_bis_number_and_a_login(keeper, auth, client, mailbox):
+    bad = post(client, auth, "/representatives", **person("rep_", email="not an address", phone="call me"))
+    page = body(bad)
+    assert bad.status_code == 422 and 'value="Dubois"' in page and "Enter a phone number" in page
+    assert 'href="#field-rep_email"' in page  # the summary leads to the field of this form
+    response = post(client, auth, "/representatives", **person("rep_", function="Gérante", phone="+33 1 23 45 67 89"))
+    assert response.status_code == 303
+    claire = Person.get(Person.last_name == "Dubois")
+    link = LegalRepresentative.get(LegalRepresentative.person == claire)
+    assert link.company_id == keeper.company.id and link.function == "Gérante"
+    assert Account.get(Account.person == claire).must_change_password
+    assert mailbox.received("claire@musterfirma.de")
+    assert "Legal representative added" in body(client.get("/en/portal/company"))
+
+
+def test_the_function_and_phone_change_but_not_the_persons_own_data(keeper, auth, client):
+    link = LegalRepresentative.get()
+    prefix = f"link{link.id}_"
+    bad = post(client, auth, f"/representatives/{link.id}", **{prefix + "function": "CEO", prefix + "phone": "abc"})
+    assert bad.status_code == 422 and 'value="CEO"' in body(bad) and "Enter a phone number" in body(bad)
+    done = post(client, auth, f"/representatives/{link.id}", **{prefix + "function": "CEO", prefix + "phone": "+49 30 1234567",
+                                                                 "email": "attacker@evil.example", "last_name": "X"})
+    assert done.status_code == 303
+    link = LegalRepresentative.get_by_id(link.id)
+    assert (link.function, link.phone) == ("CEO", "+49 30 1234567")
+    assert link.person.email == "jan@example.be" and link.person.last_name == "Peeters"
+    page = body(client.get("/en/portal/company"))
+    assert "CEO" in page and "function or phone changed" in page
+    post(client, auth, "/contacts", **CONTACT)
+    contact = ContactPerson.get()
+    prefix = f"link{contact.id}_"
+    assert post(client, auth, f"/contacts/{contact.id}", **{prefix + "function": "QA", prefix + "phone": ""}).status_code == 303
+    assert ContactPerson.get_by_id(contact.id).function == "QA"
