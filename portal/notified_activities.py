@@ -19,7 +19,7 @@ from peewee import fn
 from . import clock
 from .db import database, is_postgres
 from .form_text import MULTI_LINE_MESSAGE, multi_line_ok, single_line_errors
-from .models import ACTIVITY_KINDS, Activity, ActivityEvent, Company, EstablishmentUnit
+from .models import ACTIVITY_KINDS, Activity, ActivityContact, ActivityEvent, Company, ContactPerson, EstablishmentUnit
 from .people import parse_date
 
 MD_CLASSES = ("I", "Is", "Im", "Ir", "IIa", "IIb", "III")
@@ -49,24 +49,29 @@ class ActivityForm:
     unit: str = ""  # "" for the head office, else an establishment unit's id
     srn: str = ""
     started_on: str = ""
+    contacts: tuple = ()  # ids of the company's contact persons, as text
 
     @classmethod
     def from_form(cls, form):
         return cls(kind=form.get("kind", "")[:40], md=form.get("md") == "yes", ivd=form.get("ivd") == "yes",
                    classes=tuple(c for c in form.getlist("classes") if c in MD_CLASSES + IVD_CLASSES),
                    unit=form.get("unit", "")[:12], srn=form.get("srn", "").strip().upper().replace(" ", "")[:20],
-                   started_on=form.get("started_on", "").strip()[:10])
+                   started_on=form.get("started_on", "").strip()[:10],
+                   contacts=tuple(dict.fromkeys(c[:12] for c in form.getlist("contacts")))[:50])
 
     @classmethod
     def of(cls, activity):
         classes = tuple(c for c in (activity.classes or "").split("|") if c)
         return cls(kind=activity.kind, md=activity.medical_devices, ivd=activity.ivds, classes=classes,
                    unit=str(activity.unit_id or ""), srn=activity.srn or "",
-                   started_on=activity.started_on.isoformat() if activity.started_on else "")
+                   started_on=activity.started_on.isoformat() if activity.started_on else "",
+                   contacts=tuple(str(row.contact_id) for row in
+                                  ActivityContact.select(ActivityContact.contact).where(ActivityContact.activity == activity)))
 
 
 def check(company, form, exclude=None):
-    """{field: message} for what is wrong, and the columns to store."""
+    """{field: message} for what is wrong, the columns to store and the
+    contact persons named (the company's own only)."""
     errors = {}
     if form.kind not in ACTIVITY_KINDS:
         errors["kind"] = _l("Choose the activity.")
@@ -82,6 +87,13 @@ def check(company, form, exclude=None):
                                              & (EstablishmentUnit.company == company))
         if unit is None:
             errors["unit"] = _l("Choose the head office or one of the company's establishment units.")
+    contacts = []
+    if form.contacts:
+        wanted = {_int(text) for text in form.contacts}
+        contacts = list(ContactPerson.select(ContactPerson.id).where((ContactPerson.id.in_(sorted(wanted)))
+                                                                     & (ContactPerson.company == company)))
+        if len(contacts) != len(wanted):
+            errors["contacts"] = _l("Choose the contact persons among the company's own (see “My company”).")
     role = SRN_ROLES.get(form.kind)
     if role:
         match = SRN.match(form.srn)
@@ -109,7 +121,13 @@ def check(company, form, exclude=None):
     columns = {"kind": form.kind, "medical_devices": form.md, "ivds": form.ivd,
                "classes": "|".join(md_classes + ivd_classes), "unit": unit,
                "srn": form.srn if role else None, "started_on": started}
-    return errors, columns
+    return errors, columns, contacts
+
+
+def _set_contacts(activity, contacts):
+    ActivityContact.delete().where(ActivityContact.activity == activity).execute()
+    if contacts:
+        ActivityContact.insert_many([{"activity": activity.id, "contact": contact.id} for contact in contacts]).execute()
 
 
 def _int(text):
@@ -125,10 +143,11 @@ def notify(company, actor, form):
             # wait on each other.
             _lock_agency_numbers()
         Company.lock_row(company.id)
-        errors, columns = check(company, form)  # inside: a parallel request cannot slip in a duplicate
+        errors, columns, contacts = check(company, form)  # inside: a parallel request cannot slip in a duplicate
         if errors:
             raise ActivityError(errors)
         activity = Activity.create(company=company, **columns)
+        _set_contacts(activity, contacts)
         ActivityEvent.create(company=company, actor=actor, activity=activity, action="notified")
         number = give_agency_number(company, actor)
         Company.get_by_id(company.id).refresh_listing()
@@ -141,10 +160,11 @@ def change(activity, actor, form):
         raise ActivityError({"kind": _l("An ended activity cannot be changed: notify it again.")})
     with database.atomic():
         Company.lock_row(activity.company_id)
-        errors, columns = check(activity.company, form, exclude=activity)
+        errors, columns, contacts = check(activity.company, form, exclude=activity)
         if errors:
             raise ActivityError(errors)
         Activity.update(**columns).where(Activity.id == activity.id).execute()
+        _set_contacts(activity, contacts)
         ActivityEvent.create(company=activity.company, actor=actor, activity=activity, action="changed")
 
 

@@ -8,7 +8,7 @@ from peewee import JOIN
 
 from .. import notified_activities as rules
 from ..access_control import application_required, current_company
-from ..models import ACTIVITY_KINDS, Activity, EstablishmentUnit
+from ..models import ACTIVITY_KINDS, Activity, ActivityContact, ContactPerson, EstablishmentUnit, Person
 from ..rendering import render
 from . import bp
 
@@ -23,7 +23,14 @@ def _page(status=200, **context):
                       .join(EstablishmentUnit, JOIN.LEFT_OUTER, on=(Activity.unit == EstablishmentUnit.id))
                       .where(Activity.company == company).order_by(Activity.active.desc(), Activity.notified_at))
     units = list(EstablishmentUnit.select().where(EstablishmentUnit.company == company).order_by(EstablishmentUnit.name))
+    contacts = list(ContactPerson.select(ContactPerson, Person).join(Person).where(ContactPerson.company == company)
+                    .order_by(Person.last_name, Person.first_name))
+    named = {}
+    for row in (ActivityContact.select(ActivityContact.activity, ActivityContact.contact)
+                .where(ActivityContact.activity.in_([activity.id for activity in activities])).tuples()):
+        named.setdefault(row[0], []).append(row[1])
     return render("tiles/activities.html", status=status, company=company, activities=activities,
+                  contacts=contacts, contacts_by_id={contact.id: contact for contact in contacts}, named=named,
                   kinds=ACTIVITY_KINDS, unit_options=[(str(unit.id), unit.name) for unit in units],
                   md_classes=rules.MD_CLASSES, ivd_classes=rules.IVD_CLASSES, srn_roles=rules.SRN_ROLES,
                   faq_url=rules.FAQ_URL, events=rules.history(company, 50), event_labels=rules.EVENT_LABELS,

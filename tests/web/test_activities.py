@@ -136,3 +136,30 @@ def test_an_ended_activity_is_not_changed_and_an_end_reason_holds_no_control_cha
         "srn": "DE-IM-000012345"})
     assert changed.status_code == 422 and Activity.get().kind == "distributor"
     assert notify(client, auth, started_on="01/01/0001").status_code == 422
+
+
+def test_an_activity_names_its_contact_persons_among_the_companys_own(operator, auth, client):
+    from portal.models import ActivityContact, ContactPerson, Person
+
+    def contact(company, niss, name):
+        person = Person.create(niss=niss, last_name=name, first_name="Alex", sex="F",
+                               birth_date=datetime.date(1990, 1, 1), birth_country="FR", email=f"{name}@x.eu")
+        return ContactPerson.create(company=company, person=person, function="QA")
+
+    ours = contact(operator.company, "90010100185", "Ours")
+    other = Company(country="FR", city="Paris")
+    other.set_name("Autre SAS")
+    other.save()
+    theirs = contact(other, "90010100284", "Theirs")
+    refused = notify(client, auth, contacts=[str(ours.id), str(theirs.id)])
+    assert refused.status_code == 422 and "among the company's own" in body(refused)
+    assert f'id="contact-{ours.id}" name="contacts" value="{ours.id}" checked' in body(refused)  # kept
+    assert notify(client, auth, contacts=[str(ours.id)]).status_code == 303
+    activity = Activity.get()
+    assert [row.contact_id for row in ActivityContact.select()] == [ours.id]
+    page = body(client.get("/en/portal/activities"))
+    assert "Contact persons: Alex Ours" in page and "Theirs" not in page
+    client.post(f"/en/portal/activities/{activity.id}", data={
+        "csrf_token": auth.token, "kind": "distributor", "md": "yes", "classes": ["IIa"], "unit": "",
+        "started_on": "2025-03-01"})
+    assert not ActivityContact.select().exists()  # none ticked: none named
