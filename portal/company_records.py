@@ -55,6 +55,23 @@ def _record(company, actor, action, reason=""):
     CompanyEvent.create(company=company, actor=actor, action=action, reason=reason[:500])
 
 
+def create_company(country, details, vat_number=None, bce_number=None, units=()):
+    """A company as the agency's validation makes it (and the demo data, the
+    same way): its data, its name in the public search's word index, its
+    establishment units. Inside the caller's transaction."""
+    company = Company(country=country, street=details["street"], house_number=details["house_number"],
+                      box=details.get("box", ""), postcode=details["postcode"], city=details["city"],
+                      vat_number=vat_number, bce_number=bce_number, language=details["language"])
+    company.set_name(details["name"])
+    company.save()
+    company.save_name_words()
+    for unit in units:
+        EstablishmentUnit.create(company=company, name=unit["name"], street=unit["street"],
+                                 house_number=unit["house_number"], box=unit.get("box", ""),
+                                 postcode=unit["postcode"], city=unit["city"])
+    return company
+
+
 def address_values(form, prefix=""):
     return {name: form.get(prefix + name, "").strip()[:200] for name in ADDRESS_FIELDS}
 

@@ -1,11 +1,17 @@
 """Demo firms, so that a fresh portal has a public list worth searching.
 
-The same generator fills the bench's 100,000-firm database, so it inserts in
-bulk and keeps the derived columns (name key, words, listed) right.
+`seed_demo` (the `seed-demo` command) makes each firm through the real path:
+the company as the agency's validation creates it, then its activities as
+"Mes activités" notifies them, so that the first one gives the agency number
+and the listing follows from the activities (FAQ 1), and a few firms end
+theirs and leave the list. `insert_firms` fills the bench's 100,000-firm
+database from the same generator in bulk, keeping the derived columns (name
+key, words, agency number, listed) as the real path would.
 """
+import datetime
 import random
 
-from . import clock
+from . import clock, company_records, notified_activities
 from .db import database
 from .models import ACTIVITY_KINDS, Activity, Company, CompanyNameWord
 from .names import name_key, name_words
@@ -103,8 +109,33 @@ def _insert_returning_ids(rows):
     return [by_number[n] for n in numbers]
 
 
-def seed_demo(count=300):
-    """Add demo firms unless there are some already; returns how many were added."""
+def seed_demo(count=300, seed=2026):
+    """Add demo firms unless there are some already, each through the real
+    path; returns how many were added."""
     if Company.select().where(Company.is_demo == True).exists():  # noqa: E712
         return 0
-    return insert_firms(count)
+    rng = random.Random(seed)
+    for index in range(1, count + 1):
+        firm = generate_firm(index, rng)
+        with database.atomic():
+            company = company_records.create_company(firm["country"], firm)
+            Company.update(is_demo=True).where(Company.id == company.id).execute()
+        ended = rng.random() < 0.05  # a few firms only have deactivated activities
+        for kind in rng.sample(list(ACTIVITY_KINDS), rng.choice([1, 1, 1, 2, 2, 3])):
+            activity = notified_activities.notify(company, None, demo_activity(kind, firm["country"], index, rng))
+            if ended:
+                notified_activities.deactivate(activity, None, clock.today().isoformat(), "Demo: activity ended.")
+    return count
+
+
+def demo_activity(kind, country, index, rng):
+    """What a firm of this kind would notify: classes, and an SRN where the law asks for one."""
+    ivd = kind in ("manufacturer", "importer", "distributor") and rng.random() < 0.3
+    classes = tuple(rng.sample(notified_activities.MD_CLASSES, rng.randint(1, 3)))
+    if ivd:
+        classes += tuple(rng.sample(notified_activities.IVD_CLASSES, rng.randint(1, 2)))
+    role = notified_activities.SRN_ROLES.get(kind)
+    srn = f"{country}-{role}-{index:09d}" if role else ""
+    started = datetime.date(2021, 5, 26) + datetime.timedelta(days=rng.randint(0, 1500))
+    return notified_activities.ActivityForm(kind=kind, md=True, ivd=ivd, classes=classes, srn=srn,
+                                            started_on=min(started, clock.today()).isoformat())

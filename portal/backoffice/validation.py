@@ -4,9 +4,9 @@ with a NISS (a new BIS number for those without one), and their accounts
 with a temporary password, which is e-mailed and never stored in clear."""
 from flask_babel import lazy_gettext as _l
 
-from .. import mail, people
+from .. import company_records, mail, people
 from ..identifiers import format_niss
-from ..models import Company, EstablishmentUnit, LegalRepresentative, Person
+from ..models import LegalRepresentative, Person
 from ..people import IdentityConflict  # noqa: F401  (what validate raises)
 
 NEW, SAME, CONFLICT = "new", "same", "conflict"
@@ -32,18 +32,8 @@ def create_company(registration, base_url):
     if any(match == CONFLICT for match, _ in representative_matches(data.get("representatives", []))):
         raise IdentityConflict()
     details = data["company"]
-    company = Company(country=registration.country, street=details["street"],
-                      house_number=details["house_number"], box=details.get("box", ""),
-                      postcode=details["postcode"], city=details["city"],
-                      vat_number=registration.vat_number, bce_number=registration.bce_number,
-                      language=details["language"])
-    company.set_name(details["name"])
-    company.save()
-    company.save_name_words()
-    for unit in data.get("units", []):
-        EstablishmentUnit.create(company=company, name=unit["name"], street=unit["street"],
-                                 house_number=unit["house_number"], box=unit.get("box", ""),
-                                 postcode=unit["postcode"], city=unit["city"])
+    company = company_records.create_company(registration.country, details, registration.vat_number,
+                                             registration.bce_number, data.get("units", []))
     for row in data.get("representatives", []):
         person, new_account_password = people.person_with_account(row, details["language"])
         LegalRepresentative.create(company=company, person=person)

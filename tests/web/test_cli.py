@@ -22,6 +22,24 @@ def test_seed_demo_fills_a_searchable_list_once(runner, client, db):
     assert f"{listed} registered firms" in body
 
 
+def test_seed_demo_goes_through_the_real_path(runner, db):
+    """Issue 12: agency numbers given by the first notification, one event each, the listing from the activities."""
+    from portal.models import ActivityEvent, CompanyNameWord
+
+    runner.invoke(args=["portal", "seed-demo", "--firms", "40"])
+    numbers = sorted(number for number, in Company.select(Company.agency_number).tuples())
+    assert numbers == [f"{n:06d}" for n in range(1, 41)]  # the next free number, once per firm
+    given = ActivityEvent.select().where(ActivityEvent.action == "agency_number").count()
+    assert given == 40 and ActivityEvent.select().where(ActivityEvent.action == "notified").count() == \
+        Activity.select().count()
+    for company in Company.select():
+        active = Activity.select().where((Activity.company == company) & Activity.active).exists()
+        assert company.listed == active
+        assert CompanyNameWord.select().where(CompanyNameWord.company == company).exists()
+    srn_kinds = Activity.select().where(Activity.kind.in_(["manufacturer", "importer", "authorised_representative"]))
+    assert all(activity.srn for activity in srn_kinds)
+
+
 def test_seed_demo_adds_one_person_of_each_role_in_development(runner, db):
     from portal.models import QualityMember
 
