@@ -70,3 +70,32 @@ def test_the_first_activity_puts_the_firm_in_the_public_list(visitor, operator, 
 
     visitor.goto("/fr/firms?name=lumiere")
     expect(page.get_by_role("cell", name=NAME)).to_be_visible()
+
+
+@pytest.mark.parametrize("lang,labels", [
+    ("nl", {"manage": "Mijn activiteiten beheren", "title": "Mijn activiteiten", "kind": "Activiteit",
+            "md": "Medische hulpmiddelen", "class": "klasse IIa", "start": "Begindatum",
+            "notify": "De activiteit melden", "done": "De activiteit is gemeld."}),
+    ("en", {"manage": "Manage my activities", "title": "My activities", "kind": "Activity",
+            "md": "Medical devices", "class": "class IIa", "start": "Start date",
+            "notify": "Notify the activity", "done": "The activity is notified."}),
+])
+def test_an_activity_is_notified_in_dutch_and_english(visitor, operator, live_server, lang, labels):
+    with live_server.app.app_context():
+        Account.update(totp_last_counter=None).where(Account.person.in_(
+            Person.select().where(Person.niss == NISS))).execute()
+        database.close()
+    page = visitor.page
+    visitor.log_in(NISS, PASSWORD, SECRET, lang=lang)
+    with page.expect_navigation():
+        page.get_by_role("link", name=labels["manage"]).click()
+    visitor.check_page()
+    expect(page.get_by_role("heading", level=1)).to_have_text(labels["title"])
+    page.get_by_label(labels["kind"], exact=True).select_option("distributor")
+    page.get_by_label(labels["md"], exact=True).check()
+    page.get_by_label(labels["class"]).check()
+    page.get_by_label(labels["start"]).fill("01/03/2025")
+    with page.expect_navigation():
+        page.get_by_role("button", name=labels["notify"]).click()
+    visitor.check_page()
+    expect(page.get_by_role("status")).to_have_text(labels["done"])

@@ -88,3 +88,28 @@ def test_a_contact_person_gets_a_login_and_the_address_changes(visitor, keeper, 
     expect(page.get_by_role("status")).to_contain_text("personne de contact est ajoutée")
     expect(page.get_by_role("region", name="Personnes de contact").get_by_role("strong")).to_have_text("Chloé Martin")
     assert [m["To"] for m in smtp_server.received("chloe@contact.be")] == ["chloe@contact.be"]
+
+
+def test_a_legal_representative_is_added_in_dutch(visitor, keeper, live_server, smtp_server):
+    with live_server.app.app_context():
+        Account.update(totp_last_counter=None).where(Account.person.in_(
+            Person.select().where(Person.niss == NISS))).execute()
+        Person.delete().where(Person.email == "bram@contact.be").execute()
+        database.close()
+    page = visitor.page
+    visitor.log_in(NISS, PASSWORD, SECRET, lang="nl")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Mijn bedrijfsgegevens beheren").first.click()
+    visitor.check_page()
+    form = page.locator("#representative-form")
+    form.get_by_label("Achternaam").fill("Peeters")
+    form.get_by_label("Voornaam").fill("Bram")
+    form.get_by_label("Mannelijk").check()
+    form.get_by_label("Geboortedatum").fill("02/02/1975")
+    form.get_by_label("Geboorteland").select_option("BE")
+    form.get_by_label("Individueel e-mailadres").fill("bram@contact.be")
+    form.get_by_label("Functie").fill("Zaakvoerder")
+    submit(visitor, "Bewaren", within=form)
+    expect(page.get_by_role("status")).to_contain_text("wettelijke vertegenwoordiger")
+    expect(page.get_by_role("region", name="Wettelijke vertegenwoordiger(s)")).to_contain_text("Bram Peeters, Zaakvoerder")
+    assert smtp_server.received("bram@contact.be")
