@@ -82,7 +82,12 @@ def company_routes(app):
             ("my account (logged in)", "/fr/portal/account", cookie),
             ("access management home", "/fr/portal/access", cookie),
             ("access, users of the quality (50)", "/fr/portal/access/users", cookie),
-            ("access, users filtered", "/fr/portal/access/users?application=contributions&status=active", cookie)]
+            ("access, users filtered", "/fr/portal/access/users?application=contributions&status=active", cookie),
+            ("tile: Mon entreprise (htmx)", "/fr/portal/tiles/company", dict(cookie, **HTMX)),
+            ("tile: Mes activités (htmx)", "/fr/portal/tiles/activities", dict(cookie, **HTMX)),
+            ("tile: Mes contrôles (htmx)", "/fr/portal/tiles/controls", dict(cookie, **HTMX)),
+            ("Mon entreprise page", "/fr/portal/company", cookie),
+            ("Mes activités page", "/fr/portal/activities", cookie)]
 
 
 def _company_with_access(person, users=50):
@@ -97,6 +102,7 @@ def _company_with_access(person, users=50):
     company.save()
     LegalRepresentative.create(company=company, person=person)
     Company.update(main_access_manager=person).where(Company.id == company.id).execute()
+    _records_of(company, person)
     quality = Quality.create(company=company, kind="health_institution", contact_email="q@bench.example")
     people = [person] + [Person.create(niss=f"{700000000 + i:09d}{97 - (700000000 + i) % 97:02d}",
                                        last_name=f"User{i:02d}", first_name="Bench", sex="F",
@@ -107,6 +113,28 @@ def _company_with_access(person, users=50):
                                       email=someone.email)
         codes = list(APPLICATIONS) if index == 0 else ["medseip", "contributions"][: 1 + index % 2]
         MemberApplication.insert_many([{"member": member.id, "application": c} for c in codes]).execute()
+
+
+def _records_of(company, person, units=10, contacts=10, activities=20):
+    """What a busy company keeps in "Mon entreprise" and "Mes activités", made the real way."""
+    from portal import company_records, notified_activities
+    from portal.models import ContactPerson
+
+    for i in range(units):
+        company_records.save_unit(company, person, {"name": f"Lager {i}", "street": "Hafenweg", "house_number": str(i + 1),
+                                                    "box": "", "postcode": "20095", "city": "Hamburg"})
+    for i in range(contacts):
+        someone = Person.create(niss=f"{710000000 + i:09d}{97 - (710000000 + i) % 97:02d}", last_name=f"Contact{i:02d}",
+                                first_name="Bench", sex="M", birth_date=datetime.date(1975, 1, 1), birth_country="DE",
+                                email=f"contact{i}@bench.example")
+        ContactPerson.create(company=company, person=someone, function="QA")
+    unit_ids = [str(unit.id) for unit in company.units]
+    kinds = ["distributor", "exporter", "steriliser", "relabeller"]
+    for i in range(activities):
+        form = notified_activities.ActivityForm(kind=kinds[i % len(kinds)], md=True, classes=("I", "IIa"),
+                                                unit=unit_ids[i // len(kinds)] if i // len(kinds) < len(unit_ids) else "",
+                                                started_on="2024-01-01")
+        notified_activities.notify(company, person, form)
 
 
 def staff_routes(app):
