@@ -3,7 +3,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import account_devices, form_text, identity_changes, sessions
+from .. import account_devices, company_records, form_text, identity_changes, notified_activities, sessions
 from ..access_control import staff_required
 from ..countries import all_countries, country_name
 from ..identifiers import format_bce, format_niss
@@ -11,7 +11,7 @@ from ..models import Account, Company, Person, Registration, RegistrationEvent
 from ..pdf import inline_pdf
 from ..registrations import EVENT_LABELS, KINDS, LANGUAGES, SEXES, STATUS_LABELS
 from ..rendering import render
-from . import accounts, bp, review, validation
+from . import accounts, bp, companies, review, validation
 
 MAX_REASON = 2000
 QUEUE_PAGE = 50
@@ -118,6 +118,28 @@ def decide(registration_id):
     except identity_changes.NumberTaken:
         return _detail(registration, status=409, number_taken=True)
     return redirect(url_for("backoffice.registration_page", registration_id=registration.id, done=action), 303)
+
+
+# Registered companies -----------------------------------------------------------------
+
+@bp.get("/<lang:lang>/staff/companies")
+@staff_required
+def companies_page():
+    query = request.args.get("q", "").strip()[:200]
+    return render("backoffice/companies.html", query=query, companies=companies.find_companies(query),
+                  country_name=country_name, format_bce=format_bce)
+
+
+@bp.get("/<lang:lang>/staff/companies/<int:company_id>")
+@staff_required
+def company_page(company_id):
+    company = Company.get_or_none(Company.id == company_id)
+    if company is None:
+        abort(404)
+    return render("backoffice/company.html", company=company, country_name=country_name, format_bce=format_bce,
+                  format_niss=format_niss, statuses=STATUS_LABELS, kinds=KINDS,
+                  company_labels=company_records.EVENT_LABELS, activity_labels=notified_activities.EVENT_LABELS,
+                  **companies.record(company))
 
 
 # People and their accounts ------------------------------------------------------------

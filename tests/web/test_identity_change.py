@@ -147,3 +147,22 @@ def test_without_the_application_or_for_another_company_nothing_is_asked(operato
     MemberApplication.delete().where(MemberApplication.application == "saa").execute()
     assert ask(client, auth).status_code == 303 and not Registration.select().exists()
     assert client.get("/en/portal/company/proof.pdf").status_code == 303
+
+
+def test_the_agency_finds_the_company_and_sees_its_whole_history(operator, auth, client, agent):
+    Company.update(agency_number="000042").where(Company.id == operator.company.id).execute()
+    client.post("/en/portal/company/details", data={"csrf_token": auth.token, "language": "fr", "street": "Neue Straße",
+                                                    "house_number": "2", "box": "", "postcode": "10115",
+                                                    "city": "Berlin"})
+    ask(client, auth)
+    request = Registration.get(Registration.kind == "change")
+    decide(agent, request, "validate")
+    for query in ("muster", "000042", "DE136695976"):
+        found = body(agent.get(f"/en/staff/companies?q={query}"))
+        assert f'/en/staff/companies/{operator.company.id}"' in found, query
+    page = body(agent.get(f"/en/staff/companies/{operator.company.id}"))
+    for shown in ("Musterfirma Medizintechnik GmbH", "Neue Straße", "Language or address changed",
+                  "validated by the agency", "Agent Peeters", "Jan Peeters", request.reference):
+        assert shown in page, shown
+    assert client.get(f"/en/staff/companies/{operator.company.id}").status_code == 303  # not for companies
+    assert agent.get("/en/staff/companies/999999").status_code == 404
