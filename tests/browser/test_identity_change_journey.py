@@ -100,6 +100,9 @@ def test_a_new_name_is_asked_validated_by_the_agency_and_shown(visitor, keeper, 
     expect(changes.get_by_role("row").filter(has_text="Commercial name")).to_contain_text(NEW_NAME)
     click(visitor, "button", "Validate the change")
     expect(page.get_by_role("status")).to_contain_text("Validated")
+    click(visitor, "link", "The company's page")
+    expect(page.get_by_role("heading", level=1)).to_have_text(NEW_NAME)
+    expect(page.get_by_role("region", name="History")).to_contain_text("validated by the agency")
     click(visitor, "button", "Log out")
 
     forget_last_code(live_server)
