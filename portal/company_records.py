@@ -20,10 +20,12 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
-from . import mail, people
+from . import mail, people, rate_limit
+from .access_rights import is_legal_representative, is_main_access_manager
 from .db import database
+from .identifiers import NoNumberLeft
 from .form_text import single_line_errors
-from .models import Activity, Company, CompanyEvent, ContactPerson, EstablishmentUnit, LegalRepresentative
+from .models import Activity, Company, CompanyEvent, ContactPerson, EstablishmentUnit, LegalRepresentative, Person
 from .registrations import LANGUAGES
 
 ADDRESS_FIELDS = ("street", "house_number", "box", "postcode", "city")
@@ -125,6 +127,47 @@ def remove_unit(company, actor, unit):
         _record(company, actor, "unit_removed", unit.name)
 
 
+REPRESENTATIVES_ONLY = _l("Only a legal representative or the main access manager may add, change or remove the "
+                          "company's legal representatives.")
+
+
+def may_change_representatives(person, company):
+    """A legal representative can designate the main access manager, so only
+    those who already hold that power (a legal representative, the main
+    access manager) may name or remove one: a user with "Mon entreprise"
+    alone must not be able to give themselves access management."""
+    return is_main_access_manager(person, company) or is_legal_representative(person, company)
+
+
+def _new_person(company, row, prefix):
+    """A person and their account, within the company's daily allowance (each one is an e-mail)."""
+    if rate_limit.exceeded(rate_limit.NEW_PEOPLE, company.id):
+        raise RecordError({prefix + "last_name": _l("The company has added many people today: try again tomorrow, "
+                                                    "or write to the agency's support.")})
+    try:
+        return people.person_with_account(row, company.language)
+    except NoNumberLeft:
+        raise RecordError({prefix + "birth_date": _l("The portal cannot give a BIS number for this date of birth "
+                                                     "any more: write to the agency's support.")})
+
+
+def _tell_representatives(company, actor, action, person):
+    """Every legal representative and the main access manager hear of a change among the representatives."""
+    recipients = {link.person_id: link.person for link in
+                  LegalRepresentative.select(LegalRepresentative, Person).join(Person)
+                  .where(LegalRepresentative.company == company)}
+    if company.main_access_manager_id and company.main_access_manager_id not in recipients:
+        recipients[company.main_access_manager_id] = Person.get_by_id(company.main_access_manager_id)
+    if action == "added":
+        recipients.pop(person.id, None)  # the new representative gets their welcome e-mail
+    else:
+        recipients[person.id] = person  # and the one removed is told too
+    for someone in recipients.values():
+        mail.queue(someone.email, "representatives_changed", someone.language,
+                   _l("The legal representatives of %(company)s changed", company=company.name),
+                   reader=someone, actor=actor, person=person, action=action, company=company)
+
+
 def add_contact_person(company, actor, row, base_url, link=None):
     """`row`: the checked personal data (people.check_person), without a NISS:
     a contact person is always a new person with a new BIS number (guide
@@ -137,7 +180,7 @@ def add_contact_person(company, actor, row, base_url, link=None):
         raise RecordError(errors)
     row = dict(row, niss="")
     with database.atomic():
-        person, password = people.person_with_account(row, company.language)
+        person, password = _new_person(company, row, "contact_")
         if ContactPerson.select().where((ContactPerson.company == company)
                                         & (ContactPerson.person == person)).exists():
             raise RecordError({"niss": _l("This person is already a contact person of the company.")})
@@ -171,6 +214,8 @@ def change_link(company, actor, link, values, prefix=""):
     if errors:
         raise RecordError(errors)
     model = type(link)
+    if model is LegalRepresentative and not may_change_representatives(actor, company):
+        raise RecordError({prefix + "function": REPRESENTATIVES_ONLY})
     action = "representative_changed" if model is LegalRepresentative else "contact_changed"
     with database.atomic():
         model.update(**values).where((model.id == link.id) & (model.company == company)).execute()
@@ -179,13 +224,16 @@ def change_link(company, actor, link, values, prefix=""):
 
 def add_legal_representative(company, actor, row, base_url, link=None):
     """As add_contact_person: always a new person, with a BIS number and an account."""
+    if not may_change_representatives(actor, company):
+        raise RecordError({"rep_last_name": REPRESENTATIVES_ONLY})
     link = link or {"function": "", "phone": ""}
     errors = check_link(link, "rep_")
     if errors:
         raise RecordError(errors)
     row = dict(row, niss="")
     with database.atomic():
-        person, password = people.person_with_account(row, company.language)
+        person, password = _new_person(company, row, "rep_")
+        _tell_representatives(company, actor, "added", person)
         LegalRepresentative.create(company=company, person=person, **link)
         _record(company, actor, "representative_added", f"{person.first_name} {person.last_name}")
         people.welcome(person, password, company, base_url)
@@ -195,11 +243,14 @@ def add_legal_representative(company, actor, row, base_url, link=None):
 
 def remove_contact_person(company, actor, contact):
     with database.atomic():
+        Company.lock_row(company.id)  # an activity being saved names its contacts under the same lock
         ContactPerson.delete().where((ContactPerson.id == contact.id) & (ContactPerson.company == company)).execute()
         _record(company, actor, "contact_removed", f"{contact.person.first_name} {contact.person.last_name}")
 
 
 def remove_legal_representative(company, actor, link):
+    if not may_change_representatives(actor, company):
+        raise RecordError({"representatives": REPRESENTATIVES_ONLY})
     with database.atomic():
         Company.lock_row(company.id)
         if LegalRepresentative.select().where(LegalRepresentative.company == company).count() <= 1:
@@ -211,6 +262,8 @@ def remove_legal_representative(company, actor, link):
         LegalRepresentative.delete().where((LegalRepresentative.id == link.id)
                                            & (LegalRepresentative.company == company)).execute()
         _record(company, actor, "representative_removed", f"{link.person.first_name} {link.person.last_name}")
+        _tell_representatives(company, actor, "removed", link.person)
+    mail.send_after_commit()
 
 
 def history(company, limit=100):

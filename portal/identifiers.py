@@ -120,6 +120,10 @@ def bis_number(birth_date, sequence, sex_known=True):
     return f"{body}{97 - base % 97:02d}"
 
 
+class NoNumberLeft(RuntimeError):
+    """All 499 BIS numbers of a birth date and sex are used in the portal."""
+
+
 def generate_bis(birth_date, sex, is_taken):
     """A BIS number not yet used in the portal. As in the national register,
     the sequence is odd for men and even for women."""
@@ -128,4 +132,4 @@ def generate_bis(birth_date, sex, is_taken):
         number = bis_number(birth_date, sequence, sex_known=sex in ("M", "F"))
         if not is_taken(number):
             return number
-    raise RuntimeError(f"no BIS number left for {birth_date}")
+    raise NoNumberLeft(f"no BIS number left for {birth_date}")

@@ -17,7 +17,7 @@ from . import clock, company_identity, mail
 from .db import database
 from .form_text import single_line_errors
 from .identifiers import vat_prefix
-from .models import Company, CompanyEvent, Person, Registration, RegistrationEvent
+from .models import Company, CompanyEvent, LegalRepresentative, Person, Registration, RegistrationEvent
 from .names import name_key
 
 FIELDS = ("name", "vat_number", "bce_number")
@@ -119,6 +119,11 @@ def ask(company, person, values, proof=None, proof_error=None, continue_unverifi
         Company.lock_row(company.id)
         if pending(company) is not None:
             return Asked(errors={"name": _l("A change is already waiting for the agency's decision.")})
+        taken = company_identity.numbers_taken_by_others(company=company)  # again, now that requests wait their turn
+        if new["vat_number"] and new["vat_number"] != old["vat_number"] and taken(vat=new["vat_number"]):
+            return Asked(errors={"vat_number": _l("A company with this VAT number was registered in the meantime.")})
+        if new["bce_number"] and new["bce_number"] != old["bce_number"] and taken(bce=new["bce_number"]):
+            return Asked(errors={"bce_number": _l("A company with this BCE number was registered in the meantime.")})
         now = clock.utc()
         data = {"company": {"name": new["name"], "language": company.language}, "previous": old,
                 "requested_by": person.id}
@@ -171,8 +176,16 @@ def refused(request, staff, reason):
 
 
 def _tell(request, company, template, subject, **context):
-    person = Person.get_or_none(Person.id == request.answers.get("requested_by"))
-    if person is not None:
+    """The person who asked, if they still act for the company; else its legal representatives."""
+    from .access_rights import companies_of
+
+    asker = Person.get_or_none(Person.id == request.answers.get("requested_by"))
+    if asker is not None and any(mine.id == company.id for mine in companies_of(asker)):
+        recipients = [asker]
+    else:
+        recipients = [link.person for link in LegalRepresentative.select(LegalRepresentative, Person).join(Person)
+                      .where(LegalRepresentative.company == company)]
+    for person in recipients:
         mail.queue(person.email, template, person.language, subject, person=person, company=company,
                    reference=request.reference, rows=rows(request), **context)
 

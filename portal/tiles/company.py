@@ -42,6 +42,7 @@ def _page(status=200, **context):
         events=records.history(company, 50), event_labels=records.EVENT_LABELS, done=request.args.get("done"),
         pending=pending, change_rows=identity_changes.rows(pending) if pending else [],
         current_proof=identity_changes.current_proof(company), kept_proof=identity_changes.kept_proof(company),
+        may_change_representatives=records.may_change_representatives(current_user.person, company),
         vat_prefix=vat_prefix(company.country), **context)
 
 

@@ -28,8 +28,9 @@ RESUME_SENT = "resume_sent"  # flash category
 
 
 def _registration(token):
-    registration = Registration.get_or_none(Registration.token == token)
-    if registration is None:
+    registration = Registration.get_or_none((Registration.token == token)
+                                            & (Registration.kind == Registration.REGISTRATION))
+    if registration is None:  # a change request's row is never reached through the wizard
         abort(404)
     return registration
 

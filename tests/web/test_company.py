@@ -183,3 +183,76 @@ def test_the_function_and_phone_change_but_not_the_persons_own_data(keeper, auth
     prefix = f"link{contact.id}_"
     assert post(client, auth, f"/contacts/{contact.id}", **{prefix + "function": "QA", prefix + "phone": ""}).status_code == 303
     assert ContactPerson.get_by_id(contact.id).function == "QA"
+
+
+@pytest.fixture
+def plain_user(app, keeper):
+    """Bob: a user of the quality with "Mon entreprise" (saa), neither representative nor manager; logged in."""
+    import datetime
+
+    import pyotp
+
+    from portal.passwords import hash_password
+    from tests.harness import AuthActions
+
+    bob = Person.create(niss="90020200123", last_name="Bauer", first_name="Bob", sex="M",
+                        birth_date=datetime.date(1990, 2, 2), birth_country="DE", email="bob@musterfirma.de")
+    secret = pyotp.random_base32()
+    Account.create(person=bob, password_hash=hash_password(AuthActions.PASSWORD), must_change_password=False,
+                   totp_secret=secret)
+    member = QualityMember.create(quality=Quality.get(), person=bob, role="user", email=bob.email)
+    MemberApplication.insert_many([{"member": member.id, "application": a} for a in ("medseip", "saa")]).execute()
+    client = app.test_client()
+    actions = AuthActions(app, client)
+    actions._log_in("/en/login/afmps", {"username": bob.niss}, secret)
+    client.auth = actions
+    return client
+
+
+def test_a_user_with_mon_entreprise_alone_cannot_name_a_legal_representative(keeper, plain_user, mailbox):
+    """The review's finding: a representative can designate the GAP, so a plain user adding one took over access."""
+    page = body(plain_user.get("/en/portal/company"))
+    assert 'id="representative-form"' not in page and "Only a legal representative" in page
+    added = post(plain_user, plain_user.auth, "/representatives", **person("rep_", email="eve@evil.example"))
+    assert added.status_code == 422 and "Only a legal representative" in body(added)
+    link = LegalRepresentative.get()
+    changed = post(plain_user, plain_user.auth, f"/representatives/{link.id}", **{f"link{link.id}_function": "x"})
+    assert changed.status_code == 422 and LegalRepresentative.get_by_id(link.id).function == ""
+    assert not Person.select().where(Person.email == "eve@evil.example").exists()
+    assert not mailbox.received("eve@evil.example")
+    # what Bob may do with "Mon entreprise" alone stays open to him
+    assert post(plain_user, plain_user.auth, "/contacts", **CONTACT).status_code == 303
+
+
+def test_the_representatives_hear_when_one_is_added_or_removed(keeper, auth, client, mailbox):
+    assert post(client, auth, "/representatives", **person("rep_")).status_code == 303
+    told = mailbox.received("jan@example.be")
+    assert told and "added Claire Dubois as a legal representative" in told[-1].get_body(("plain",)).get_content()
+    link = LegalRepresentative.get(LegalRepresentative.person == Person.get(Person.last_name == "Dubois"))
+    assert post(client, auth, f"/representatives/{link.id}/remove").status_code == 303
+    assert "removed Claire Dubois" in mailbox.received("claire@musterfirma.de")[-1].get_body(("plain",)).get_content()
+
+
+def test_a_company_adds_only_so_many_people_a_day(app, keeper, auth, client):
+    app.config["RATE_LIMITS"] = {"new-people": 2}
+    try:
+        for n, first in enumerate(("Anne", "Bert")):
+            assert post(client, auth, "/contacts", **person("contact_", first_name=first,
+                                                            email=f"p{n}@musterfirma.de")).status_code == 303
+        third = post(client, auth, "/contacts", **person("contact_", first_name="Cleo", email="p3@musterfirma.de"))
+        assert third.status_code == 422 and "many people today" in body(third) and 'value="Cleo"' in body(third)
+    finally:
+        app.config.pop("RATE_LIMITS")
+    assert ContactPerson.select().count() == 2
+
+
+def test_no_bis_number_left_is_said_not_crashed(keeper, auth, client, monkeypatch):
+    from portal import people
+    from portal.identifiers import NoNumberLeft
+
+    def none_left(*args):
+        raise NoNumberLeft("none")
+
+    monkeypatch.setattr(people, "generate_bis", none_left)
+    response = post(client, auth, "/contacts", **CONTACT)
+    assert response.status_code == 422 and "cannot give a BIS number" in body(response)

@@ -166,3 +166,26 @@ def test_the_agency_finds_the_company_and_sees_its_whole_history(operator, auth,
         assert shown in page, shown
     assert client.get(f"/en/staff/companies/{operator.company.id}").status_code == 303  # not for companies
     assert agent.get("/en/staff/companies/999999").status_code == 404
+
+
+def test_a_change_row_is_never_reached_through_the_wizard(operator, auth, client, app):
+    ask(client, auth, proof=a_pdf(), identity_vat_number="1")  # a kept file: a draft row with a token
+    draft = Registration.get((Registration.kind == "change") & (Registration.status == "draft"))
+    stranger = app.test_client()
+    for path in ("company-identification", "company-data", "proof.pdf", "check", "submitted"):
+        assert stranger.get(f"/en/register/{draft.token}/{path}").status_code == 404, path
+
+
+def test_the_decision_goes_to_the_representatives_when_the_asker_left(operator, auth, client, agent):
+    from portal.models import LegalRepresentative, Person
+
+    colleague = Person.create(niss="00012556777", last_name="Janssens", first_name="Els", sex="F",
+                              birth_date="2000-01-25", birth_country="BE", email="els@musterfirma.de")
+    LegalRepresentative.create(company=operator.company, person=colleague)
+    ask(client, auth)
+    request = Registration.get(Registration.kind == "change")
+    QualityMember.delete().execute()
+    LegalRepresentative.delete().where(LegalRepresentative.person == operator).execute()
+    Company.update(main_access_manager=None).execute()
+    assert decide(agent, request, "refuse", "Not this name.").status_code == 303
+    assert [m.recipient for m in OutboxMessage.select()] == ["els@musterfirma.de"]
