@@ -91,7 +91,7 @@ def test_staff_filter_the_queue(visitor, request_to_review, lang, button, nothin
         page.get_by_label("Status").select_option("refused")
         expect(page.get_by_text(nothing)).to_be_visible()
         visitor.assert_same_document()
-        expect(page).to_have_url(visitor.base_url + f"/{lang}/staff/registrations?status=refused&country=")
+        expect(page).to_have_url(visitor.base_url + f"/{lang}/staff/registrations?status=refused&country=&kind=")
     else:
         page.get_by_label("Status").select_option("refused")
         with page.expect_navigation():
