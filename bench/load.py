@@ -72,7 +72,7 @@ def company_routes(app):
                                birth_date=datetime.date(1985, 7, 30), birth_country="BE", email="bench@example.be")
         Account.create(person=person, password_hash=hash_password(password), must_change_password=False,
                        totp_secret=secret)
-        _company_with_access(person)
+        dossier_id = _company_with_access(person)
         database.close()
     cookie = _session_cookie(app, "/fr/login/afmps", {"username": "85073003328", "password": password},
                              secret, "/fr/portal")
@@ -87,7 +87,9 @@ def company_routes(app):
             ("tile: Mes activités (htmx)", "/fr/portal/tiles/activities", dict(cookie, **HTMX)),
             ("tile: Mes contrôles (htmx)", "/fr/portal/tiles/controls", dict(cookie, **HTMX)),
             ("Mon entreprise page", "/fr/portal/company", cookie),
-            ("Mes activités page", "/fr/portal/activities", cookie)]
+            ("Mes activités page", "/fr/portal/activities", cookie),
+            ("Mes contrôles page", "/fr/portal/controls", cookie),
+            ("a dossier (20 documents, 10 actions)", f"/fr/portal/controls/{dossier_id}", cookie)]
 
 
 def _company_with_access(person, users=50):
@@ -103,6 +105,7 @@ def _company_with_access(person, users=50):
     LegalRepresentative.create(company=company, person=person)
     Company.update(main_access_manager=person).where(Company.id == company.id).execute()
     _records_of(company, person)
+    dossier_id = _dossier_of(company, person)
     quality = Quality.create(company=company, kind="health_institution", contact_email="q@bench.example")
     people = [person] + [Person.create(niss=f"{700000000 + i:09d}{97 - (700000000 + i) % 97:02d}",
                                        last_name=f"User{i:02d}", first_name="Bench", sex="F",
@@ -113,6 +116,33 @@ def _company_with_access(person, users=50):
                                       email=someone.email)
         codes = list(APPLICATIONS) if index == 0 else ["medseip", "contributions"][: 1 + index % 2]
         MemberApplication.insert_many([{"member": member.id, "application": c} for c in codes]).execute()
+    return dossier_id
+
+
+def _dossier_of(company, person, documents=20, actions=10):
+    """An inspection dossier with its documents and corrective actions, made through the shared rules."""
+    import io
+
+    from pypdf import PdfWriter
+
+    from portal import documents as checks, inspections
+    from portal.models import StaffMember
+
+    staff = StaffMember.get_or_none(StaffMember.email == "bench-inspector@afmps.be") or \
+        StaffMember.create(email="bench-inspector@afmps.be", name="Bench Inspector")
+    writer, buffer = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(595, 842)
+    writer.write(buffer)
+    checked = checks.check(buffer.getvalue())
+    dossier = inspections.open_dossier(company, staff, {"subject": "Bench inspection", "planned_on": "",
+                                                        "inspector": ""})
+    for i in range(documents):
+        inspections.add_document(dossier, checked, f"document-{i}.pdf", "other", f"note {i}",
+                                 person=person if i % 2 else None, staff=None if i % 2 else staff)
+    for i in range(actions):
+        inspections.save_action(dossier, person, {"action": f"Action {i}", "owner": "Bench", "due_on": "2027-01-01",
+                                                  "status": "planned"})
+    return dossier.id
 
 
 def _records_of(company, person, units=10, contacts=10, activities=20):

@@ -34,6 +34,7 @@ PORTAL = "medseip"  # needed to enter the portal at all
 TILE_APPLICATIONS = {
     "company": "saa",
     "activities": "sanac",
+    "controls": "autocontrole",
     "partners": "sara",
     "contributions": "contributions",
 }

@@ -3,10 +3,14 @@ its people, its activities and the history of every change (issue 12:
 "the agency sees the history")."""
 from peewee import JOIN
 
-from .. import company_records, identity_changes, notified_activities
-from ..identifiers import IdentifierError, normalise_bce
-from ..models import Activity, Company, ContactPerson, EstablishmentUnit, LegalRepresentative, Person, Registration
+from .. import company_records, identity_changes, inspections, notified_activities
+from ..countries import country_name
+from ..identifiers import IdentifierError, format_bce, format_niss, normalise_bce
+from ..models import (Activity, Company, ContactPerson, EstablishmentUnit, InspectionDossier, LegalRepresentative,
+                      Person, Registration, StaffMember)
 from ..names import name_key
+from ..registrations import KINDS, STATUS_LABELS
+from ..rendering import render
 
 
 def find_companies(query, limit=50):
@@ -46,6 +50,21 @@ def record(company):
                                                             & Registration.status.in_(Registration.SENT))
                          .order_by(Registration.submitted_at.desc())),
         "pending": identity_changes.pending(company),
+        "dossiers": list(InspectionDossier.select().where(InspectionDossier.company == company)
+                         .order_by(InspectionDossier.created_at.desc())),
+        "questionnaire": inspections.questionnaire_of(company),
+        "risk": inspections.risk([company.id])[company.id],
         "company_events": company_records.history(company, 200),
         "activity_events": notified_activities.history(company, 200),
     }
+
+
+def page(company, status=200, **extra):
+    """The company's page; `extra` carries a form's errors when opening a dossier failed."""
+    extra.setdefault("dossier_errors", {})
+    extra.setdefault("dossier_values", {})
+    return render("backoffice/company.html", status=status, company=company, country_name=country_name,
+                  format_bce=format_bce, format_niss=format_niss, statuses=STATUS_LABELS, kinds=KINDS,
+                  company_labels=company_records.EVENT_LABELS, activity_labels=notified_activities.EVENT_LABELS,
+                  inspectors=list(StaffMember.select().where(StaffMember.active).order_by(StaffMember.name)),
+                  qms_choices=inspections.QMS_CHOICES, **record(company), **extra)

@@ -3,7 +3,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import account_devices, company_records, form_text, identity_changes, notified_activities, sessions
+from .. import account_devices, form_text, identity_changes, sessions
 from ..access_control import staff_required
 from ..countries import all_countries, country_name
 from ..identifiers import format_bce, format_niss
@@ -136,10 +136,7 @@ def company_page(company_id):
     company = Company.get_or_none(Company.id == company_id)
     if company is None:
         abort(404)
-    return render("backoffice/company.html", company=company, country_name=country_name, format_bce=format_bce,
-                  format_niss=format_niss, statuses=STATUS_LABELS, kinds=KINDS,
-                  company_labels=company_records.EVENT_LABELS, activity_labels=notified_activities.EVENT_LABELS,
-                  **companies.record(company))
+    return companies.page(company)
 
 
 # People and their accounts ------------------------------------------------------------

@@ -26,7 +26,7 @@ def operator(auth):
     quality = Quality.create(company=company, kind="health_institution", contact_email="q@musterfirma.de")
     member = QualityMember.create(quality=quality, person=jan, role="ga", email=jan.email)
     MemberApplication.insert_many([{"member": member.id, "application": code}
-                                   for code in ("medseip", "saa", "sanac", "sara", "contributions")]).execute()
+                                   for code in ("medseip", "saa", "sanac", "sara", "contributions", "autocontrole")]).execute()
     return jan
 
 

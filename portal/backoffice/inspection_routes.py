@@ -1,0 +1,104 @@
+"""The inspectors' side of “Mes contrôles”: the dossiers waiting for them
+across companies with each company's risk indicator, opening a dossier,
+adding the report, closing. The rules are the shared `inspections` module's."""
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+from .. import documents, inspections
+from ..access_control import staff_required
+from ..models import Company, DossierDocument, InspectionDossier
+from ..pdf import safe_filename
+from ..rendering import render
+from . import bp, companies
+
+PAGE = 50
+
+
+@bp.get("/<lang:lang>/staff/inspections")
+@staff_required
+def inspections_page():
+    scope = request.args.get("scope", "mine")
+    query = (InspectionDossier.select(InspectionDossier, Company).join(Company)
+             .where(InspectionDossier.status == InspectionDossier.OPEN))
+    if scope == "mine":
+        query = query.where(InspectionDossier.inspector == current_user.staff)
+    dossiers = list(query.order_by(InspectionDossier.waiting_for, InspectionDossier.updated_at).limit(PAGE))
+    return render("backoffice/inspections.html", dossiers=dossiers, scope=scope,
+                  risks=inspections.risk({dossier.company_id for dossier in dossiers}))
+
+
+@bp.post("/<lang:lang>/staff/companies/<int:company_id>/inspections")
+@staff_required
+def open_dossier(company_id):
+    company = Company.get_or_none(Company.id == company_id)
+    if company is None:
+        abort(404)
+    values = inspections.dossier_values(request.form)
+    try:
+        dossier = inspections.open_dossier(company, current_user.staff, values)
+    except inspections.InspectionError as refused:
+        return companies.page(company, status=422, dossier_errors=refused.errors, dossier_values=values)
+    return redirect(url_for("backoffice.dossier_page", dossier_id=dossier.id), 303)
+
+
+def _dossier(dossier_id):
+    found = InspectionDossier.get_or_none(InspectionDossier.id == dossier_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _page(dossier, status=200, **context):
+    company = Company.get_by_id(dossier.company_id)
+    context.setdefault("errors", {})
+    context.setdefault("typed", {})
+    return render("backoffice/dossier.html", status=status, dossier=dossier, company=company,
+                  documents=inspections.documents_of(dossier), actions=inspections.actions_of(dossier),
+                  events=inspections.timeline(dossier), event_labels=inspections.EVENT_LABELS,
+                  document_kinds=inspections.DOCUMENT_KINDS, action_statuses=inspections.ACTION_STATUSES,
+                  questionnaire=inspections.questionnaire_of(company), qms_choices=inspections.QMS_CHOICES,
+                  risk=inspections.risk([company.id])[company.id], done=request.args.get("done"), **context)
+
+
+@bp.get("/<lang:lang>/staff/inspections/<int:dossier_id>")
+@staff_required
+def dossier_page(dossier_id):
+    return _page(_dossier(dossier_id))
+
+
+@bp.post("/<lang:lang>/staff/inspections/<int:dossier_id>/documents")
+@staff_required
+def add_dossier_document(dossier_id):
+    dossier = _dossier(dossier_id)
+    upload = request.files.get("document")
+    kind, note = request.form.get("kind", "")[:20], request.form.get("note", "").strip()[:2000]
+    try:
+        checked = documents.check(upload.read(documents.MAX_BYTES + 1) if upload and upload.filename else b"")
+        inspections.add_document(dossier, checked, safe_filename(upload.filename), kind, note,
+                                 staff=current_user.staff)
+    except documents.DocumentError as error:
+        return _page(dossier, status=422, errors={"document": error.message}, typed={"kind": kind, "note": note})
+    except inspections.InspectionError as refused:
+        return _page(dossier, status=422, errors=refused.errors, typed={"kind": kind, "note": note})
+    return redirect(url_for("backoffice.dossier_page", dossier_id=dossier.id, done="document"), 303)
+
+
+@bp.get("/<lang:lang>/staff/inspections/<int:dossier_id>/documents/<int:document_id>")
+@staff_required
+def dossier_document(dossier_id, document_id):
+    dossier = _dossier(dossier_id)
+    row = DossierDocument.without_content().where((DossierDocument.id == document_id)
+                                                  & (DossierDocument.dossier == dossier)).first()
+    if row is None:
+        abort(404)
+    return documents.served(inspections.document_content(row), row.content_type, row.extension,
+                            f"{dossier.reference}-{row.id}")
+
+
+@bp.post("/<lang:lang>/staff/inspections/<int:dossier_id>/close")
+@staff_required
+def close_dossier(dossier_id):
+    dossier = _dossier(dossier_id)
+    inspections.close_dossier(dossier, current_user.staff, request.form.get("reason", "").strip()[:2000])
+    return redirect(url_for("backoffice.dossier_page", dossier_id=dossier.id, done="closed"), 303)
+

@@ -1,0 +1,133 @@
+"""“Mes contrôles” (guide 5.4): the form the law asks for, and the dossiers
+the agency's inspectors open, with their documents, the corrective action
+plan and the timeline. Needs the application "Autocontrôle"; every dossier,
+document and action is looked up within the session's company. The rules
+are the shared `inspections` module's (the back office uses them too)."""
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+from peewee import fn
+
+from .. import documents, inspections
+from ..access_control import application_required, current_company
+from ..models import CorrectiveAction, DossierDocument, InspectionDossier, Questionnaire
+from ..pdf import safe_filename
+from ..rendering import render
+from . import bp
+
+APPLICATION = "autocontrole"
+
+
+def summary(company):
+    """The dashboard tile: the open dossiers and whether the law's form is sent (one query)."""
+    sent = (Questionnaire.select(fn.COUNT(Questionnaire.id))
+            .where((Questionnaire.company == company) & Questionnaire.first_submitted_at.is_null(False)))
+    open_dossiers, forms_sent = (InspectionDossier
+                                 .select(fn.COUNT(InspectionDossier.id), sent.alias("sent"))
+                                 .where((InspectionDossier.company == company)
+                                        & (InspectionDossier.status == InspectionDossier.OPEN)).tuples().get())
+    return {"open_dossiers": open_dossiers, "law_form_pending": not forms_sent}
+
+
+def _dossier_or_404(dossier_id):
+    found = InspectionDossier.get_or_none((InspectionDossier.id == dossier_id)
+                                          & (InspectionDossier.company == current_company()))
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/<lang:lang>/portal/controls")
+@application_required(APPLICATION)
+def controls():
+    company = current_company()
+    dossiers = list(InspectionDossier.select().where(InspectionDossier.company == company)
+                    .order_by(InspectionDossier.status.desc(), InspectionDossier.updated_at.desc()))
+    return render("tiles/controls.html", company=company, dossiers=dossiers,
+                  questionnaire=inspections.questionnaire_of(company), done=request.args.get("done"))
+
+
+@bp.route("/<lang:lang>/portal/controls/form", methods=["GET", "POST"])
+@application_required(APPLICATION)
+def questionnaire():
+    company = current_company()
+    found = inspections.questionnaire_of(company)
+    if request.method == "GET":
+        return _questionnaire_page(found, inspections.values_of(found))
+    values = inspections.questionnaire_values(request.form)
+    sending = request.form.get("action") == "send"
+    try:
+        inspections.save_questionnaire(company, current_user.person, values, sending)
+    except inspections.InspectionError as refused:
+        return _questionnaire_page(found, values, refused.errors, status=422)
+    return redirect(url_for("tiles.controls", done="form_sent" if sending else "form_saved"), 303)
+
+
+def _questionnaire_page(found, values, errors=None, status=200):
+    return render("tiles/questionnaire.html", status=status, questionnaire=found, values=values, errors=errors or {},
+                  qms_choices=inspections.QMS_CHOICES, events=inspections.questionnaire_history(current_company()),
+                  event_labels=inspections.EVENT_LABELS)
+
+
+def _dossier_page(dossier, status=200, **context):
+    context.setdefault("errors", {})
+    context.setdefault("action_values", {})
+    context.setdefault("editing_action", None)
+    return render("tiles/dossier.html", status=status, dossier=dossier, documents=inspections.documents_of(dossier),
+                  actions=inspections.actions_of(dossier), events=inspections.timeline(dossier),
+                  event_labels=inspections.EVENT_LABELS, document_kinds=inspections.DOCUMENT_KINDS,
+                  action_statuses=inspections.ACTION_STATUSES, done=request.args.get("done"), **context)
+
+
+@bp.get("/<lang:lang>/portal/controls/<int:dossier_id>")
+@application_required(APPLICATION)
+def dossier(dossier_id):
+    return _dossier_page(_dossier_or_404(dossier_id))
+
+
+@bp.post("/<lang:lang>/portal/controls/<int:dossier_id>/documents")
+@application_required(APPLICATION)
+def add_document(dossier_id):
+    found = _dossier_or_404(dossier_id)
+    upload = request.files.get("document")
+    kind, note = request.form.get("kind", "")[:20], request.form.get("note", "").strip()[:2000]
+    try:
+        checked = documents.check(upload.read(documents.MAX_BYTES + 1) if upload and upload.filename else b"")
+        inspections.add_document(found, checked, safe_filename(upload.filename), kind, note,
+                                 person=current_user.person)
+    except documents.DocumentError as error:
+        return _dossier_page(found, status=422, errors={"document": error.message}, typed={"kind": kind, "note": note})
+    except inspections.InspectionError as refused:
+        return _dossier_page(found, status=422, errors=refused.errors, typed={"kind": kind, "note": note})
+    return redirect(url_for("tiles.dossier", dossier_id=found.id, done="document"), 303)
+
+
+@bp.get("/<lang:lang>/portal/controls/<int:dossier_id>/documents/<int:document_id>")
+@application_required(APPLICATION)
+def document(dossier_id, document_id):
+    found = _dossier_or_404(dossier_id)
+    row = DossierDocument.without_content().where((DossierDocument.id == document_id)
+                                                  & (DossierDocument.dossier == found)).first()
+    if row is None:
+        abort(404)
+    return documents.served(inspections.document_content(row), row.content_type, row.extension,
+                            f"{found.reference}-{row.id}")
+
+
+@bp.post("/<lang:lang>/portal/controls/<int:dossier_id>/actions", defaults={"action_id": None})
+@bp.post("/<lang:lang>/portal/controls/<int:dossier_id>/actions/<int:action_id>")
+@application_required(APPLICATION)
+def save_action(dossier_id, action_id):
+    found = _dossier_or_404(dossier_id)
+    action = None
+    if action_id is not None:
+        action = CorrectiveAction.get_or_none((CorrectiveAction.id == action_id) & (CorrectiveAction.dossier == found))
+        if action is None:
+            abort(404)
+    values = inspections.action_values(request.form)
+    try:
+        inspections.save_action(found, current_user.person, values, action)
+    except inspections.InspectionError as refused:
+        errors = refused.errors if action_id is None else {f"{name}-{action_id}": message
+                                                           for name, message in refused.errors.items()}
+        return _dossier_page(found, status=422, errors=errors, action_values=values, editing_action=action_id)
+    return redirect(url_for("tiles.dossier", dossier_id=found.id, done="action"), 303)

@@ -1,0 +1,187 @@
+"""“Mes contrôles” (guide 5.4): the form the law asks for, dossiers exchanged both ways with
+e-mails, the corrective action plan, the inspectors' list and risk indicator; other companies' ids."""
+import datetime
+import io
+
+import pytest
+
+from portal.models import (Activity, Company, CorrectiveAction, DossierDocument, InspectionDossier, MemberApplication,
+                           OutboxMessage, Quality, QualityMember, Questionnaire)
+from tests.harness import AuthActions
+from tests.unit.test_documents import a_pdf
+
+HTMX = {"HX-Request": "true"}
+
+
+def body(response):
+    return response.get_data(as_text=True).replace("&#39;", "'").replace("&#34;", '"')
+
+
+@pytest.fixture
+def operator(auth):
+    jan = auth.company_user()
+    Company.update(main_access_manager=jan).where(Company.id == jan.company.id).execute()
+    quality = Quality.create(company=jan.company, kind="health_institution", contact_email="quality@musterfirma.de")
+    member = QualityMember.create(quality=quality, person=jan, role="ga", email=jan.email)
+    MemberApplication.insert_many([{"member": member.id, "application": a}
+                                   for a in ("medseip", "autocontrole")]).execute()
+    return jan
+
+
+@pytest.fixture
+def agent(app, db):
+    staff_client = app.test_client()
+    actions = AuthActions(app, staff_client)
+    staff_client.staff = actions.staff(email="inspector@afmps.be", name="Ines Inspectrice")
+    staff_client.csrf = actions.token
+    return staff_client
+
+
+FORM = {"employees": "42", "devices_per_year": "1 250 000", "qms": "iso13485", "qms_details": "QS-4411, TÜV SÜD",
+        "certificates": "0123; CE-123456; 31/12/2027\n2797; MDR-998; 2028-06-30"}
+
+
+def send_form(client, auth, action="send", **changes):
+    return client.post("/en/portal/controls/form", data=dict(FORM, csrf_token=auth.token, action=action, **changes))
+
+
+def open_dossier(agent, company, **changes):
+    data = {"csrf_token": agent.csrf, "subject": "Routine inspection of the distribution", "planned_on": "15/03/2027",
+            "inspector": str(agent.staff.id)}
+    data.update(changes)
+    return agent.post(f"/en/staff/companies/{company.id}/inspections", data=data)
+
+
+def upload(client, token, path, data, name="report.pdf", kind="other", note=""):
+    return client.post(path, data={"csrf_token": token, "kind": kind, "note": note,
+                                   "document": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+
+
+def test_the_law_form_is_a_draft_until_sent_and_the_dashboard_says_so(operator, auth, client):
+    assert "The form the law asks for is not sent yet" in body(client.get("/en/portal/tiles/controls", headers=HTMX))
+    draft = send_form(client, auth, action="draft", employees="", qms="", qms_details="", certificates="")
+    assert draft.status_code == 303 and Questionnaire.get().status == "draft"  # a draft may be incomplete
+    wrong = send_form(client, auth, action="draft", employees="about forty")
+    assert wrong.status_code == 422 and 'value="about forty"' in body(wrong)  # but not wrong; what was typed stays
+    incomplete = send_form(client, auth, employees="", qms="")
+    page = body(incomplete)
+    assert incomplete.status_code == 422 and "number of employees" in page and "quality system" in page
+    bad_lines = send_form(client, auth, certificates="0123; CE-1; 31/12/2027\nTÜV; x\n99; CE; 2027-01-01")
+    assert bad_lines.status_code == 422 and "Line 2, 3" in body(bad_lines)
+    assert send_form(client, auth).status_code == 303
+    form = Questionnaire.get()
+    assert form.status == "submitted" and form.employees == 42 and form.devices_per_year == 1_250_000
+    assert [row["body"] for row in form.certificate_rows] == ["0123", "2797"]
+    assert "not sent yet" not in body(client.get("/en/portal/tiles/controls", headers=HTMX))
+    # changed and sent again, as the guide allows; no draft of changes
+    assert send_form(client, auth, action="draft").status_code == 422
+    assert send_form(client, auth, employees="43").status_code == 303
+    assert Questionnaire.get().employees == 43 and Questionnaire.get().first_submitted_at < Questionnaire.get().submitted_at
+    assert "Form sent to the agency" in body(client.get("/en/portal/controls/form"))
+
+
+def test_a_dossier_goes_both_ways_with_an_email_each_time(operator, auth, client, agent, mailbox):
+    company = operator.company
+    response = open_dossier(agent, company)
+    assert response.status_code == 303
+    dossier = InspectionDossier.get()
+    assert dossier.reference.startswith("INS-") and dossier.inspector_id == agent.staff.id
+    opened = mailbox.received("quality@musterfirma.de")[-1]
+    assert dossier.reference in opened["Subject"] and "Routine inspection" in opened.get_body(("plain",)).get_content()
+    tile = body(client.get("/en/portal/tiles/controls", headers=HTMX))
+    assert "1 open dossier" in tile
+    assert "Waiting for you" in body(client.get("/en/portal/controls"))
+
+    sent = upload(client, auth.token, f"/en/portal/controls/{dossier.id}/documents", a_pdf(), "Our procedures.pdf",
+                  note="As asked on the phone.")
+    assert sent.status_code == 303
+    assert dossier.reference in mailbox.received("inspector@afmps.be")[-1]["Subject"]
+    assert InspectionDossier.get_by_id(dossier.id).waiting_for == "agency"
+    waiting = body(agent.get("/en/staff/inspections"))
+    assert dossier.reference in waiting and "the agency" in waiting
+
+    report = upload(agent, agent.csrf, f"/en/staff/inspections/{dossier.id}/documents", a_pdf(), "Rapport.pdf",
+                    kind="report")
+    assert report.status_code == 303
+    assert len(mailbox.received("quality@musterfirma.de")) == 2
+    document = DossierDocument.get(DossierDocument.filename == "Rapport.pdf")
+    served = client.get(f"/en/portal/controls/{dossier.id}/documents/{document.id}")
+    assert served.status_code == 200 and served.data.startswith(b"%PDF")
+    assert served.headers["Content-Disposition"] == f"inline; filename={dossier.reference}-{document.id}.pdf"
+    assert "sandbox" in served.headers["Content-Security-Policy"] and "no-store" in served.headers["Cache-Control"]
+
+    plan = client.post(f"/en/portal/controls/{dossier.id}/actions", data={
+        "csrf_token": auth.token, "action": "Train the warehouse staff", "owner": "Jan Peeters",
+        "due_on": "30/04/2027", "status": "planned"})
+    assert plan.status_code == 303
+    action = CorrectiveAction.get()
+    done = client.post(f"/en/portal/controls/{dossier.id}/actions/{action.id}", data={
+        "csrf_token": auth.token, "action": action.action, "owner": action.owner, "due_on": "30/04/2027",
+        "status": "done"})
+    assert done.status_code == 303 and CorrectiveAction.get().status == "done"
+    timeline = body(client.get(f"/en/portal/controls/{dossier.id}"))
+    for entry in ("Dossier opened by the agency", "Document added", "Corrective action added",
+                  "Corrective action updated", "As asked on the phone."):
+        assert entry in timeline, entry
+
+    closed = agent.post(f"/en/staff/inspections/{dossier.id}/close", data={"csrf_token": agent.csrf,
+                                                                          "reason": "No finding left."})
+    assert closed.status_code == 303 and InspectionDossier.get().status == "closed"
+    late = upload(client, auth.token, f"/en/portal/controls/{dossier.id}/documents", a_pdf())
+    assert late.status_code == 422 and "closed" in body(late)
+
+
+def test_a_document_is_judged_by_its_content_and_what_was_typed_stays(operator, auth, client, agent):
+    open_dossier(agent, operator.company)
+    dossier = InspectionDossier.get()
+    path = f"/en/portal/controls/{dossier.id}/documents"
+    refused = upload(client, auth.token, path, b"MZ\x90\x00 a program", "report.pdf", note="Please read")
+    assert refused.status_code == 422 and "not accepted" in body(refused) and "Please read" in body(refused)
+    nothing = upload(client, auth.token, path, b"", "")
+    assert nothing.status_code == 422 and "Choose the file" in body(nothing)
+    assert not DossierDocument.select().exists()
+
+
+def test_another_companys_dossier_is_never_found(operator, auth, client, agent):
+    other = Company(country="FR", city="Paris")
+    other.set_name("Autre SAS")
+    other.save()
+    open_dossier(agent, other)
+    theirs = InspectionDossier.get()
+    upload(agent, agent.csrf, f"/en/staff/inspections/{theirs.id}/documents", a_pdf(), kind="report")
+    document = DossierDocument.get()
+    assert client.get(f"/en/portal/controls/{theirs.id}").status_code == 404
+    assert client.get(f"/en/portal/controls/{theirs.id}/documents/{document.id}").status_code == 404
+    assert upload(client, auth.token, f"/en/portal/controls/{theirs.id}/documents", a_pdf()).status_code == 404
+    assert client.post(f"/en/portal/controls/{theirs.id}/actions", data={
+        "csrf_token": auth.token, "action": "x", "owner": "y", "due_on": "01/01/2027"}).status_code == 404
+    open_dossier(agent, operator.company)
+    mine = InspectionDossier.get(InspectionDossier.company == operator.company)
+    assert client.get(f"/en/portal/controls/{mine.id}/documents/{document.id}").status_code == 404
+    assert "Autre SAS" not in body(client.get("/en/portal/controls"))
+    assert client.get("/en/staff/inspections").status_code == 303  # the back office is not theirs
+
+
+def test_without_autocontrole_the_tile_is_closed(operator, auth, client):
+    MemberApplication.delete().where(MemberApplication.application == "autocontrole").execute()
+    assert client.get("/en/portal/controls").status_code == 303
+    assert send_form(client, auth).status_code == 303 and not Questionnaire.select().exists()
+    assert client.get("/en/portal/tiles/controls", headers=HTMX).status_code == 403
+
+
+def test_the_risk_indicator_adds_up_as_the_inspectors_page_explains(operator, auth, client, agent):
+    from portal import inspections
+
+    company = operator.company
+    with client.application.app_context():
+        assert inspections.risk([company.id])[company.id].score == 2  # only: the form is not sent
+    Activity.create(company=company, kind="manufacturer", classes="Is|III", started_on=datetime.date(2024, 1, 1))
+    send_form(client, auth, qms="none", qms_details="")
+    open_dossier(agent, company)
+    dossier = InspectionDossier.get()
+    CorrectiveAction.create(dossier=dossier, action="late", owner="x", due_on=datetime.date(2020, 1, 1))
+    with client.application.app_context():
+        found = inspections.risk([company.id])[company.id]
+    assert found.score == 3 + 1 + 2 + 2 + 1 + 1 and found.level[0] == "high"
+    page = body(agent.get("/en/staff/inspections"))
+    assert "How the risk indicator is computed" in page and ">high<" in page
