@@ -66,5 +66,6 @@ def page(company, status=200, **extra):
     return render("backoffice/company.html", status=status, company=company, country_name=country_name,
                   format_bce=format_bce, format_niss=format_niss, statuses=STATUS_LABELS, kinds=KINDS,
                   company_labels=company_records.EVENT_LABELS, activity_labels=notified_activities.EVENT_LABELS,
-                  inspectors=list(StaffMember.select().where(StaffMember.active).order_by(StaffMember.name)),
+                  inspectors=[(str(staff.id), staff.name) for staff in
+                              StaffMember.select().where(StaffMember.active).order_by(StaffMember.name)],
                   qms_choices=inspections.QMS_CHOICES, **record(company), **extra)
