@@ -130,3 +130,43 @@ def test_the_law_form_is_offered_in_dutch(visitor, inspected, live_server):
     expect(visitor.page.get_by_role("heading", level=1)).to_have_text("Mijn controles")
     visitor.goto("/nl/portal/controls/form")
     expect(visitor.page.get_by_role("heading", level=1)).to_contain_text("formulier")
+
+
+def test_an_inspector_opens_a_dossier_sends_the_report_and_closes_it(visitor, inspected, live_server, tmp_path):
+    import pyotp
+
+    staff_password = "a long staff password 42"
+    with live_server.app.app_context():
+        staff = StaffMember.get(StaffMember.email == "inspector@afmps.be")
+        Account.delete().where(Account.staff == staff).execute()
+        Account.create(staff=staff, password_hash=hash_password(staff_password), must_change_password=False,
+                       totp_secret=SECRET)
+        database.close()
+    page = visitor.page
+    visitor.goto("/fr/staff/login")
+    page.locator("#field-email").fill("inspector@afmps.be")
+    page.locator("#field-password").fill(staff_password)
+    with page.expect_navigation():
+        page.locator("main form button").click()
+    page.locator("#field-code").fill(pyotp.TOTP(SECRET).now())
+    with page.expect_navigation():
+        page.locator("main form button").click()
+    visitor.check_page()
+    click(visitor, "link", "Inspections")
+    expect(page.get_by_role("table")).to_contain_text(NAME)
+    expect(page.get_by_role("region", name="Comment l'indicateur de risque est calculé")).to_be_visible()
+
+    visitor.goto("/fr/staff/companies?q=kontrolle")
+    click(visitor, "link", NAME)
+    form = page.locator("#dossier-form")
+    form.get_by_label("Objet").fill("Suivi des actions correctrices")
+    click(visitor, "button", "Ouvrir le dossier", within=form)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Suivi des actions correctrices")
+    report = tmp_path / "rapport.pdf"
+    report.write_bytes(a_pdf())
+    documents = page.locator("#document-form")
+    documents.get_by_label("Fichier").set_input_files(str(report))
+    click(visitor, "button", "Envoyer le document", within=documents)
+    expect(page.get_by_role("status")).to_contain_text("l'entreprise en est informée")
+    click(visitor, "button", "Clôturer le dossier")
+    expect(page.get_by_role("status")).to_contain_text("clôturé")
