@@ -73,6 +73,7 @@ def company_routes(app):
         Account.create(person=person, password_hash=hash_password(password), must_change_password=False,
                        totp_secret=secret)
         dossier_id = _company_with_access(person)
+        year = _contribution_year()
         database.close()
     cookie = _session_cookie(app, "/fr/login/afmps", {"username": "85073003328", "password": password},
                              secret, "/fr/portal")
@@ -89,7 +90,9 @@ def company_routes(app):
             ("Mon entreprise page", "/fr/portal/company", cookie),
             ("Mes activités page", "/fr/portal/activities", cookie),
             ("Mes contrôles page", "/fr/portal/controls", cookie),
-            ("a dossier (20 documents, 10 actions)", f"/fr/portal/controls/{dossier_id}", cookie)]
+            ("a dossier (20 documents, 10 actions)", f"/fr/portal/controls/{dossier_id}", cookie),
+            ("tile: Mes contributions (htmx)", "/fr/portal/tiles/contributions", dict(cookie, **HTMX)),
+            ("Mes contributions, a year", f"/fr/portal/contributions/{year}", cookie)]
 
 
 def _company_with_access(person, users=50):
@@ -117,6 +120,18 @@ def _company_with_access(person, users=50):
         codes = list(APPLICATIONS) if index == 0 else ["medseip", "contributions"][: 1 + index % 2]
         MemberApplication.insert_many([{"member": member.id, "application": c} for c in codes]).execute()
     return dossier_id
+
+
+def _contribution_year():
+    """This year's parameters, as the agency would open it."""
+    from portal import clock
+    from portal.models import ContributionYear
+
+    year = clock.today().year
+    if ContributionYear.get_or_none(ContributionYear.year == year) is None:
+        ContributionYear.create(year=year, entity_cost=415.74, turnover_rate=0.3073, turnover_threshold=50290.17,
+                                deadline=datetime.date(year, 12, 31))
+    return year
 
 
 def _dossier_of(company, person, documents=20, actions=10):

@@ -44,6 +44,14 @@ def seed_demo_command(firms):
                 click.echo(f"  {niss}  {name:<24} {role}")
 
 
+@portal.command("remind-contributions")
+def remind_contributions_command():
+    """E-mail the registered firms that have not declared a contribution due soon (run it daily)."""
+    from .contributions import remind
+
+    click.echo(f"Reminded {remind()} compan(y/ies).")
+
+
 @portal.command("send-mail")
 def send_mail_command():
     """Send the e-mails waiting in the outbox (run it from cron every minute)."""

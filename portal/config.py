@@ -43,6 +43,10 @@ _SETTINGS = {
     "FAS_CLIENT_ID": ("PORTAL_FAS_CLIENT_ID", None, str),
     "FAS_CLIENT_SECRET": ("PORTAL_FAS_CLIENT_SECRET", None, str),
     "FAS_MIN_ACR": ("PORTAL_FAS_MIN_ACR", "urn:be:fedict:iam:fas:Level450", str),
+    # "Mes contributions": the day (month-day) a year's declarations close, unless the agency sets
+    # another for that year, and how many days before it the companies without one are reminded.
+    "CONTRIBUTION_DEADLINE": ("PORTAL_CONTRIBUTION_DEADLINE", "06-30", str),
+    "CONTRIBUTION_REMINDER_DAYS": ("PORTAL_CONTRIBUTION_REMINDER_DAYS", "14", int),
 }
 
 

@@ -17,7 +17,7 @@ from ..applications import TILE_APPLICATIONS, name as application_name
 from ..countries import country_name
 from ..identifiers import format_bce
 from ..rendering import render
-from . import activities, bp, company as company_tile, controls
+from . import activities, bp, company as company_tile, contributions, controls
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,8 @@ TILES = (
     Tile("activities", _l("My activities"), "tiles.activities", _l("Manage my activities"), activities.summary),
     Tile("partners", _l("My manufacturers and authorised representatives")),
     Tile("controls", _l("My inspections"), "tiles.controls", _l("Manage my inspections"), controls.summary),
-    Tile("contributions", _l("My contributions")),
+    Tile("contributions", _l("My contributions"), "tiles.contributions", _l("Manage my contributions"),
+         contributions.summary),
 )
 BY_CODE = {tile.code: tile for tile in TILES}
 

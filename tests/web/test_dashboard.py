@@ -99,7 +99,7 @@ def test_the_page_and_each_summary_stay_within_their_budget_whatever_the_company
         with QueryCount() as home:
             client.get("/en/portal")
         tiles = {}
-        for code in ("company", "activities", "controls"):
+        for code in ("company", "activities", "controls", "contributions"):
             with QueryCount() as queries:
                 response = client.get(f"/en/portal/tiles/{code}", headers=HTMX)
             assert response.status_code == 200

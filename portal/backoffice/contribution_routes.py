@@ -1,0 +1,61 @@
+"""The agency's side of “Mes contributions”: each year's parameters, the
+declarations of a year, who has not declared, the CSV export. The rules are
+the shared `contributions` module's."""
+from flask import abort, make_response, redirect, request, url_for
+
+from .. import contributions as rules
+from ..access_control import staff_required
+from ..models import ContributionDeclaration
+from ..pdf import inline_pdf
+from ..rendering import render
+from . import bp
+
+
+def _page(status=200, **context):
+    years = rules.open_years()
+    year = request.args.get("year", type=int) or (years[0].year if years else None)
+    params = rules.year_of(year) if year else None
+    rows, (missing_count, missing) = ([], (0, [])) if params is None else (rules.declarations(year),
+                                                                             rules.not_declared(year))
+    context.setdefault("errors", {})
+    context.setdefault("values", {})
+    return render("backoffice/contributions.html", status=status, years=years, params=params, rows=rows,
+                  missing=missing, missing_count=missing_count, estimate=rules.estimate, **context)
+
+
+@bp.get("/<lang:lang>/staff/contributions")
+@staff_required
+def contributions_page():
+    return _page(done=request.args.get("done"))
+
+
+@bp.post("/<lang:lang>/staff/contributions/years")
+@staff_required
+def save_contribution_year():
+    values = rules.year_values(request.form)
+    try:
+        rules.save_year(values)
+    except rules.ContributionError as refused:
+        return _page(status=422, errors=refused.errors, values=values)
+    return redirect(url_for("backoffice.contributions_page", year=values["year"], done="year"), 303)
+
+
+@bp.get("/<lang:lang>/staff/contributions/<int:year>/export.csv")
+@staff_required
+def export_contributions(year):
+    if rules.year_of(year) is None:
+        abort(404)
+    response = make_response(rules.export_csv(year))
+    response.mimetype = "text/csv"
+    response.headers["Content-Disposition"] = f"attachment; filename=contributions-{year}.csv"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/<lang:lang>/staff/contributions/declarations/<int:declaration_id>/document.pdf")
+@staff_required
+def contribution_document(declaration_id):
+    found = ContributionDeclaration.without_proof().where(ContributionDeclaration.id == declaration_id).first()
+    if found is None or found.proof_size is None:
+        abort(404)
+    return inline_pdf(rules.proof_of(found))

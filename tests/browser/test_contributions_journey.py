@@ -1,0 +1,85 @@
+"""“Mes contributions” in the browser: the year chosen, the turnover typed the Belgian way with the
+accountant's PDF, the estimate and the receipt. JavaScript on and off, every page audited."""
+import datetime
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from portal import clock
+from portal.db import database
+from portal.models import (Account, Activity, Company, ContributionYear, LegalRepresentative, LoginSession,
+                           MemberApplication, Person, Quality, QualityMember)
+from portal.passwords import hash_password
+from tests.unit.test_documents import a_pdf
+
+pytestmark = pytest.mark.browser
+NISS = "60010100766"
+PASSWORD = "four words are stronger"
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+NAME = "Beitrag Medical GmbH"
+
+WORDS = {
+    "en": {"manage": "Manage my contributions", "year": "Select the year concerned", "open": "Open",
+           "turnover": "Turnover of last year (euros)",
+           "proof": "Document signed by the company's auditor or chartered accountant",
+           "send": "Send the declaration", "receipt": "Receipt of your declaration", "total": "€1,138.78"},
+}
+
+
+@pytest.fixture
+def declarant(live_server):
+    with live_server.app.app_context():
+        Company.delete().where(Company.name == NAME).execute()
+        for person in Person.select().where(Person.niss == NISS):
+            LoginSession.delete().where(LoginSession.person == person).execute()
+            person.delete_instance(recursive=True)
+        company = Company(country="DE", street="Zahlweg", house_number="2", postcode="10115", city="Berlin",
+                          language="en", listed=True)
+        company.set_name(NAME)
+        company.save()
+        for kind in ("distributor", "exporter"):
+            Activity.create(company=company, kind=kind, classes="I", started_on=datetime.date(2024, 1, 1))
+        me = Person.create(niss=NISS, last_name="Beitrag", first_name="Bea", sex="F",
+                           birth_date=datetime.date(1960, 1, 1), birth_country="DE", email="bea@beitrag.de",
+                           language="en")
+        LegalRepresentative.create(company=company, person=me)
+        Account.create(person=me, password_hash=hash_password(PASSWORD), must_change_password=False, totp_secret=SECRET)
+        quality = Quality.create(company=company, kind="health_institution", contact_email="q@beitrag.de")
+        member = QualityMember.create(quality=quality, person=me, role="ga", email=me.email)
+        MemberApplication.insert_many([{"member": member.id, "application": a}
+                                       for a in ("medseip", "contributions")]).execute()
+        year = clock.today().year
+        ContributionYear.delete().where(ContributionYear.year == year).execute()
+        ContributionYear.create(year=year, entity_cost=Decimal("415.74"), turnover_rate=Decimal("0.3073"),
+                                turnover_threshold=Decimal("50290.17"), deadline=clock.today() + datetime.timedelta(days=30))
+        Account.update(totp_last_counter=None).where(Account.person == me).execute()
+        database.close()
+    return year
+
+
+def click(visitor, role, name, within=None):
+    with visitor.page.expect_navigation():
+        (within or visitor.page).get_by_role(role, name=name, exact=True).click()
+    visitor.check_page()
+
+
+def journey(visitor, year, lang, tmp_path):
+    words = WORDS[lang]
+    page = visitor.page
+    visitor.log_in(NISS, PASSWORD, SECRET, lang=lang)
+    click(visitor, "link", words["manage"], within=page.locator("#tile-contributions").locator(".."))
+    page.get_by_label(words["year"]).select_option(str(year))
+    click(visitor, "button", words["open"])
+    form = page.locator("#contribution-form")
+    form.get_by_label(words["turnover"]).fill("150.290,17")
+    proof = tmp_path / "attestation.pdf"
+    proof.write_bytes(a_pdf())
+    form.get_by_label(words["proof"]).set_input_files(str(proof))
+    click(visitor, "button", words["send"], within=form)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(words["receipt"])
+    expect(page.get_by_role("region", name=page.locator("#s-estimate").inner_text())).to_contain_text(words["total"])
+
+
+def test_a_contribution_is_declared_in_english(visitor, declarant, tmp_path):
+    journey(visitor, declarant, "en", tmp_path)
