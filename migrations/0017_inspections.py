@@ -23,7 +23,7 @@ def up(migrator, db):
         company = ForeignKeyField(Company, unique=True, on_delete='CASCADE')
         status = CharField(max_length=10, default='draft')
         employees = IntegerField(null=True)
-        devices_per_year = IntegerField(null=True)
+        devices_per_year = BigIntegerField(null=True)
         qms = CharField(max_length=20, default='')
         qms_details = CharField(max_length=200, default='')
         certificates = TextField(default='[]')

@@ -76,33 +76,90 @@ def _check_pdf(data):
     except pdf.PdfError as error:
         raise DocumentError(error.message)
     try:
-        acts = bool(PDF_ACTIVE.search(data)) or _pdf_catalog_acts(data)
+        acts = bool(PDF_ACTIVE.search(data)) or _pdf_acts(data)
     except Exception:  # pypdf read it once already; a structure it cannot walk is refused, not served
         raise DocumentError(_l("The file cannot be opened: it may be damaged. Save it again and send the new copy."))
     if acts:
-        raise DocumentError(_l("The PDF contains scripts or actions (JavaScript, launching a program). Print it "
-                               "again as a plain PDF and send that copy."))
+        raise DocumentError(_l("The PDF contains scripts, actions or attached files (JavaScript, launching a "
+                               "program). Print it again as a plain PDF and send that copy."))
     return Checked(data, "application/pdf", "pdf")
 
 
-def _pdf_catalog_acts(data):
-    """Scripts hidden in compressed object streams, where the raw bytes show no name:
-    the document's JavaScript name tree, an action run on opening, page actions."""
+# Anywhere in a PDF, these names make it act or carry another file.
+# (An action on opening or an additional action is refused through its type: /S /JavaScript,
+# /S /Launch… are names the walk meets; a plain /GoTo to a page stays allowed.)
+PDF_ACTIVE_NAMES = {"/JavaScript", "/JS", "/Launch", "/RichMedia", "/XFA", "/EmbeddedFile", "/EmbeddedFiles",
+                    "/GoToE", "/GoToR", "/ImportData", "/SubmitForm", "/Rendition", "/Sound", "/Movie"}
+MAX_PDF_OBJECTS = 200_000
+MAX_PDF_PAGES = 2_000
+
+
+def _pdf_acts(data):
+    """Walk every object reachable from the trailer, as pypdf decodes them (names with #xx escapes,
+    objects inside compressed object streams), and look for an active name as a key or a value.
+    A file too large to walk, or with too many pages, counts as acting."""
     from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
     reader = PdfReader(io.BytesIO(data), strict=False)
-    root = reader.trailer["/Root"]
-    names = root.get("/Names")
-    if names is not None and "/JavaScript" in names.get_object():
+    if len(reader.pages) > MAX_PDF_PAGES:
         return True
-    action = root.get("/OpenAction")
-    if action is not None:
-        action = action.get_object()
-        if hasattr(action, "get") and action.get("/S") in ("/JavaScript", "/Launch"):
+    seen, todo, budget = set(), [reader.trailer], MAX_PDF_OBJECTS
+    while todo:
+        budget -= 1
+        if budget < 0:
             return True
-    if "/AA" in root:
-        return True
-    return any("/AA" in page for page in reader.pages)
+        node = todo.pop()
+        if isinstance(node, IndirectObject):
+            key = (node.idnum, node.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            node = node.get_object()
+        if isinstance(node, NameObject):
+            if str(node) in PDF_ACTIVE_NAMES:
+                return True
+        elif isinstance(node, DictionaryObject):
+            for name, value in node.items():
+                if str(name) in PDF_ACTIVE_NAMES:
+                    return True
+                if str(name) not in ("/Parent", "/P"):  # back links: the walk reaches those nodes anyway
+                    todo.append(value)
+        elif isinstance(node, ArrayObject):
+            todo.extend(node)
+    return False
+
+
+OOXML_TOP = {"[Content_Types].xml", "_rels", "docProps", "word", "xl", "ppt", "customXml"}
+ODF_TOP = {"mimetype", "META-INF", "content.xml", "styles.xml", "meta.xml", "settings.xml", "manifest.rdf",
+           "Thumbnails", "Pictures", "Configurations2", "layout-cache", "Object 1", "ObjectReplacements"}
+# Content types and part names of active content in OOXML: macros, ActiveX, embedded OLE programs.
+OOXML_ACTIVE = re.compile(r"macroEnabled|vbaProject|vbaData|activeX|oleObject|ms-office\.vba|keyMapCustomizations",
+                          re.IGNORECASE)
+ODF_ACTIVE = re.compile(rb"event-listener|office:scripts|vnd\.sun\.star\.script|macro:", re.IGNORECASE)
+MAX_XML = 2 * 1024 * 1024  # the parts read to decide: content types, relationships, ODF content
+
+
+def _damaged():
+    return DocumentError(_l("The file cannot be opened: it may be damaged. Save it again and send the new copy."))
+
+
+def _not_accepted():
+    return DocumentError(_l("This kind of file is not accepted: send a PDF, an office document (Word, Excel, "
+                            "PowerPoint, OpenDocument) or a PNG or JPEG image."))
+
+
+def _active_office():
+    return DocumentError(_l("The document contains macros, active content or links to other files. Save it "
+                            "without them (.docx, .xlsx, .pptx, .odt) or as PDF, and send that copy."))
+
+
+def _read(archive, name, limit=MAX_XML):
+    with archive.open(name) as member:
+        content = member.read(limit + 1)
+    if len(content) > limit:
+        raise _damaged()
+    return content
 
 
 def _check_office(data):
@@ -110,27 +167,86 @@ def _check_office(data):
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise DocumentError(_l("The file cannot be opened: it may be damaged. Save it again and send the new copy."))
-    if len(entries) > MAX_ENTRIES or sum(entry.file_size for entry in entries) > MAX_UNPACKED:
-        raise DocumentError(_l("The document unpacks to more than 100 MB: send a smaller document or a PDF."))
-    names = {entry.filename for entry in entries}
+        raise _damaged()
+    if len(entries) > MAX_ENTRIES:
+        raise DocumentError(_l("The document holds too many parts: send a smaller document or a PDF."))
+    if any(entry.flag_bits & 0x1 for entry in entries):  # an encrypted part nobody can scan
+        raise DocumentError(_l("The document is protected by a password. Send a copy without protection."))
+    names = [entry.filename for entry in entries]
     try:
-        if "mimetype" in names:  # OpenDocument: the first entry names the type
-            kind = archive.read("mimetype").decode("ascii", "replace").strip()
-            if kind in OPENDOCUMENT and not any(name.lower().startswith("basic/") for name in names):
-                return Checked(data, kind, OPENDOCUMENT[kind])
+        _unpacked_size_within_limit(archive, entries)
+        if "mimetype" in names:
+            checked = _check_odf(archive, names, data)
         elif "[Content_Types].xml" in names:
-            types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
-            if "vbaProject" in types or any(name.lower().endswith("vbaproject.bin") for name in names):
-                raise DocumentError(_l("The document contains macros. Save it without macros (.docx, .xlsx, "
-                                       ".pptx) or as PDF, and send that copy."))
-            for main, (kind, extension) in OOXML.items():
-                if main in types:
-                    return Checked(data, kind, extension)
-    except (zipfile.BadZipFile, KeyError, RuntimeError, OSError, EOFError):
-        raise DocumentError(_l("The file cannot be opened: it may be damaged. Save it again and send the new copy."))
-    raise DocumentError(_l("This kind of file is not accepted: send a PDF, an office document (Word, Excel, "
-                           "PowerPoint, OpenDocument) or a PNG or JPEG image."))
+            checked = _check_ooxml(archive, names, data)
+        else:
+            raise _not_accepted()
+    except DocumentError:
+        raise
+    except Exception:  # zipfile, zlib and the XML parser raise many kinds for a broken or hostile file
+        raise _damaged()
+    return checked
+
+
+def _unpacked_size_within_limit(archive, entries):
+    """Unpack every part as a stream, counting: the sizes an archive declares may lie (a ZIP bomb)."""
+    total = 0
+    for entry in entries:
+        with archive.open(entry) as member:
+            while True:
+                chunk = member.read(1024 * 1024)
+                if not chunk:
+                    break
+                total += len(chunk)
+                if total > MAX_UNPACKED:
+                    raise DocumentError(_l("The document unpacks to more than 100 MB: send a smaller document "
+                                           "or a PDF."))
+
+
+def _check_ooxml(archive, names, data):
+    from defusedxml import ElementTree
+
+    if any(name.split("/")[0] not in OOXML_TOP for name in names) or any(OOXML_ACTIVE.search(n) for n in names):
+        raise _active_office() if any(OOXML_ACTIVE.search(n) for n in names) else _not_accepted()
+    types = ElementTree.fromstring(_read(archive, "[Content_Types].xml"))
+    declared = {}
+    for element in types:
+        kind = element.get("ContentType", "")
+        if OOXML_ACTIVE.search(kind):
+            raise _active_office()
+        if element.get("PartName"):
+            declared[element.get("PartName").lstrip("/")] = kind
+    for name in names:
+        if name.endswith(".rels"):
+            for relation in ElementTree.fromstring(_read(archive, name)):
+                external = relation.get("TargetMode", "") == "External"
+                if external and not relation.get("Type", "").endswith("/hyperlink"):
+                    raise _active_office()
+                if OOXML_ACTIVE.search(relation.get("Type", "")) or "attachedTemplate" in relation.get("Type", ""):
+                    raise _active_office()
+    main = None
+    for relation in ElementTree.fromstring(_read(archive, "_rels/.rels")):
+        if relation.get("Type", "").endswith("/officeDocument"):
+            main = relation.get("Target", "").lstrip("/")
+    if main not in names or declared.get(main) not in OOXML:
+        raise _not_accepted()
+    kind, extension = OOXML[declared[main]]
+    return Checked(data, kind, extension)
+
+
+def _check_odf(archive, names, data):
+    kind = _read(archive, "mimetype", 200).decode("ascii", "replace").strip()
+    if kind not in OPENDOCUMENT or any(name.split("/")[0] not in ODF_TOP for name in names):
+        if any(name.lower().startswith(("basic/", "scripts/")) for name in names):
+            raise _active_office()
+        raise _not_accepted()
+    manifest = _read(archive, "META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+    if b"encryption-data" in manifest:
+        raise DocumentError(_l("The document is protected by a password. Send a copy without protection."))
+    for part in ("content.xml", "styles.xml", "settings.xml"):
+        if part in names and ODF_ACTIVE.search(_read(archive, part, 50 * 1024 * 1024)):
+            raise _active_office()
+    return Checked(data, kind, OPENDOCUMENT[kind])
 
 
 def _check_image(data):
@@ -144,6 +260,8 @@ def _check_image(data):
             image.verify()
     except Exception:  # Pillow raises many kinds for a damaged or hostile image
         raise DocumentError(_l("The image cannot be opened: it may be damaged. Save it again and send the new copy."))
+    if kind == "MPO":  # the JPEG of many cameras, with a second image appended
+        kind = "JPEG"
     if kind not in ("PNG", "JPEG") or width * height > MAX_PIXELS:
         raise DocumentError(_l("This kind of file is not accepted: send a PDF, an office document (Word, Excel, "
                                "PowerPoint, OpenDocument) or a PNG or JPEG image."))

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from . import clock, mail
-from .db import database
+from . import clock, mail, rate_limit
+from .db import database, is_postgres
 from .form_text import multi_line_ok, single_line_errors
 from .models import (Activity, Company, CorrectiveAction, DossierDocument, DossierEvent, InspectionDossier,
                      LegalRepresentative, Person, Quality, Questionnaire, QuestionnaireEvent, StaffMember)
@@ -169,18 +169,26 @@ def company_recipients(company):
             .where(LegalRepresentative.company == company)]
 
 
-def _tell_company(dossier, what):
+def _once_an_hour(dossier, side):
+    """At most one e-mail an hour per dossier and side: ten saves in a row make one e-mail, not ten.
+    The timeline shows every change; the e-mail only says that there is something to see."""
+    return not rate_limit.exceeded(rate_limit.DOSSIER_MAIL, f"{dossier.id}:{side}")
+
+
+def _tell_company(dossier, what, conclusion=""):
+    if what not in ("opened", "closed") and not _once_an_hour(dossier, "company"):
+        return
     company = Company.get_by_id(dossier.company_id)
     for address, language in company_recipients(company):
         mail.queue(address, "dossier_news", language, _l("News in your inspection dossier %(reference)s",
                                                           reference=dossier.reference),
-                   dossier=dossier, company=company, what=what, side="company")
+                   dossier=dossier, company=company, what=what, side="company", conclusion=conclusion)
 
 
 def _tell_inspector(dossier, what):
-    if dossier.inspector_id is None:
+    inspector = StaffMember.get_or_none((StaffMember.id == dossier.inspector_id) & StaffMember.active)
+    if inspector is None or not _once_an_hour(dossier, "agency"):  # it shows on the inspectors' list
         return
-    inspector = StaffMember.get_by_id(dossier.inspector_id)
     company = Company.get_by_id(dossier.company_id)
     mail.queue(inspector.email, "dossier_news", "fr", _l("News in your inspection dossier %(reference)s",
                                                           reference=dossier.reference),
@@ -238,11 +246,13 @@ def add_document(dossier, checked, filename, kind, note, person=None, staff=None
         errors["kind"] = _l("Say what the document is.")
     if not multi_line_ok(note):
         errors["note"] = _l("Remove the invisible characters from this field.")
-    if dossier.status != InspectionDossier.OPEN:
-        errors["document"] = _l("The dossier is closed: nothing can be added any more.")
+    if person is not None and rate_limit.exceeded(rate_limit.DOCUMENTS, dossier.company_id):
+        errors["document"] = _l("Your company has sent many documents today: send the others tomorrow, or write "
+                                "to the inspector.")
     if errors:
         raise InspectionError(errors)
     with database.atomic():
+        _still_open(dossier, "document")
         document = DossierDocument.create(dossier=dossier, kind=kind, filename=filename,
                                           content_type=checked.content_type, extension=checked.extension,
                                           size=len(checked.content), content=checked.content, note=note[:2000],
@@ -251,6 +261,16 @@ def add_document(dossier, checked, filename, kind, note, person=None, staff=None
         (_tell_inspector if person is not None else _tell_company)(dossier, "document_added")
     mail.send_after_commit()
     return document
+
+
+def _still_open(dossier, field_name):
+    """Inside the transaction: the dossier is read again (and locked on PostgreSQL), so that
+    nothing lands in a dossier the agency closed at the same moment."""
+    query = InspectionDossier.select(InspectionDossier.status).where(InspectionDossier.id == dossier.id)
+    if is_postgres():
+        query = query.for_update()
+    if query.scalar() != InspectionDossier.OPEN:
+        raise InspectionError({field_name: _l("The dossier is closed: nothing can be added any more.")})
 
 
 def action_values(form):
@@ -269,25 +289,28 @@ def save_action(dossier, person, values, action=None):
         errors["owner"] = _l("Say who is responsible for the action.")
     errors.update(single_line_errors({"owner": values["owner"]}))
     due = parse_date(values["due_on"])
+    if due is not None and not 2000 <= due.year <= 2100:
+        due = None
     if due is None:
         errors["due_on"] = _l("Enter the due date as day, month and year, for example 31/01/2027.")
     if values["status"] not in ACTION_STATUSES:
         errors["status"] = _l("Choose where the action stands.")
-    if dossier.status != InspectionDossier.OPEN:
-        errors["action"] = _l("The dossier is closed: nothing can be added any more.")
     if errors:
         raise InspectionError(errors)
     columns = {"action": values["action"], "owner": values["owner"], "due_on": due, "status": values["status"],
                "updated_at": clock.utc()}
     with database.atomic():
+        _still_open(dossier, "action")
         if action is None:
             action = CorrectiveAction.create(dossier=dossier, **columns)
-            _event(dossier, "action_added", person=person, reason=values["action"][:200])
+            _event(dossier, "action_added", person=person, reason=f"{values['action'][:150]} ({due:%d/%m/%Y})")
         else:
             CorrectiveAction.update(**columns).where((CorrectiveAction.id == action.id)
                                                      & (CorrectiveAction.dossier == dossier)).execute()
+            # what changed stays visible to the inspector: the due date and the status, before and after
             _event(dossier, "action_changed", person=person,
-                   reason=f"{values['action'][:150]} → {ACTION_STATUSES[values['status']]}")
+                   reason=f"{values['action'][:120]}: {action.due_on:%d/%m/%Y} → {due:%d/%m/%Y}, "
+                          f"{ACTION_STATUSES[action.status]} → {ACTION_STATUSES[values['status']]}")
         _tell_inspector(dossier, "actions")
     mail.send_after_commit()
     return action
@@ -300,7 +323,7 @@ def close_dossier(dossier, staff, reason):
                    .execute())
         if changed:
             _event(dossier, "closed", staff=staff, reason=reason)
-            _tell_company(dossier, "closed")
+            _tell_company(dossier, "closed", conclusion=reason)
     mail.send_after_commit()
 
 

@@ -547,7 +547,7 @@ class Questionnaire(BaseModel):
     company = peewee.ForeignKeyField(Company, backref="questionnaires", unique=True, on_delete="CASCADE")
     status = peewee.CharField(max_length=10, default=DRAFT)
     employees = peewee.IntegerField(null=True)
-    devices_per_year = peewee.IntegerField(null=True)  # units placed on the Belgian market last year
+    devices_per_year = peewee.BigIntegerField(null=True)  # units placed on the Belgian market last year
     qms = peewee.CharField(max_length=20, default="")  # "iso13485", "other", "none"
     qms_details = peewee.CharField(max_length=200, default="")
     certificates = peewee.TextField(default="[]")  # JSON: [{"body", "number", "expires_on"}]

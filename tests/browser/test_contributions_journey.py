@@ -20,7 +20,16 @@ SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 NAME = "Beitrag Medical GmbH"
 
 WORDS = {
-    "en": {"manage": "Manage my contributions", "year": "Select the year concerned", "open": "Open",
+    "fr": {"manage": "Gérer mes contributions", "year": "Sélectionnez l'année concernée", "open": "Afficher l'année",
+           "turnover": "Chiffre d'affaires de l'année précédente (euros)",
+           "proof": "Document signé par le réviseur d'entreprises ou l'expert-comptable de l'entreprise",
+           "send": "Envoyer la déclaration", "receipt": "Accusé de réception de votre déclaration",
+           "total": "1\u202f138,78\u00a0€"},
+    "nl": {"manage": "Mijn bijdragen beheren", "year": "Selecteer het betreffende jaar", "open": "Het jaar tonen",
+           "turnover": "Omzet van vorig jaar (euro)",
+           "proof": "Document ondertekend door de bedrijfsrevisor of accountant van het bedrijf",
+           "send": "De aangifte versturen", "receipt": "Ontvangstbewijs van uw aangifte", "total": "1.138,78"},
+    "en": {"manage": "Manage my contributions", "year": "Select the year concerned", "open": "Show the year",
            "turnover": "Turnover of last year (euros)",
            "proof": "Document signed by the company's auditor or chartered accountant",
            "send": "Send the declaration", "receipt": "Receipt of your declaration", "total": "€1,138.78"},
@@ -81,5 +90,6 @@ def journey(visitor, year, lang, tmp_path):
     expect(page.get_by_role("region", name=page.locator("#s-estimate").inner_text())).to_contain_text(words["total"])
 
 
-def test_a_contribution_is_declared_in_english(visitor, declarant, tmp_path):
-    journey(visitor, declarant, "en", tmp_path)
+@pytest.mark.parametrize("lang", ["fr", "nl", "en"])
+def test_a_contribution_is_declared(visitor, declarant, tmp_path, lang):
+    journey(visitor, declarant, lang, tmp_path)

@@ -185,3 +185,43 @@ def test_the_risk_indicator_adds_up_as_the_inspectors_page_explains(operator, au
     assert found.score == 3 + 1 + 2 + 2 + 1 + 1 and found.level[0] == "high"
     page = body(agent.get("/en/staff/inspections"))
     assert "How the risk indicator is computed" in page and ">high<" in page
+
+
+def test_three_billion_devices_is_a_number_not_a_crash(operator, auth, client):
+    """The review's finding: the column was 32 bits wide, PostgreSQL answered 500."""
+    assert send_form(client, auth, devices_per_year="3 000 000 000").status_code == 303
+    assert Questionnaire.get().devices_per_year == 3_000_000_000
+    too_many = send_form(client, auth, devices_per_year="9" * 14)
+    assert too_many.status_code == 422 and "whole number" in body(too_many)
+
+
+def test_ten_saves_make_one_email_and_every_change_is_on_the_timeline(operator, auth, client, agent, mailbox):
+    open_dossier(agent, operator.company)
+    dossier = InspectionDossier.get()
+    path = f"/en/portal/controls/{dossier.id}/actions"
+    client.post(path, data={"csrf_token": auth.token, "action": "Train the staff", "owner": "Jan",
+                            "due_on": "30/04/2027", "status": "planned"})
+    action = CorrectiveAction.get()
+    for status, due in (("in_progress", "30/06/2027"), ("done", "30/06/2027"), ("planned", "31/12/2027")):
+        client.post(f"{path}/{action.id}", data={"csrf_token": auth.token, "action": "Train the staff",
+                                                 "owner": "Jan", "due_on": due, "status": status})
+    assert len(mailbox.received("inspector@afmps.be")) == 1
+    timeline = body(client.get(f"/en/portal/controls/{dossier.id}"))
+    assert "30/04/2027 → 30/06/2027, Planned → In progress" in timeline
+    assert "30/06/2027 → 31/12/2027, Done → Planned" in timeline
+    ancient = client.post(f"{path}/{action.id}", data={"csrf_token": auth.token, "action": "x", "owner": "y",
+                                                       "due_on": "01/01/0001", "status": "done"})
+    assert ancient.status_code == 422
+
+
+def test_a_company_sends_only_so_many_documents_a_day(app, operator, auth, client, agent):
+    open_dossier(agent, operator.company)
+    dossier = InspectionDossier.get()
+    app.config["RATE_LIMITS"] = {"documents": 2}
+    try:
+        for n in range(2):
+            assert upload(client, auth.token, f"/en/portal/controls/{dossier.id}/documents", a_pdf()).status_code == 303
+        third = upload(client, auth.token, f"/en/portal/controls/{dossier.id}/documents", a_pdf(), note="third")
+        assert third.status_code == 422 and "many documents today" in body(third) and "third" in body(third)
+    finally:
+        app.config.pop("RATE_LIMITS")
