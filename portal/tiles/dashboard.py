@@ -17,7 +17,7 @@ from ..applications import TILE_APPLICATIONS, name as application_name
 from ..countries import country_name
 from ..identifiers import format_bce
 from ..rendering import render
-from . import activities, bp, company as company_tile, contributions, controls
+from . import activities, bp, company as company_tile, contributions, controls, partners
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,8 @@ class Tile:
 TILES = (
     Tile("company", _l("My company"), "tiles.company", _l("Manage my company data"), company_tile.summary),
     Tile("activities", _l("My activities"), "tiles.activities", _l("Manage my activities"), activities.summary),
-    Tile("partners", _l("My manufacturers and authorised representatives")),
+    Tile("partners", _l("My manufacturers and authorised representatives"), "tiles.partners",
+         _l("Manage my manufacturers and authorised representatives"), partners.summary),
     Tile("controls", _l("My inspections"), "tiles.controls", _l("Manage my inspections"), controls.summary),
     Tile("contributions", _l("My contributions"), "tiles.contributions", _l("Manage my contributions"),
          contributions.summary),

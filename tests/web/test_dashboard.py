@@ -75,7 +75,7 @@ def test_a_summary_asked_for_outside_htmx_leads_to_the_tiles_page(operator, clie
     response = client.get("/fr/portal/tiles/activities")
     assert response.status_code == 303 and response.headers["Location"] == "/fr/portal/activities"
     assert client.get("/fr/portal/tiles/nothing", headers=HTMX).status_code == 404
-    assert client.get("/fr/portal/tiles/partners", headers=HTMX).status_code == 404  # nothing to load yet
+    assert client.get("/fr/portal/tiles/partners").status_code == 303  # a link without htmx
 
 
 def test_a_tile_without_its_application_shows_who_grants_it_and_loads_nothing(operator, client):
@@ -99,7 +99,7 @@ def test_the_page_and_each_summary_stay_within_their_budget_whatever_the_company
         with QueryCount() as home:
             client.get("/en/portal")
         tiles = {}
-        for code in ("company", "activities", "controls", "contributions"):
+        for code in ("company", "activities", "controls", "contributions", "partners"):
             with QueryCount() as queries:
                 response = client.get(f"/en/portal/tiles/{code}", headers=HTMX)
             assert response.status_code == 200

@@ -1,0 +1,351 @@
+"""“Mes fabricants et représentants autorisés” (guide 5.5): what a company
+keeps depends on the activities it notified.
+
+- A distributor keeps its suppliers: each manufacturer or authorised
+  representative, typed, or picked among the firms registered in the portal.
+- A manufacturer keeps the devices it makes available in Belgium, with their
+  identifiers checked (device_identifiers), added one by one or imported
+  from a CSV file: nothing is imported unless every line is right, or the
+  person chose explicitly to import the right lines only.
+- An authorised representative keeps the manufacturers outside the EEA and
+  the customs union that it represents.
+
+Every list exports as CSV (no cell a spreadsheet would read as a formula).
+"""
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+from . import clock, device_identifiers as ids
+from .countries import BELGIUM, EEA_AND_CUSTOMS_UNION, all_countries
+from .db import database
+from .form_text import EMAIL, single_line_errors
+from .models import Activity, Company, MarketedDevice, PartnerEvent, RepresentedCompany, Supplier
+from .names import name_key
+from .notified_activities import IVD_CLASSES, MD_CLASSES
+from .people import parse_date
+
+SUPPLIERS, DEVICES, REPRESENTED = "suppliers", "devices", "represented"
+SECTION_KINDS = {SUPPLIERS: ("distributor",), DEVICES: ("manufacturer", "custom_manufacturer"),
+                 REPRESENTED: ("authorised_representative",)}
+SUPPLIER_ROLES = {Supplier.MANUFACTURER: _l("Manufacturer"), Supplier.REPRESENTATIVE: _l("Authorised representative")}
+EVENT_LABELS = {
+    "supplier_added": _l("Supplier added"), "supplier_changed": _l("Supplier changed"),
+    "supplier_removed": _l("Supplier removed"), "device_added": _l("Device added"),
+    "device_changed": _l("Device changed"), "device_withdrawn": _l("Device withdrawn from the market"),
+    "devices_imported": _l("Devices imported"), "represented_added": _l("Represented company added"),
+    "represented_changed": _l("Represented company changed"),
+    "represented_removed": _l("Represented company removed"),
+}
+CSV_COLUMNS = ("name", "reference", "basic_udi_di", "udi_di", "emdn", "class", "sterile", "marketed_from")
+MAX_IMPORT_LINES = 5000
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+NO_FILE = _l("Choose the CSV file to import.")
+
+
+class PartnerError(Exception):
+    def __init__(self, errors):
+        super().__init__(str(errors))
+        self.errors = errors
+
+
+def sections_of(company):
+    """Which lists the company keeps, from its active activities (one query)."""
+    kinds = {kind for kind, in Activity.select(Activity.kind).where((Activity.company == company) & Activity.active)
+             .distinct().tuples()}
+    return [section for section, wanted in SECTION_KINDS.items() if kinds & set(wanted)]
+
+
+def _event(company, actor, action, reason=""):
+    PartnerEvent.create(company=company, actor=actor, action=action, reason=reason[:500])
+
+
+def history(company, limit=50):
+    return PartnerEvent.trail(PartnerEvent.company == company, limit=limit)
+
+
+def _address_values(form, prefix):
+    return {name: form.get(prefix + name, "").strip()[:200] for name in ("name", "country", "street", "postcode",
+                                                                          "city")}
+
+
+# A distributor's suppliers ---------------------------------------------------------------------
+
+def supplier_values(form):
+    values = _address_values(form, "supplier_")
+    values.update(role=form.get("supplier_role", "")[:30], registered=form.get("supplier_registered", "")[:12],
+                  country=values["country"].upper()[:2])
+    return values
+
+
+def find_registered(query, company, limit=10):
+    """Registered firms (on the public list) whose name starts like `query`, not the company itself."""
+    key = name_key(query or "")
+    if len(key) < 2:
+        return []
+    return list(Company.select().where(Company.listed & (Company.name_key >= key) & (Company.name_key < key + "\uffff")
+                                       & (Company.id != company.id)).order_by(Company.name_key).limit(limit))
+
+
+def _check_supplier(company, values):
+    errors, registered = {}, None
+    if values["role"] not in SUPPLIER_ROLES:
+        errors["supplier_role"] = _l("Say whether the supplier is the manufacturer or its authorised representative.")
+    if values["registered"]:
+        number = int(values["registered"]) if values["registered"].isascii() and values["registered"].isdigit() else -1
+        registered = Company.get_or_none((Company.id == number) & Company.listed & (Company.id != company.id))
+        if registered is None:
+            errors["supplier_name"] = _l("Choose the supplier among the registered firms, or type its details.")
+    else:
+        if not values["name"]:
+            errors["supplier_name"] = _l("Enter the supplier's name.")
+        if values["country"] not in dict(all_countries()):
+            errors["supplier_country"] = _l("Choose the supplier's country.")
+        errors.update({"supplier_" + k: v for k, v in single_line_errors(
+            {k: values[k] for k in ("name", "street", "postcode", "city")}).items()})
+    if errors:
+        raise PartnerError(errors)
+    if registered is not None:
+        return {"role": values["role"], "name": registered.name, "country": registered.country,
+                "street": f"{registered.street} {registered.house_number}".strip(), "postcode": registered.postcode,
+                "city": registered.city, "registered": registered}
+    return {"role": values["role"], "name": values["name"], "country": values["country"], "street": values["street"],
+            "postcode": values["postcode"], "city": values["city"], "registered": None}
+
+
+def save_supplier(company, actor, values, supplier=None):
+    columns = _check_supplier(company, values)
+    with database.atomic():
+        if supplier is None:
+            supplier = Supplier.create(company=company, **columns)
+            _event(company, actor, "supplier_added", columns["name"])
+        else:
+            Supplier.update(updated_at=clock.utc(), **columns).where(
+                (Supplier.id == supplier.id) & (Supplier.company == company)).execute()
+            _event(company, actor, "supplier_changed", columns["name"])
+    return supplier
+
+
+def remove_supplier(company, actor, supplier):
+    with database.atomic():
+        Supplier.delete().where((Supplier.id == supplier.id) & (Supplier.company == company)).execute()
+        _event(company, actor, "supplier_removed", supplier.name)
+
+
+# A manufacturer's devices ----------------------------------------------------------------------
+
+def device_values(form, prefix="device_"):
+    values = {name: form.get(prefix + name, "").strip()[:200] for name in
+              ("name", "reference", "basic_udi_di", "udi_di", "emdn", "class", "marketed_from")}
+    for name in ("basic_udi_di", "udi_di", "emdn"):
+        values[name] = values[name].replace(" ", "")[:30]
+    values["sterile"] = form.get(prefix + "sterile", "") in ("yes", "true", "1", "oui", "ja")
+    return values
+
+
+def check_device(values):
+    """({field: message}, columns) for one device, as typed or as a line of a CSV file."""
+    errors = {}
+    if not values["name"]:
+        errors["name"] = _l("Enter the device's name.")
+    if not values["reference"]:
+        errors["reference"] = _l("Enter the device's reference or model.")
+    if not ids.basic_udi_di_issuer(values["basic_udi_di"]):
+        errors["basic_udi_di"] = _l("This Basic UDI-DI is not valid: check its characters and its check characters "
+                                    "(GS1, HIBCC, IFA or ICCBBA).")
+    if not ids.udi_di_ok(values["udi_di"]):
+        errors["udi_di"] = _l("This UDI-DI is not valid: for GS1, a GTIN of 8, 12, 13 or 14 digits with its check "
+                              "digit.")
+    if not ids.emdn_ok(values["emdn"]):
+        errors["emdn"] = _l("Enter the EMDN code: a letter and digits, such as Z12010101.")
+    if values["class"] not in MD_CLASSES + IVD_CLASSES:
+        errors["class"] = _l("Choose the device's class.")
+    marketed = parse_date(values["marketed_from"])
+    if marketed is None or not 1990 <= marketed.year <= 2100:
+        errors["marketed_from"] = _l("Enter the date as day, month and year, for example 31/01/2024.")
+    errors.update(single_line_errors({k: values[k] for k in ("name", "reference")}))
+    columns = {"name": values["name"], "reference": values["reference"], "basic_udi_di": values["basic_udi_di"],
+               "udi_di": values["udi_di"], "emdn": values["emdn"], "device_class": values["class"],
+               "sterile": values["sterile"], "marketed_from": marketed}
+    return errors, columns
+
+
+def _udi_taken(company, udi_di, exclude=None):
+    query = MarketedDevice.select().where((MarketedDevice.company == company) & (MarketedDevice.udi_di == udi_di))
+    if exclude is not None:
+        query = query.where(MarketedDevice.id != exclude.id)
+    return query.exists()
+
+
+def save_device(company, actor, values, device=None):
+    errors, columns = check_device(values)
+    errors = {"device_" + name: message for name, message in errors.items()}
+    with database.atomic():
+        Company.lock_row(company.id)
+        if "device_udi_di" not in errors and _udi_taken(company, columns["udi_di"], device):
+            errors["device_udi_di"] = _l("This UDI-DI is already in the company's list.")
+        if errors:
+            raise PartnerError(errors)
+        if device is None:
+            device = MarketedDevice.create(company=company, **columns)
+            _event(company, actor, "device_added", columns["name"])
+        else:
+            MarketedDevice.update(updated_at=clock.utc(), **columns).where(
+                (MarketedDevice.id == device.id) & (MarketedDevice.company == company)).execute()
+            _event(company, actor, "device_changed", columns["name"])
+    return device
+
+
+def withdraw_device(company, actor, device, text):
+    withdrawn = parse_date(text or "")
+    if withdrawn is None or withdrawn < device.marketed_from:
+        raise PartnerError({f"withdrawn-{device.id}": _l("Enter the date the device left the market, on or after "
+                                                         "the date it was first made available.")})
+    with database.atomic():
+        MarketedDevice.update(withdrawn_on=withdrawn, updated_at=clock.utc()).where(
+            (MarketedDevice.id == device.id) & (MarketedDevice.company == company)).execute()
+        _event(company, actor, "device_withdrawn", device.name)
+
+
+@dataclass
+class ImportReport:
+    lines: int = 0
+    imported: int = 0
+    problems: list = field(default_factory=list)  # (line number, [messages])
+
+
+def import_devices(company, actor, data, valid_only=False):
+    """Import a CSV file of devices. Every line is checked; unless `valid_only`, nothing is
+    imported when one line is wrong. Returns the report either way."""
+    report = ImportReport()
+    if len(data) > MAX_IMPORT_BYTES:
+        report.problems.append((0, [_l("The file is larger than 2 MB: split it into smaller files.")]))
+        return report
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        report.problems.append((0, [_l("Save the file as CSV in UTF-8 and send it again.")]))
+        return report
+    delimiter = ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    header = [cell.strip().lower() for cell in rows[0]] if rows else []
+    if header[:len(CSV_COLUMNS)] != list(CSV_COLUMNS):
+        report.problems.append((1, [_l("The first line must name the columns: %(columns)s.",
+                                       columns=";".join(CSV_COLUMNS))]))
+        return report
+    body = [row for row in rows[1:] if any(cell.strip() for cell in row)]
+    if len(body) > MAX_IMPORT_LINES:
+        report.problems.append((0, [_l("At most 5,000 devices per file: split it into smaller files.")]))
+        return report
+    report.lines = len(body)
+    good, seen = [], set()
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = dict(zip(CSV_COLUMNS, (cell.strip() for cell in row)))
+        values = device_values({"device_" + name: cells.get(name, "") for name in CSV_COLUMNS})
+        values["sterile"] = cells.get("sterile", "").lower() in ("yes", "true", "1", "oui", "ja")
+        errors, columns = check_device(values)
+        messages = list(errors.values())
+        if not errors and (columns["udi_di"] in seen or _udi_taken(company, columns["udi_di"])):
+            messages.append(_l("This UDI-DI is already in the company's list or earlier in the file."))
+        if messages:
+            report.problems.append((number, messages))
+        else:
+            seen.add(columns["udi_di"])
+            good.append(columns)
+    if report.problems and not valid_only:
+        return report
+    with database.atomic():
+        Company.lock_row(company.id)
+        now = clock.utc()
+        for start in range(0, len(good), 500):
+            MarketedDevice.insert_many([dict(columns, company=company.id, created_at=now, updated_at=now)
+                                        for columns in good[start:start + 500]]).execute()
+        if good:
+            _event(company, actor, "devices_imported", str(len(good)))
+    report.imported = len(good)
+    return report
+
+
+# An authorised representative's represented companies -------------------------------------------
+
+def represented_values(form):
+    values = _address_values(form, "represented_")
+    values.update(country=values["country"].upper()[:2],
+                  contact_name=form.get("represented_contact_name", "").strip()[:200],
+                  contact_email=form.get("represented_contact_email", "").strip().lower()[:254])
+    return values
+
+
+def save_represented(company, actor, values, represented=None):
+    errors = {}
+    if not values["name"]:
+        errors["represented_name"] = _l("Enter the name of the represented company.")
+    if values["country"] not in dict(all_countries()):
+        errors["represented_country"] = _l("Choose the country of the represented company.")
+    elif values["country"] in EEA_AND_CUSTOMS_UNION or values["country"] == BELGIUM:
+        errors["represented_country"] = _l("A manufacturer established in the EEA or the customs union needs no "
+                                           "authorised representative: choose a country outside them.")
+    if values["contact_email"] and not EMAIL.match(values["contact_email"]):
+        errors["represented_contact_email"] = _l("Enter an e-mail address such as name@company.eu, or leave it empty.")
+    errors.update({"represented_" + k: v for k, v in single_line_errors(
+        {k: values[k] for k in ("name", "street", "postcode", "city", "contact_name")}).items()})
+    if errors:
+        raise PartnerError(errors)
+    with database.atomic():
+        if represented is None:
+            represented = RepresentedCompany.create(company=company, **values)
+            _event(company, actor, "represented_added", values["name"])
+        else:
+            RepresentedCompany.update(updated_at=clock.utc(), **values).where(
+                (RepresentedCompany.id == represented.id) & (RepresentedCompany.company == company)).execute()
+            _event(company, actor, "represented_changed", values["name"])
+    return represented
+
+
+def remove_represented(company, actor, represented):
+    with database.atomic():
+        RepresentedCompany.delete().where((RepresentedCompany.id == represented.id)
+                                          & (RepresentedCompany.company == company)).execute()
+        _event(company, actor, "represented_removed", represented.name)
+
+
+# Exports ----------------------------------------------------------------------------------------
+
+def _cell(value):
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def export_csv(company, section):
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    if section == SUPPLIERS:
+        writer.writerow(["role", "name", "country", "street", "postcode", "city", "registered_famhp_number"])
+        for row in Supplier.select(Supplier, Company).join(Company, on=(Supplier.registered == Company.id),
+                                                           join_type="LEFT OUTER").where(Supplier.company == company):
+            writer.writerow([row.role, _cell(row.name), row.country, _cell(row.street), _cell(row.postcode),
+                             _cell(row.city), row.registered.agency_number if row.registered_id else ""])
+    elif section == DEVICES:
+        writer.writerow(list(CSV_COLUMNS) + ["withdrawn_on"])
+        for row in MarketedDevice.select().where(MarketedDevice.company == company).order_by(MarketedDevice.name):
+            writer.writerow([_cell(row.name), _cell(row.reference), _cell(row.basic_udi_di), _cell(row.udi_di),
+                             row.emdn, row.device_class, "yes" if row.sterile else "no",
+                             row.marketed_from.isoformat(), row.withdrawn_on.isoformat() if row.withdrawn_on else ""])
+    else:
+        writer.writerow(["name", "country", "street", "postcode", "city", "contact_name", "contact_email"])
+        for row in RepresentedCompany.select().where(RepresentedCompany.company == company):
+            writer.writerow([_cell(row.name), row.country, _cell(row.street), _cell(row.postcode), _cell(row.city),
+                             _cell(row.contact_name), _cell(row.contact_email)])
+    return out.getvalue()
+
+
+def csv_template():
+    """An example file to start an import from."""
+    return ";".join(CSV_COLUMNS) + "\n" + ";".join(
+        ["Thermomètre clinique", "TC-100", "1987654Ad4X4bL5ttr2310c2K", "09506000134352", "Z12010101", "IIa", "no",
+         datetime.date(2024, 1, 31).strftime("%d/%m/%Y")]) + "\n"
