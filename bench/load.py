@@ -92,7 +92,10 @@ def company_routes(app):
             ("Mes contrôles page", "/fr/portal/controls", cookie),
             ("a dossier (20 documents, 10 actions)", f"/fr/portal/controls/{dossier_id}", cookie),
             ("tile: Mes contributions (htmx)", "/fr/portal/tiles/contributions", dict(cookie, **HTMX)),
-            ("Mes contributions, a year", f"/fr/portal/contributions/{year}", cookie)]
+            ("Mes contributions, a year", f"/fr/portal/contributions/{year}", cookie),
+            ("tile: Mes fabricants (htmx)", "/fr/portal/tiles/partners", dict(cookie, **HTMX)),
+            ("Mes fabricants, 200 devices", "/fr/portal/partners", cookie),
+            ("registered firms as typed (htmx)", "/fr/portal/partners/firms?firm=medi", dict(cookie, **HTMX))]
 
 
 def _company_with_access(person, users=50):
@@ -109,6 +112,7 @@ def _company_with_access(person, users=50):
     Company.update(main_access_manager=person).where(Company.id == company.id).execute()
     _records_of(company, person)
     dossier_id = _dossier_of(company, person)
+    _devices_of(company, person)
     quality = Quality.create(company=company, kind="health_institution", contact_email="q@bench.example")
     people = [person] + [Person.create(niss=f"{700000000 + i:09d}{97 - (700000000 + i) % 97:02d}",
                                        last_name=f"User{i:02d}", first_name="Bench", sex="F",
@@ -120,6 +124,21 @@ def _company_with_access(person, users=50):
         codes = list(APPLICATIONS) if index == 0 else ["medseip", "contributions"][: 1 + index % 2]
         MemberApplication.insert_many([{"member": member.id, "application": c} for c in codes]).execute()
     return dossier_id
+
+
+def _devices_of(company, person, devices=200):
+    """A manufacturer's list of devices, imported the real way from a CSV file."""
+    from stdnum import ean
+
+    from portal import partners
+
+    lines = ["name;reference;basic_udi_di;udi_di;emdn;class;sterile;marketed_from"]
+    for i in range(devices):
+        gtin = f"0950600{i:06d}"
+        lines.append(f"Device {i};REF-{i};1987654Ad4X4bL5ttr2310c2K;{gtin}{ean.calc_check_digit(gtin)};Z12010101;IIa;"
+                     f"no;31/01/2024")
+    report = partners.import_devices(company, person, "\n".join(lines).encode())
+    assert report.imported == devices, report.problems[:3]
 
 
 def _contribution_year():

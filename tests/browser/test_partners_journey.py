@@ -1,0 +1,102 @@
+"""“Mes fabricants et représentants autorisés” in the browser: a distributor picks its supplier among
+the registered firms (as it types with JavaScript, by a plain search without), a manufacturer imports
+its devices from a CSV file. JavaScript on and off, every page audited."""
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from portal.db import database
+from portal.models import (Account, Activity, Company, LegalRepresentative, LoginSession, MarketedDevice,
+                           MemberApplication, Person, Quality, QualityMember, Supplier)
+from portal.passwords import hash_password
+
+pytestmark = pytest.mark.browser
+NISS = "60010100865"
+PASSWORD = "four words are stronger"
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+NAME = "Partner Distribution GmbH"
+MAKER = "Zulieferer Medizintechnik AG"
+GMN = "1987654Ad4X4bL5ttr2310c2K"
+
+WORDS = {
+    "en": {"title": "My manufacturers and authorised representatives", "find": "Find it by its name",
+           "search": "Search", "manufacturer": "Manufacturer", "save_supplier": "Save the supplier",
+           "saved": "The supplier is saved.", "file": "CSV file", "import": "Import the file",
+           "imported": "2 devices imported."},
+}
+
+
+@pytest.fixture
+def partner(live_server):
+    with live_server.app.app_context():
+        Company.delete().where(Company.name.in_([NAME, MAKER])).execute()
+        for person in Person.select().where(Person.niss == NISS):
+            LoginSession.delete().where(LoginSession.person == person).execute()
+            person.delete_instance(recursive=True)
+        company = Company(country="DE", street="Handelsweg", house_number="4", postcode="20095", city="Hamburg",
+                          language="en")
+        company.set_name(NAME)
+        company.save()
+        for kind in ("distributor", "manufacturer"):
+            Activity.create(company=company, kind=kind, classes="IIa", started_on=datetime.date(2024, 1, 1))
+        maker = Company(country="CH", street="Seestrasse", house_number="1", postcode="8001", city="Zürich",
+                        listed=True, agency_number="000777")
+        maker.set_name(MAKER)
+        maker.save()
+        me = Person.create(niss=NISS, last_name="Partner", first_name="Paula", sex="F",
+                           birth_date=datetime.date(1960, 1, 1), birth_country="DE", email="paula@partner.de",
+                           language="en")
+        LegalRepresentative.create(company=company, person=me)
+        Account.create(person=me, password_hash=hash_password(PASSWORD), must_change_password=False, totp_secret=SECRET)
+        quality = Quality.create(company=company, kind="health_institution", contact_email="q@partner.de")
+        member = QualityMember.create(quality=quality, person=me, role="ga", email=me.email)
+        MemberApplication.insert_many([{"member": member.id, "application": a} for a in ("medseip", "sara")]).execute()
+        database.close()
+    return company
+
+
+def click(visitor, role, name, within=None):
+    with visitor.page.expect_navigation():
+        (within or visitor.page).get_by_role(role, name=name, exact=True).click()
+    visitor.check_page()
+
+
+def journey(visitor, live_server, company, lang, tmp_path):
+    words = WORDS[lang]
+    page = visitor.page
+    visitor.log_in(NISS, PASSWORD, SECRET, lang=lang)
+    visitor.goto(f"/{lang}/portal/partners")
+    expect(page.get_by_role("heading", level=1)).to_have_text(words["title"])
+    search = page.get_by_label(words["find"], exact=False)
+    if visitor.javascript:  # the registered firms appear as the name is typed, the page stays
+        visitor.mark_document()
+        search.press_sequentially("zulief", delay=30)
+        expect(page.get_by_label(MAKER, exact=False)).to_be_visible()
+        visitor.assert_same_document()
+        visitor.audit()
+    else:
+        search.fill("zulief")
+        click(visitor, "button", words["search"])
+    page.get_by_label(MAKER, exact=False).check()
+    form = page.locator("#supplier-form")
+    form.get_by_label(words["manufacturer"], exact=True).check()
+    click(visitor, "button", words["save_supplier"], within=form)
+    expect(page.get_by_role("status")).to_have_text(words["saved"])
+
+    devices = tmp_path / "devices.csv"
+    devices.write_text("name;reference;basic_udi_di;udi_di;emdn;class;sterile;marketed_from\n"
+                       f"Thermometer;TC-1;{GMN};09506000134352;Z12010101;IIa;no;31/01/2024\n"
+                       f"Dressing;D-1;{GMN};4006381333931;M0101;I;yes;01/03/2024\n", encoding="utf-8")
+    upload = page.locator("#import-form")
+    upload.get_by_label(words["file"]).set_input_files(str(devices))
+    click(visitor, "button", words["import"], within=upload)
+    expect(page.locator("#import-report")).to_contain_text(words["imported"])
+    with live_server.app.app_context():
+        assert Supplier.get(Supplier.company == company.id).registered.name == MAKER
+        assert MarketedDevice.select().where(MarketedDevice.company == company.id).count() == 2
+        database.close()
+
+
+def test_a_supplier_is_picked_and_devices_imported_in_english(visitor, partner, live_server, tmp_path):
+    journey(visitor, live_server, partner, "en", tmp_path)
