@@ -20,6 +20,13 @@ MAKER = "Zulieferer Medizintechnik AG"
 GMN = "1987654Ad4X4bL5ttr2310c2K"
 
 WORDS = {
+    "fr": {"title": "Mes fabricants et représentants autorisés", "find": "Recherchez-le par son nom",
+           "search": "Rechercher", "manufacturer": "Fabricant", "save_supplier": "Enregistrer le fournisseur",
+           "saved": "Le fournisseur est enregistré.", "file": "Fichier CSV", "import": "Importer le fichier",
+           "imported": "2 dispositifs importés."},
+    "nl": {"title": "Mijn fabrikanten en gemachtigden", "find": "Zoek hem op naam", "search": "Zoeken",
+           "manufacturer": "Fabrikant", "save_supplier": "De leverancier bewaren", "saved": "De leverancier is bewaard.",
+           "file": "CSV-bestand", "import": "Het bestand importeren", "imported": "2 hulpmiddelen geïmporteerd."},
     "en": {"title": "My manufacturers and authorised representatives", "find": "Find it by its name",
            "search": "Search", "manufacturer": "Manufacturer", "save_supplier": "Save the supplier",
            "saved": "The supplier is saved.", "file": "CSV file", "import": "Import the file",
@@ -98,5 +105,6 @@ def journey(visitor, live_server, company, lang, tmp_path):
         database.close()
 
 
-def test_a_supplier_is_picked_and_devices_imported_in_english(visitor, partner, live_server, tmp_path):
-    journey(visitor, live_server, partner, "en", tmp_path)
+@pytest.mark.parametrize("lang", ["fr", "nl", "en"])
+def test_a_supplier_is_picked_and_devices_imported(visitor, partner, live_server, tmp_path, lang):
+    journey(visitor, live_server, partner, lang, tmp_path)
