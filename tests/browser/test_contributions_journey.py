@@ -93,3 +93,39 @@ def journey(visitor, year, lang, tmp_path):
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
 def test_a_contribution_is_declared(visitor, declarant, tmp_path, lang):
     journey(visitor, declarant, lang, tmp_path)
+
+
+def test_the_agency_opens_a_year_and_sees_who_declared(visitor, declarant, live_server):
+    import pyotp
+
+    from portal.models import StaffMember
+
+    staff_password = "a long staff password 42"
+    with live_server.app.app_context():
+        staff = StaffMember.get_or_none(StaffMember.email == "finance@afmps.be") or \
+            StaffMember.create(email="finance@afmps.be", name="Fabienne Finance")
+        Account.delete().where(Account.staff == staff).execute()
+        Account.create(staff=staff, password_hash=hash_password(staff_password), must_change_password=False,
+                       totp_secret=SECRET)
+        ContributionYear.delete().where(ContributionYear.year == 2031).execute()
+        database.close()
+    page = visitor.page
+    visitor.goto("/fr/staff/login")
+    page.locator("#field-email").fill("finance@afmps.be")
+    page.locator("#field-password").fill(staff_password)
+    with page.expect_navigation():
+        page.locator("main form button").click()
+    page.locator("#field-code").fill(pyotp.TOTP(SECRET).now())
+    with page.expect_navigation():
+        page.locator("main form button").click()
+    visitor.check_page()
+    click(visitor, "link", "Contributions")
+    form = page.locator("#year-form")
+    form.get_by_label("Année").fill("2031")
+    form.get_by_label("Coût par entité (euros)").fill("420,00")
+    form.get_by_label("Taux sur le chiffre d'affaires (en pour cent)").fill("0,31")
+    form.get_by_label("Seuil (euros)").fill("51 000")
+    click(visitor, "button", "Enregistrer les paramètres", within=form)
+    expect(page.get_by_role("status")).to_be_visible()
+    expect(page.get_by_role("table").first).to_contain_text("2031")
+    expect(page.get_by_role("heading", level=2).filter(has_text="2031")).to_be_visible()

@@ -225,3 +225,14 @@ def test_a_company_sends_only_so_many_documents_a_day(app, operator, auth, clien
         assert third.status_code == 422 and "many documents today" in body(third) and "third" in body(third)
     finally:
         app.config.pop("RATE_LIMITS")
+
+
+def test_a_document_over_ten_megabytes_is_refused_and_nothing_is_kept(operator, auth, client, agent, monkeypatch):
+    from portal import documents
+
+    open_dossier(agent, operator.company)
+    dossier = InspectionDossier.get()
+    monkeypatch.setattr(documents, "MAX_BYTES", 1000)
+    response = upload(client, auth.token, f"/en/portal/controls/{dossier.id}/documents", a_pdf() + b" " * 2000)
+    assert response.status_code == 422 and "larger than 10 MB" in body(response)
+    assert not DossierDocument.select().exists()
