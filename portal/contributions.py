@@ -25,6 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from peewee import fn
 
 from . import clock, mail
 from .db import database
@@ -130,24 +131,27 @@ def declare(company, person, params, values, proof=None, proof_error=None, sendi
         Company.lock_row(company.id)
         found = ContributionDeclaration.get_or_none((ContributionDeclaration.company == company)
                                                     & (ContributionDeclaration.year == params.year))
+        sent = found is not None and found.status == ContributionDeclaration.SUBMITTED
+        if sent and not sending:  # a declaration sent is changed by sending the changes, never by a draft
+            raise ContributionError({"turnover": _l("The declaration was sent already: change it and send it again.")})
         has_proof = proof is not None or (found is not None and found.proof_size is not None)
         if sending and not values["private_only"] and not has_proof and "proof" not in errors:
             errors["proof"] = _l("Add the document signed by the company's auditor or chartered accountant (PDF).")
         now = clock.utc()
         columns = {"updated_at": now, "updated_by": person}
-        if proof is not None:
+        if proof is not None and not (sent and errors):  # a sent declaration changes only as a whole
             columns.update(proof_pdf=proof[0], proof_filename=proof[1], proof_size=len(proof[0]))
         if not errors:
             columns.update(private_only=values["private_only"], turnover=None if values["private_only"] else turnover,
                            entities=entities_of(company))
             if sending:
                 columns.update(status=ContributionDeclaration.SUBMITTED, submitted_at=now)
+        action = ("changed" if sent else "declared") if sending else "saved"
         if found is None:
             found = ContributionDeclaration.create(company=company, year=params.year, **columns)
-        elif proof is not None or not errors:
+        elif "proof_pdf" in columns or not errors:
             ContributionDeclaration.update(**columns).where(ContributionDeclaration.id == found.id).execute()
         if not errors:
-            action = ("changed" if found.submitted_at else "declared") if sending else "saved"
             ContributionEvent.create(company=company, actor=person, year=params.year, action=action)
     if errors:
         raise ContributionError(errors)
@@ -183,13 +187,14 @@ def save_year(values):
     year = int(values["year"]) if values["year"].isascii() and values["year"].isdigit() else None
     if year is None or not 2000 <= year <= 2100:
         errors["year"] = _l("Enter the year, such as 2026.")
-    for name, message in (("entity_cost", _l("Enter the cost per entity in euros, such as 415,74.")),
-                          ("turnover_threshold", _l("Enter the threshold in euros, such as 50 290,17."))):
+    for name, message, ceiling in (
+            ("entity_cost", _l("Enter the cost per entity in euros, such as 415,74."), Decimal("99999999.99")),
+            ("turnover_threshold", _l("Enter the threshold in euros, such as 50 290,17."), MAX_AMOUNT)):
         try:
             columns[name] = parse_amount(values[name])
         except ValueError:
             columns[name] = None
-        if columns[name] is None:
+        if columns[name] is None or columns[name] > ceiling:  # what the column holds
             errors[name] = message
     rate = values["turnover_rate"].replace(",", ".").replace("%", "").strip()
     try:
@@ -221,8 +226,12 @@ def not_declared(year, limit=200):
     """Listed companies (with an active activity) that have not sent their declaration: (count, first rows)."""
     sent = ContributionDeclaration.select(ContributionDeclaration.company).where(
         (ContributionDeclaration.year == year) & (ContributionDeclaration.status == ContributionDeclaration.SUBMITTED))
-    query = Company.select().where(Company.listed & Company.id.not_in(sent))
+    query = Company.select().where(Company.listed & Company.id.not_in(sent) & fn.EXISTS(_active_activity()))
     return query.count(), list(query.order_by(Company.name_key).limit(limit))
+
+
+def _active_activity():
+    return Activity.select(Activity.id).where((Activity.company == Company.id) & Activity.active)
 
 
 def _cell(value):
@@ -265,8 +274,10 @@ def remind(today=None, days=None):
             (ContributionDeclaration.year == params.year)
             & ((ContributionDeclaration.status == ContributionDeclaration.SUBMITTED)
                | ContributionDeclaration.reminded_at.is_null(False)))
-        for company in Company.select().where(Company.listed & Company.id.not_in(done)).iterator():
+        owing = Company.select().where(Company.listed & Company.id.not_in(done) & fn.EXISTS(_active_activity()))
+        for company in list(owing):
             with database.atomic():
+                Company.lock_row(company.id)  # a draft being saved at the same moment waits, then is found below
                 now = clock.utc()
                 updated = (ContributionDeclaration.update(reminded_at=now)
                            .where((ContributionDeclaration.company == company)

@@ -167,8 +167,10 @@ def check_device(values):
     if marketed is None or not 1990 <= marketed.year <= 2100:
         errors["marketed_from"] = _l("Enter the date as day, month and year, for example 31/01/2024.")
     errors.update(single_line_errors({k: values[k] for k in ("name", "reference")}))
+    udi_di = values["udi_di"].zfill(14) if values["udi_di"].isascii() and values["udi_di"].isdigit() else \
+        values["udi_di"]  # a GTIN is the same number whatever zeros lead it: kept as GTIN-14
     columns = {"name": values["name"], "reference": values["reference"], "basic_udi_di": values["basic_udi_di"],
-               "udi_di": values["udi_di"], "emdn": values["emdn"], "device_class": values["class"],
+               "udi_di": udi_di, "emdn": values["emdn"], "device_class": values["class"],
                "sterile": values["sterile"], "marketed_from": marketed}
     return errors, columns
 
@@ -230,7 +232,13 @@ def import_devices(company, actor, data, valid_only=False):
         report.problems.append((0, [_l("Save the file as CSV in UTF-8 and send it again.")]))
         return report
     delimiter = ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # old Macintosh files end their lines with CR alone
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        report.problems.append((0, [_l("The file cannot be read as CSV: save it again as CSV (UTF-8, separated by "
+                                       "“;”).")]))
+        return report
     header = [cell.strip().lower() for cell in rows[0]] if rows else []
     if header[:len(CSV_COLUMNS)] != list(CSV_COLUMNS):
         report.problems.append((1, [_l("The first line must name the columns: %(columns)s.",
@@ -245,22 +253,33 @@ def import_devices(company, actor, data, valid_only=False):
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        cells = dict(zip(CSV_COLUMNS, (cell.strip() for cell in row)))
+        cells = dict(zip(CSV_COLUMNS, (cell.strip()[:300] for cell in row)))
         values = device_values({"device_" + name: cells.get(name, "") for name in CSV_COLUMNS})
         values["sterile"] = cells.get("sterile", "").lower() in ("yes", "true", "1", "oui", "ja")
         errors, columns = check_device(values)
         messages = list(errors.values())
-        if not errors and (columns["udi_di"] in seen or _udi_taken(company, columns["udi_di"])):
+        if not errors and columns["udi_di"] in seen:
             messages.append(_l("This UDI-DI is already in the company's list or earlier in the file."))
         if messages:
             report.problems.append((number, messages))
         else:
             seen.add(columns["udi_di"])
-            good.append(columns)
+            good.append(dict(columns, _line=number))
     if report.problems and not valid_only:
         return report
     with database.atomic():
-        Company.lock_row(company.id)
+        Company.lock_row(company.id)  # the list as it is now, another import or addition having waited its turn
+        listed = {udi for udi, in MarketedDevice.select(MarketedDevice.udi_di)
+                  .where(MarketedDevice.company == company).tuples()}
+        for columns in [columns for columns in good if columns["udi_di"] in listed]:
+            good.remove(columns)
+            report.problems.append((columns.pop("_line"), [_l("This UDI-DI is already in the company's list or "
+                                                             "earlier in the file.")]))
+        if report.problems and not valid_only:
+            report.problems.sort(key=lambda problem: problem[0])
+            return report
+        for columns in good:
+            columns.pop("_line", None)
         now = clock.utc()
         for start in range(0, len(good), 500):
             MarketedDevice.insert_many([dict(columns, company=company.id, created_at=now, updated_at=now)

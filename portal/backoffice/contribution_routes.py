@@ -56,6 +56,6 @@ def export_contributions(year):
 @staff_required
 def contribution_document(declaration_id):
     found = ContributionDeclaration.without_proof().where(ContributionDeclaration.id == declaration_id).first()
-    if found is None or found.proof_size is None:
-        abort(404)
+    if found is None or found.proof_size is None or found.status != ContributionDeclaration.SUBMITTED:
+        abort(404)  # a draft is the company's own until it is sent
     return inline_pdf(rules.proof_of(found))

@@ -53,6 +53,13 @@ def _page(status=200, **context):
         event_labels=rules.EVENT_LABELS, done=request.args.get("done"), columns=rules.CSV_COLUMNS, **context)
 
 
+def _section_open(section):
+    """A list only for the activity it belongs to (a distributor's suppliers…): the authentic source
+    of who supplies or represents whom holds only what a notified activity allows."""
+    if section not in rules.sections_of(current_company()):
+        abort(404)
+
+
 def _done(what):
     return redirect(url_for("tiles.partners", done=what), 303)
 
@@ -97,6 +104,7 @@ def _save(save, values, key, row=None, done="saved"):
 @bp.post("/<lang:lang>/portal/partners/suppliers/<int:row_id>")
 @application_required(APPLICATION)
 def save_supplier(row_id):
+    _section_open(rules.SUPPLIERS)
     row = _owned(Supplier, row_id) if row_id else None
     return _save(rules.save_supplier, rules.supplier_values(request.form), "supplier", row, "supplier")
 
@@ -104,6 +112,7 @@ def save_supplier(row_id):
 @bp.post("/<lang:lang>/portal/partners/suppliers/<int:row_id>/remove")
 @application_required(APPLICATION)
 def remove_supplier(row_id):
+    _section_open(rules.SUPPLIERS)
     rules.remove_supplier(current_company(), current_user.person, _owned(Supplier, row_id))
     return _done("supplier_removed")
 
@@ -112,6 +121,7 @@ def remove_supplier(row_id):
 @bp.post("/<lang:lang>/portal/partners/devices/<int:row_id>")
 @application_required(APPLICATION)
 def save_device(row_id):
+    _section_open(rules.DEVICES)
     row = _owned(MarketedDevice, row_id) if row_id else None
     return _save(rules.save_device, rules.device_values(request.form), "device", row, "device")
 
@@ -119,6 +129,7 @@ def save_device(row_id):
 @bp.post("/<lang:lang>/portal/partners/devices/<int:row_id>/withdraw")
 @application_required(APPLICATION)
 def withdraw_device(row_id):
+    _section_open(rules.DEVICES)
     row = _owned(MarketedDevice, row_id)
     try:
         rules.withdraw_device(current_company(), current_user.person, row, request.form.get("withdrawn_on", "")[:10])
@@ -130,6 +141,7 @@ def withdraw_device(row_id):
 @bp.post("/<lang:lang>/portal/partners/devices/import")
 @application_required(APPLICATION)
 def import_devices():
+    _section_open(rules.DEVICES)
     upload = request.files.get("devices_file")
     data = upload.read(rules.MAX_IMPORT_BYTES + 1) if upload and upload.filename else b""
     if not data:
@@ -149,6 +161,7 @@ def devices_template():
 @bp.post("/<lang:lang>/portal/partners/represented/<int:row_id>")
 @application_required(APPLICATION)
 def save_represented(row_id):
+    _section_open(rules.REPRESENTED)
     row = _owned(RepresentedCompany, row_id) if row_id else None
     return _save(rules.save_represented, rules.represented_values(request.form), "represented", row, "represented")
 
@@ -156,6 +169,7 @@ def save_represented(row_id):
 @bp.post("/<lang:lang>/portal/partners/represented/<int:row_id>/remove")
 @application_required(APPLICATION)
 def remove_represented(row_id):
+    _section_open(rules.REPRESENTED)
     rules.remove_represented(current_company(), current_user.person, _owned(RepresentedCompany, row_id))
     return _done("represented_removed")
 
@@ -165,6 +179,7 @@ def remove_represented(row_id):
 def export(section):
     if section not in rules.SECTION_KINDS:
         abort(404)
+    _section_open(section)
     return _csv(rules.export_csv(current_company(), section), f"{section}.csv")
 
 

@@ -152,3 +152,38 @@ def test_without_the_application_nothing_is_declared(operator, auth, client):
     MemberApplication.delete().where(MemberApplication.application == "contributions").execute()
     assert declare(client, auth, operator.year, private_only="yes").status_code == 303
     assert not ContributionDeclaration.select().exists()
+
+
+def test_a_sent_declaration_is_changed_only_by_sending_it_again(operator, auth, client, agent):
+    """The review's finding: a draft over a sent declaration emptied it, and the receipt answered 500."""
+    declare(client, auth, operator.year, proof=a_pdf())
+    sent = ContributionDeclaration.get()
+    draft = declare(client, auth, operator.year, action="draft", turnover="")
+    assert draft.status_code == 422 and "sent already" in body(draft)
+    wrong = declare(client, auth, operator.year, proof=a_pdf() + b"\n% another file", turnover="a lot")
+    assert wrong.status_code == 422
+    after = ContributionDeclaration.get()
+    assert after.turnover == sent.turnover and after.proof_size == sent.proof_size  # the sent file stays
+    assert client.get(f"/en/portal/contributions/{operator.year}/receipt").status_code == 200
+    assert agent.get(f"/en/staff/contributions?year={operator.year}").status_code == 200
+    from portal.models import ContributionEvent
+    assert [e.action for e in ContributionEvent.select().order_by(ContributionEvent.id)] == ["declared"]
+
+
+def test_a_cost_per_entity_fits_its_column(operator, agent):
+    response = agent.post("/en/staff/contributions/years", data={
+        "csrf_token": agent.csrf, "year": "2032", "entity_cost": "999 999 999,00", "turnover_rate": "0,3",
+        "turnover_threshold": "50 000", "deadline": ""})
+    assert response.status_code == 422 and "cost per entity" in body(response)
+
+
+def test_a_firm_without_an_active_activity_owes_nothing_and_is_not_reminded(operator, runner, mailbox):
+    Activity.update(active=False).execute()
+    result = runner.invoke(args=["portal", "remind-contributions"])
+    assert "Reminded 0" in result.output and not mailbox.received("quality@musterfirma.de")
+
+
+def test_a_drafts_document_is_not_the_agencys_to_open(operator, auth, client, agent):
+    declare(client, auth, operator.year, action="draft", proof=a_pdf())
+    draft = ContributionDeclaration.get()
+    assert agent.get(f"/en/staff/contributions/declarations/{draft.id}/document.pdf").status_code == 404

@@ -170,3 +170,47 @@ def test_without_sara_the_tile_is_closed(operator, auth, client):
     assert post(client, auth, "/suppliers", supplier_role="manufacturer", supplier_name="X",
                 supplier_country="DE").status_code == 303
     assert not Supplier.select().exists()
+
+
+def test_a_file_that_is_not_clean_csv_is_reported_not_crashed(operator, auth, client):
+    notify(operator.company, "manufacturer")
+    huge_cell = import_file(client, auth, HEADER + '"' + "x" * 200_000 + '";a;b;c;d;e;f;g\n')
+    assert huge_cell.status_code == 422 and "cannot be read as CSV" in body(huge_cell)
+    old_mac = (HEADER.replace("\n", "\r") + f"Thermometer;TC-1;{GMN};09506000134352;Z12010101;IIa;no;31/01/2024\r")
+    assert "1 device imported" in body(import_file(client, auth, old_mac))
+
+
+def test_one_gtin_is_one_device_whatever_zeros_lead_it(operator, auth, client):
+    notify(operator.company, "manufacturer")
+    text = (HEADER + f"A;1;{GMN};09506000134352;Z12010101;IIa;no;31/01/2024\n"
+            + f"B;2;{GMN};9506000134352;Z12010101;IIa;no;31/01/2024\n")
+    response = import_file(client, auth, text)
+    assert response.status_code == 422 and "Line 3:" in body(response) and not MarketedDevice.select().exists()
+
+
+def test_a_list_is_kept_only_for_its_activity(operator, auth, client):
+    """The review's finding: with SARA alone, a company with no activity filled every list."""
+    assert post(client, auth, "/suppliers", supplier_role="manufacturer", supplier_name="X",
+                supplier_country="DE").status_code == 404
+    assert post(client, auth, "/devices", **DEVICE).status_code == 404
+    assert post(client, auth, "/represented", represented_name="Acme", represented_country="US").status_code == 404
+    assert client.get("/en/portal/partners/devices.csv").status_code == 404
+    assert not Supplier.select().exists() and not MarketedDevice.select().exists()
+
+
+def test_a_device_added_while_an_import_waits_its_turn_is_reported_not_crashed(operator, auth, client, monkeypatch):
+    """The review's finding: the duplicate check ran before the lock, the unique index then answered 500."""
+    notify(operator.company, "manufacturer")
+    original = Company.lock_row.__func__
+
+    def meanwhile(cls, company_id):  # another request adds the same device just before the import's turn
+        if not MarketedDevice.select().exists():
+            MarketedDevice.create(company=company_id, name="Meanwhile", reference="M", basic_udi_di=GMN,
+                                  udi_di="09506000134352", emdn="Z12010101", device_class="IIa",
+                                  marketed_from=datetime.date(2024, 1, 1))
+        return original(cls, company_id)
+
+    monkeypatch.setattr(Company, "lock_row", classmethod(meanwhile))
+    response = import_file(client, auth, HEADER + f"Thermometer;TC-1;{GMN};09506000134352;Z12010101;IIa;no;31/01/2024\n")
+    assert response.status_code == 422 and "already in the company's list" in body(response)
+    assert [d.name for d in MarketedDevice.select()] == ["Meanwhile"]
