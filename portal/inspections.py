@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from . import clock, mail, rate_limit
+from . import clock, documents, mail, rate_limit
 from .db import database, is_postgres
 from .form_text import multi_line_ok, single_line_errors
 from .models import (Activity, Company, CorrectiveAction, DossierDocument, DossierEvent, InspectionDossier,
                      LegalRepresentative, Person, Quality, Questionnaire, QuestionnaireEvent, StaffMember)
+from .pdf import safe_filename
 from .people import parse_date
 
 QMS_CHOICES = {"iso13485": _l("Certified to EN ISO 13485"), "other": _l("Another certified quality system"),
@@ -271,6 +272,29 @@ def _still_open(dossier, field_name):
         query = query.for_update()
     if query.scalar() != InspectionDossier.OPEN:
         raise InspectionError({field_name: _l("The dossier is closed: nothing can be added any more.")})
+
+
+def document_values(form):
+    return {"kind": form.get("kind", "")[:20], "note": form.get("note", "").strip()[:2000]}
+
+
+def receive_document(dossier, upload, values, person=None, staff=None):
+    """An uploaded file, checked by its content, added by either side; InspectionError says what is wrong."""
+    try:
+        checked = documents.check(upload.read(documents.MAX_BYTES + 1) if upload and upload.filename else b"")
+    except documents.DocumentError as error:
+        raise InspectionError({"document": error.message})
+    return add_document(dossier, checked, safe_filename(upload.filename), values["kind"], values["note"],
+                        person=person, staff=staff)
+
+
+def served_document(dossier, document_id):
+    """The response for one document of the dossier, or None when the dossier has no such document."""
+    row = DossierDocument.without_content().where((DossierDocument.id == document_id)
+                                                  & (DossierDocument.dossier == dossier)).first()
+    if row is None:
+        return None
+    return documents.served(document_content(row), row.content_type, row.extension, f"{dossier.reference}-{row.id}")
 
 
 def action_values(form):

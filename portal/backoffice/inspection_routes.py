@@ -4,10 +4,9 @@ adding the report, closing. The rules are the shared `inspections` module's."""
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from .. import documents, inspections
+from .. import inspections
 from ..access_control import staff_required
-from ..models import Company, DossierDocument, InspectionDossier
-from ..pdf import safe_filename
+from ..models import Company, InspectionDossier
 from ..rendering import render
 from . import bp, companies
 
@@ -70,29 +69,21 @@ def dossier_page(dossier_id):
 @staff_required
 def add_dossier_document(dossier_id):
     dossier = _dossier(dossier_id)
-    upload = request.files.get("document")
-    kind, note = request.form.get("kind", "")[:20], request.form.get("note", "").strip()[:2000]
+    values = inspections.document_values(request.form)
     try:
-        checked = documents.check(upload.read(documents.MAX_BYTES + 1) if upload and upload.filename else b"")
-        inspections.add_document(dossier, checked, safe_filename(upload.filename), kind, note,
-                                 staff=current_user.staff)
-    except documents.DocumentError as error:
-        return _page(dossier, status=422, errors={"document": error.message}, typed={"kind": kind, "note": note})
+        inspections.receive_document(dossier, request.files.get("document"), values, staff=current_user.staff)
     except inspections.InspectionError as refused:
-        return _page(dossier, status=422, errors=refused.errors, typed={"kind": kind, "note": note})
+        return _page(dossier, status=422, errors=refused.errors, typed=values)
     return redirect(url_for("backoffice.dossier_page", dossier_id=dossier.id, done="document"), 303)
 
 
 @bp.get("/<lang:lang>/staff/inspections/<int:dossier_id>/documents/<int:document_id>")
 @staff_required
 def dossier_document(dossier_id, document_id):
-    dossier = _dossier(dossier_id)
-    row = DossierDocument.without_content().where((DossierDocument.id == document_id)
-                                                  & (DossierDocument.dossier == dossier)).first()
-    if row is None:
+    response = inspections.served_document(_dossier(dossier_id), document_id)
+    if response is None:
         abort(404)
-    return documents.served(inspections.document_content(row), row.content_type, row.extension,
-                            f"{dossier.reference}-{row.id}")
+    return response
 
 
 @bp.post("/<lang:lang>/staff/inspections/<int:dossier_id>/close")

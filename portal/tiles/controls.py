@@ -7,10 +7,9 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user
 from peewee import fn
 
-from .. import documents, inspections
+from .. import inspections
 from ..access_control import application_required, current_company
-from ..models import CorrectiveAction, DossierDocument, InspectionDossier, Questionnaire
-from ..pdf import safe_filename
+from ..models import CorrectiveAction, InspectionDossier, Questionnaire
 from ..rendering import render
 from . import bp
 
@@ -88,29 +87,21 @@ def dossier(dossier_id):
 @application_required(APPLICATION)
 def add_document(dossier_id):
     found = _dossier_or_404(dossier_id)
-    upload = request.files.get("document")
-    kind, note = request.form.get("kind", "")[:20], request.form.get("note", "").strip()[:2000]
+    values = inspections.document_values(request.form)
     try:
-        checked = documents.check(upload.read(documents.MAX_BYTES + 1) if upload and upload.filename else b"")
-        inspections.add_document(found, checked, safe_filename(upload.filename), kind, note,
-                                 person=current_user.person)
-    except documents.DocumentError as error:
-        return _dossier_page(found, status=422, errors={"document": error.message}, typed={"kind": kind, "note": note})
+        inspections.receive_document(found, request.files.get("document"), values, person=current_user.person)
     except inspections.InspectionError as refused:
-        return _dossier_page(found, status=422, errors=refused.errors, typed={"kind": kind, "note": note})
+        return _dossier_page(found, status=422, errors=refused.errors, typed=values)
     return redirect(url_for("tiles.dossier", dossier_id=found.id, done="document"), 303)
 
 
 @bp.get("/<lang:lang>/portal/controls/<int:dossier_id>/documents/<int:document_id>")
 @application_required(APPLICATION)
 def document(dossier_id, document_id):
-    found = _dossier_or_404(dossier_id)
-    row = DossierDocument.without_content().where((DossierDocument.id == document_id)
-                                                  & (DossierDocument.dossier == found)).first()
-    if row is None:
+    response = inspections.served_document(_dossier_or_404(dossier_id), document_id)
+    if response is None:
         abort(404)
-    return documents.served(inspections.document_content(row), row.content_type, row.extension,
-                            f"{found.reference}-{row.id}")
+    return response
 
 
 @bp.post("/<lang:lang>/portal/controls/<int:dossier_id>/actions", defaults={"action_id": None})

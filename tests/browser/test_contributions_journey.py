@@ -96,8 +96,6 @@ def test_a_contribution_is_declared(visitor, declarant, tmp_path, lang):
 
 
 def test_the_agency_opens_a_year_and_sees_who_declared(visitor, declarant, live_server):
-    import pyotp
-
     from portal.models import StaffMember
 
     staff_password = "a long staff password 42"
@@ -110,15 +108,7 @@ def test_the_agency_opens_a_year_and_sees_who_declared(visitor, declarant, live_
         ContributionYear.delete().where(ContributionYear.year == 2031).execute()
         database.close()
     page = visitor.page
-    visitor.goto("/fr/staff/login")
-    page.locator("#field-email").fill("finance@afmps.be")
-    page.locator("#field-password").fill(staff_password)
-    with page.expect_navigation():
-        page.locator("main form button").click()
-    page.locator("#field-code").fill(pyotp.TOTP(SECRET).now())
-    with page.expect_navigation():
-        page.locator("main form button").click()
-    visitor.check_page()
+    visitor.log_in_staff("finance@afmps.be", staff_password, SECRET, lang="fr")
     click(visitor, "link", "Contributions")
     form = page.locator("#year-form")
     form.get_by_label("Année").fill("2031")

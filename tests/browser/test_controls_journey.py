@@ -133,8 +133,6 @@ def test_the_law_form_is_offered_in_dutch(visitor, inspected, live_server):
 
 
 def test_an_inspector_opens_a_dossier_sends_the_report_and_closes_it(visitor, inspected, live_server, tmp_path):
-    import pyotp
-
     staff_password = "a long staff password 42"
     with live_server.app.app_context():
         staff = StaffMember.get(StaffMember.email == "inspector@afmps.be")
@@ -143,15 +141,7 @@ def test_an_inspector_opens_a_dossier_sends_the_report_and_closes_it(visitor, in
                        totp_secret=SECRET)
         database.close()
     page = visitor.page
-    visitor.goto("/fr/staff/login")
-    page.locator("#field-email").fill("inspector@afmps.be")
-    page.locator("#field-password").fill(staff_password)
-    with page.expect_navigation():
-        page.locator("main form button").click()
-    page.locator("#field-code").fill(pyotp.TOTP(SECRET).now())
-    with page.expect_navigation():
-        page.locator("main form button").click()
-    visitor.check_page()
+    visitor.log_in_staff("inspector@afmps.be", staff_password, SECRET, lang="fr")
     click(visitor, "link", "Inspections")
     expect(page.get_by_role("table")).to_contain_text(NAME)
     expect(page.get_by_role("region", name="Comment l'indicateur de risque est calculé")).to_be_visible()

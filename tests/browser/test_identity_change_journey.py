@@ -3,7 +3,6 @@ name with a new official proof, the agency sees old and new side by side and val
 company sees its new name. JavaScript on and off, every page audited."""
 import datetime
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
@@ -83,15 +82,7 @@ def test_a_new_name_is_asked_validated_by_the_agency_and_shown(visitor, keeper, 
     click(visitor, "button", "Log out")
 
     forget_last_code(live_server)
-    visitor.goto("/en/staff/login")
-    page.locator("#field-email").fill("agent@afmps.be")
-    page.locator("#field-password").fill(STAFF_PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button").click()
-    page.locator("#field-code").fill(pyotp.TOTP(SECRET).now())
-    with page.expect_navigation():
-        page.locator("main form button").click()
-    visitor.check_page()
+    visitor.log_in_staff("agent@afmps.be", STAFF_PASSWORD, SECRET, lang="en")
     page.get_by_label("Type").select_option("change")
     visitor.swap_or_navigate(lambda: page.get_by_role("button", name="Filter").click())
     row = page.get_by_role("row").filter(has_text="Change of identity")

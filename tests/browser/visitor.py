@@ -63,6 +63,20 @@ class Visitor:
             self.page.locator("main form button").click()
         self.check_page()
 
+    def log_in_staff(self, email, password, secret, lang="fr"):
+        """The agency's login: e-mail and password, then the code of the app."""
+        import pyotp
+
+        self.goto(f"/{lang}/staff/login")
+        self.page.locator("#field-email").fill(email)
+        self.page.locator("#field-password").fill(password)
+        with self.page.expect_navigation():
+            self.page.locator("main form button").click()
+        self.page.locator("#field-code").fill(pyotp.TOTP(secret).now())
+        with self.page.expect_navigation():
+            self.page.locator("main form button").click()
+        self.check_page()
+
     def path(self):
         url = self.page.url
         return url[len(self.base_url):] if url.startswith(self.base_url) else url
