@@ -42,6 +42,14 @@ def seed_demo_command(firms):
             click.echo(f"Demo people (password “{PASSWORD}”; each links an authenticator at the first login):")
             for niss, name, role in people:
                 click.echo(f"  {niss}  {name:<24} {role}")
+            from .demo_people import PEOPLE
+            from .demo_tiles import seed_tiles
+            from .models import Company, Person
+
+            gap = Person.get(Person.niss == PEOPLE[0][0])
+            company = Company.select().where(Company.is_demo == True).order_by(Company.id).first()  # noqa: E712
+            for line in seed_tiles(company, gap):
+                click.echo(f"  {company.name}: {line}")
 
 
 @portal.command("remind-contributions")

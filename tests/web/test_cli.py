@@ -58,3 +58,18 @@ def test_seed_demo_adds_no_people_outside_development(app, runner, db):
     app.config["DEVELOPMENT"] = False
     runner.invoke(args=["portal", "seed-demo", "--firms", "5"])
     assert not Person.select().exists()
+
+
+def test_seed_demo_fills_every_tile_of_the_demo_firm_in_development(runner, db):
+    from portal.models import ContributionYear, DossierDocument, InspectionDossier, MarketedDevice, Supplier
+
+    result = runner.invoke(args=["portal", "seed-demo", "--firms", "5"])
+    assert result.exit_code == 0, result.output
+    company = Company.select().where(Company.is_demo == True).order_by(Company.id).first()  # noqa: E712
+    assert InspectionDossier.get().company_id == company.id and DossierDocument.get().kind == "report"
+    assert Supplier.get().company_id == company.id and Supplier.get().registered_id is not None
+    assert MarketedDevice.select().where(MarketedDevice.company == company).count() == 2
+    assert ContributionYear.select().exists()
+    assert "inspection dossier: INS-" in result.output
+    again = runner.invoke(args=["portal", "seed-demo", "--firms", "5"])
+    assert again.exit_code == 0 and InspectionDossier.select().count() == 1
