@@ -129,6 +129,17 @@ def current_company():
     return company
 
 
+def owned_or_404(model, row_id):
+    """A row of `model` that belongs to the session's company; 404 for any other
+    id, another company's included: one company never learns that another's exists."""
+    from flask import abort
+
+    found = model.get_or_none((model.id == row_id) & (model.company == current_company()))
+    if found is None:
+        abort(404)
+    return found
+
+
 def choose_company(company_id):
     """Keep the person's choice, if the company is theirs; returns it or None."""
     from flask import g, session

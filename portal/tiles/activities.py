@@ -2,12 +2,12 @@
 company's activities. Needs the application "Source Authentique des
 Activités et Classes"; every activity is looked up within the session's
 company."""
-from flask import abort, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_login import current_user
 from peewee import JOIN
 
 from .. import notified_activities as rules
-from ..access_control import application_required, current_company
+from ..access_control import application_required, current_company, owned_or_404
 from ..models import ACTIVITY_KINDS, Activity, ActivityContact, ContactPerson, EstablishmentUnit, Person
 from ..rendering import render
 from . import bp
@@ -43,13 +43,6 @@ def summary(company):
             "faq_url": rules.FAQ_URL}
 
 
-def _activity_or_404(activity_id):
-    activity = Activity.get_or_none((Activity.id == activity_id) & (Activity.company == current_company()))
-    if activity is None:
-        abort(404)
-    return activity
-
-
 @bp.route("/<lang:lang>/portal/activities", methods=["GET", "POST"])
 @application_required(APPLICATION)
 def activities():
@@ -66,7 +59,7 @@ def activities():
 @bp.route("/<lang:lang>/portal/activities/<int:activity_id>", methods=["GET", "POST"])
 @application_required(APPLICATION)
 def activity(activity_id):
-    found = _activity_or_404(activity_id)
+    found = owned_or_404(Activity, activity_id)
     if request.method == "GET":
         return _page(editing=found, form=rules.ActivityForm.of(found))
     form = rules.ActivityForm.from_form(request.form)
@@ -80,7 +73,7 @@ def activity(activity_id):
 @bp.post("/<lang:lang>/portal/activities/<int:activity_id>/deactivate")
 @application_required(APPLICATION)
 def deactivate(activity_id):
-    found = _activity_or_404(activity_id)
+    found = owned_or_404(Activity, activity_id)
     ended_on, reason = request.form.get("ended_on", "")[:10], request.form.get("end_reason", "")[:500]
     try:
         rules.deactivate(found, current_user.person, ended_on, reason)

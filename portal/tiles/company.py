@@ -6,7 +6,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from .. import company_records as records, identity_changes, people
-from ..access_control import application_required, current_company
+from ..access_control import application_required, current_company, owned_or_404
 from ..countries import all_countries, country_name
 from ..identifiers import format_bce, format_niss
 from ..identifiers import vat_prefix
@@ -56,18 +56,11 @@ def _done(what):
     return redirect(url_for("tiles.company", done=what), 303)
 
 
-def _owned(model, object_id):
-    found = model.get_or_none((model.id == object_id) & (model.company == current_company()))
-    if found is None:
-        abort(404)
-    return found
-
-
 @bp.get("/<lang:lang>/portal/company")
 @application_required(APPLICATION)
 def company():
     editing = request.args.get("unit", type=int)
-    unit = _owned(EstablishmentUnit, editing) if editing else None
+    unit = owned_or_404(EstablishmentUnit, editing) if editing else None
     return _page(editing_unit=unit, unit_values=unit.__data__ if unit else {})
 
 
@@ -122,7 +115,7 @@ def proof():
 @bp.post("/<lang:lang>/portal/company/units/<int:unit_id>")
 @application_required(APPLICATION)
 def save_unit(unit_id):
-    unit = _owned(EstablishmentUnit, unit_id) if unit_id else None
+    unit = owned_or_404(EstablishmentUnit, unit_id) if unit_id else None
     values = dict(records.address_values(request.form, "unit_"), name=request.form.get("unit_name", "").strip()[:200])
     try:
         records.save_unit(current_company(), current_user.person, values, unit)
@@ -135,7 +128,7 @@ def save_unit(unit_id):
 @application_required(APPLICATION)
 def remove_unit(unit_id):
     try:
-        records.remove_unit(current_company(), current_user.person, _owned(EstablishmentUnit, unit_id))
+        records.remove_unit(current_company(), current_user.person, owned_or_404(EstablishmentUnit, unit_id))
     except records.RecordError as refused:
         return _page(status=422, errors=refused.errors)
     return _done("unit_removed")
@@ -173,7 +166,7 @@ def add_representative():
 
 
 def _change_link(model, link_id, done):
-    link = _owned(model, link_id)
+    link = owned_or_404(model, link_id)
     prefix = f"link{link.id}_"
     values = records.link_values(request.form, prefix)
     try:
@@ -198,7 +191,7 @@ def change_representative(link_id):
 @bp.post("/<lang:lang>/portal/company/contacts/<int:contact_id>/remove")
 @application_required(APPLICATION)
 def remove_contact(contact_id):
-    records.remove_contact_person(current_company(), current_user.person, _owned(ContactPerson, contact_id))
+    records.remove_contact_person(current_company(), current_user.person, owned_or_404(ContactPerson, contact_id))
     return _done("contact_removed")
 
 
@@ -207,7 +200,7 @@ def remove_contact(contact_id):
 def remove_representative(link_id):
     try:
         records.remove_legal_representative(current_company(), current_user.person,
-                                            _owned(LegalRepresentative, link_id))
+                                            owned_or_404(LegalRepresentative, link_id))
     except records.RecordError as refused:
         return _page(status=422, errors=refused.errors)
     return _done("representative_removed")

@@ -8,7 +8,7 @@ from flask_login import current_user
 from peewee import fn
 
 from .. import inspections
-from ..access_control import application_required, current_company
+from ..access_control import application_required, current_company, owned_or_404
 from ..models import CorrectiveAction, InspectionDossier, Questionnaire
 from ..rendering import render
 from . import bp
@@ -25,14 +25,6 @@ def summary(company):
                                  .where((InspectionDossier.company == company)
                                         & (InspectionDossier.status == InspectionDossier.OPEN)).tuples().get())
     return {"open_dossiers": open_dossiers, "law_form_pending": not forms_sent}
-
-
-def _dossier_or_404(dossier_id):
-    found = InspectionDossier.get_or_none((InspectionDossier.id == dossier_id)
-                                          & (InspectionDossier.company == current_company()))
-    if found is None:
-        abort(404)
-    return found
 
 
 @bp.get("/<lang:lang>/portal/controls")
@@ -80,13 +72,13 @@ def _dossier_page(dossier, status=200, **context):
 @bp.get("/<lang:lang>/portal/controls/<int:dossier_id>")
 @application_required(APPLICATION)
 def dossier(dossier_id):
-    return _dossier_page(_dossier_or_404(dossier_id))
+    return _dossier_page(owned_or_404(InspectionDossier, dossier_id))
 
 
 @bp.post("/<lang:lang>/portal/controls/<int:dossier_id>/documents")
 @application_required(APPLICATION)
 def add_document(dossier_id):
-    found = _dossier_or_404(dossier_id)
+    found = owned_or_404(InspectionDossier, dossier_id)
     values = inspections.document_values(request.form)
     try:
         inspections.receive_document(found, request.files.get("document"), values, person=current_user.person)
@@ -98,7 +90,7 @@ def add_document(dossier_id):
 @bp.get("/<lang:lang>/portal/controls/<int:dossier_id>/documents/<int:document_id>")
 @application_required(APPLICATION)
 def document(dossier_id, document_id):
-    response = inspections.served_document(_dossier_or_404(dossier_id), document_id)
+    response = inspections.served_document(owned_or_404(InspectionDossier, dossier_id), document_id)
     if response is None:
         abort(404)
     return response
@@ -108,7 +100,7 @@ def document(dossier_id, document_id):
 @bp.post("/<lang:lang>/portal/controls/<int:dossier_id>/actions/<int:action_id>")
 @application_required(APPLICATION)
 def save_action(dossier_id, action_id):
-    found = _dossier_or_404(dossier_id)
+    found = owned_or_404(InspectionDossier, dossier_id)
     action = None
     if action_id is not None:
         action = CorrectiveAction.get_or_none((CorrectiveAction.id == action_id) & (CorrectiveAction.dossier == found))

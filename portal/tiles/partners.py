@@ -7,7 +7,7 @@ from flask import abort, make_response, redirect, request, url_for
 from flask_login import current_user
 
 from .. import partners as rules
-from ..access_control import application_required, current_company
+from ..access_control import application_required, current_company, owned_or_404
 from ..countries import all_countries, country_name
 from ..models import MarketedDevice, RepresentedCompany, Supplier
 from ..notified_activities import IVD_CLASSES, MD_CLASSES
@@ -20,13 +20,6 @@ APPLICATION = "sara"
 def summary(company):
     """The dashboard tile: the lists the company keeps, from its activities (one query)."""
     return {"sections": rules.sections_of(company)}
-
-
-def _owned(model, row_id):
-    found = model.get_or_none((model.id == row_id) & (model.company == current_company()))
-    if found is None:
-        abort(404)
-    return found
 
 
 def _page(status=200, **context):
@@ -71,7 +64,7 @@ def partners():
     for kind, model in (("supplier", Supplier), ("device", MarketedDevice), ("represented", RepresentedCompany)):
         row_id = request.args.get(kind, type=int)
         if row_id:
-            editing = (kind, _owned(model, row_id))
+            editing = (kind, owned_or_404(model, row_id))
     context = {}
     if editing:
         kind, row = editing
@@ -105,7 +98,7 @@ def _save(save, values, key, row=None, done="saved"):
 @application_required(APPLICATION)
 def save_supplier(row_id):
     _section_open(rules.SUPPLIERS)
-    row = _owned(Supplier, row_id) if row_id else None
+    row = owned_or_404(Supplier, row_id) if row_id else None
     return _save(rules.save_supplier, rules.supplier_values(request.form), "supplier", row, "supplier")
 
 
@@ -113,7 +106,7 @@ def save_supplier(row_id):
 @application_required(APPLICATION)
 def remove_supplier(row_id):
     _section_open(rules.SUPPLIERS)
-    rules.remove_supplier(current_company(), current_user.person, _owned(Supplier, row_id))
+    rules.remove_supplier(current_company(), current_user.person, owned_or_404(Supplier, row_id))
     return _done("supplier_removed")
 
 
@@ -122,7 +115,7 @@ def remove_supplier(row_id):
 @application_required(APPLICATION)
 def save_device(row_id):
     _section_open(rules.DEVICES)
-    row = _owned(MarketedDevice, row_id) if row_id else None
+    row = owned_or_404(MarketedDevice, row_id) if row_id else None
     return _save(rules.save_device, rules.device_values(request.form), "device", row, "device")
 
 
@@ -130,7 +123,7 @@ def save_device(row_id):
 @application_required(APPLICATION)
 def withdraw_device(row_id):
     _section_open(rules.DEVICES)
-    row = _owned(MarketedDevice, row_id)
+    row = owned_or_404(MarketedDevice, row_id)
     try:
         rules.withdraw_device(current_company(), current_user.person, row, request.form.get("withdrawn_on", "")[:10])
     except rules.PartnerError as refused:
@@ -162,7 +155,7 @@ def devices_template():
 @application_required(APPLICATION)
 def save_represented(row_id):
     _section_open(rules.REPRESENTED)
-    row = _owned(RepresentedCompany, row_id) if row_id else None
+    row = owned_or_404(RepresentedCompany, row_id) if row_id else None
     return _save(rules.save_represented, rules.represented_values(request.form), "represented", row, "represented")
 
 
@@ -170,7 +163,7 @@ def save_represented(row_id):
 @application_required(APPLICATION)
 def remove_represented(row_id):
     _section_open(rules.REPRESENTED)
-    rules.remove_represented(current_company(), current_user.person, _owned(RepresentedCompany, row_id))
+    rules.remove_represented(current_company(), current_user.person, owned_or_404(RepresentedCompany, row_id))
     return _done("represented_removed")
 
 
