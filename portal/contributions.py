@@ -28,6 +28,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import fn
 
 from . import clock, mail
+from .csv_export import safe_cell
 from .db import database
 from .models import (Activity, Company, ContributionDeclaration, ContributionEvent, ContributionYear,
                      LegalRepresentative, Person, Quality)
@@ -234,12 +235,6 @@ def _active_activity():
     return Activity.select(Activity.id).where((Activity.company == Company.id) & Activity.active)
 
 
-def _cell(value):
-    """A CSV cell that no spreadsheet reads as a formula (ASVS 1.2.10)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def export_csv(year):
     params = year_of(year)
     out = io.StringIO()
@@ -248,7 +243,7 @@ def export_csv(year):
                      "estimate", "sent_at"])
     for row in declarations(year):
         total = estimate(params, row.entities, row.turnover, row.private_only).total if params else ""
-        writer.writerow([_cell(row.name), _cell(row.agency_number), _cell(row.vat_number), row.country,
+        writer.writerow([safe_cell(row.name), safe_cell(row.agency_number), safe_cell(row.vat_number), row.country,
                          "yes" if row.private_only else "no", row.turnover if row.turnover is not None else "",
                          row.entities, total, row.submitted_at.isoformat(timespec="seconds")])
     return out.getvalue()

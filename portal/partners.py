@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from . import clock, device_identifiers as ids
 from .countries import BELGIUM, EEA_AND_CUSTOMS_UNION, all_countries
+from .csv_export import safe_cell
 from .db import database
 from .form_text import EMAIL, single_line_errors
 from .models import Activity, Company, MarketedDevice, PartnerEvent, RepresentedCompany, Supplier
@@ -335,11 +336,6 @@ def remove_represented(company, actor, represented):
 
 # Exports ----------------------------------------------------------------------------------------
 
-def _cell(value):
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def export_csv(company, section):
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
@@ -347,19 +343,19 @@ def export_csv(company, section):
         writer.writerow(["role", "name", "country", "street", "postcode", "city", "registered_famhp_number"])
         for row in Supplier.select(Supplier, Company).join(Company, on=(Supplier.registered == Company.id),
                                                            join_type="LEFT OUTER").where(Supplier.company == company):
-            writer.writerow([row.role, _cell(row.name), row.country, _cell(row.street), _cell(row.postcode),
-                             _cell(row.city), row.registered.agency_number if row.registered_id else ""])
+            writer.writerow([row.role, safe_cell(row.name), row.country, safe_cell(row.street), safe_cell(row.postcode),
+                             safe_cell(row.city), row.registered.agency_number if row.registered_id else ""])
     elif section == DEVICES:
         writer.writerow(list(CSV_COLUMNS) + ["withdrawn_on"])
         for row in MarketedDevice.select().where(MarketedDevice.company == company).order_by(MarketedDevice.name):
-            writer.writerow([_cell(row.name), _cell(row.reference), _cell(row.basic_udi_di), _cell(row.udi_di),
+            writer.writerow([safe_cell(row.name), safe_cell(row.reference), safe_cell(row.basic_udi_di), safe_cell(row.udi_di),
                              row.emdn, row.device_class, "yes" if row.sterile else "no",
                              row.marketed_from.isoformat(), row.withdrawn_on.isoformat() if row.withdrawn_on else ""])
     else:
         writer.writerow(["name", "country", "street", "postcode", "city", "contact_name", "contact_email"])
         for row in RepresentedCompany.select().where(RepresentedCompany.company == company):
-            writer.writerow([_cell(row.name), row.country, _cell(row.street), _cell(row.postcode), _cell(row.city),
-                             _cell(row.contact_name), _cell(row.contact_email)])
+            writer.writerow([safe_cell(row.name), row.country, safe_cell(row.street), safe_cell(row.postcode), safe_cell(row.city),
+                             safe_cell(row.contact_name), safe_cell(row.contact_email)])
     return out.getvalue()
 
 

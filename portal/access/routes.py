@@ -2,7 +2,7 @@
 object is looked up within that company (another company's id is a 404),
 and every action is checked against the person's role by the rules of
 designations.py."""
-from flask import Response, abort, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -11,6 +11,7 @@ from ..access_control import company_required, current_company
 from ..access_rights import (health_quality, is_legal_representative, is_main_access_manager, may_manage_access,
                              membership)
 from ..applications import APPLICATIONS
+from ..csv_export import csv_response
 from ..form_text import EMAIL, multi_line_ok, single_line_errors
 from ..identifiers import format_bce, format_niss
 from ..languages import current_language
@@ -166,10 +167,7 @@ def users_csv():
     quality = _quality_managers_only() or abort(404)
     members = list(user_list.UserFilter.from_args(request.args).query(quality))
     body = user_list.export_csv(members, current_language())
-    response = Response(body.encode("utf-8"), mimetype="text/csv")
-    response.headers["Content-Disposition"] = "attachment; filename=users.csv"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return csv_response(body, "users.csv")
 
 
 @bp.post("/<lang:lang>/portal/access/users/remove")

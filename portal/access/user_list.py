@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from peewee import fn
 
 from ..applications import APPLICATIONS, name as application_name
+from ..csv_export import safe_cell
 from ..identifiers import format_niss
 from ..models import MemberApplication, Person, QualityMember
 from .designations import ROLE_LABELS, STATUS_LABELS
@@ -70,13 +71,6 @@ def applications_of(members):
     return {member_id: [code for code in APPLICATIONS if code in codes] for member_id, codes in found.items()}
 
 
-def _cell(value):
-    """A spreadsheet must never run what a user typed: a cell that would start
-    a formula (=, +, -, @, tab, CR) is prefixed with an apostrophe."""
-    text = str(value)
-    return "'" + text if text.lstrip(" \t\r\n")[:1] in ("=", "+", "-", "@") or text[:1] in ("\t", "\r") else text
-
-
 def export_csv(members, language):
     """UTF-8 with a BOM (spreadsheet programs then read accents right);
     `;` between fields in French and Dutch, where `,` is the decimal mark."""
@@ -89,7 +83,7 @@ def export_csv(members, language):
     apps = applications_of(members)
     for member in members:
         person = member.person
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([safe_cell(v) for v in (
             person.last_name, person.first_name, person.niss, str(ROLE_LABELS[member.role]),
             format_niss(person.niss), str(STATUS_LABELS[member.status]), member.email,
             " | ".join(str(application_name(code)) for code in apps.get(member.id, [])))])

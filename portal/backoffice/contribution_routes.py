@@ -1,10 +1,11 @@
 """The agency's side of “Mes contributions”: each year's parameters, the
 declarations of a year, who has not declared, the CSV export. The rules are
 the shared `contributions` module's."""
-from flask import abort, make_response, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 
 from .. import contributions as rules
 from ..access_control import staff_required
+from ..csv_export import csv_response
 from ..models import ContributionDeclaration
 from ..pdf import inline_pdf
 from ..rendering import render
@@ -45,11 +46,7 @@ def save_contribution_year():
 def export_contributions(year):
     if rules.year_of(year) is None:
         abort(404)
-    response = make_response(rules.export_csv(year))
-    response.mimetype = "text/csv"
-    response.headers["Content-Disposition"] = f"attachment; filename=contributions-{year}.csv"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return csv_response(rules.export_csv(year), f"contributions-{year}.csv")
 
 
 @bp.get("/<lang:lang>/staff/contributions/declarations/<int:declaration_id>/document.pdf")

@@ -3,12 +3,13 @@ distributor, devices for a manufacturer, represented companies for an
 authorised representative. Needs the application "Source authentique des
 représentants autorisés" (SARA); every row is looked up within the session's
 company. The rules are the shared `partners` module's."""
-from flask import abort, make_response, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from .. import partners as rules
 from ..access_control import application_required, current_company, owned_or_404
 from ..countries import all_countries, country_name
+from ..csv_export import csv_response
 from ..models import MarketedDevice, RepresentedCompany, Supplier
 from ..notified_activities import IVD_CLASSES, MD_CLASSES
 from ..rendering import render
@@ -147,7 +148,7 @@ def import_devices():
 @bp.get("/<lang:lang>/portal/partners/devices/template.csv")
 @application_required(APPLICATION)
 def devices_template():
-    return _csv(rules.csv_template(), "devices-template.csv")
+    return csv_response(rules.csv_template(), "devices-template.csv")
 
 
 @bp.post("/<lang:lang>/portal/partners/represented", defaults={"row_id": None})
@@ -173,12 +174,4 @@ def export(section):
     if section not in rules.SECTION_KINDS:
         abort(404)
     _section_open(section)
-    return _csv(rules.export_csv(current_company(), section), f"{section}.csv")
-
-
-def _csv(text, name):
-    response = make_response(text)
-    response.mimetype = "text/csv"
-    response.headers["Content-Disposition"] = f"attachment; filename={name}"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return csv_response(rules.export_csv(current_company(), section), f"{section}.csv")

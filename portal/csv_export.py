@@ -1,0 +1,19 @@
+"""CSV files the portal hands out (users, contributions, a company's lists):
+cells no spreadsheet runs as formulas (ASVS 1.2.10), and the download
+response."""
+from flask import Response
+
+
+def safe_cell(value):
+    """What a user typed, never run by a spreadsheet: a cell that would start a
+    formula (=, +, -, @, also after spaces; a tab or CR) gets an apostrophe first."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.lstrip(" \t\r\n")[:1] in ("=", "+", "-", "@") or text[:1] in ("\t", "\r") else text
+
+
+def csv_response(text, filename):
+    """A CSV download, never cached."""
+    response = Response(text.encode("utf-8"), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
