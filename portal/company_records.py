@@ -25,7 +25,8 @@ from .access_rights import is_legal_representative, is_main_access_manager
 from .db import database
 from .identifiers import NoNumberLeft
 from .form_text import single_line_errors
-from .models import Activity, Company, CompanyEvent, ContactPerson, EstablishmentUnit, LegalRepresentative, Person
+from .models import (Activity, Company, CompanyEvent, ContactPerson, EstablishmentUnit, LegalRepresentative, Person,
+                     Quality)
 from .registrations import LANGUAGES
 
 ADDRESS_FIELDS = ("street", "house_number", "box", "postcode", "city")
@@ -264,6 +265,17 @@ def remove_legal_representative(company, actor, link):
         _record(company, actor, "representative_removed", f"{link.person.first_name} {link.person.last_name}")
         _tell_representatives(company, actor, "removed", link.person)
     mail.send_after_commit()
+
+
+def mail_addresses(company):
+    """Where the agency writes to the company, with the language of each address: the
+    health quality's shared address in the company's language, else each legal representative."""
+    quality = Quality.get_or_none((Quality.company == company) & (Quality.kind == Quality.HEALTH_INSTITUTION))
+    if quality is not None and quality.contact_email:
+        return [(quality.contact_email, company.language)]
+    return [(link.person.email, link.person.language) for link in
+            LegalRepresentative.select(LegalRepresentative, Person).join(Person)
+            .where(LegalRepresentative.company == company)]
 
 
 def history(company, limit=100):

@@ -28,10 +28,10 @@ from flask_babel import lazy_gettext as _l
 from peewee import fn
 
 from . import clock, mail
+from .company_records import mail_addresses
 from .csv_export import safe_cell
 from .db import database
-from .models import (Activity, Company, ContributionDeclaration, ContributionEvent, ContributionYear,
-                     LegalRepresentative, Person, Quality)
+from .models import Activity, Company, ContributionDeclaration, ContributionEvent, ContributionYear
 
 MAX_AMOUNT = Decimal("999999999999.99")
 CENT = Decimal("0.01")
@@ -249,14 +249,6 @@ def export_csv(year):
     return out.getvalue()
 
 
-def _recipients(company):
-    quality = Quality.get_or_none((Quality.company == company) & (Quality.kind == Quality.HEALTH_INSTITUTION))
-    if quality is not None and quality.contact_email:
-        return [quality.contact_email]
-    return [link.person.email for link in LegalRepresentative.select(LegalRepresentative, Person).join(Person)
-            .where(LegalRepresentative.company == company)]
-
-
 def remind(today=None, days=None):
     """E-mail, once per company and year, the listed companies that have not declared a year whose
     deadline is at most `days` away. Returns how many companies were reminded."""
@@ -282,7 +274,7 @@ def remind(today=None, days=None):
                     ContributionDeclaration.create(company=company, year=params.year, reminded_at=now,
                                                    updated_at=now)
                 ContributionEvent.create(company=company, year=params.year, action="reminded")
-                for address in _recipients(company):
+                for address, _language in mail_addresses(company):  # the reminder speaks the company's language
                     mail.queue(address, "contribution_reminder", company.language,
                                _l("Your contribution declaration for %(year)s is due by %(date)s",
                                   year=params.year, date=params.deadline.strftime("%d/%m/%Y")),

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from . import clock, documents, mail, rate_limit
+from .company_records import mail_addresses
 from .db import database, is_postgres
 from .form_text import multi_line_ok, single_line_errors
 from .models import (Activity, Company, CorrectiveAction, DossierDocument, DossierEvent, InspectionDossier,
-                     LegalRepresentative, Person, Quality, Questionnaire, QuestionnaireEvent, StaffMember)
+                     Questionnaire, QuestionnaireEvent, StaffMember)
 from .pdf import safe_filename
 from .people import parse_date
 
@@ -160,16 +161,6 @@ def questionnaire_history(company, limit=50):
 
 # Dossiers ----------------------------------------------------------------------------------
 
-def company_recipients(company):
-    """Who hears, for the company, of what the agency adds: the quality's shared address, else its representatives."""
-    quality = Quality.get_or_none((Quality.company == company) & (Quality.kind == Quality.HEALTH_INSTITUTION))
-    if quality is not None and quality.contact_email:
-        return [(quality.contact_email, company.language)]
-    return [(link.person.email, link.person.language) for link in
-            LegalRepresentative.select(LegalRepresentative, Person).join(Person)
-            .where(LegalRepresentative.company == company)]
-
-
 def _once_an_hour(dossier, side):
     """At most one e-mail an hour per dossier and side: ten saves in a row make one e-mail, not ten.
     The timeline shows every change; the e-mail only says that there is something to see."""
@@ -180,7 +171,7 @@ def _tell_company(dossier, what, conclusion=""):
     if what not in ("opened", "closed") and not _once_an_hour(dossier, "company"):
         return
     company = Company.get_by_id(dossier.company_id)
-    for address, language in company_recipients(company):
+    for address, language in mail_addresses(company):
         mail.queue(address, "dossier_news", language, _l("News in your inspection dossier %(reference)s",
                                                           reference=dossier.reference),
                    dossier=dossier, company=company, what=what, side="company", conclusion=conclusion)
