@@ -102,7 +102,7 @@ def estimate(params, entities, turnover, private_only):
 
 
 def declaration_of(company, year):
-    return ContributionDeclaration.without_proof().where((ContributionDeclaration.company == company)
+    return ContributionDeclaration.without_blobs().where((ContributionDeclaration.company == company)
                                                          & (ContributionDeclaration.year == year)).first()
 
 
@@ -216,7 +216,7 @@ def save_year(values):
 
 
 def declarations(year):
-    return list(ContributionDeclaration.without_proof().join(Company).switch(ContributionDeclaration)
+    return list(ContributionDeclaration.without_blobs().join(Company).switch(ContributionDeclaration)
                 .select_extend(Company.name, Company.agency_number, Company.vat_number, Company.country)
                 .where((ContributionDeclaration.year == year)
                        & (ContributionDeclaration.status == ContributionDeclaration.SUBMITTED))

@@ -21,6 +21,12 @@ class BaseModel(peewee.Model):
         database = database
         legacy_table_names = False
 
+    @classmethod
+    def without_blobs(cls):
+        """Every column but the files (PDFs, documents): for lists and look-ups that
+        must not drag megabytes along; the content is read on its own when served."""
+        return cls.select(*[f for f in cls._meta.sorted_fields if not isinstance(f, peewee.BlobField)])
+
 
 def open_database(url):
     """A peewee Database for an URL: sqlite:///path or postgresql://…"""

@@ -55,7 +55,7 @@ def current_values(company):
 
 def pending(company):
     """The change waiting for the agency, or None."""
-    return (Registration.without_proof()
+    return (Registration.without_blobs()
             .where((Registration.kind == Registration.CHANGE) & (Registration.company == company)
                    & (Registration.status == Registration.SUBMITTED)).first())
 
@@ -193,7 +193,7 @@ def _tell(request, company, template, subject, **context):
 def current_proof(company):
     """The newest validated request of the company with an official proof (its
     registration, or a change): the proof in force. Without the PDF itself."""
-    return (Registration.without_proof()
+    return (Registration.without_blobs()
             .where((Registration.company == company) & (Registration.status == Registration.VALIDATED)
                    & Registration.proof_size.is_null(False))
             .order_by(Registration.decided_at.desc(), Registration.id.desc()).first())

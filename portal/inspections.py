@@ -281,7 +281,7 @@ def receive_document(dossier, upload, values, person=None, staff=None):
 
 def served_document(dossier, document_id):
     """The response for one document of the dossier, or None when the dossier has no such document."""
-    row = DossierDocument.without_content().where((DossierDocument.id == document_id)
+    row = DossierDocument.without_blobs().where((DossierDocument.id == document_id)
                                                   & (DossierDocument.dossier == dossier)).first()
     if row is None:
         return None
@@ -347,7 +347,7 @@ def timeline(dossier, limit=200):
 
 
 def documents_of(dossier):
-    return list(DossierDocument.without_content().where(DossierDocument.dossier == dossier)
+    return list(DossierDocument.without_blobs().where(DossierDocument.dossier == dossier)
                 .order_by(DossierDocument.created_at.desc(), DossierDocument.id.desc()))
 
 

@@ -158,11 +158,6 @@ class Registration(BaseModel):
     class Meta:
         indexes = ((("kind", "company", "status"), False),)
 
-    # Every column but the PDF, for lists that must not drag megabytes along.
-    @classmethod
-    def without_proof(cls):
-        return cls.select(*[f for f in cls._meta.sorted_fields if f.name != "proof_pdf"])
-
     @property
     def answers(self):
         """The answers of the steps, decoded once per loaded row."""
@@ -430,8 +425,7 @@ class AuditEvent(BaseModel):
             if not ids:
                 continue
             model = field.rel_model
-            query = model.without_content() if hasattr(model, "without_content") else model.select()  # no blobs
-            rows = {row.id: row for row in query.where(model.id.in_(ids))}
+            rows = {row.id: row for row in model.without_blobs().where(model.id.in_(ids))}
             for event in events:
                 if event.__data__.get(field.name) in rows:
                     event.__rel__[field.name] = rows[event.__data__[field.name]]
@@ -596,10 +590,6 @@ class DossierDocument(BaseModel):
     staff = peewee.ForeignKeyField(StaffMember, null=True, on_delete="SET NULL", backref="+")
     created_at = peewee.DateTimeField(default=utc)
 
-    @classmethod
-    def without_content(cls):
-        return cls.select(*[f for f in cls._meta.sorted_fields if f.name != "content"])
-
 
 class CorrectiveAction(BaseModel):
     """One line of the company's corrective action plan, in answer to a report."""
@@ -666,10 +656,6 @@ class ContributionDeclaration(BaseModel):
 
     class Meta:
         indexes = ((("company", "year"), True), (("year", "status"), False))
-
-    @classmethod
-    def without_proof(cls):
-        return cls.select(*[f for f in cls._meta.sorted_fields if f.name != "proof_pdf"])
 
 
 class ContributionEvent(AuditEvent):

@@ -46,7 +46,7 @@ def record(company):
         "activities": list(Activity.select(Activity, EstablishmentUnit)
                            .join(EstablishmentUnit, JOIN.LEFT_OUTER, on=(Activity.unit == EstablishmentUnit.id))
                            .where(Activity.company == company).order_by(Activity.active.desc(), Activity.notified_at)),
-        "requests": list(Registration.without_proof().where((Registration.company == company)
+        "requests": list(Registration.without_blobs().where((Registration.company == company)
                                                             & Registration.status.in_(Registration.SENT))
                          .order_by(Registration.submitted_at.desc())),
         "pending": identity_changes.pending(company),

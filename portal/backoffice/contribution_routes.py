@@ -52,7 +52,7 @@ def export_contributions(year):
 @bp.get("/<lang:lang>/staff/contributions/declarations/<int:declaration_id>/document.pdf")
 @staff_required
 def contribution_document(declaration_id):
-    found = ContributionDeclaration.without_proof().where(ContributionDeclaration.id == declaration_id).first()
+    found = ContributionDeclaration.without_blobs().where(ContributionDeclaration.id == declaration_id).first()
     if found is None or found.proof_size is None or found.status != ContributionDeclaration.SUBMITTED:
         abort(404)  # a draft is the company's own until it is sent
     return inline_pdf(rules.proof_of(found))

@@ -25,7 +25,7 @@ class AlreadyDecided(Exception):
 
 
 def queue(status=Registration.SUBMITTED, country="", unverified=False, kind=""):
-    query = Registration.without_proof().where(Registration.status.in_(Registration.SENT))
+    query = Registration.without_blobs().where(Registration.status.in_(Registration.SENT))
     if kind:
         query = query.where(Registration.kind == kind)
     if status in STATUS_LABELS:
@@ -56,7 +56,7 @@ def look_alikes(registration):
         matches |= Registration.vat_number == registration.vat_number
     if registration.bce_number:
         matches |= Registration.bce_number == registration.bce_number
-    others = (Registration.without_proof()
+    others = (Registration.without_blobs()
               .where((Registration.id != registration.id) & Registration.status.in_(Registration.SENT) & matches))
     if registration.company_id:  # a change: the company's own requests are not duplicates
         others = others.where(Registration.company.is_null() | (Registration.company != registration.company_id))

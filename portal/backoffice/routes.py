@@ -42,7 +42,7 @@ def queue_page():
 
 
 def _registration(registration_id, with_proof=False):
-    query = Registration.select() if with_proof else Registration.without_proof()
+    query = Registration.select() if with_proof else Registration.without_blobs()
     registration = query.where(Registration.id == registration_id).first()
     if registration is None or registration.status not in Registration.SENT:
         abort(404)
