@@ -16,7 +16,7 @@ from ..form_text import EMAIL, single_line_errors
 from ..identifiers import format_niss, vat_prefix
 from ..languages import current_language
 from ..models import Registration, RegistrationEvent
-from ..pdf import MAX_BYTES, PdfError, check_pdf, inline_pdf, safe_filename
+from ..pdf import PdfError, inline_pdf, uploaded_pdf
 from ..registrations import LANGUAGES, SEXES, STATUS_LABELS, median_decision_time
 from ..rendering import render, wants_fragment
 from .. import vies
@@ -223,15 +223,14 @@ def _uploaded_proof():
     """({columns to store}, error) for the PDF sent with step 2, if any."""
     if request.form.get("remove_proof") == "yes":
         return {"proof_pdf": None, "proof_filename": None, "proof_size": None}, None
-    upload = request.files.get("proof")
-    if upload is None or not upload.filename:
-        return {}, None
-    content = upload.read(MAX_BYTES + 1)
     try:
-        check_pdf(content)
+        proof = uploaded_pdf(request.files.get("proof"))
     except PdfError as error:
         return {}, error.message
-    return {"proof_pdf": content, "proof_size": len(content), "proof_filename": safe_filename(upload.filename)}, None
+    if proof is None:
+        return {}, None
+    content, filename = proof
+    return {"proof_pdf": content, "proof_size": len(content), "proof_filename": filename}, None
 
 
 @bp.route("/<lang:lang>/register/<token>/company-data", methods=["GET", "POST"])
