@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from . import clock, documents, mail, rate_limit
 from .company_records import mail_addresses
 from .db import database, is_postgres
-from .form_text import multi_line_ok, single_line_errors
+from .form_text import multi_line_ok, row_id, single_line_errors
 from .models import (Activity, Company, CorrectiveAction, DossierDocument, DossierEvent, InspectionDossier,
                      Questionnaire, QuestionnaireEvent, StaffMember)
 from .pdf import safe_filename
@@ -210,7 +210,7 @@ def open_dossier(company, staff, values):
         errors["planned_on"] = _l("Enter the date as day, month and year, for example 31/01/2027.")
     inspector = None
     if values["inspector"]:
-        inspector = StaffMember.get_or_none((StaffMember.id == _int(values["inspector"])) & StaffMember.active)
+        inspector = StaffMember.get_or_none((StaffMember.id == row_id(values["inspector"])) & StaffMember.active)
         if inspector is None:
             errors["inspector"] = _l("Choose an inspector of the agency.")
     if errors:
@@ -225,10 +225,6 @@ def open_dossier(company, staff, values):
         _tell_company(dossier, "opened")
     mail.send_after_commit()
     return dossier
-
-
-def _int(text):
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else -1
 
 
 def add_document(dossier, checked, filename, kind, note, person=None, staff=None):

@@ -18,7 +18,7 @@ from peewee import fn
 
 from . import clock
 from .db import database, is_postgres
-from .form_text import MULTI_LINE_MESSAGE, multi_line_ok, single_line_errors
+from .form_text import MULTI_LINE_MESSAGE, multi_line_ok, row_id, single_line_errors
 from .models import ACTIVITY_KINDS, Activity, ActivityContact, ActivityEvent, Company, ContactPerson, EstablishmentUnit
 from .people import parse_date
 
@@ -83,13 +83,13 @@ def check(company, form, exclude=None):
         errors["classes"] = _l("Tick at least one class for each kind of device.")
     unit = None
     if form.unit:
-        unit = EstablishmentUnit.get_or_none((EstablishmentUnit.id == _int(form.unit))
+        unit = EstablishmentUnit.get_or_none((EstablishmentUnit.id == row_id(form.unit))
                                              & (EstablishmentUnit.company == company))
         if unit is None:
             errors["unit"] = _l("Choose the head office or one of the company's establishment units.")
     contacts = []
     if form.contacts:
-        wanted = {_int(text) for text in form.contacts}
+        wanted = {row_id(text) for text in form.contacts}
         contacts = list(ContactPerson.select(ContactPerson.id).where((ContactPerson.id.in_(sorted(wanted)))
                                                                      & (ContactPerson.company == company)))
         if len(contacts) != len(wanted):
@@ -128,10 +128,6 @@ def _set_contacts(activity, contacts):
     ActivityContact.delete().where(ActivityContact.activity == activity).execute()
     if contacts:
         ActivityContact.insert_many([{"activity": activity.id, "contact": contact.id} for contact in contacts]).execute()
-
-
-def _int(text):
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else -1
 
 
 def notify(company, actor, form):

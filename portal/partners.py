@@ -23,7 +23,7 @@ from . import clock, device_identifiers as ids
 from .countries import BELGIUM, EEA_AND_CUSTOMS_UNION, all_countries
 from .csv_export import safe_cell
 from .db import database
-from .form_text import EMAIL, single_line_errors
+from .form_text import EMAIL, row_id, single_line_errors
 from .models import Activity, Company, MarketedDevice, PartnerEvent, RepresentedCompany, Supplier
 from .names import name_key
 from .notified_activities import IVD_CLASSES, MD_CLASSES
@@ -96,8 +96,8 @@ def _check_supplier(company, values):
     if values["role"] not in SUPPLIER_ROLES:
         errors["supplier_role"] = _l("Say whether the supplier is the manufacturer or its authorised representative.")
     if values["registered"]:
-        number = int(values["registered"]) if values["registered"].isascii() and values["registered"].isdigit() else -1
-        registered = Company.get_or_none((Company.id == number) & Company.listed & (Company.id != company.id))
+        registered = Company.get_or_none((Company.id == row_id(values["registered"])) & Company.listed
+                                         & (Company.id != company.id))
         if registered is None:
             errors["supplier_name"] = _l("Choose the supplier among the registered firms, or type its details.")
     else:
