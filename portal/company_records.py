@@ -169,27 +169,30 @@ def _tell_representatives(company, actor, action, person):
                    reader=someone, actor=actor, person=person, action=action, company=company)
 
 
-def add_contact_person(company, actor, row, base_url, link=None):
-    """`row`: the checked personal data (people.check_person), without a NISS:
-    a contact person is always a new person with a new BIS number (guide
-    3.2.3). A typed NISS would let a company pull in another company's person
-    (and learn whether a number is known), or claim a number nobody checked.
-    Returns the person."""
+def _add_person(model, prefix, action, company, actor, row, base_url, link):
+    """A new person linked to the company as `model` (a contact person or a legal
+    representative), with a BIS number, an account and a temporary password by
+    e-mail. `row`: the checked personal data (people.check_person); any NISS in
+    it is dropped, for a company must not pull in another company's person (and
+    learn whether a number is known), nor claim a number nobody checked."""
     link = link or {"function": "", "phone": ""}
-    errors = check_link(link, "contact_")
+    errors = check_link(link, prefix)
     if errors:
         raise RecordError(errors)
-    row = dict(row, niss="")
     with database.atomic():
-        person, password = _new_person(company, row, "contact_")
-        if ContactPerson.select().where((ContactPerson.company == company)
-                                        & (ContactPerson.person == person)).exists():
-            raise RecordError({"niss": _l("This person is already a contact person of the company.")})
-        ContactPerson.create(company=company, person=person, **link)
-        _record(company, actor, "contact_added", f"{person.first_name} {person.last_name}")
+        person, password = _new_person(company, dict(row, niss=""), prefix)
+        if model is LegalRepresentative:
+            _tell_representatives(company, actor, "added", person)
+        model.create(company=company, person=person, **link)
+        _record(company, actor, action, f"{person.first_name} {person.last_name}")
         people.welcome(person, password, company, base_url)
     mail.send_after_commit()
     return person
+
+
+def add_contact_person(company, actor, row, base_url, link=None):
+    """A contact person (guide 3.2.3): always a new person; returns them."""
+    return _add_person(ContactPerson, "contact_", "contact_added", company, actor, row, base_url, link)
 
 
 PHONE = re.compile(r"^\+?[0-9 ./()-]{6,30}$")
@@ -224,22 +227,10 @@ def change_link(company, actor, link, values, prefix=""):
 
 
 def add_legal_representative(company, actor, row, base_url, link=None):
-    """As add_contact_person: always a new person, with a BIS number and an account."""
+    """As add_contact_person, by a legal representative or the GAP only; every representative is told."""
     if not may_change_representatives(actor, company):
         raise RecordError({"rep_last_name": REPRESENTATIVES_ONLY})
-    link = link or {"function": "", "phone": ""}
-    errors = check_link(link, "rep_")
-    if errors:
-        raise RecordError(errors)
-    row = dict(row, niss="")
-    with database.atomic():
-        person, password = _new_person(company, row, "rep_")
-        _tell_representatives(company, actor, "added", person)
-        LegalRepresentative.create(company=company, person=person, **link)
-        _record(company, actor, "representative_added", f"{person.first_name} {person.last_name}")
-        people.welcome(person, password, company, base_url)
-    mail.send_after_commit()
-    return person
+    return _add_person(LegalRepresentative, "rep_", "representative_added", company, actor, row, base_url, link)
 
 
 def remove_contact_person(company, actor, contact):
