@@ -118,3 +118,15 @@ def test_the_page_and_each_summary_stay_within_their_budget_whatever_the_company
     for code, (queries, size) in large[1].items():
         assert queries <= 4 and queries == small[1][code][0], (code, small, large)
         assert size <= 5 * 1024, (code, size)
+
+
+@pytest.mark.parametrize("path", ["/en/portal/company", "/en/portal/activities", "/en/portal/controls",
+                                  "/en/portal/controls/form", "/en/portal/contributions", "/en/portal/partners",
+                                  "/en/portal/partners/devices.csv", "/en/portal/company/proof.pdf"])
+def test_a_blocked_user_reaches_no_tile(operator, client, path):
+    """Blocked by the access manager: every tile's page sends back to the home, which says why."""
+    QualityMember.update(status="blocked").execute()
+    response = client.get(path)
+    assert response.status_code == 303 and response.headers["Location"] == "/en/portal"
+    assert client.get("/en/portal/tiles/company", headers=HTMX).status_code == 403
+    assert "blocked your access" in body(client.get("/en/portal"))
