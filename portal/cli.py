@@ -1,4 +1,7 @@
 """`flask --app wsgi portal …` commands for operators."""
+import json
+import sys
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -50,6 +53,27 @@ def seed_demo_command(firms):
             company = Company.select().where(Company.is_demo == True).order_by(Company.id).first()  # noqa: E712
             for line in seed_tiles(company, gap):
                 click.echo(f"  {company.name}: {line}")
+
+
+@portal.command("import-kbo")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--update", is_flag=True, help="PATH is an update extract (its *_delete.csv / *_insert.csv files).")
+def import_kbo_command(path, update):
+    """Import the BCE/KBO open data extract PATH.zip (FPS Economy), then bring the Belgian companies up to date."""
+    from .kbo_import import ExtractRefused, import_extract, total_size
+
+    try:
+        size = total_size(path, update)
+    except Exception:  # not a ZIP, or files missing: import_extract says so below
+        size = None
+    try:
+        with click.progressbar(length=size or 1, label="Importing", file=sys.stderr) as bar:
+            extract = import_extract(path, update=update, progress=bar.update)
+    except ExtractRefused as refused:
+        raise click.ClickException(f"Nothing imported: {refused.message}")
+    rows = sum(json.loads(extract.rows).values())
+    click.echo(f"Imported {extract.kind} extract {extract.number} of {extract.snapshot_date:%d-%m-%Y}: "
+               f"{rows:,} rows in {extract.seconds:.1f} s.")
 
 
 @portal.command("remind-contributions")

@@ -41,6 +41,9 @@ EVENT_LABELS = {
     "identity_change_requested": _l("Change of the name, numbers or official proof sent to the agency"),
     "identity_changed": _l("Change of the name, numbers or official proof validated by the agency"),
     "identity_change_refused": _l("Change of the name, numbers or official proof refused by the agency"),
+    "bce_updated": _l("Data updated from the BCE"),
+    "bce_stopped": _l("The BCE no longer lists the enterprise as active"),
+    "bce_registered": _l("Person linked to the enterprise by the agency (Belgian registration)"),
 }
 
 
@@ -71,7 +74,7 @@ def create_company(country, details, vat_number=None, bce_number=None, units=())
     for unit in units:
         EstablishmentUnit.create(company=company, name=unit["name"], street=unit["street"],
                                  house_number=unit["house_number"], box=unit.get("box", ""),
-                                 postcode=unit["postcode"], city=unit["city"])
+                                 postcode=unit["postcode"], city=unit["city"], bce_number=unit.get("bce_number"))
     return company
 
 

@@ -45,6 +45,12 @@ class Company(BaseModel):
     main_access_manager = peewee.DeferredForeignKey("Person", null=True, on_delete="SET NULL")
     is_demo = peewee.BooleanField(default=False)
     created_at = peewee.DateTimeField(default=utc)
+    # A Belgian enterprise: its name, address and units come from the BCE
+    # (KBO open data, see bce.py) and are read-only here. The snapshot date of
+    # the extract they were last copied from; None for every other company.
+    bce_synced_on = peewee.DateField(null=True)
+    # False once the BCE no longer lists the enterprise as active.
+    bce_active = peewee.BooleanField(default=True)
 
     class Meta:
         indexes = (
@@ -128,7 +134,8 @@ class Registration(BaseModel):
     SENT = (SUBMITTED, NEEDS_INFORMATION, VALIDATED, REFUSED)  # what the back office lists
     # A company's registration, or a registered company's request to change
     # its identity (name, VAT or BCE number, official proof: see identity_changes).
-    REGISTRATION, CHANGE = "registration", "change"
+    # A Belgian enterprise (bce.py): a person logged in by eID asks to act for it.
+    REGISTRATION, CHANGE, BELGIAN = "registration", "change", "belgian"
 
     token = peewee.CharField(max_length=64, unique=True)
     status = peewee.CharField(max_length=20, default=DRAFT, index=True)
@@ -154,6 +161,8 @@ class Registration(BaseModel):
     company = peewee.ForeignKeyField(Company, null=True, backref="registrations", on_delete="SET NULL")
     # Set when sent, so that the back office finds look-alikes through indexes.
     name_key = peewee.CharField(max_length=200, null=True, index=True)
+    # Who asked, for a Belgian enterprise's registration (logged in by eID).
+    person = peewee.ForeignKeyField(Person, null=True, backref="registrations", on_delete="CASCADE")
 
     class Meta:
         indexes = ((("kind", "company", "status"), False),)
@@ -217,6 +226,8 @@ class EstablishmentUnit(BaseModel):
     box = peewee.CharField(max_length=20, default="")
     postcode = peewee.CharField(max_length=20)
     city = peewee.CharField(max_length=100)
+    # The BCE's establishment number, for the units of a Belgian enterprise (read-only here).
+    bce_number = peewee.CharField(max_length=10, null=True, index=True)
 
 
 class ContactPerson(BaseModel):
@@ -724,6 +735,110 @@ class PartnerEvent(AuditEvent):
     abstract = False
     company = peewee.ForeignKeyField(Company, backref="partner_events", on_delete="CASCADE")
     actor = peewee.ForeignKeyField(Person, null=True, on_delete="SET NULL", backref="+")
+
+
+# The BCE/KBO open data (FPS Economy), as published: imported by kbo_import,
+# read by bce. Numbers are kept as their digits ("0200065765"); dates as dates.
+# The tables of many rows have no primary key of their own: they are read by
+# entity number only, and the import replaces them whole or by entity.
+
+class KboExtract(BaseModel):
+    """An extract imported (its meta.csv): an older one is refused."""
+
+    number = peewee.IntegerField(index=True)
+    kind = peewee.CharField(max_length=10)  # "full" or "update"
+    snapshot_date = peewee.DateField()
+    extract_timestamp = peewee.CharField(max_length=30, default="")
+    version = peewee.CharField(max_length=20, default="")
+    rows = peewee.TextField(default="{}")  # JSON: rows read per file
+    seconds = peewee.FloatField(default=0)
+    imported_at = peewee.DateTimeField(default=utc)
+
+
+class KboCode(BaseModel):
+    """The meaning of a code (legal form, status, NACE…) in one language."""
+
+    category = peewee.CharField(max_length=40)
+    code = peewee.CharField(max_length=20)
+    language = peewee.CharField(max_length=2)
+    description = peewee.TextField()
+
+    class Meta:
+        primary_key = peewee.CompositeKey("category", "code", "language")
+
+
+class KboEnterprise(BaseModel):
+    number = peewee.CharField(max_length=10, primary_key=True)
+    status = peewee.CharField(max_length=2)
+    juridical_situation = peewee.CharField(max_length=3, default="")
+    type_of_enterprise = peewee.CharField(max_length=1, default="")
+    juridical_form = peewee.CharField(max_length=3, default="")
+    juridical_form_cac = peewee.CharField(max_length=3, default="")
+    start_date = peewee.DateField(null=True)
+
+
+class KboEstablishment(BaseModel):
+    number = peewee.CharField(max_length=10, primary_key=True)
+    enterprise_number = peewee.CharField(max_length=10, index=True)
+    start_date = peewee.DateField(null=True)
+
+
+class KboBranch(BaseModel):
+    """A Belgian branch of a foreign entity."""
+
+    id = peewee.CharField(max_length=10, primary_key=True)
+    enterprise_number = peewee.CharField(max_length=10, index=True)
+    start_date = peewee.DateField(null=True)
+
+
+class KboDenomination(BaseModel):
+    entity_number = peewee.CharField(max_length=10, index=True)
+    language = peewee.CharField(max_length=1)  # 0 unknown, 1 FR, 2 NL, 3 DE, 4 EN
+    kind = peewee.CharField(max_length=3)  # 001 legal name, 002 abbreviation, 003 commercial name
+    name = peewee.TextField()
+
+    class Meta:
+        primary_key = False
+
+
+class KboAddress(BaseModel):
+    entity_number = peewee.CharField(max_length=10, index=True)
+    kind = peewee.CharField(max_length=4)  # REGO registered office, BAET establishment, ABBR branch
+    country_nl = peewee.TextField(default="")
+    country_fr = peewee.TextField(default="")
+    zipcode = peewee.CharField(max_length=20, default="")
+    municipality_nl = peewee.TextField(default="")
+    municipality_fr = peewee.TextField(default="")
+    street_nl = peewee.TextField(default="")
+    street_fr = peewee.TextField(default="")
+    house_number = peewee.CharField(max_length=20, default="")
+    box = peewee.CharField(max_length=20, default="")
+    extra = peewee.TextField(default="")
+    struck_off = peewee.DateField(null=True)
+
+    class Meta:
+        primary_key = False
+
+
+class KboContact(BaseModel):
+    entity_number = peewee.CharField(max_length=10, index=True)
+    entity_contact = peewee.CharField(max_length=3)
+    kind = peewee.CharField(max_length=5)  # TEL, EMAIL, WEB
+    value = peewee.TextField()
+
+    class Meta:
+        primary_key = False
+
+
+class KboActivity(BaseModel):
+    entity_number = peewee.CharField(max_length=10, index=True)
+    activity_group = peewee.CharField(max_length=3)
+    nace_version = peewee.CharField(max_length=4)
+    nace_code = peewee.CharField(max_length=10)
+    classification = peewee.CharField(max_length=4)  # MAIN, SECO, ANCI
+
+    class Meta:
+        primary_key = False
 
 
 def _tables(model=BaseModel):
