@@ -53,6 +53,10 @@ def seed_demo_command(firms):
             company = Company.select().where(Company.is_demo == True).order_by(Company.id).first()  # noqa: E712
             for line in seed_tiles(company, gap):
                 click.echo(f"  {company.name}: {line}")
+        from .demo_belgians import seed_belgians
+
+        for line in seed_belgians(current_app.config["INSTANCE_DIR"], current_app.config["BASE_URL"]):
+            click.echo(f"  {line}")
 
 
 @portal.command("import-kbo")

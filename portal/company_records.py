@@ -103,8 +103,14 @@ def change_details(company, actor, language, address):
         _record(company, actor, "details_changed")
 
 
+FROM_BCE = _l("The establishment units of a Belgian enterprise come from the BCE: they change there, and reach the "
+              "portal with its next update.")
+
+
 def save_unit(company, actor, values, unit=None):
     """Errors are named after the form's fields, which start with "unit_"."""
+    if company.bce_synced_on is not None or (unit is not None and unit.bce_number):
+        raise RecordError({"units": FROM_BCE})
     errors = check_address(values)
     if not values.get("name"):
         errors["name"] = _l("Enter the name of the establishment unit.")
@@ -122,6 +128,8 @@ def save_unit(company, actor, values, unit=None):
 
 
 def remove_unit(company, actor, unit):
+    if unit.bce_number:
+        raise RecordError({"units": FROM_BCE})
     if Activity.select().where((Activity.unit == unit) & (Activity.active == True)).exists():  # noqa: E712
         raise RecordError({"units": _l("Activities are notified for this establishment unit: deactivate them in "
                                        "“My activities” first.")})

@@ -92,6 +92,9 @@ def forget_proof(company):
 def ask(company, person, values, proof=None, proof_error=None, continue_unverified=False):
     """Check and file the request; `proof` is a checked PDF (bytes, filename),
     else the one kept from an earlier try, if any."""
+    if company.bce_synced_on is not None:
+        return Asked(errors={"name": _l("The name and the number of a Belgian enterprise come from the BCE: they "
+                                        "change there, and reach the portal with its next update.")})
     if proof is None:
         draft = _draft(company)
         if draft is not None and draft.proof_pdf is not None:
@@ -195,7 +198,7 @@ def current_proof(company):
     registration, or a change): the proof in force. Without the PDF itself."""
     return (Registration.without_blobs()
             .where((Registration.company == company) & (Registration.status == Registration.VALIDATED)
-                   & Registration.proof_size.is_null(False))
+                   & Registration.proof_size.is_null(False) & (Registration.kind != Registration.BELGIAN))
             .order_by(Registration.decided_at.desc(), Registration.id.desc()).first())
 
 

@@ -23,7 +23,8 @@ EVENT_LABELS = {
     "refused": _l("Refused"),
     "information_requested": _l("Information requested"),
 }
-KINDS = {Registration.REGISTRATION: _l("Registration"), Registration.CHANGE: _l("Change of identity")}
+KINDS = {Registration.REGISTRATION: _l("Registration"), Registration.CHANGE: _l("Change of identity"),
+         Registration.BELGIAN: _l("Belgian enterprise")}
 LANGUAGES = {"fr": _l("French"), "nl": _l("Dutch"), "en": _l("English")}  # of the exchanges with the agency
 SEXES = {"F": _l("Female"), "M": _l("Male")}
 

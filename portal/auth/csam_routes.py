@@ -1,9 +1,12 @@
 """The pages of “Continuer par CSAM”, and its simulator for development."""
+import datetime
 import logging
 
 from flask import abort, current_app, g, redirect, request, session, url_for
+from stdnum.be import bis, nn
 
 from .. import sessions
+from ..identifiers import IdentifierError, normalise_niss
 from ..languages import current_language
 from ..models import Account, Person
 from ..names import name_key
@@ -31,10 +34,33 @@ def _same_names(person, claims):
             and name_key(str(claims.get("givenName", ""))).startswith(name_key(person.first_name)))
 
 
-def _log_in(niss, method, assurance, claims=None):
+def _first_login(niss, given_name, surname):
+    """A person the portal does not know yet, as the eID (or itsme) gives
+    them: a Belgian who will ask to act for their enterprise. Their birth date
+    and sex are those the national number encodes."""
+    try:
+        niss = normalise_niss(niss)
+    except IdentifierError:
+        return None
+    given_name, surname = " ".join(given_name.split())[:100], " ".join(surname.split())[:100]
+    if not given_name or not surname:
+        return None
+    birth_date = nn.get_birth_date(niss) if nn.is_valid(niss) else bis.get_birth_date(niss)
+    sex = (nn.get_gender(niss) if nn.is_valid(niss) else bis.get_gender(niss)) or ""
+    person, _ = Person.get_or_create(niss=niss, defaults=dict(
+        first_name=given_name, last_name=surname, sex=sex[:1], birth_date=birth_date or datetime.date(1900, 1, 1),
+        birth_country="", email="", language=current_language(), niss_verified=True))
+    log.info("first eID login: person %s created", person.id)
+    return person
+
+
+def _log_in(niss, method, assurance, claims=None, names=None):
     """`claims`: what the federal service says of the person (None for the
-    development simulator)."""
+    development simulator, which gives `names` instead)."""
     person = Person.get_or_none(Person.niss == niss)
+    if person is None:
+        given, surname = names or (str((claims or {}).get("givenName", "")), str((claims or {}).get("surname", "")))
+        person = _first_login(niss, given, surname)
     if person is None:
         return render("auth/profile_not_valid.html", status=403)
     if not person.niss_verified and claims is not None:
@@ -78,7 +104,8 @@ def csam_simulator():
     if current_app.config.get("FAS_ISSUER") or current_app.config["PRODUCTION"]:
         abort(404)
     niss = "".join(ch for ch in request.form.get("niss", "") if ch.isdigit())
-    return _log_in(niss, "simulator", "simulator")
+    return _log_in(niss, "simulator", "simulator",
+                   names=(request.form.get("given_name", ""), request.form.get("surname", "")))
 
 
 @bp.get("/login/csam/callback")

@@ -6,7 +6,7 @@ when two staff members decide at once exactly one wins; the other is told.
 from flask_babel import lazy_gettext as _l
 from peewee import fn
 
-from .. import clock, identity_changes, mail
+from .. import belgian_registrations, clock, identity_changes, mail
 from ..db import database
 from ..models import Company, Registration, RegistrationEmail, RegistrationEvent
 from ..names import name_key
@@ -107,6 +107,8 @@ def validate(registration, staff, base_url):
         if registration.kind == Registration.CHANGE:
             identity_changes.apply(registration, staff)
             company = registration.company
+        elif registration.kind == Registration.BELGIAN:
+            company = belgian_registrations.apply(registration, staff, base_url)
         else:
             company = validation.create_company(registration, base_url)
             Registration.update(company=company).where(Registration.id == registration.id).execute()
@@ -121,6 +123,9 @@ def refuse(registration, staff, reason):
         _record(registration, staff, "refused", reason)
         if registration.kind == Registration.CHANGE:
             identity_changes.refused(registration, staff, reason)
+            return
+        if registration.kind == Registration.BELGIAN:
+            belgian_registrations.refused(registration, reason)
             return
         company = registration.company_answers
         for person in registration.representatives:

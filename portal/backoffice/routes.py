@@ -3,7 +3,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import account_devices, form_text, identity_changes, sessions
+from .. import account_devices, bce, belgian_registrations, form_text, identity_changes, sessions
 from ..access_control import staff_required
 from ..countries import all_countries, country_name
 from ..identifiers import format_bce, format_niss
@@ -60,6 +60,14 @@ def _detail(registration, status=200, **extra):
                       requester=Person.get_or_none(Person.id == registration.answers.get("requested_by")),
                       events=list(events), look_alikes=found, companies=companies, statuses=STATUS_LABELS,
                       actions=EVENT_LABELS, reasons=review.LOOK_ALIKE_REASONS, country_name=country_name, **extra)
+    if registration.kind == Registration.BELGIAN:
+        company = Company.get_or_none(Company.bce_number == registration.bce_number)
+        return render("backoffice/belgian.html", status=status, registration=registration,
+                      answers=registration.answers, enterprise=bce.find(registration.bce_number),
+                      person=Person.get_by_id(registration.person_id), company=company,
+                      roles=belgian_registrations.ROLES, events=list(events), look_alikes=found, companies=companies,
+                      statuses=STATUS_LABELS, actions=EVENT_LABELS, reasons=review.LOOK_ALIKE_REASONS,
+                      format_niss=format_niss, format_bce=format_bce, languages=LANGUAGES, **extra)
     return render("backoffice/registration.html", status=status, registration=registration,
                   answers=registration.answers, events=list(events), look_alikes=found,
                   matches=validation.representative_matches(registration.representatives),
@@ -117,6 +125,10 @@ def decide(registration_id):
         return _detail(registration, status=409, identity_conflict=True)
     except identity_changes.NumberTaken:
         return _detail(registration, status=409, number_taken=True)
+    except belgian_registrations.NotInBce:
+        return _detail(registration, status=409, not_in_bce=True)
+    except belgian_registrations.MainAccessManagerTaken:
+        return _detail(registration, status=409, manager_taken=True)
     return redirect(url_for("backoffice.registration_page", registration_id=registration.id, done=action), 303)
 
 

@@ -5,11 +5,11 @@ is looked up within the session's company."""
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from .. import company_records as records, identity_changes, people
+from .. import bce, company_records as records, identity_changes, people
 from ..access_control import application_required, current_company, owned_or_404
 from ..countries import all_countries, country_name
-from ..identifiers import format_bce, format_niss
-from ..identifiers import vat_prefix
+from ..identifiers import format_bce, format_niss, vat_prefix
+from ..languages import current_language
 from ..models import ContactPerson, EstablishmentUnit, LegalRepresentative, Person
 from ..pdf import PdfError, inline_pdf, uploaded_pdf
 from ..registrations import LANGUAGES, SEXES
@@ -31,6 +31,7 @@ def _page(status=200, **context):
     context.setdefault("editing_link", None)
     context.setdefault("identity_values", identity_changes.current_values(company))
     pending = identity_changes.pending(company)
+    bce_company = company.bce_synced_on is not None
     return render(
         "tiles/company.html", status=status, company=company, languages=LANGUAGES, sexes=SEXES,
         countries=all_countries(), country_name=country_name, format_bce=format_bce, format_niss=format_niss,
@@ -43,7 +44,8 @@ def _page(status=200, **context):
         pending=pending, change_rows=identity_changes.rows(pending) if pending else [],
         current_proof=identity_changes.current_proof(company), kept_proof=identity_changes.kept_proof(company),
         may_change_representatives=records.may_change_representatives(current_user.person, company),
-        vat_prefix=vat_prefix(company.country), **context)
+        vat_prefix=vat_prefix(company.country), bce_company=bce_company,
+        enterprise=bce.find(company.bce_number, current_language()) if bce_company else None, **context)
 
 
 def summary(company):
@@ -67,10 +69,13 @@ def company():
 @bp.post("/<lang:lang>/portal/company/details")
 @application_required(APPLICATION)
 def details():
-    address = records.address_values(request.form)
+    company = current_company()
+    # A Belgian enterprise's address is the BCE's: only the language changes here.
+    address = ({name: getattr(company, name) for name in records.ADDRESS_FIELDS} if company.bce_synced_on
+               else records.address_values(request.form))
     language = request.form.get("language", "")
     try:
-        records.change_details(current_company(), current_user.person, language, address)
+        records.change_details(company, current_user.person, language, address)
     except records.RecordError as refused:
         return _page(status=422, errors=refused.errors, values=dict(address, language=language))
     return _done("details")

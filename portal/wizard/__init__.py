@@ -1,6 +1,7 @@
-"""The registration wizard for companies based outside Belgium (guide section 2)."""
+"""The registration wizard for companies based outside Belgium (guide section 2), and the request of a
+person logged in by eID to act for a Belgian enterprise (belgian_routes)."""
 from flask import Blueprint
 
 bp = Blueprint("wizard", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import belgian_routes, routes  # noqa: E402,F401

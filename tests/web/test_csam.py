@@ -274,13 +274,26 @@ def test_a_stolen_code_without_the_verifier_is_useless(client, app, fas, jan):
     assert thief.get("/login/csam/callback", query_string=query).status_code == 400
 
 
-def test_an_unknown_niss_sees_the_profile_not_valid_page(client, fas, db):
+def test_a_first_eid_login_makes_the_person_known_as_the_card_gives_them(client, fas, db):
+    """Issue 14: a Belgian the portal does not know yet logs in, then asks to act for their enterprise."""
     url = start(client)
-    response = client.get("/login/csam/callback", query_string=fas.authorize(url, niss="00012556777"))
+    response = client.get("/login/csam/callback", query_string=fas.authorize(url, niss="85073003328"))
+    assert response.status_code == 303
+    person = Person.get(Person.niss == "85073003328")
+    assert (person.first_name, person.last_name, person.sex) == ("Jan", "Peeters", "M")
+    assert person.birth_date == datetime.date(1985, 7, 30) and person.niss_verified
+    home = client.get("/en/portal").get_data(as_text=True)
+    assert "not linked to a company yet" in home and "/en/portal/belgian-enterprise" in home
+
+
+@pytest.mark.parametrize("claims", [{"givenName": None}, {"surname": " "}])
+def test_an_unknown_niss_without_names_sees_the_profile_not_valid_page(client, fas, db, claims):
+    url = start(client)
+    response = client.get("/login/csam/callback", query_string=fas.authorize(url, niss="85073003328", **claims))
     assert response.status_code == 403
     body = response.get_data(as_text=True)
     assert "profile is not valid" in body and "quality" in body
-    assert LoginSession.select().count() == 0
+    assert LoginSession.select().count() == 0 and not Person.select().exists()
 
 
 def test_the_simulator_stands_in_without_a_provider_and_never_in_production(client, jan, db):

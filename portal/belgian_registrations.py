@@ -1,0 +1,223 @@
+"""A Belgian enterprise's first link to a person (issue 14, guide home page
+"Vous représentez une entreprise belge").
+
+The BCE's open data names no persons, so a person logged in with eID or
+itsme asks to act for an enterprise: its number (the portal shows the BCE's
+data to confirm), their role and a proof of their mandate (PDF). The request
+waits in the back office's queue with the registrations (kind "belgian").
+Validating it makes the company from the BCE's data the first time, then
+links the person: as a legal representative, or as the main access manager.
+Later people are added by the company itself, as contact persons.
+"""
+import datetime
+import secrets
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+from . import bce, clock, mail, rate_limit
+from .access_rights import companies_of
+from .company_records import check_link
+from .db import database
+from .form_text import EMAIL, single_line_errors
+from .identifiers import IdentifierError, format_bce, normalise_bce
+from .models import Company, CompanyEvent, LegalRepresentative, Person, Registration, RegistrationEvent
+from .names import name_key
+from .registrations import LANGUAGES
+
+LEGAL_REPRESENTATIVE, MAIN_ACCESS_MANAGER = "legal_representative", "main_access_manager"
+ROLES = {
+    LEGAL_REPRESENTATIVE: _l("Legal representative of the enterprise (director, manager…)"),
+    MAIN_ACCESS_MANAGER: _l("Main access manager (GAP), mandated by the enterprise's legal representatives"),
+}
+PER_DAY = rate_limit.Limit("belgian-registration", 10, datetime.timedelta(days=1))  # requests sent, per person
+
+
+@dataclass
+class Sent:
+    errors: dict = field(default_factory=dict)
+    request: Registration = None
+
+
+class NotInBce(Exception):
+    """At validation: the BCE no longer lists the enterprise as active."""
+
+
+class MainAccessManagerTaken(Exception):
+    """At validation: the company has a main access manager already."""
+
+
+def values_from(form):
+    return {"number": form.get("number", "").strip()[:40], "role": form.get("role", ""),
+            "function": form.get("function", "").strip()[:100], "phone": form.get("phone", "").strip()[:30],
+            "email": form.get("email", "").strip()[:254].lower(), "language": form.get("language", "")}
+
+
+def look_up(text, language):
+    """(BCE number, the enterprise as the BCE gives it, error message) for a typed number."""
+    if not text:
+        return None, None, _l("Enter the enterprise number, for example 0403.170.701.")
+    try:
+        number = normalise_bce(text)
+    except IdentifierError as error:
+        return None, None, error.message
+    extract = bce.latest_extract()
+    if extract is None:
+        return number, None, _l("The BCE's data are not loaded in the portal yet. Try again later, or write to "
+                                "the agency.")
+    enterprise = bce.find(number, language)
+    if enterprise is None:
+        return number, None, _l("The BCE does not list %(number)s among the active enterprises (data of "
+                                "%(date)s). Check the number.", number=format_bce(number),
+                                date=extract.snapshot_date.strftime("%d/%m/%Y"))
+    return number, enterprise, None
+
+
+def mine(person):
+    """The person's requests, newest first, without the PDFs."""
+    return list(Registration.without_blobs()
+                .where((Registration.kind == Registration.BELGIAN) & (Registration.person == person)
+                       & Registration.status.in_(Registration.SENT))
+                .order_by(Registration.submitted_at.desc()).limit(20))
+
+
+def _draft(person):
+    return Registration.get_or_none((Registration.kind == Registration.BELGIAN) & (Registration.person == person)
+                                    & (Registration.status == Registration.DRAFT))
+
+
+def kept_proof(person):
+    """(filename, size) of a mandate sent with a request that had errors, kept until sent or removed."""
+    row = (Registration.select(Registration.proof_filename, Registration.proof_size)
+           .where((Registration.kind == Registration.BELGIAN) & (Registration.person == person)
+                  & (Registration.status == Registration.DRAFT) & Registration.proof_size.is_null(False)).first())
+    return (row.proof_filename, row.proof_size) if row else None
+
+
+def keep_proof(person, proof):
+    with database.atomic():
+        forget_proof(person)
+        Registration.create(kind=Registration.BELGIAN, token=secrets.token_urlsafe(32), person=person,
+                            country="BE", proof_pdf=proof[0], proof_filename=proof[1], proof_size=len(proof[0]))
+
+
+def forget_proof(person):
+    Registration.delete().where((Registration.kind == Registration.BELGIAN) & (Registration.person == person)
+                                & (Registration.status == Registration.DRAFT)).execute()
+
+
+def _waiting(person, number):
+    return (Registration.select().where((Registration.kind == Registration.BELGIAN) & (Registration.person == person)
+                                        & (Registration.bce_number == number)
+                                        & (Registration.status == Registration.SUBMITTED)).exists())
+
+
+def _acts_for(person, company):
+    return any(mine.id == company.id for mine in companies_of(person))
+
+
+def check(person, values, language):
+    """Errors by field, and the enterprise found (or None)."""
+    errors = {}
+    number, enterprise, error = look_up(values["number"], language)
+    if error:
+        errors["number"] = error
+    company = Company.get_or_none(Company.bce_number == number) if number else None
+    if company is not None and _acts_for(person, company):
+        errors["number"] = _l("You already act for this enterprise: choose it on your portal's home page.")
+    elif number and _waiting(person, number):
+        errors["number"] = _l("Your request for this enterprise is already waiting for the agency's decision.")
+    if values["role"] not in ROLES:
+        errors["role"] = _l("Choose your role in the enterprise.")
+    elif (values["role"] == MAIN_ACCESS_MANAGER and company is not None
+          and company.main_access_manager_id not in (None, person.id)):
+        errors["role"] = _l("The enterprise already has a main access manager: ask them to add you, or register "
+                            "as a legal representative.")
+    if not values["function"]:
+        errors["function"] = _l("Enter your function in the enterprise, for example: managing director.")
+    errors.update(check_link({"function": values["function"], "phone": values["phone"]}))
+    if not EMAIL.match(values["email"]):
+        errors["email"] = _l("Enter an e-mail address such as name@company.be.")
+    if values["language"] not in LANGUAGES:
+        errors["language"] = _l("Choose French, Dutch or English for the exchanges with the agency.")
+    errors.update(single_line_errors({"email": values["email"]}))
+    return errors, enterprise
+
+
+def send(person, values, language, proof=None, proof_error=None):
+    """Check and file the request; `proof` is a checked PDF (bytes, filename),
+    else the one kept from an earlier try."""
+    if proof is None:
+        draft = _draft(person)
+        if draft is not None and draft.proof_pdf is not None:
+            proof = (bytes(draft.proof_pdf), draft.proof_filename)
+    errors, enterprise = check(person, values, language)
+    if proof_error:
+        errors["proof"] = proof_error
+    elif proof is None:
+        errors["proof"] = _l("Choose the PDF that proves your mandate: the publication in the Belgian Official "
+                             "Gazette naming you, or a mandate signed by the legal representatives.")
+    if errors:
+        return Sent(errors=errors)
+    if rate_limit.exceeded(PER_DAY, person.id):
+        return Sent(errors={"number": _l("You sent many requests today. Try again tomorrow, or write to the "
+                                         "agency.")})
+    with database.atomic():
+        if _waiting(person, enterprise.number):  # again, now that writes wait their turn
+            return Sent(errors={"number": _l("Your request for this enterprise is already waiting for the "
+                                             "agency's decision.")})
+        now = clock.utc()
+        name = enterprise.name_in(values["language"])
+        data = {"company": {"name": name, "language": values["language"]}, "role": values["role"],
+                "function": values["function"], "phone": values["phone"], "email": values["email"]}
+        request = Registration.create(
+            kind=Registration.BELGIAN, token=secrets.token_urlsafe(32), status=Registration.SUBMITTED,
+            language=values["language"], data=Registration.encode(data), country="BE",
+            bce_number=enterprise.number, person=person, submitted_at=now, updated_at=now, name_key=name_key(name),
+            vat_status="not_applicable", proof_pdf=proof[0], proof_filename=proof[1], proof_size=len(proof[0]))
+        request.reference = f"BE-{now:%Y}-{request.id:06d}"
+        Registration.update(reference=request.reference).where(Registration.id == request.id).execute()
+        RegistrationEvent.create(registration=request, action="submitted")
+        # The person's own data, typed by themselves under their eID login.
+        Person.update(email=values["email"], language=values["language"]).where(Person.id == person.id).execute()
+        forget_proof(person)
+    return Sent(request=request)
+
+
+def apply(request, staff, base_url):
+    """Inside the caller's transaction, once the request is marked validated:
+    the company (made from the BCE the first time) and the person's link."""
+    answers = request.answers
+    language = answers["company"]["language"]
+    company = Company.get_or_none(Company.bce_number == request.bce_number)
+    if company is None:
+        enterprise = bce.find(request.bce_number, language)
+        if enterprise is None:
+            raise NotInBce()
+        company = bce.create_company(enterprise, language)
+    Company.lock_row(company.id)
+    person = Person.get_by_id(request.person_id)
+    if answers["role"] == MAIN_ACCESS_MANAGER:
+        manager = Company.select(Company.main_access_manager).where(Company.id == company.id).scalar()
+        if manager not in (None, person.id):
+            raise MainAccessManagerTaken()
+        Company.update(main_access_manager=person).where(Company.id == company.id).execute()
+    elif not LegalRepresentative.select().where((LegalRepresentative.company == company)
+                                                & (LegalRepresentative.person == person)).exists():
+        LegalRepresentative.create(company=company, person=person, function=answers["function"],
+                                   phone=answers["phone"])
+    Registration.update(company=company).where(Registration.id == request.id).execute()
+    CompanyEvent.create(company=company, staff=staff, action="bce_registered",
+                        reason=f"{request.reference}: {person.first_name} {person.last_name}")
+    mail.queue(person.email, "belgian_validated", language, _l("You can now act for your enterprise on the FAMHP "
+                                                               "portal"),
+               person=person, company=company, reference=request.reference, role=ROLES[answers["role"]],
+               login_url=base_url.rstrip("/") + f"/{language}/login")
+    return company
+
+
+def refused(request, reason):
+    person = Person.get_by_id(request.person_id)
+    mail.queue(person.email, "belgian_refused", request.language, _l("Your request on the FAMHP portal was refused"),
+               person=person, company=request.company_answers, reference=request.reference, reason=reason,
+               bce=format_bce(request.bce_number))
