@@ -38,10 +38,8 @@ def seed_belgians(instance_dir, base_url):
         path = Path(instance_dir) / "kbo-demo-extract.zip"
         today = clock.today()
         write_full(path, ENTERPRISES, 1, today - datetime.timedelta(days=(today.weekday() - 4) % 7))  # last Friday
-        extract = import_extract(str(path))
+        import_extract(str(path))
         lines.append(f"BCE demo extract: {ENTERPRISES} enterprises imported from {path.name}")
-    else:
-        extract = bce.latest_extract()
     if Person.select().where(Person.niss == NISS).exists():
         return lines
     person = Person.create(niss=NISS, first_name=FIRST_NAME, last_name=LAST_NAME, sex="F",
