@@ -80,8 +80,8 @@ def main():
         _run(FLASK + ["migrate"], env)
         print(f"\n{'SQLite' if options.sqlite else 'PostgreSQL'}, {options.enterprises:,} enterprises, "
               f"{options.activities} activities each")
-        print(f"| import | rows | seconds | rows/s | peak RSS of the import process |")
-        print(f"|---|---:|---:|---:|---:|")
+        print("| import | rows | seconds | rows/s | peak RSS of the import process |")
+        print("|---|---:|---:|---:|---:|")
         for label, path, extra in (("full", full, []), ("full again (idempotent)", full, []),
                                    ("update (1 % changed, 0.1 % stopped)", update, ["--update"])):
             seconds, rss, _ = _run(FLASK + ["import-kbo", *extra, str(path)], env)

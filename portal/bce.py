@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from . import company_records
-from .db import database
+from .db import database, is_postgres
 from .models import (Activity, Company, CompanyEvent, EstablishmentUnit, KboActivity, KboAddress, KboCode,
                      KboDenomination, KboEnterprise, KboEstablishment, KboExtract)
 
@@ -107,7 +107,7 @@ def find(number, language="fr"):
     """The enterprise with this BCE number (10 digits) as the last extract
     gives it, or None when the BCE does not list it as active."""
     enterprise = KboEnterprise.get_or_none(KboEnterprise.number == number)
-    if enterprise is None:
+    if enterprise is None or enterprise.status != ACTIVE:
         return None
     establishments = list(KboEstablishment.select().where(KboEstablishment.enterprise_number == number)
                           .order_by(KboEstablishment.number))
@@ -147,6 +147,13 @@ def find(number, language="fr"):
         snapshot_date=extract.snapshot_date if extract else None)
 
 
+def lock_number(number):
+    """Inside a transaction: work on one enterprise number one at a time
+    (SQLite's writing transactions already are)."""
+    if is_postgres():
+        database.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"bce:{number}",))
+
+
 def _company_fields(enterprise, language):
     address = enterprise.address or Address()
     return {"street": address.street[:200], "house_number": address.house_number[:20], "box": address.box[:20],
@@ -184,8 +191,9 @@ def sync_company(company, extract):
                                 reason=f"BCE extract {extract.number}")
             return True
         return False
-    fields = _company_fields(enterprise, company.language)
-    name = enterprise.name_in(company.language)[:200]
+    # What the BCE leaves empty (no name, no seat address: a natural person) keeps what the company had.
+    fields = _company_fields(enterprise, company.language) if enterprise.address else {}
+    name = enterprise.name_in(company.language)[:200] or company.name
     changed = name != company.name or any(getattr(company, key) != value for key, value in fields.items())
     if changed:
         company.set_name(name)

@@ -5,9 +5,11 @@ The BCE's open data names no persons, so a person logged in with eID or
 itsme asks to act for an enterprise: its number (the portal shows the BCE's
 data to confirm), their role and a proof of their mandate (PDF). The request
 waits in the back office's queue with the registrations (kind "belgian").
-Validating it makes the company from the BCE's data the first time, then
-links the person: as a legal representative, or as the main access manager.
-Later people are added by the company itself, as contact persons.
+Validating it makes the company from the BCE's data, then links the person:
+as a legal representative, or as the main access manager. Only the first
+link goes through the agency: once someone answers for the company in the
+portal, they add the others themselves ("Mon entreprise"), and a request for
+it is refused.
 """
 import datetime
 import secrets
@@ -31,6 +33,10 @@ ROLES = {
     MAIN_ACCESS_MANAGER: _l("Main access manager (GAP), mandated by the enterprise's legal representatives"),
 }
 PER_DAY = rate_limit.Limit("belgian-registration", 10, datetime.timedelta(days=1))  # requests sent, per person
+UPLOADS = rate_limit.Limit("belgian-upload", 30, datetime.timedelta(days=1))  # mandates kept while correcting
+
+
+NOT_KEPT = _l("You sent many files today: this one is not kept. Try again tomorrow, or write to the agency.")
 
 
 @dataclass
@@ -43,8 +49,8 @@ class NotInBce(Exception):
     """At validation: the BCE no longer lists the enterprise as active."""
 
 
-class MainAccessManagerTaken(Exception):
-    """At validation: the company has a main access manager already."""
+class AlreadyAnswered(Exception):
+    """At validation: someone answers for the company in the portal by now (they add the newcomer)."""
 
 
 def values_from(form):
@@ -95,10 +101,14 @@ def kept_proof(person):
 
 
 def keep_proof(person, proof):
+    """Keep a checked PDF while the rest is corrected; False (not kept) past the day's limit."""
+    if rate_limit.exceeded(UPLOADS, person.id):
+        return False
     with database.atomic():
         forget_proof(person)
         Registration.create(kind=Registration.BELGIAN, token=secrets.token_urlsafe(32), person=person,
                             country="BE", proof_pdf=proof[0], proof_filename=proof[1], proof_size=len(proof[0]))
+    return True
 
 
 def forget_proof(person):
@@ -116,6 +126,13 @@ def _acts_for(person, company):
     return any(mine.id == company.id for mine in companies_of(person))
 
 
+def _has_people(company):
+    """Whether someone already answers for the company in the portal: then
+    they add the newcomer themselves ("Mon entreprise"), the agency does not."""
+    return (company.main_access_manager_id is not None
+            or LegalRepresentative.select().where(LegalRepresentative.company == company).exists())
+
+
 def check(person, values, language):
     """Errors by field, and the enterprise found (or None)."""
     errors = {}
@@ -125,14 +142,16 @@ def check(person, values, language):
     company = Company.get_or_none(Company.bce_number == number) if number else None
     if company is not None and _acts_for(person, company):
         errors["number"] = _l("You already act for this enterprise: choose it on your portal's home page.")
+    elif company is not None and _has_people(company):
+        errors["number"] = _l("This enterprise is already registered with the agency: ask its main access manager "
+                              "or one of its legal representatives to add you in “My company”.")
+    elif enterprise is not None and not enterprise.legal_names:
+        errors["number"] = _l("The BCE gives no name for this enterprise: the agency cannot register it from the "
+                              "BCE's data. Write to the agency.")
     elif number and _waiting(person, number):
         errors["number"] = _l("Your request for this enterprise is already waiting for the agency's decision.")
     if values["role"] not in ROLES:
         errors["role"] = _l("Choose your role in the enterprise.")
-    elif (values["role"] == MAIN_ACCESS_MANAGER and company is not None
-          and company.main_access_manager_id not in (None, person.id)):
-        errors["role"] = _l("The enterprise already has a main access manager: ask them to add you, or register "
-                            "as a legal representative.")
     if not values["function"]:
         errors["function"] = _l("Enter your function in the enterprise, for example: managing director.")
     errors.update(check_link({"function": values["function"], "phone": values["phone"]}))
@@ -163,7 +182,8 @@ def send(person, values, language, proof=None, proof_error=None):
         return Sent(errors={"number": _l("You sent many requests today. Try again tomorrow, or write to the "
                                          "agency.")})
     with database.atomic():
-        if _waiting(person, enterprise.number):  # again, now that writes wait their turn
+        Person.lock_row(person.id)
+        if _waiting(person, enterprise.number):  # again, now that this person's requests wait their turn
             return Sent(errors={"number": _l("Your request for this enterprise is already waiting for the "
                                              "agency's decision.")})
         now = clock.utc()
@@ -178,8 +198,6 @@ def send(person, values, language, proof=None, proof_error=None):
         request.reference = f"BE-{now:%Y}-{request.id:06d}"
         Registration.update(reference=request.reference).where(Registration.id == request.id).execute()
         RegistrationEvent.create(registration=request, action="submitted")
-        # The person's own data, typed by themselves under their eID login.
-        Person.update(email=values["email"], language=values["language"]).where(Person.id == person.id).execute()
         forget_proof(person)
     return Sent(request=request)
 
@@ -189,18 +207,21 @@ def apply(request, staff, base_url):
     the company (made from the BCE the first time) and the person's link."""
     answers = request.answers
     language = answers["company"]["language"]
+    bce.lock_number(request.bce_number)  # two validations for one new enterprise make one company
     company = Company.get_or_none(Company.bce_number == request.bce_number)
     if company is None:
         enterprise = bce.find(request.bce_number, language)
-        if enterprise is None:
+        if enterprise is None or not enterprise.legal_names:
             raise NotInBce()
         company = bce.create_company(enterprise, language)
     Company.lock_row(company.id)
+    if _has_people(Company.get_by_id(company.id)):
+        raise AlreadyAnswered()
     person = Person.get_by_id(request.person_id)
+    # The person's own address and language, typed under their eID login, apply once the agency agrees.
+    Person.update(email=answers["email"], language=language).where(Person.id == person.id).execute()
+    person.email, person.language = answers["email"], language
     if answers["role"] == MAIN_ACCESS_MANAGER:
-        manager = Company.select(Company.main_access_manager).where(Company.id == company.id).scalar()
-        if manager not in (None, person.id):
-            raise MainAccessManagerTaken()
         Company.update(main_access_manager=person).where(Company.id == company.id).execute()
     elif not LegalRepresentative.select().where((LegalRepresentative.company == company)
                                                 & (LegalRepresentative.person == person)).exists():
@@ -218,6 +239,6 @@ def apply(request, staff, base_url):
 
 def refused(request, reason):
     person = Person.get_by_id(request.person_id)
-    mail.queue(person.email, "belgian_refused", request.language, _l("Your request on the FAMHP portal was refused"),
+    mail.queue(request.answers["email"], "belgian_refused", request.language, _l("Your request on the FAMHP portal was refused"),
                person=person, company=request.company_answers, reference=request.reference, reason=reason,
                bce=format_bce(request.bce_number))

@@ -67,7 +67,8 @@ def is_taken(vat=None, bce=None, exclude=None, company=None):
     else:
         companies = Company.select().where(Company.bce_number == bce)
         requests = Registration.select().where(Registration.bce_number == bce)
-    requests = requests.where(Registration.status.in_(Registration.ACTIVE))
+    # A Belgian enterprise's request names the BCE's number but claims it for nobody else.
+    requests = requests.where(Registration.status.in_(Registration.ACTIVE) & (Registration.kind != Registration.BELGIAN))
     if exclude is not None:
         requests = requests.where(Registration.id != exclude.id)
     if company is not None:

@@ -93,7 +93,8 @@ def check_address(values):
 
 
 def change_details(company, actor, language, address):
-    errors = check_address(address)
+    # A Belgian enterprise's address is the BCE's (the caller passes it unchanged), complete or not.
+    errors = check_address(address) if company.bce_synced_on is None else {}
     if language not in LANGUAGES:
         errors["language"] = _l("Choose French, Dutch or English for the exchanges with the agency.")
     if errors:

@@ -132,6 +132,8 @@ def read_meta(archive):
             rows = list(csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")))
     except KeyError:
         raise ExtractRefused("meta.csv is missing: this is not a KBO open data extract.")
+    except (UnicodeDecodeError, csv.Error, zipfile.BadZipFile) as error:
+        raise ExtractRefused(f"meta.csv cannot be read ({error}).")
     values = {row[0]: row[1] for row in rows[1:] if len(row) >= 2}
     try:
         number = int(values["ExtractNumber"])
@@ -177,8 +179,11 @@ def _members(archive, update):
 
 
 def _check_header(archive, table, step, member):
-    with archive.open(member) as raw:
-        header = next(csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")), [])
+    try:
+        with archive.open(member) as raw:
+            header = next(csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")), [])
+    except (UnicodeDecodeError, csv.Error, zipfile.BadZipFile) as error:
+        raise ExtractRefused(f"{member}: its first line cannot be read ({error}).")
     expected = table.headers[:1] if step == "delete" else table.headers
     if step == "delete" and len(header) == 1:
         return  # the key's name differs by file (EntityNumber, EnterpriseNumber…): one column is the key

@@ -116,6 +116,12 @@ class Person(BaseModel):
     niss_verified = peewee.BooleanField(default=True)
     created_at = peewee.DateTimeField(default=utc)
 
+    @classmethod
+    def lock_row(cls, person_id):
+        """Inside a transaction: this person's requests one at a time (see Company.lock_row)."""
+        if is_postgres():
+            cls.select(cls.id).where(cls.id == person_id).for_update().execute()
+
 
 class Registration(BaseModel):
     """A company's registration request: a draft filled step by step, then

@@ -6,6 +6,7 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 from stdnum.be import bis, nn
 
 from .. import sessions
+from ..db import database
 from ..identifiers import IdentifierError, normalise_niss
 from ..languages import current_language
 from ..models import Account, Person
@@ -70,7 +71,13 @@ def _log_in(niss, method, assurance, claims=None, names=None):
         if not _same_names(person, claims):
             log.warning("eID login for person %s refused: names differ from those typed at registration", person.id)
             return render("auth/profile_not_valid.html", status=403)
-        Person.update(niss_verified=True).where(Person.id == person.id).execute()
+        with database.atomic():
+            Person.update(niss_verified=True).where(Person.id == person.id).execute()
+            # The login made from a company's registration was mailed to an address that company typed
+            # too: it may not be this person's. The eID's holder takes the person, and that login goes.
+            removed = Account.delete().where(Account.person == person).execute()
+        if removed:
+            log.warning("eID login verified person %s: the password login made from typed data is removed", person.id)
     account = Account.get_or_none(Account.person == person)
     if account is not None and account.blocked:
         return render("auth/profile_not_valid.html", status=403)

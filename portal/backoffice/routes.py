@@ -127,8 +127,8 @@ def decide(registration_id):
         return _detail(registration, status=409, number_taken=True)
     except belgian_registrations.NotInBce:
         return _detail(registration, status=409, not_in_bce=True)
-    except belgian_registrations.MainAccessManagerTaken:
-        return _detail(registration, status=409, manager_taken=True)
+    except belgian_registrations.AlreadyAnswered:
+        return _detail(registration, status=409, already_answered=True)
     return redirect(url_for("backoffice.registration_page", registration_id=registration.id, done=action), 303)
 
 

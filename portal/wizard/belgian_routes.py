@@ -66,8 +66,8 @@ def send_belgian_enterprise():
     sent = belgian.send(person, values, current_language(), proof, proof_error)
     if sent.request is not None:
         return redirect(url_for("wizard.belgian_sent", registration_id=sent.request.id), 303)
-    if proof is not None:  # a good file is kept while the rest is corrected
-        belgian.keep_proof(person, proof)
+    if proof is not None and not belgian.keep_proof(person, proof):  # a good file is kept while the rest is corrected
+        sent.errors.setdefault("proof", belgian.NOT_KEPT)
     return _page(status=422, values=values, errors=sent.errors)
 
 
