@@ -77,7 +77,19 @@ def import_kbo_command(path, update):
         raise click.ClickException(f"Nothing imported: {refused.message}")
     rows = sum(json.loads(extract.rows).values())
     click.echo(f"Imported {extract.kind} extract {extract.number} of {extract.snapshot_date:%d-%m-%Y}: "
-               f"{rows:,} rows in {extract.seconds:.1f} s.")
+               f"{rows:,} rows in {extract.seconds:.1f} s{_peak_memory()}.")
+
+
+def _peak_memory():
+    """", peak memory N MiB" of this process (Linux's VmHWM: its own pages, not its parent's before exec)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return f", peak memory {int(line.split()[1]) / 1024:,.0f} MiB"
+    except OSError:
+        pass
+    return ""
 
 
 @portal.command("remind-contributions")
