@@ -56,7 +56,7 @@ def _session_cookie(app, login_path, fields, secret, landing):
     """Log in through the real pages (password, then the TOTP code) and return
     the session cookie as a header for wrk."""
     client = app.test_client()
-    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/fr/").get_data(as_text=True)).group(1)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/fr/login/afmps").get_data(as_text=True)).group(1)
     client.post(login_path, data={"csrf_token": token, **fields})
     response = client.post("/fr/login/code", data={"csrf_token": token, "code": pyotp.TOTP(secret).now()})
     assert response.headers["Location"] == landing, response.status_code

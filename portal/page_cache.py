@@ -25,7 +25,7 @@ from .csrf import csrf_token
 
 PLACEHOLDER = "__portal_csrf_token__"
 _META = f'<meta name="csrf-token" content="{PLACEHOLDER}">'
-MAX_PAGES = 512
+MAX_PAGES = 256  # per process: a few MB at most, whatever addresses a crawler invents
 PERSONAL = ("login", "pending_login", "_flashes")  # session keys that make a page someone's own
 
 
@@ -56,7 +56,13 @@ class _Pages:
             self.entries.clear()
 
 
-pages = _Pages(MAX_PAGES)
+def pages():
+    """This app's store (each app, in tests each test's, has its own)."""
+    return current_app.extensions.setdefault("page_cache", _Pages(MAX_PAGES))
+
+
+def init_app(app):
+    app.jinja_env.globals["csrf_token"] = token_for_page
 
 
 def token_for_page():
@@ -79,12 +85,13 @@ def shared_page(max_age=300, version=None):
             key = (request.path, request.query_string, request.headers.get("HX-Request"),
                    request.headers.get("HX-Request-Type"), request.headers.get("HX-History-Restore-Request"),
                    version() if version else None)
-            entry = pages.get(key)
+            store = pages()
+            entry = store.get(key)
             if entry is None or (time.monotonic() - entry[3] > max_age):
                 entry = _render(view, args, kwargs)
-                if entry is None:  # not a page to share (an error, a redirect)
+                if entry is None:  # not a page to share (an error, a redirect): rendered for this visitor
                     return view(*args, **kwargs)
-                pages.put(key, entry)
+                store.put(key, entry)
             return _send(entry, max_age)
         return wrapper
     return decorate
@@ -110,7 +117,7 @@ def _send(entry, max_age):
     body, etag, needs_token, _ = entry
     if needs_token:  # the visitor's own token: the page is theirs, and never 304 from another's copy
         response = make_response(body.replace(PLACEHOLDER, csrf_token()))
-        response.headers["Cache-Control"] = "private, no-cache"
+        response.headers["Cache-Control"] = "no-store"
         return response
     if etag in request.if_none_match:
         response = make_response("", 304)

@@ -91,7 +91,7 @@ class AuthActions:
     def _csrf(self):
         import re
 
-        page = self.client.get("/en/").get_data(as_text=True)
+        page = self.client.get("/en/login/afmps").get_data(as_text=True)  # a page with a form carries the token
         self.token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
         return self.token
 

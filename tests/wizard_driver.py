@@ -21,7 +21,7 @@ def a_pdf():
 
 
 def csrf(client, lang="en"):
-    body = client.get(f"/{lang}/").get_data(as_text=True)
+    body = client.get(f"/{lang}/login/afmps").get_data(as_text=True)  # a page with a form carries the token
     return re.search(r'<meta name="csrf-token" content="([^"]+)"', body).group(1)
 
 

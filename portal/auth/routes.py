@@ -6,6 +6,7 @@ from .. import clock, rate_limit, sessions
 from ..db import database
 from ..identifiers import format_niss
 from ..models import Account, Person, StaffMember
+from ..page_cache import shared_page
 from ..passwords import hash_password, verify_password
 from ..rendering import render
 from . import bp, credentials, device, flow, password_policy, recovery, totp
@@ -30,6 +31,7 @@ def _pending_or_restart():
 
 
 @bp.get("/<lang:lang>/login")
+@shared_page()
 def choose():
     return render("auth/choose.html", next_url=request.args.get("next", ""))
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from ..countries import all_countries
+from ..db import database, is_postgres
 from ..models import ACTIVITY_KINDS, Activity, Company, CompanyNameWord
 from ..names import fold, prefix_range
 
@@ -108,6 +109,14 @@ class FirmPage:
         """Page numbers to link: the first, the last, and a few around this one."""
         shown = {1, self.pages} | set(range(self.page - size, self.page + size + 1))
         return sorted(p for p in shown if 1 <= p <= self.pages)
+
+
+def listing_version():
+    """The version of the list (migration 0021: every change to a company or an
+    activity moves it on); rendered pages of another version are out of date."""
+    if is_postgres():
+        return database.execute_sql("SELECT last_value FROM listing_version_seq").fetchone()[0]
+    return database.execute_sql("SELECT version FROM listing_version WHERE id = 1").fetchone()[0]
 
 
 def _filtered(search):

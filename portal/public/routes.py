@@ -4,10 +4,11 @@ from flask_babel import lazy_gettext as _l
 from ..countries import all_countries, country_name
 from ..languages import detect_language
 from ..models import ACTIVITY_KINDS
+from ..page_cache import shared_page
 from ..rendering import render
 from . import bp
 from .faq import faq_entries
-from .firm_list import SORTS, FirmSearch, search_firms
+from .firm_list import SORTS, FirmSearch, listing_version, search_firms
 
 
 @bp.route("/")
@@ -27,32 +28,38 @@ def healthz():
 
 
 @bp.route("/<lang:lang>/")
+@shared_page()
 def home():
     details = request.args.get("presentation") == "full"
     return render("public/home.html", block="presentation", details=details)
 
 
 @bp.route("/<lang:lang>/help")
+@shared_page()
 def help_page():
     return render("public/help.html")
 
 
 @bp.route("/<lang:lang>/faq")
+@shared_page()
 def faq():
     return render("public/faq.html", entries=faq_entries())
 
 
 @bp.route("/<lang:lang>/guides")
+@shared_page()
 def guides():
     return render("public/guides.html")
 
 
 @bp.route("/<lang:lang>/guides/foreign-companies")
+@shared_page()
 def guide_foreign_companies():
     return render("public/guide_foreign_companies.html")
 
 
 @bp.route("/<lang:lang>/firms")
+@shared_page(max_age=30, version=listing_version)  # a change reaches every server's copy at once; 30 s bounds a race
 def firms():
     search = FirmSearch.from_args(request.args)
     result = search_firms(search, current_app.config["FIRMS_PER_PAGE"])

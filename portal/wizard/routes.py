@@ -16,6 +16,7 @@ from ..form_text import EMAIL, single_line_errors
 from ..identifiers import format_niss, vat_prefix
 from ..languages import current_language
 from ..models import Registration, RegistrationEvent
+from ..page_cache import shared_page
 from ..pdf import PdfError, inline_pdf, uploaded_pdf
 from ..registrations import LANGUAGES, SEXES, STATUS_LABELS, median_decision_time
 from ..rendering import render, wants_fragment
@@ -102,6 +103,7 @@ def _limit_anonymous_writes():
 
 
 @bp.get("/<lang:lang>/register")
+@shared_page()
 def start():
     return render("wizard/start.html")
 

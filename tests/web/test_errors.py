@@ -26,7 +26,7 @@ def test_not_found_without_a_prefix_follows_the_browser(client):
 
 
 def test_wrong_method_gets_a_page_and_the_allow_header(client):
-    body = client.get("/fr/").get_data(as_text=True)
+    body = client.get("/fr/login/afmps").get_data(as_text=True)
     token = re.search(r'<meta name="csrf-token" content="([^"]+)"', body).group(1)
     response = client.put("/fr/faq", headers={"X-CSRF-Token": token})
     assert response.status_code == 405

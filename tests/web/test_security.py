@@ -18,7 +18,7 @@ def form_client(app_with_form):
 
 
 def token_from(client):
-    body = client.get("/fr/").get_data(as_text=True)
+    body = client.get("/fr/login/afmps").get_data(as_text=True)  # a page with a form carries the token
     return re.search(r'<meta name="csrf-token" content="([^"]+)"', body).group(1)
 
 
@@ -69,8 +69,9 @@ def test_pages_have_no_inline_script(client):
         assert " on" not in "".join(re.findall(r"<[a-z]+ [^>]*>", body)).replace(" one-", "")
 
 
-def test_session_cookie_is_http_only_and_same_site(client):
-    response = client.get("/fr/")
+def test_a_page_without_a_form_sets_no_cookie_and_a_form_sets_a_safe_one(client):
+    assert not any(c.startswith("portal_session=") for c in client.get("/fr/").headers.getlist("Set-Cookie"))
+    response = client.get("/fr/login/afmps")
     cookies = response.headers.getlist("Set-Cookie")
     session = next(c for c in cookies if c.startswith("portal_session="))
     assert "HttpOnly" in session and "SameSite=Lax" in session
@@ -137,7 +138,7 @@ def test_a_forty_megabyte_post_is_refused_before_it_is_read(client, db):
 def test_private_pages_are_never_cached_and_public_ones_may_be(client, db):
     assert client.get("/fr/login/afmps").headers["Cache-Control"] == "no-store"
     assert client.get("/fr/register").headers["Cache-Control"] == "no-store"
-    assert "no-store" not in client.get("/fr/faq").headers.get("Cache-Control", "")
+    assert client.get("/fr/faq").headers["Cache-Control"] == "public, max-age=300"
 
 
 def test_logging_out_leaves_nothing_in_the_cookie(app, client, db):
@@ -253,3 +254,37 @@ def test_ipv6_clients_are_limited_by_their_64_network(app):
         first = rate_limit.client()
     with app.test_request_context("/", environ_base={"REMOTE_ADDR": "2001:db8:1:2:bbbb::9"}):
         assert rate_limit.client() == first == "2001:db8:1:2::/64"
+
+
+# Public pages shared by every visitor (page_cache) ------------------------------------------
+
+def test_a_repeat_visit_gets_304_and_a_change_of_the_list_shows_at_once(client, db):
+    from tests.builders import make_firm
+
+    first = client.get("/en/faq")
+    etag = first.headers["ETag"]
+    again = client.get("/en/faq", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and not again.data and again.headers["ETag"] == etag
+    assert "Cookie" in first.headers["Vary"] and "HX-Request" in first.headers["Vary"]
+    before = client.get("/en/firms").get_data(as_text=True)
+    assert "Nouvelle Firme SA" not in before
+    make_firm("Nouvelle Firme SA", "FR", "123456")
+    assert "Nouvelle Firme SA" in client.get("/en/firms").get_data(as_text=True)  # not the copy of before
+
+
+def test_a_shared_page_with_a_form_carries_each_visitors_own_token(app, client, db):
+    other = app.test_client()
+    mine = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/en/register").get_data(as_text=True))
+    theirs = re.search(r'name="csrf_token" value="([^"]+)"', other.get("/en/register").get_data(as_text=True))
+    assert mine.group(1) != theirs.group(1)
+    with client.session_transaction() as session:
+        assert session["csrf_token"] == mine.group(1)
+    assert "__portal_csrf_token__" not in client.get("/en/register").get_data(as_text=True)
+
+
+def test_a_logged_in_person_gets_their_own_page_never_the_shared_one(auth, client, db):
+    assert "Jan Peeters" not in client.get("/en/faq").get_data(as_text=True)
+    auth.company_user()
+    page = client.get("/en/faq")
+    assert "Jan Peeters" in page.get_data(as_text=True) and page.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in page.headers
