@@ -21,6 +21,9 @@ _SETTINGS = {
     "INSTANCE_DIR": ("PORTAL_INSTANCE_DIR", str(PROJECT_ROOT / "instance"), str),
     "SUPPORT_EMAIL": ("PORTAL_SUPPORT_EMAIL", "support.portal@afmps.be", str),
     "FIRMS_PER_PAGE": ("PORTAL_FIRMS_PER_PAGE", "20", int),
+    # How long one app server trusts its copy of the list's version (page_cache): a change shows
+    # on every server within this time.
+    "LIST_FRESHNESS_SECONDS": ("PORTAL_LIST_FRESHNESS_SECONDS", "1", float),
     "LOG_LEVEL": ("PORTAL_LOG_LEVEL", "INFO", str),
     "VIES": ("PORTAL_VIES", None, str),  # "live" or "fake"; default by PORTAL_ENV
     "VIES_URL": ("PORTAL_VIES_URL", "https://ec.europa.eu/taxation_customs/vies/rest-api/check-vat-number", str),

@@ -34,6 +34,7 @@ def make_app(database_url, instance_dir, **overrides):
         "SECRET_KEY": TEST_SECRET,
         "DATABASE_URL": database_url,
         "INSTANCE_DIR": str(instance_dir),
+        "LIST_FRESHNESS_SECONDS": 0,  # a test sees the list it just changed
     }
     config.update(overrides)
     app = create_app(config)

@@ -6,14 +6,17 @@ cost follows the page size, not the number of firms.
 """
 import math
 import re
+import time
 from dataclasses import dataclass, field
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from peewee import SQL, NodeList, Value, fn
 
 from ..countries import all_countries
 from ..db import database, is_postgres
 from ..models import ACTIVITY_KINDS, Activity, Company, CompanyNameWord
-from ..names import fold, prefix_range
+from ..names import WORD_LENGTH, fold, prefix_range
 
 MAX_NAME_TERMS = 5
 # Counting stops here: nobody pages past 500 pages, and counting every match
@@ -111,25 +114,47 @@ class FirmPage:
         return sorted(p for p in shown if 1 <= p <= self.pages)
 
 
+_seen_version = {}  # per process: (version, when it was read)
+
+
 def listing_version():
     """The version of the list (migration 0021: every change to a company or an
-    activity moves it on); rendered pages of another version are out of date."""
+    activity moves it on); rendered pages of another version are out of date.
+    Read at most every PORTAL_LIST_FRESHNESS_SECONDS per process, so that a
+    page served from the process's copy costs no SQL at all."""
+    freshness = current_app.config["LIST_FRESHNESS_SECONDS"]
+    now = time.monotonic()
+    seen = _seen_version.get(current_app.name)
+    if seen is not None and now - seen[1] < freshness:
+        return seen[0]
     if is_postgres():
-        return database.execute_sql("SELECT last_value FROM listing_version_seq").fetchone()[0]
-    return database.execute_sql("SELECT version FROM listing_version WHERE id = 1").fetchone()[0]
+        version = database.execute_sql("SELECT last_value FROM listing_version_seq").fetchone()[0]
+    else:
+        version = database.execute_sql("SELECT version FROM listing_version WHERE id = 1").fetchone()[0]
+    _seen_version[current_app.name] = (version, now)
+    return version
 
 
-def _filtered(search):
+# A name search that matches at most this many firms sorts them (few rows); a
+# broader one walks the firms in name order and stops at the page (no sort).
+FEW_MATCHES = 1000
+
+
+def _filtered(search, walk=False):
     query = Company.select().where(Company.listed == True)  # noqa: E712
     if search.country:
         query = query.where(Company.country == search.country)
     if search.agency_number:
         query = query.where(Company.agency_number == search.agency_number)
     for term in search.name_terms:
-        low, high = prefix_range(term)
-        words = CompanyNameWord.select(CompanyNameWord.company).where(
-            CompanyNameWord.word.between(low, high))
-        query = query.where(Company.id.in_(words))
+        if walk:  # a word of the name starts with the term: the key is the name's words, one space apart
+            # (LIKE itself: peewee writes GLOB for SQLite's `%`; the key is lower case already)
+            query = query.where(NodeList((Value(" ").concat(Company.name_key), SQL("LIKE"),
+                                          Value(f"% {term[:WORD_LENGTH]}%"))))
+        else:
+            low, high = prefix_range(term)
+            words = CompanyNameWord.select(CompanyNameWord.company).where(CompanyNameWord.word.between(low, high))
+            query = query.where(Company.id.in_(words))
     if search.activity:
         with_activity = Activity.select(Activity.company).where(
             (Activity.kind == search.activity) & (Activity.active == True))  # noqa: E712
@@ -137,24 +162,33 @@ def _filtered(search):
     return query
 
 
+def _active_kinds():
+    """The kinds of a firm's active activities, in the firm's own row ("a,b")."""
+    other = Activity.alias()
+    joined = (fn.string_agg(other.kind, ",") if is_postgres() else fn.group_concat(other.kind, ","))
+    return (other.select(joined).where((other.company == Company.id) & (other.active == True)))  # noqa: E712
+
+
 def search_firms(search, per_page):
+    """Two statements: the (capped) count through the word index, then the page.
+    A name search matching few firms finds them through the word index and
+    sorts them; a broad one walks the firms in name order and stops once the
+    page is full, so neither grows with the number of firms."""
     if search.errors.get("number"):
         return FirmPage([], {}, 0, 1, per_page)
-    query = _filtered(search)
-    total = query.select(Company.id).limit(MAX_COUNTED + 1).count()
+    total = _filtered(search).select(Company.id).limit(MAX_COUNTED + 1).count()
     pages = max(1, math.ceil(min(total, MAX_COUNTED) / per_page))
     page = min(search.page, pages)
+    if not total:
+        return FirmPage([], {}, 0, page, per_page)
+    query = _filtered(search, walk=bool(search.name_terms) and total > FEW_MATCHES)
     order = Company.name_key.desc() if search.sort == "-name" else Company.name_key
     firms = list(
-        query.select(Company.id, Company.name, Company.agency_number, Company.country, Company.city)
+        query.select(Company.id, Company.name, Company.agency_number, Company.country, Company.city,
+                     _active_kinds().alias("kinds"))
         .order_by(order, Company.id)
         .paginate(page, per_page)
     )
-    activities = {}
-    if firms:
-        rows = (Activity.select(Activity.company, Activity.kind)
-                .where(Activity.company.in_([f.id for f in firms]) & (Activity.active == True))  # noqa: E712
-                .order_by(Activity.company, Activity.kind))
-        for row in rows:
-            activities.setdefault(row.company_id, []).append(row)
+    activities = {firm.id: [Activity(kind=kind) for kind in sorted(set((firm.kinds or "").split(",")) - {""})]
+                  for firm in firms}
     return FirmPage(firms, activities, total, page, per_page)

@@ -126,3 +126,40 @@ def test_broad_searches_count_up_to_a_limit_and_say_so(client, db, monkeypatch):
     assert "Only the first 30 are shown" in body
     assert "page 2 of 2" in body  # 30 counted, 20 per page; page 9 is clamped to the last
     assert names(client.get("/en/firms?name=firm+03")) == ["Firm 03 Medical"]
+
+
+@pytest.mark.parametrize("query", [
+    "name=med", "name=m", "name=medical+eu", "name=med&sort=-name", "name=med&country=DE", "name=d&page=2",
+    "name=med&activity=distributor", "name=zz", "name=ortho",
+])
+def test_a_broad_search_walks_the_names_and_finds_what_the_word_index_finds(client, db, monkeypatch, query):
+    """Issue 15: past FEW_MATCHES a name search walks the firms in name order instead of sorting its
+    matches; both ways give the same firms in the same order."""
+    from portal.public import firm_list
+
+    for i, (name, country) in enumerate([("Medical Europe AG", "DE"), ("Euromed Medical", "DE"),
+                                         ("Cardio Médical SA", "FR"), ("Dental Design", "BE"),
+                                         ("Medi-Tech Dental GmbH", "DE"), ("Orthomed", "AT"),
+                                         ("Premedical Ltd", "IE"), ("Distrimed", "FR")] * 3):
+        make_firm(f"{name} {i}", country, f"{i + 1:06d}", ["distributor" if i % 2 else "manufacturer"])
+    by_index = names(client.get(f"/en/firms?{query}"))
+    monkeypatch.setattr(firm_list, "FEW_MATCHES", 0)
+    client.application.extensions.pop("page_cache", None)  # the same address, rendered again the other way
+    by_walk = names(client.get(f"/en/firms?{query}"))
+    assert by_walk == by_index
+    assert ("zz" in query) == (by_index == [])
+
+
+def test_a_page_of_the_list_costs_two_statements_and_none_once_shared(client, db, app):
+    from tests.harness import QueryCount
+
+    for i in range(25):
+        make_firm(f"Firm {i:02d} Medical", "DE", f"{i + 1:06d}", ["manufacturer", "distributor"])
+    app.config["LIST_FRESHNESS_SECONDS"] = 60
+    with QueryCount() as first:
+        body = client.get("/en/firms?name=firm").get_data(as_text=True)
+    assert "Manufacturer, Distributor" in body or "Distributor, Manufacturer" in body
+    assert len(first) <= 3  # the list's version, the count, the page with each firm's activities
+    with QueryCount() as again:
+        client.get("/en/firms?name=firm")
+    assert len(again) == 0

@@ -1,0 +1,49 @@
+"""Static files under a name that carries their content's hash
+(`/static/<hash>/css/portal.css`), so that browsers and proxies may keep them
+a year without asking again ("immutable"), and a new release's file, with a
+new hash, is fetched at once. Templates write `asset("css/portal.css")`.
+
+The hashes are computed once per process from the files themselves. An
+address with another hash (a page of the previous release still open) gets
+the current file, without the year-long promise.
+"""
+import hashlib
+from pathlib import Path
+
+from flask import abort, current_app, send_from_directory, url_for
+
+YEAR = 365 * 24 * 3600
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def _digests(app):
+    found = app.extensions.get("asset_digests")
+    if found is None:
+        root = Path(app.static_folder)
+        found = {str(path.relative_to(root)): _digest(path) for path in root.rglob("*") if path.is_file()}
+        app.extensions["asset_digests"] = found
+    return found
+
+
+def asset(filename):
+    digest = _digests(current_app).get(filename)
+    if digest is None:
+        return url_for("static", filename=filename)
+    return url_for("hashed_static", digest=digest, filename=filename)
+
+
+def init_app(app):
+    app.jinja_env.globals["asset"] = asset
+
+    @app.route("/static/<digest>/<path:filename>", endpoint="hashed_static")
+    def hashed_static(digest, filename):
+        current = _digests(app).get(filename)
+        if current is None:
+            abort(404)
+        response = send_from_directory(app.static_folder, filename, max_age=YEAR if digest == current else 0)
+        if digest == current:
+            response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+        return response
