@@ -34,9 +34,9 @@ def _run(args, env):
     """Run a command; returns (seconds, its output). The import says its own peak
     memory (VmHWM): a child's ru_maxrss would count this process's pages too."""
     started = time.monotonic()
-    result = subprocess.run(args, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    result = subprocess.run(args, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if result.returncode != 0:
-        raise SystemExit(f"{' '.join(args[-2:])} failed:\n{result.stdout}")
+        raise SystemExit(f"{' '.join(args[-2:])} failed:\n{result.stdout}{result.stderr[-2000:]}")
     return time.monotonic() - started, result.stdout
 
 

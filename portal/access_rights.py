@@ -13,6 +13,7 @@ from peewee import JOIN
 
 from .applications import PORTAL
 from .models import Company, ContactPerson, LegalRepresentative, MemberApplication, Quality, QualityMember
+from .prepared import Prepared, slot
 
 # Why a person may not enter the portal (FAQ 13), each with what to do.
 NO_QUALITY = "no_quality"
@@ -36,11 +37,19 @@ def companies_of(person):
     as a contact person. One query: the ids come from a UNION of four index
     look-ups by person (an OR of joins made SQLite read every company: 1 s at
     100,000 firms)."""
+    return _COMPANIES_OF.rows(person=person.id)
+
+
+def _companies_of_query():
+    person = slot("person")
     ids = (LegalRepresentative.select(LegalRepresentative.company).where(LegalRepresentative.person == person)
            | Quality.select(Quality.company).join(QualityMember).where(QualityMember.person == person)
            | Company.select(Company.id).where(Company.main_access_manager == person)
            | ContactPerson.select(ContactPerson.company).where(ContactPerson.person == person))
-    return list(Company.select().where(Company.id.in_(ids)).order_by(Company.name_key))
+    return Company.select().where(Company.id.in_(ids)).order_by(Company.name_key)
+
+
+_COMPANIES_OF = Prepared(_companies_of_query)
 
 
 def health_quality(company, fresh=False):
@@ -97,12 +106,7 @@ def _designation(person, company):
     cache = g.setdefault("designations", {})
     key = (person.id, company.id)
     if key not in cache:
-        rows = list(Quality.select(Quality, QualityMember, MemberApplication.application)
-                    .join(QualityMember, JOIN.LEFT_OUTER, attr="designated",
-                          on=(QualityMember.quality == Quality.id) & (QualityMember.person == person))
-                    .join(MemberApplication, JOIN.LEFT_OUTER, attr="granted",
-                          on=MemberApplication.member == QualityMember.id)
-                    .where((Quality.company == company) & (Quality.kind == Quality.HEALTH_INSTITUTION)))
+        rows = _DESIGNATION.rows(person=person.id, company=company.id)
         quality = rows[0] if rows else None
         member = getattr(quality, "designated", None)
         if member is not None and member.id is None:
@@ -113,6 +117,14 @@ def _designation(person, company):
         g.setdefault("health_quality", {}).setdefault(company.id, quality)
         cache[key] = (quality, member, granted)
     return cache[key]
+
+
+_DESIGNATION = Prepared(lambda: Quality.select(Quality, QualityMember, MemberApplication.application)
+                        .join(QualityMember, JOIN.LEFT_OUTER, attr="designated",
+                              on=(QualityMember.quality == Quality.id) & (QualityMember.person == slot("person")))
+                        .join(MemberApplication, JOIN.LEFT_OUTER, attr="granted",
+                              on=MemberApplication.member == QualityMember.id)
+                        .where((Quality.company == slot("company")) & (Quality.kind == Quality.HEALTH_INSTITUTION)))
 
 
 def rights(person, company):

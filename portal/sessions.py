@@ -15,6 +15,7 @@ from peewee import JOIN
 
 from . import clock
 from .models import Account, LoginSession, Person, StaffMember
+from .prepared import Prepared, slot
 
 COOKIE_KEY = "login"
 
@@ -42,6 +43,14 @@ def start(staff=None, account=None, person=None, method="password", assurance=No
         session["csrf_token"] = csrf
     session[COOKIE_KEY] = token
     return token
+
+
+# One query for who is asking: the session with its account, person or staff member.
+_WHO_IS_ASKING = Prepared(lambda: LoginSession.select(LoginSession, Account, Person, StaffMember)
+                          .join_from(LoginSession, Account, JOIN.LEFT_OUTER)
+                          .join_from(LoginSession, Person, JOIN.LEFT_OUTER)
+                          .join_from(LoginSession, StaffMember, JOIN.LEFT_OUTER)
+                          .where(LoginSession.token_hash == slot("token_hash")).limit(1))
 
 
 def _expired(login, now):
@@ -73,11 +82,8 @@ def current(now=None):
     if not token:
         return None
     now = now or clock.utc()
-    login = (LoginSession.select(LoginSession, Account, Person, StaffMember)  # one query for who is asking
-             .join_from(LoginSession, Account, JOIN.LEFT_OUTER)
-             .join_from(LoginSession, Person, JOIN.LEFT_OUTER)
-             .join_from(LoginSession, StaffMember, JOIN.LEFT_OUTER)
-             .where(LoginSession.token_hash == _hash(token)).first())
+    found = _WHO_IS_ASKING.rows(token_hash=_hash(token))
+    login = found[0] if found else None
     if login is None or _expired(login, now):
         session.pop(COOKIE_KEY, None)
         return None
