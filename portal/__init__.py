@@ -4,7 +4,7 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import assets, cli, config as settings, csrf, db, errors, form_text, http_headers, languages, log_privacy, page_cache
+from . import addresses, assets, cli, config as settings, csrf, db, errors, form_text, http_headers, languages, log_privacy, page_cache
 from .extensions import babel, login_manager
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ def create_app(config=None):
     csrf.init_app(app)
     page_cache.init_app(app)
     assets.init_app(app)
+    addresses.init_app(app)
     http_headers.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

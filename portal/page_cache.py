@@ -80,7 +80,8 @@ def shared_page(max_age=300, version=None):
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            if not current_app.config.get("PAGE_CACHE", True) or not shareable():
+            if request.method not in ("GET", "HEAD") or not current_app.config.get("PAGE_CACHE", True) \
+                    or not shareable():
                 return view(*args, **kwargs)
             key = (request.path, request.query_string, request.headers.get("HX-Request"),
                    request.headers.get("HX-Request-Type"), request.headers.get("HX-History-Restore-Request"),

@@ -37,6 +37,7 @@ def choose():
 
 
 @bp.route("/<lang:lang>/login/afmps", methods=["GET", "POST"])
+@shared_page()  # the empty form (GET); a POST is this visitor's own
 def afmps():
     next_url = request.values.get("next", "")[:500]
     if request.method == "GET":
