@@ -13,7 +13,7 @@ import random
 
 from . import clock, company_records, notified_activities
 from .db import database
-from .models import ACTIVITY_KINDS, Activity, Company, CompanyNameWord
+from .models import ACTIVITY_KINDS, Activity, Company, CompanyNamePrefix, CompanyNameWord
 from .names import name_key, name_words
 
 # country -> (legal forms, cities with postcodes, language of correspondence)
@@ -81,7 +81,7 @@ def insert_firms(count, seed=2026, start=1, batch=500):
         firms = [generate_firm(i, rng) for i in range(index, index + size)]
         with database.atomic():
             ids = _insert_returning_ids(firms)
-            activities, words, listed = [], [], []
+            activities, words, listed, prefixes = [], [], [], []
             for company_id, firm in zip(ids, firms):
                 roll = rng.random()
                 chosen = rng.sample(kinds, rng.choice([1, 1, 1, 2, 2, 3]))
@@ -91,8 +91,10 @@ def insert_firms(count, seed=2026, start=1, batch=500):
                 if active:
                     listed.append(company_id)
                 words.extend({"company": company_id, "word": w} for w in name_words(firm["name"]))
+                prefixes.extend(CompanyNamePrefix.rows_of(company_id, firm["name"], active, firm["country"]))
             Activity.insert_many(activities).execute()
             CompanyNameWord.insert_many(words).execute()
+            CompanyNamePrefix.insert_many(prefixes).execute()
             if listed:
                 Company.update(listed=True).where(Company.id.in_(listed)).execute()
         index += size

@@ -72,12 +72,15 @@ class Company(BaseModel):
         self.name_key = name_key(name)
 
     def save_name_words(self):
-        """Rewrite the word index used by the public search for this firm."""
+        """Rewrite the word and prefix indexes used by the public search for this firm."""
         with database.atomic():
             CompanyNameWord.delete().where(CompanyNameWord.company == self).execute()
             CompanyNameWord.insert_many(
                 [{"company": self.id, "word": word} for word in name_words(self.name)]
             ).execute()
+            CompanyNamePrefix.delete().where(CompanyNamePrefix.company == self).execute()
+            CompanyNamePrefix.insert_many(CompanyNamePrefix.rows_of(self.id, self.name, self.listed,
+                                                                    self.country)).execute()
 
     def refresh_listing(self):
         active = self.activities.where(Activity.active == True).exists()  # noqa: E712
@@ -85,6 +88,7 @@ class Company(BaseModel):
         if listed != self.listed:
             self.listed = listed
             Company.update(listed=listed).where(Company.id == self.id).execute()
+            CompanyNamePrefix.update(listed=listed).where(CompanyNamePrefix.company == self.id).execute()
         return listed
 
 
@@ -98,6 +102,31 @@ class CompanyNameWord(BaseModel):
 
     class Meta:
         primary_key = peewee.CompositeKey("word", "company")
+
+
+class CompanyNamePrefix(BaseModel):
+    """The first one to four letters of each word of a firm's name, with what
+    the public list sorts and filters by: a short name search ("m", "med")
+    reads its page straight from one index range, already in name order, and
+    counts its matches there, whatever the number of firms."""
+
+    LENGTH = 4
+    prefix = peewee.CharField(max_length=4)
+    company = peewee.ForeignKeyField(Company, on_delete="CASCADE")
+    name_key = peewee.CharField(max_length=200)
+    listed = peewee.BooleanField(default=False)
+    country = peewee.CharField(max_length=2)
+
+    class Meta:
+        primary_key = peewee.CompositeKey("prefix", "company")
+        indexes = ((("prefix", "listed", "name_key", "company"), False),)
+
+    @classmethod
+    def rows_of(cls, company_id, name, listed, country):
+        prefixes = {word[:length] for word in name_words(name) for length in range(1, cls.LENGTH + 1)}
+        key = name_key(name)
+        return [{"prefix": prefix, "company": company_id, "name_key": key, "listed": listed, "country": country}
+                for prefix in sorted(prefixes)]
 
 
 class Person(BaseModel):

@@ -15,13 +15,17 @@ from peewee import SQL, NodeList, Value, fn
 
 from ..countries import all_countries
 from ..db import database, is_postgres
-from ..models import ACTIVITY_KINDS, Activity, Company, CompanyNameWord
+from ..models import ACTIVITY_KINDS, Activity, Company, CompanyNamePrefix, CompanyNameWord
 from ..names import WORD_LENGTH, fold, prefix_range
 
 MAX_NAME_TERMS = 5
 # Counting stops here: nobody pages past 500 pages, and counting every match
 # of a broad search would cost more than finding the page itself.
 MAX_COUNTED = 10_000
+# A name search counts this far: past it, pages of 20 reach 50, and a name of
+# more letters, a country or an activity narrows it down. It keeps the count
+# of the broadest search ("m") as cheap at a million firms as at a thousand.
+NAME_COUNTED = 1_000
 SORTS = {"name": _l("Name (A to Z)"), "-name": _l("Name (Z to A)")}
 
 
@@ -83,18 +87,22 @@ class FirmSearch:
 class FirmPage:
     firms: list
     activities: dict  # company id -> [Activity]
-    total: int  # at most MAX_COUNTED
+    total: int  # at most cap + 1
     page: int
     per_page: int
+    cap: int = None  # counting stopped past this many (MAX_COUNTED by default)
+
+    def __post_init__(self):
+        self.cap = self.cap or MAX_COUNTED
 
     @property
     def capped(self):
         """True when there are more matches than were counted."""
-        return self.total > MAX_COUNTED
+        return self.total > self.cap
 
     @property
     def shown_total(self):
-        return min(self.total, MAX_COUNTED)
+        return min(self.total, self.cap)
 
     @property
     def pages(self):
@@ -135,60 +143,119 @@ def listing_version():
     return version
 
 
-# A name search that matches at most this many firms sorts them (few rows); a
-# broader one walks the firms in name order and stops at the page (no sort).
-FEW_MATCHES = 1000
-
-
-def _filtered(search, walk=False):
-    query = Company.select().where(Company.listed == True)  # noqa: E712
-    if search.country:
-        query = query.where(Company.country == search.country)
+def _other_filters(query, search, company_id, name_key, skip_term=None):
+    """The filters every plan shares, on the columns the plan reads from."""
     if search.agency_number:
-        query = query.where(Company.agency_number == search.agency_number)
+        query = query.where(company_id.in_(Company.select(Company.id)
+                                           .where(Company.agency_number == search.agency_number)))
     for term in search.name_terms:
-        if walk:  # a word of the name starts with the term: the key is the name's words, one space apart
+        if term != skip_term:  # a word of the name starts with the term: the key is its words, one space apart
             # (LIKE itself: peewee writes GLOB for SQLite's `%`; the key is lower case already)
-            query = query.where(NodeList((Value(" ").concat(Company.name_key), SQL("LIKE"),
+            query = query.where(NodeList((Value(" ").concat(name_key), SQL("LIKE"),
                                           Value(f"% {term[:WORD_LENGTH]}%"))))
-        else:
-            low, high = prefix_range(term)
-            words = CompanyNameWord.select(CompanyNameWord.company).where(CompanyNameWord.word.between(low, high))
-            query = query.where(Company.id.in_(words))
     if search.activity:
-        with_activity = Activity.select(Activity.company).where(
-            (Activity.kind == search.activity) & (Activity.active == True))  # noqa: E712
-        query = query.where(Company.id.in_(with_activity))
+        query = query.where(company_id.in_(Activity.select(Activity.company).where(
+            (Activity.kind == search.activity) & (Activity.active == True))))  # noqa: E712
     return query
 
 
-def _active_kinds():
+def _by_prefix(search, block):
+    """Firms with a word starting with `block` (1 to 4 letters), from the prefix index in name order."""
+    P = CompanyNamePrefix
+    query = P.select().where((P.prefix == block) & (P.listed == True))  # noqa: E712
+    if search.country:
+        query = query.where(P.country == search.country)
+    return _other_filters(query, search, P.company, P.name_key, skip_term=block), P.name_key, P.company
+
+
+def _by_word(search, term):
+    """Firms with a word starting with `term` (5 letters or more), from the word index."""
+    low, high = prefix_range(term)
+    W = CompanyNameWord
+    query = (Company.select().join(W, on=(W.company == Company.id))
+             .where(W.word.between(low, high) & (Company.listed == True)))  # noqa: E712
+    if search.country:
+        query = query.where(Company.country == search.country)
+    return _other_filters(query, search, Company.id, Company.name_key, skip_term=None), Company.name_key, Company.id
+
+
+def _plain(search):
+    query = Company.select().where(Company.listed == True)  # noqa: E712
+    if search.country:
+        query = query.where(Company.country == search.country)
+    return _other_filters(query, search, Company.id, Company.name_key), Company.name_key, Company.id
+
+
+@dataclass
+class Plan:
+    """Where a search's matches come from: `query` (its filters), the columns
+    it orders by, how far it counts, and whether a firm may come twice (two
+    words of its name match) and must be grouped."""
+    query: object
+    name: object
+    key: object
+    cap: int
+    grouped: bool = False
+
+    def count(self):
+        matches = self.query.select(self.key)
+        return (matches.distinct() if self.grouped else matches).limit(self.cap + 1).count()
+
+    def page(self, page, per_page, descending):
+        query = self.query
+        if query.model is not Company:  # the prefix index: the firms' own columns for the page
+            query = query.join(Company, on=(self.key == Company.id))
+        query = query.select(Company.id, Company.name, Company.name_key, Company.agency_number, Company.country,
+                             Company.city, _active_kinds(Company.id).alias("kinds"))
+        if self.grouped:
+            query = query.group_by(Company.id)
+        order = (self.name.desc(), self.key.desc()) if descending else (self.name, self.key)
+        return list(query.order_by(*order).paginate(page, per_page).namedtuples())
+
+
+def _active_kinds(company_id):
     """The kinds of a firm's active activities, in the firm's own row ("a,b")."""
     other = Activity.alias()
     joined = (fn.string_agg(other.kind, ",") if is_postgres() else fn.group_concat(other.kind, ","))
-    return (other.select(joined).where((other.company == Company.id) & (other.active == True)))  # noqa: E712
+    return (other.select(joined).where((other.company == company_id) & (other.active == True)))  # noqa: E712
+
+
+def _plan(search):
+    """Where the matches come from:
+
+    - no name: the firms in name order (an index), filtered;
+    - a term of 1 to 4 letters: its block of the prefix index, in name order;
+    - a longer term: the word index when it matches at most NAME_COUNTED firms
+      (they are sorted); when it matches more, the block of its first 4
+      letters in name order, filtered by the whole term (dense with it then).
+
+    The longest term drives; the others filter."""
+    terms = sorted(search.name_terms, key=len, reverse=True)
+    if not terms:
+        return Plan(*_plain(search), MAX_COUNTED)
+    driver = terms[0]
+    if len(driver) > CompanyNamePrefix.LENGTH:
+        by_word = Plan(*_by_word(search, driver), NAME_COUNTED, grouped=True)
+        if by_word.count() <= NAME_COUNTED:
+            return by_word
+        return Plan(*_by_prefix(search, driver[:CompanyNamePrefix.LENGTH]), NAME_COUNTED)
+    return Plan(*_by_prefix(search, driver), NAME_COUNTED)
 
 
 def search_firms(search, per_page):
-    """Two statements: the (capped) count through the word index, then the page.
-    A name search matching few firms finds them through the word index and
-    sorts them; a broad one walks the firms in name order and stops once the
-    page is full, so neither grows with the number of firms."""
+    """Two statements (three for a long term): the capped count, then the page
+    with each firm's activities. Neither grows with the number of firms: a
+    short term reads one range of the prefix index in name order, a long and
+    rare one sorts its few matches, a long and common one reads its block."""
     if search.errors.get("number"):
         return FirmPage([], {}, 0, 1, per_page)
-    total = _filtered(search).select(Company.id).limit(MAX_COUNTED + 1).count()
-    pages = max(1, math.ceil(min(total, MAX_COUNTED) / per_page))
+    plan = _plan(search)
+    total = plan.count()
+    pages = max(1, math.ceil(min(total, plan.cap) / per_page))
     page = min(search.page, pages)
     if not total:
-        return FirmPage([], {}, 0, page, per_page)
-    query = _filtered(search, walk=bool(search.name_terms) and total > FEW_MATCHES)
-    order = Company.name_key.desc() if search.sort == "-name" else Company.name_key
-    firms = list(
-        query.select(Company.id, Company.name, Company.agency_number, Company.country, Company.city,
-                     _active_kinds().alias("kinds"))
-        .order_by(order, Company.id)
-        .paginate(page, per_page)
-    )
+        return FirmPage([], {}, 0, page, per_page, plan.cap)
+    firms = plan.page(page, per_page, search.sort == "-name")
     activities = {firm.id: [Activity(kind=kind) for kind in sorted(set((firm.kinds or "").split(",")) - {""})]
                   for firm in firms}
-    return FirmPage(firms, activities, total, page, per_page)
+    return FirmPage(firms, activities, total, page, per_page, plan.cap)

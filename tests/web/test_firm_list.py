@@ -128,26 +128,43 @@ def test_broad_searches_count_up_to_a_limit_and_say_so(client, db, monkeypatch):
     assert names(client.get("/en/firms?name=firm+03")) == ["Firm 03 Medical"]
 
 
-@pytest.mark.parametrize("query", [
-    "name=med", "name=m", "name=medical+eu", "name=med&sort=-name", "name=med&country=DE", "name=d&page=2",
-    "name=med&activity=distributor", "name=zz", "name=ortho",
+NAMES = [("Medical Europe AG", "DE"), ("Euromed Medical", "DE"), ("Cardio Médical SA", "FR"),
+         ("Dental Design", "BE"), ("Medi-Tech Dental GmbH", "DE"), ("Orthomed", "AT"), ("Premedical Ltd", "IE"),
+         ("Distrimed", "FR"), ("Medicalis Sterile", "NL"), ("Sterimed Medical", "DE")]
+
+
+@pytest.mark.parametrize("query, narrow", [
+    ("name=med", False), ("name=m", False), ("name=medical+eu", False), ("name=med&sort=-name", False),
+    ("name=med&country=DE", False), ("name=d&page=2", False), ("name=med&activity=distributor", False),
+    ("name=zz", False), ("name=ortho", False), ("name=medical", False), ("name=medical", True),
+    ("name=medical+dental", True), ("name=steri&sort=-name", True), ("name=medic&country=NL", True),
 ])
-def test_a_broad_search_walks_the_names_and_finds_what_the_word_index_finds(client, db, monkeypatch, query):
-    """Issue 15: past FEW_MATCHES a name search walks the firms in name order instead of sorting its
-    matches; both ways give the same firms in the same order."""
+def test_every_plan_finds_what_a_plain_reading_of_the_names_finds(client, db, monkeypatch, query, narrow):
+    """Issue 15: whether a search reads the prefix index, the word index, or a prefix block filtered by a
+    long term (`narrow`: as if the long term matched more than NAME_COUNTED firms), it lists the firms
+    whose name has a word starting with each term, in name order."""
+    from urllib.parse import parse_qs
+
+    from portal.names import fold
     from portal.public import firm_list
 
-    for i, (name, country) in enumerate([("Medical Europe AG", "DE"), ("Euromed Medical", "DE"),
-                                         ("Cardio Médical SA", "FR"), ("Dental Design", "BE"),
-                                         ("Medi-Tech Dental GmbH", "DE"), ("Orthomed", "AT"),
-                                         ("Premedical Ltd", "IE"), ("Distrimed", "FR")] * 3):
-        make_firm(f"{name} {i}", country, f"{i + 1:06d}", ["distributor" if i % 2 else "manufacturer"])
-    by_index = names(client.get(f"/en/firms?{query}"))
-    monkeypatch.setattr(firm_list, "FEW_MATCHES", 0)
-    client.application.extensions.pop("page_cache", None)  # the same address, rendered again the other way
-    by_walk = names(client.get(f"/en/firms?{query}"))
-    assert by_walk == by_index
-    assert ("zz" in query) == (by_index == [])
+    firms = []
+    for i, (name, country) in enumerate(NAMES * 3):
+        kind = "distributor" if i % 2 else "manufacturer"
+        make_firm(f"{name} {i}", country, f"{i + 1:06d}", [kind])
+        firms.append((fold(f"{name} {i}"), f"{name} {i}", country, kind))
+    args = {key: values[0] for key, values in parse_qs(query).items()}
+    terms = fold(args["name"]).split()
+    expected = sorted((firm for firm in firms
+                       if all(any(word.startswith(t) for word in firm[0].split()) for t in terms)
+                       and args.get("country", firm[2]) == firm[2] and args.get("activity", firm[3]) == firm[3]),
+                      key=lambda firm: firm[0], reverse=args.get("sort") == "-name")
+    page = min(int(args.get("page", 1)), max(1, -(-len(expected) // 20)))  # a page past the last shows the last
+    if narrow:
+        monkeypatch.setattr(firm_list, "NAME_COUNTED", 1)  # the long term counts as common: its block is read
+    found = names(client.get(f"/en/firms?{query}"))
+    assert found == [firm[1] for firm in expected][(page - 1) * 20:page * 20]
+    assert found or "zz" in query or "dental" in query
 
 
 def test_a_page_of_the_list_costs_two_statements_and_none_once_shared(client, db, app):
