@@ -4,6 +4,7 @@ import functools
 from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from .names import fold
 
@@ -66,3 +67,27 @@ def _sorted_countries(locale_name):
     ]
     names.append((NORTHERN_IRELAND, str(_NORTHERN_IRELAND_NAME)))
     return tuple(sorted(names, key=lambda item: fold(item[1])))
+
+
+def options_html(pairs):
+    """<option> tags for (value, text) pairs, escaped: written once, reused by every page."""
+    return "".join(f'<option value="{escape(value)}">{escape(text)}</option>' for value, text in pairs)
+
+
+def with_selected(html, selected):
+    """The options with `selected` marked (only an exact value of the list is)."""
+    if selected:
+        tag = f'<option value="{escape(selected)}">'
+        html = html.replace(tag, tag[:-1] + " selected>", 1)
+    return Markup(html)
+
+
+@functools.lru_cache(maxsize=8)
+def _country_options(locale_name):
+    return options_html(_sorted_countries(locale_name))
+
+
+def country_options(selected=""):
+    """The options of a country select in the user's language: 250 countries
+    a page would otherwise loop over in the template, a third of its time."""
+    return with_selected(_country_options(str(_locale())), selected)

@@ -3,6 +3,8 @@ from flask import g, request
 from flask_babel import format_number, get_translations
 from werkzeug.routing import BaseConverter
 
+from .countries import country_options
+
 LANGUAGES = ("nl", "fr", "en")  # in the order of the switch, as on the agency's site
 DEFAULT_LANGUAGE = "fr"
 COOKIE = "portal_lang"
@@ -79,6 +81,7 @@ def init_app(app):
         return response
 
     app.jinja_env.filters["format_number"] = format_number
+    app.jinja_env.globals["country_options"] = country_options
     _install_translations_once_per_request(app)
 
     @app.context_processor

@@ -8,9 +8,10 @@ import json
 
 from flask import abort, current_app, flash, make_response, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 
 from .. import company_identity, mail, rate_limit
-from ..countries import EEA_AND_CUSTOMS_UNION, all_countries, country_name, region
+from ..countries import EEA_AND_CUSTOMS_UNION, all_countries, country_name, options_html, region, with_selected
 from ..db import database
 from ..form_text import EMAIL, single_line_errors
 from ..identifiers import format_niss, vat_prefix
@@ -164,22 +165,26 @@ def _step_context(registration, step):
 
 # Step 1 -------------------------------------------------------------------------------
 
-def _country_groups():
+def _country_groups(selected=""):
+    """The countries in three groups, as <optgroup>s written once per language."""
+    return with_selected(_country_group_html(current_language()), selected)
+
+
+@functools.lru_cache(maxsize=8)
+def _country_group_html(language):
     countries = all_countries()
     europe = [(code, name) for code, name in countries if code in EEA_AND_CUSTOMS_UNION]
     others = [(code, name) for code, name in countries if code in ("CH", "GB")]
     rest = [(code, name) for code, name in countries if code not in EEA_AND_CUSTOMS_UNION
             and code not in ("CH", "GB")]
-    return [
-        (_l("European Economic Area and customs union of the European Union"), europe),
-        (_l("Switzerland and the United Kingdom"), others),
-        (_l("Outside Europe"), rest),
-    ]
+    groups = [(_l("European Economic Area and customs union of the European Union"), europe),
+              (_l("Switzerland and the United Kingdom"), others), (_l("Outside Europe"), rest)]
+    return "".join(f'<optgroup label="{escape(str(label))}">{options_html(group)}</optgroup>' for label, group in groups)
 
 
 def _identification_context(values, errors, vies_result=None):
     country = values.get("country", "")
-    return {"values": values, "errors": errors, "country_groups": _country_groups(),
+    return {"values": values, "errors": errors, "country_groups": _country_groups,
             "place": region(country) if country else None, "prefix": vat_prefix(country) if country else "",
             "vies_result": vies_result, "vies_page": vies.VIES_PUBLIC_PAGE}
 
