@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 from flask import g
 from flask_babel import lazy_gettext as _l
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from .applications import PORTAL
 from .models import Company, ContactPerson, LegalRepresentative, MemberApplication, Quality, QualityMember
+from .db import is_postgres
 from .prepared import Prepared, slot
 
 # Why a person may not enter the portal (FAQ 13), each with what to do.
@@ -111,20 +112,24 @@ def _designation(person, company):
         member = getattr(quality, "designated", None)
         if member is not None and member.id is None:
             member = None
-        granted = frozenset(row.designated.granted.application for row in rows
-                            if member is not None and getattr(row.designated, "granted", None) is not None
-                            and row.designated.granted.application)
+        granted = frozenset((quality.granted or "").split(",")) - {""} if member is not None else frozenset()
         g.setdefault("health_quality", {}).setdefault(company.id, quality)
         cache[key] = (quality, member, granted)
     return cache[key]
 
 
-_DESIGNATION = Prepared(lambda: Quality.select(Quality, QualityMember, MemberApplication.application)
-                        .join(QualityMember, JOIN.LEFT_OUTER, attr="designated",
-                              on=(QualityMember.quality == Quality.id) & (QualityMember.person == slot("person")))
-                        .join(MemberApplication, JOIN.LEFT_OUTER, attr="granted",
-                              on=MemberApplication.member == QualityMember.id)
-                        .where((Quality.company == slot("company")) & (Quality.kind == Quality.HEALTH_INSTITUTION)))
+def _designation_query():
+    """One row: the quality, the person's designation (if any) and its applications as "a,b,c"."""
+    granted = MemberApplication.alias()
+    listed = fn.string_agg(granted.application, ",") if is_postgres() else fn.group_concat(granted.application, ",")
+    applications = granted.select(listed).where(granted.member == QualityMember.id)
+    return (Quality.select(Quality, QualityMember, applications.alias("granted"))
+            .join(QualityMember, JOIN.LEFT_OUTER, attr="designated",
+                  on=(QualityMember.quality == Quality.id) & (QualityMember.person == slot("person")))
+            .where((Quality.company == slot("company")) & (Quality.kind == Quality.HEALTH_INSTITUTION)))
+
+
+_DESIGNATION = Prepared(_designation_query)
 
 
 def rights(person, company):
