@@ -1,6 +1,6 @@
 """Languages: the /fr/ /nl/ /en/ URL prefix, the remembered choice, the switch."""
 from flask import g, request
-from flask_babel import format_number, get_translations
+from flask_babel import Domain, format_number, get_translations
 from werkzeug.routing import BaseConverter
 
 from .countries import country_options
@@ -83,6 +83,7 @@ def init_app(app):
     app.jinja_env.filters["format_number"] = format_number
     app.jinja_env.globals["country_options"] = country_options
     _install_translations_once_per_request(app)
+    app.extensions["babel"].instance.domain_instance = RequestDomain()
 
     @app.context_processor
     def _language_context():
@@ -93,19 +94,30 @@ def init_app(app):
         }
 
 
+class RequestDomain(Domain):
+    """flask-babel's catalogs, looked up once per request and locale: it looks
+    them up again for every string (about 40 on the home page, and each lazy
+    label of a list's rows), a quarter of a page's time. An e-mail rendered in
+    another language (force_locale) gets its own."""
+
+    def get_translations(self):
+        if not g:  # outside an app context
+            return super().get_translations()
+        locale = getattr(g.get("_flask_babel"), "babel_locale", None)
+        kept = g.get("_portal_translations")
+        if kept is not None and locale is not None and kept[0] is locale:
+            return kept[1]
+        translations = super().get_translations()
+        g._portal_translations = (getattr(g.get("_flask_babel"), "babel_locale", None), translations)
+        return translations
+
+
 def _translations():
-    """The catalog of the locale in force, looked up once per request and
-    locale: flask-babel looks it up again for every string of a template
-    (about 40 on the home page), a quarter of the page's time. An e-mail
-    rendered in another language (force_locale) gets its own."""
-    state = g.get("_flask_babel")
-    locale = getattr(state, "babel_locale", None)
     kept = g.get("_portal_translations")
+    locale = getattr(g.get("_flask_babel"), "babel_locale", None)
     if kept is not None and locale is not None and kept[0] is locale:
         return kept[1]
-    translations = get_translations()
-    g._portal_translations = (getattr(g.get("_flask_babel"), "babel_locale", None), translations)
-    return translations
+    return get_translations()
 
 
 def _install_translations_once_per_request(app):
