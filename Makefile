@@ -42,6 +42,8 @@ bench: install
 	$(PY) bench/public_list.py
 	$(PY) bench/load.py
 	$(PY) bench/load.py --postgres
+	$(PY) bench/name_search.py
+	$(PY) bench/kbo_import.py --enterprises 190000
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
