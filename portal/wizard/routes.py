@@ -19,6 +19,7 @@ from ..languages import current_language
 from ..models import Registration, RegistrationEvent
 from ..page_cache import shared_page
 from ..pdf import PdfError, inline_pdf, uploaded_pdf
+from ..prepared import Prepared, slot
 from ..registrations import LANGUAGES, SEXES, STATUS_LABELS, median_decision_time
 from ..rendering import render, wants_fragment
 from .. import vies
@@ -29,9 +30,18 @@ WIZARD_TARGET = "#wizard"
 RESUME_SENT = "resume_sent"  # flash category
 
 
-def _registration(token):
-    registration = Registration.get_or_none((Registration.token == token)
-                                            & (Registration.kind == Registration.REGISTRATION))
+# A draft by its resume link's secret, without its PDF (up to 10 MB): only the proof's own page reads it.
+_DRAFT = Prepared(lambda: Registration.without_blobs().where(
+    (Registration.token == slot("token")) & (Registration.kind == Registration.REGISTRATION)).limit(1))
+
+
+def _registration(token, with_proof=False):
+    if with_proof:
+        registration = Registration.get_or_none((Registration.token == token)
+                                                & (Registration.kind == Registration.REGISTRATION))
+    else:
+        found = _DRAFT.rows(token=token)
+        registration = found[0] if found else None
     if registration is None:  # a change request's row is never reached through the wizard
         abort(404)
     return registration
@@ -265,7 +275,7 @@ def company(registration, answers):
 def proof_file(token):
     """The draft's PDF, while the draft can be changed; once sent, the resume
     link shows only where the request stands."""
-    registration = _registration(token)
+    registration = _registration(token, with_proof=True)
     if registration.proof_pdf is None or not registration.editable:
         abort(404)
     return inline_pdf(registration.proof_pdf)
