@@ -1,5 +1,5 @@
 """Static files under a name that carries their content's hash
-(`/static/<hash>/css/portal.css`), so that browsers and proxies may keep them
+(`/assets/<hash>/css/portal.css`; `/static/…` keeps serving them plainly), so that browsers and proxies may keep them
 a year without asking again ("immutable"), and a new release's file, with a
 new hash, is fetched at once. Templates write `asset("css/portal.css")`.
 
@@ -38,7 +38,7 @@ def asset(filename):
 def init_app(app):
     app.jinja_env.globals["asset"] = asset
 
-    @app.route("/static/<digest>/<path:filename>", endpoint="hashed_static")
+    @app.route("/assets/<digest>/<path:filename>", endpoint="hashed_static")
     def hashed_static(digest, filename):
         current = _digests(app).get(filename)
         if current is None:

@@ -32,4 +32,5 @@ def init_app(app):
         if response.mimetype == "text/html":
             response.vary.add("HX-Request")
             response.vary.add("HX-Request-Type")
+            response.vary.add("HX-History-Restore-Request")  # a history restore gets the whole page
         return response

@@ -15,6 +15,7 @@ the page is rendered again once that version changes.
 """
 import functools
 import hashlib
+import secrets
 import threading
 import time
 from collections import OrderedDict
@@ -23,7 +24,9 @@ from flask import current_app, g, make_response, request, session
 
 from .csrf import csrf_token
 
-PLACEHOLDER = "__portal_csrf_token__"
+# Random per process (the store is too): a visitor cannot type it into an address to have their token
+# copied into the page's links.
+PLACEHOLDER = f"__csrf_{secrets.token_hex(16)}__"
 _META = f'<meta name="csrf-token" content="{PLACEHOLDER}">'
 MAX_PAGES = 256  # per process: a few MB at most, whatever addresses a crawler invents
 PERSONAL = ("login", "pending_login", "_flashes")  # session keys that make a page someone's own

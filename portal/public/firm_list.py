@@ -136,7 +136,9 @@ def listing_version():
     if seen is not None and now - seen[1] < freshness:
         return seen[0]
     if is_postgres():
-        version = database.execute_sql("SELECT last_value FROM listing_version_seq").fetchone()[0]
+        # A new sequence reads 1 before and after its first nextval: is_called tells them apart.
+        version = database.execute_sql(
+            "SELECT last_value + CASE WHEN is_called THEN 1 ELSE 0 END FROM listing_version_seq").fetchone()[0]
     else:
         version = database.execute_sql("SELECT version FROM listing_version WHERE id = 1").fetchone()[0]
     _seen_version[current_app.name] = (version, now)
@@ -220,6 +222,19 @@ def _active_kinds(company_id):
     return (other.select(joined).where((other.company == company_id) & (other.active == True)))  # noqa: E712
 
 
+def _rarest(terms):
+    """The term with the fewest matches (each counted to NAME_COUNTED at most, through an index): it
+    drives, so that a common word paired with a rare one ("international zzzz") reads few rows."""
+    def matches(term):
+        if len(term) > CompanyNamePrefix.LENGTH:
+            low, high = prefix_range(term)
+            return (CompanyNameWord.select(CompanyNameWord.company).where(CompanyNameWord.word.between(low, high))
+                    .limit(NAME_COUNTED + 1).count())
+        return (CompanyNamePrefix.select(CompanyNamePrefix.company).where(CompanyNamePrefix.prefix == term)
+                .limit(NAME_COUNTED + 1).count())
+    return min(sorted(terms, key=len, reverse=True), key=matches)
+
+
 def _plan(search):
     """Where the matches come from:
 
@@ -229,11 +244,11 @@ def _plan(search):
       (they are sorted); when it matches more, the block of its first 4
       letters in name order, filtered by the whole term (dense with it then).
 
-    The longest term drives; the others filter."""
-    terms = sorted(search.name_terms, key=len, reverse=True)
+    One term drives (the rarest, when there are several); the others filter."""
+    terms = search.name_terms
     if not terms:
         return Plan(*_plain(search), MAX_COUNTED)
-    driver = terms[0]
+    driver = _rarest(terms) if len(terms) > 1 else terms[0]
     if len(driver) > CompanyNamePrefix.LENGTH:
         by_word = Plan(*_by_word(search, driver), NAME_COUNTED, grouped=True)
         if by_word.count() <= NAME_COUNTED:

@@ -118,18 +118,21 @@ def test_static_files_carry_their_hash_and_are_kept_a_year(client):
     import hashlib
 
     body = text(client.get("/fr/"))
-    address = re.search(r'src="(/static/([0-9a-f]{12})/vendor/htmx-4.0.1.min.js)"', body)
+    address = re.search(r'src="(/assets/([0-9a-f]{12})/vendor/htmx-4.0.1.min.js)"', body)
     assert address, "the vendored htmx, under its content's hash"
     response = client.get(address.group(1))
     assert response.status_code == 200 and b"4.0.1" in response.data
     assert hashlib.sha256(response.data).hexdigest()[:12] == address.group(2)
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     response.close()
-    stale = client.get("/static/000000000000/vendor/htmx-4.0.1.min.js")  # a page of the previous release
+    stale = client.get("/assets/000000000000/vendor/htmx-4.0.1.min.js")  # a page of the previous release
     assert stale.status_code == 200 and "immutable" not in stale.headers["Cache-Control"]
     stale.close()
-    assert client.get("/static/000000000000/../../wsgi.py").status_code == 404
-    assert client.get("/static/000000000000/nothing.js").status_code == 404
+    assert client.get("/assets/000000000000/../../wsgi.py").status_code == 404
+    assert client.get("/assets/000000000000/nothing.js").status_code == 404
+    plain = client.get("/static/vendor/htmx-4.0.1.min.js")  # the plain address still serves the file
+    assert plain.status_code == 200
+    plain.close()
 
 
 def test_a_person_sees_only_the_companies_they_represent(auth, client, db):

@@ -288,3 +288,18 @@ def test_a_logged_in_person_gets_their_own_page_never_the_shared_one(auth, clien
     page = client.get("/en/faq")
     assert "Jan Peeters" in page.get_data(as_text=True) and page.headers["Cache-Control"] == "no-store"
     assert "ETag" not in page.headers
+
+
+def test_a_visitor_cannot_have_their_token_copied_into_a_shared_pages_links(client, db):
+    from portal.page_cache import PLACEHOLDER
+
+    assert PLACEHOLDER != "__portal_csrf_token__" and len(PLACEHOLDER) > 30  # random per process
+    body = client.get("/en/firms?name=__portal_csrf_token__").get_data(as_text=True)
+    assert "__portal_csrf_token__" in body or "portal csrf token" in body  # kept as typed, not replaced
+    with client.session_transaction() as session:
+        assert "csrf_token" not in session  # no token was made for it
+
+
+def test_a_history_restore_is_its_own_entry_in_a_shared_cache(client, db):
+    restore = client.get("/en/firms?name=a", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "HX-History-Restore-Request" in restore.headers["Vary"]
