@@ -38,7 +38,22 @@ def companies_of(person):
     as a contact person. One query: the ids come from a UNION of four index
     look-ups by person (an OR of joins made SQLite read every company: 1 s at
     100,000 firms)."""
-    return _COMPANIES_OF.rows(person=person.id)
+    companies = _COMPANIES_OF.rows(person=person.id)
+    # Each row also carries the person's designation for the company's health quality: the rights
+    # of whichever company the session works for are then known without another round trip.
+    designations = g.setdefault("designations", {})
+    qualities = g.setdefault("health_quality", {})
+    for company in companies:
+        quality = getattr(company, "health", None)
+        if quality is not None and quality.id is None:
+            quality = None
+        member = getattr(quality, "designated", None) if quality is not None else None
+        if member is not None and member.id is None:
+            member = None
+        granted = frozenset((company.granted or "").split(",")) - {""} if member is not None else frozenset()
+        designations.setdefault((person.id, company.id), (quality, member, granted))
+        qualities.setdefault(company.id, quality)
+    return companies
 
 
 def _companies_of_query():
@@ -47,7 +62,19 @@ def _companies_of_query():
            | Quality.select(Quality.company).join(QualityMember).where(QualityMember.person == person)
            | Company.select(Company.id).where(Company.main_access_manager == person)
            | ContactPerson.select(ContactPerson.company).where(ContactPerson.person == person))
-    return Company.select().where(Company.id.in_(ids)).order_by(Company.name_key)
+    return (Company.select(Company, Quality, QualityMember, _applications().alias("granted"))
+            .join_from(Company, Quality, JOIN.LEFT_OUTER, attr="health",
+                       on=(Quality.company == Company.id) & (Quality.kind == Quality.HEALTH_INSTITUTION))
+            .join_from(Quality, QualityMember, JOIN.LEFT_OUTER, attr="designated",
+                       on=(QualityMember.quality == Quality.id) & (QualityMember.person == person))
+            .where(Company.id.in_(ids)).order_by(Company.name_key))
+
+
+def _applications():
+    """The designation's applications as one text ("a,b,c"), in its own row."""
+    granted = MemberApplication.alias()
+    listed = fn.string_agg(granted.application, ",") if is_postgres() else fn.group_concat(granted.application, ",")
+    return granted.select(listed).where(granted.member == QualityMember.id)
 
 
 _COMPANIES_OF = Prepared(_companies_of_query)
@@ -120,10 +147,7 @@ def _designation(person, company):
 
 def _designation_query():
     """One row: the quality, the person's designation (if any) and its applications as "a,b,c"."""
-    granted = MemberApplication.alias()
-    listed = fn.string_agg(granted.application, ",") if is_postgres() else fn.group_concat(granted.application, ",")
-    applications = granted.select(listed).where(granted.member == QualityMember.id)
-    return (Quality.select(Quality, QualityMember, applications.alias("granted"))
+    return (Quality.select(Quality, QualityMember, _applications().alias("granted"))
             .join(QualityMember, JOIN.LEFT_OUTER, attr="designated",
                   on=(QualityMember.quality == Quality.id) & (QualityMember.person == slot("person")))
             .where((Quality.company == slot("company")) & (Quality.kind == Quality.HEALTH_INSTITUTION)))
