@@ -3,6 +3,7 @@ import time
 from pathlib import Path
 
 import peewee
+import psycopg2.extensions
 from playhouse.db_url import parse as parse_url
 from playhouse.pool import PooledPostgresqlDatabase
 
@@ -46,8 +47,17 @@ def open_database(url):
         # A pool: "close" at the end of a request hands the connection back
         # instead of paying a new TCP connection and authentication next time.
         return Pool(**parse_url("postgresql://" + url.split("://", 1)[1]), max_connections=POOL_SIZE,
-                    stale_timeout=300, timeout=10)
+                    stale_timeout=300, timeout=10, connection_factory=Connection)
     raise ValueError(f"unsupported database URL scheme: {url.split(':', 1)[0]}")
+
+
+class Connection(psycopg2.extensions.connection):
+    """A PostgreSQL connection that remembers the statements prepared on it
+    (prepared.py): they live and die with the server session."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prepared = set()
 
 
 class Pool(PooledPostgresqlDatabase):

@@ -9,10 +9,19 @@ than the database's answer, 40 % of a logged-in page.
 
 A slot is a parameter the query is built around; `rows` binds the values and
 reads the rows as the query itself would (models, joined models included).
+
+On PostgreSQL each query is also a server-side prepared statement on each
+connection (PREPARE once, then EXECUTE): the server plans a union of four
+look-ups and two joins in more time than it runs it.
 """
+import itertools
+import re
+
 from peewee import Value
 
-from .db import database
+from .db import database, is_postgres
+
+_names = itertools.count(1)
 
 
 class Slot:
@@ -35,6 +44,7 @@ class Prepared:
     def __init__(self, build):
         self.build = build
         self.compiled = {}  # kind of database -> (query, sql, params)
+        self.name = f"portal_prepared_{next(_names)}"
 
     def _compiled(self):
         kind = type(database.obj)
@@ -47,5 +57,21 @@ class Prepared:
 
     def rows(self, **values):
         query, sql, params = self._compiled()
-        cursor = database.execute_sql(sql, [values[p.name] if isinstance(p, Slot) else p for p in params])
+        bound = [values[p.name] if isinstance(p, Slot) else p for p in params]
+        if is_postgres():
+            cursor = self._execute_prepared(sql, bound)
+        else:
+            cursor = database.execute_sql(sql, bound)
         return list(query._get_cursor_wrapper(cursor))
+
+    def _execute_prepared(self, sql, bound):
+        prepared = getattr(database.connection(), "prepared", None)  # db.Connection keeps the set
+        if prepared is None:
+            return database.execute_sql(sql, bound)
+        if self.name not in prepared:
+            numbered = iter(range(1, len(bound) + 1))
+            database.execute_sql(f"PREPARE {self.name} AS " + re.sub(r"%s", lambda _: f"${next(numbered)}", sql))
+            prepared.add(self.name)  # a PREPARE outlives a rolled-back transaction: the set stays true
+        placeholders = ", ".join(["%s"] * len(bound))
+        return database.execute_sql(f"EXECUTE {self.name}({placeholders})" if bound else f"EXECUTE {self.name}",
+                                    bound)
