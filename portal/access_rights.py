@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 from flask import g
 from flask_babel import lazy_gettext as _l
-from peewee import JOIN, fn
+from peewee import JOIN
 
 from .applications import PORTAL
 from .models import Company, ContactPerson, LegalRepresentative, MemberApplication, Quality, QualityMember
-from .db import is_postgres
+from .db import text_agg
 from .prepared import Prepared, slot
 
 # Why a person may not enter the portal (FAQ 13), each with what to do.
@@ -73,8 +73,7 @@ def _companies_of_query():
 def _applications():
     """The designation's applications as one text ("a,b,c"), in its own row."""
     granted = MemberApplication.alias()
-    listed = fn.string_agg(granted.application, ",") if is_postgres() else fn.group_concat(granted.application, ",")
-    return granted.select(listed).where(granted.member == QualityMember.id)
+    return granted.select(text_agg(granted.application)).where(granted.member == QualityMember.id)
 
 
 _COMPANIES_OF = Prepared(_companies_of_query)

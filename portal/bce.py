@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from . import company_records
-from .db import database, is_postgres
+from .db import database
 from .models import (Activity, Company, CompanyEvent, EstablishmentUnit, KboActivity, KboAddress, KboCode,
                      KboDenomination, KboEnterprise, KboEstablishment, KboExtract)
 
@@ -145,13 +145,6 @@ def find(number, language="fr"):
                      described.get(("Classification", row.classification), row.classification))
                     for row in activities],
         snapshot_date=extract.snapshot_date if extract else None)
-
-
-def lock_number(number):
-    """Inside a transaction: work on one enterprise number one at a time
-    (SQLite's writing transactions already are)."""
-    if is_postgres():
-        database.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"bce:{number}",))
 
 
 def _company_fields(enterprise, language):

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from . import bce, clock, mail, rate_limit
 from .access_rights import companies_of
 from .company_records import check_link
-from .db import database
+from .db import database, lock_name
 from .form_text import EMAIL, single_line_errors
 from .identifiers import IdentifierError, format_bce, normalise_bce
 from .models import Company, CompanyEvent, LegalRepresentative, Person, Registration, RegistrationEvent
@@ -207,7 +207,7 @@ def apply(request, staff, base_url):
     the company (made from the BCE the first time) and the person's link."""
     answers = request.answers
     language = answers["company"]["language"]
-    bce.lock_number(request.bce_number)  # two validations for one new enterprise make one company
+    lock_name(f"bce:{request.bce_number}")  # two validations for one new enterprise make one company
     company = Company.get_or_none(Company.bce_number == request.bce_number)
     if company is None:
         enterprise = bce.find(request.bce_number, language)

@@ -25,6 +25,14 @@ class BaseModel(peewee.Model):
         legacy_table_names = False
 
     @classmethod
+    def lock_row(cls, row_id):
+        """Inside a transaction: changes that hang on this row one at a time,
+        so that a check and the write after it see the same rows. SQLite's
+        writing transactions already run one at a time."""
+        if is_postgres():
+            cls.select(cls.id).where(cls.id == row_id).for_update().execute()
+
+    @classmethod
     def without_blobs(cls):
         """Every column but the files (PDFs, documents): for lists and look-ups that
         must not drag megabytes along; the content is read on its own when served."""
@@ -92,6 +100,19 @@ class Pool(PooledPostgresqlDatabase):
 
 def is_postgres():
     return isinstance(database.obj, peewee.PostgresqlDatabase)
+
+
+def lock_name(name):
+    """Inside a transaction: the work named `name` (an import, a number being
+    given) one transaction at a time on every app server. SQLite's writing
+    transactions already are one at a time."""
+    if is_postgres():
+        database.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (name,))
+
+
+def text_agg(column):
+    """The values of `column` joined by commas, in one row ("a,b,c")."""
+    return peewee.fn.string_agg(column, ",") if is_postgres() else peewee.fn.group_concat(column, ",")
 
 
 def init_app(app):

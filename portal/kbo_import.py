@@ -30,7 +30,7 @@ import peewee
 import psycopg2
 
 from . import bce, clock
-from .db import database, is_postgres
+from .db import database, is_postgres, lock_name
 from .models import (KboActivity, KboAddress, KboBranch, KboCode, KboContact, KboDenomination, KboEnterprise,
                      KboEstablishment, KboExtract)
 
@@ -227,7 +227,7 @@ def import_extract(path, update=False, progress=lambda nbytes: None):
             _check_header(archive, table, step, member)
         rows = {}
         with database.atomic():
-            _lock()
+            lock_name("kbo_import")  # one import at a time
             _check_order(meta, update)  # again, under the lock: two imports at once apply one after the other
             load = _load_postgres if is_postgres() else _load_sqlite
             for table, step, member in plan:
@@ -252,12 +252,6 @@ def total_size(path, update=False):
     with zipfile.ZipFile(path) as archive:
         sizes = {info.filename: info.file_size for info in archive.infolist()}
         return sum(sizes[member] for _, _, member in _members(archive, update))
-
-
-def _lock():
-    """One import at a time (SQLite's writing transaction is already alone)."""
-    if is_postgres():
-        database.execute_sql("SELECT pg_advisory_xact_lock(hashtext('kbo_import'))")
 
 
 # SQLite: rows converted here, written in batches ----------------------------------------

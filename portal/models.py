@@ -5,7 +5,7 @@ import peewee
 from flask_babel import lazy_gettext as _l
 
 from .clock import utc
-from .db import BaseModel, database, is_postgres
+from .db import BaseModel, database
 from .names import name_key, name_words
 
 
@@ -58,14 +58,6 @@ class Company(BaseModel):
             (("listed", "country", "name_key"), False),
             (("name_key",), False),  # look-alikes of a registration request, listed or not
         )
-
-    @classmethod
-    def lock_row(cls, company_id):
-        """Inside a transaction: changes to this company's records one at a
-        time, so that a check and the write after it see the same rows.
-        SQLite's writing transactions already run one at a time."""
-        if is_postgres():
-            cls.select(cls.id).where(cls.id == company_id).for_update().execute()
 
     def set_name(self, name):
         self.name = name
@@ -144,12 +136,6 @@ class Person(BaseModel):
     # eID login with that number takes the account only if the names match.
     niss_verified = peewee.BooleanField(default=True)
     created_at = peewee.DateTimeField(default=utc)
-
-    @classmethod
-    def lock_row(cls, person_id):
-        """Inside a transaction: this person's requests one at a time (see Company.lock_row)."""
-        if is_postgres():
-            cls.select(cls.id).where(cls.id == person_id).for_update().execute()
 
 
 class Registration(BaseModel):

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import fn
 
 from . import clock
-from .db import database, is_postgres
+from .db import database, lock_name
 from .form_text import MULTI_LINE_MESSAGE, multi_line_ok, row_id, single_line_errors
 from .models import ACTIVITY_KINDS, Activity, ActivityContact, ActivityEvent, Company, ContactPerson, EstablishmentUnit
 from .people import parse_date
@@ -31,7 +31,6 @@ FAQ_URL = "https://www.afmps.be/fr/humain/produits_de_sante/dispositifs_medicaux
 EVENT_LABELS = {"notified": _l("Activity notified"), "changed": _l("Activity changed"),
                 "deactivated": _l("Activity deactivated"), "agency_number": _l("Agency number given")}
 AGENCY_NUMBER_DIGITS = 6
-AGENCY_NUMBER_LOCK = 20_221_215  # any constant: the key of PostgreSQL's advisory lock
 
 
 class ActivityError(Exception):
@@ -137,7 +136,7 @@ def notify(company, actor, form):
             # A first activity: take the numbers' turn before anything locks the company's row
             # (inserting the activity does, through its foreign key), or two first notifications
             # wait on each other.
-            _lock_agency_numbers()
+            lock_name("agency_numbers")  # until this transaction ends, on every app server
         Company.lock_row(company.id)
         errors, columns, contacts = check(company, form)  # inside: a parallel request cannot slip in a duplicate
         if errors:
@@ -194,7 +193,7 @@ def give_agency_number(company, actor=None):
     notifications at once, of one company or of several, each get one number,
     without waiting on each other in a circle."""
     with database.atomic():
-        _lock_agency_numbers()
+        lock_name("agency_numbers")  # until this transaction ends, on every app server
         current = Company.select(Company.agency_number).where(Company.id == company.id).scalar()
         if current:
             return current
@@ -204,11 +203,6 @@ def give_agency_number(company, actor=None):
         Company.update(agency_number=number).where(Company.id == company.id).execute()
         ActivityEvent.create(company=company, actor=actor, action="agency_number", reason=number)
     return number
-
-
-def _lock_agency_numbers():
-    if is_postgres():  # until this transaction ends, on every app server (re-entrant)
-        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (AGENCY_NUMBER_LOCK,))
 
 
 def history(company, limit=200):

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from peewee import SQL, NodeList, Value, fn
+from peewee import SQL, NodeList, Value
 
 from ..countries import all_countries
-from ..db import database, is_postgres
+from ..db import database, is_postgres, text_agg
 from ..models import ACTIVITY_KINDS, Activity, Company, CompanyNamePrefix, CompanyNameWord
 from ..names import WORD_LENGTH, fold, prefix_range
 
@@ -178,7 +178,7 @@ def _by_word(search, term):
              .where(W.word.between(low, high) & (Company.listed == True)))  # noqa: E712
     if search.country:
         query = query.where(Company.country == search.country)
-    return _other_filters(query, search, Company.id, Company.name_key, skip_term=None), Company.name_key, Company.id
+    return _other_filters(query, search, Company.id, Company.name_key, skip_term=term), Company.name_key, Company.id
 
 
 def _plain(search):
@@ -218,8 +218,7 @@ class Plan:
 def _active_kinds(company_id):
     """The kinds of a firm's active activities, in the firm's own row ("a,b")."""
     other = Activity.alias()
-    joined = (fn.string_agg(other.kind, ",") if is_postgres() else fn.group_concat(other.kind, ","))
-    return (other.select(joined).where((other.company == company_id) & (other.active == True)))  # noqa: E712
+    return other.select(text_agg(other.kind)).where((other.company == company_id) & (other.active == True))  # noqa: E712
 
 
 def _rarest(terms):
