@@ -41,19 +41,22 @@ def companies_of(person):
     companies = _COMPANIES_OF.rows(person=person.id)
     # Each row also carries the person's designation for the company's health quality: the rights
     # of whichever company the session works for are then known without another round trip.
-    designations = g.setdefault("designations", {})
-    qualities = g.setdefault("health_quality", {})
     for company in companies:
-        quality = getattr(company, "health", None)
-        if quality is not None and quality.id is None:
-            quality = None
-        member = getattr(quality, "designated", None) if quality is not None else None
-        if member is not None and member.id is None:
-            member = None
-        granted = frozenset((company.granted or "").split(",")) - {""} if member is not None else frozenset()
-        designations.setdefault((person.id, company.id), (quality, member, granted))
-        qualities.setdefault(company.id, quality)
+        _keep_designation(person, company, getattr(company, "health", None), company.granted)
     return companies
+
+
+def _keep_designation(person, company, quality, granted):
+    """Keep for this request what a joined row says of the person's designation: the quality
+    (None when the outer join found none), their membership (same), its applications ("a,b")."""
+    if quality is not None and quality.id is None:
+        quality = None
+    member = getattr(quality, "designated", None)
+    if member is not None and member.id is None:
+        member = None
+    applications = frozenset((granted or "").split(",")) - {""} if member is not None else frozenset()
+    g.setdefault("health_quality", {}).setdefault(company.id, quality)
+    return g.setdefault("designations", {}).setdefault((person.id, company.id), (quality, member, applications))
 
 
 def _companies_of_query():
@@ -130,18 +133,12 @@ def _designation(person, company):
     """(health quality, the person's designation for it, its applications),
     read in one query once per request for the pages' gates; the writes of
     access management read their rows fresh instead."""
-    cache = g.setdefault("designations", {})
-    key = (person.id, company.id)
-    if key not in cache:
-        rows = _DESIGNATION.rows(person=person.id, company=company.id)
-        quality = rows[0] if rows else None
-        member = getattr(quality, "designated", None)
-        if member is not None and member.id is None:
-            member = None
-        granted = frozenset((quality.granted or "").split(",")) - {""} if member is not None else frozenset()
-        g.setdefault("health_quality", {}).setdefault(company.id, quality)
-        cache[key] = (quality, member, granted)
-    return cache[key]
+    kept = g.get("designations", {}).get((person.id, company.id))
+    if kept is not None:
+        return kept
+    rows = _DESIGNATION.rows(person=person.id, company=company.id)
+    quality = rows[0] if rows else None
+    return _keep_designation(person, company, quality, quality.granted if quality else None)
 
 
 def _designation_query():

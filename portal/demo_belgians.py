@@ -3,14 +3,12 @@ operator would import the real one, and a Belgian demo person who logs in
 through the eID simulator and acts for two of its enterprises, linked the
 real way: their request, then the agency's validation."""
 import datetime
-import io
 from pathlib import Path
-
-from pypdf import PdfWriter
 
 from . import belgian_registrations, bce, clock
 from .applications import APPLICATIONS
 from .backoffice import review
+from .demo_tiles import blank_pdf
 from .db import database
 from .identifiers import format_bce, format_niss
 from .kbo_import import import_extract
@@ -21,14 +19,6 @@ ENTERPRISES = 200
 NISS, FIRST_NAME, LAST_NAME = "75010100196", "Sofie", "Janssens"
 NEWCOMER = ("75010100295", "Pieter", "Claes")  # known to nobody: tries the Belgian request
 PICKED = (1, 2)  # the enterprises Sofie acts for
-
-
-def _mandate():
-    writer = PdfWriter()
-    writer.add_blank_page(595, 842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def seed_belgians(instance_dir, base_url):
@@ -48,7 +38,7 @@ def seed_belgians(instance_dir, base_url):
     for index in PICKED:
         values = {"number": enterprise_number(index), "role": belgian_registrations.LEGAL_REPRESENTATIVE,
                   "function": "Zaakvoerder", "phone": "", "email": person.email, "language": "nl"}
-        sent = belgian_registrations.send(person, values, "nl", proof=(_mandate(), "Belgisch Staatsblad.pdf"))
+        sent = belgian_registrations.send(person, values, "nl", proof=(blank_pdf(), "Belgisch Staatsblad.pdf"))
         request = Registration.get_by_id(sent.request.id)
         company = review.validate(request, None, base_url)
         with database.atomic():

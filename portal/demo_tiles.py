@@ -17,11 +17,16 @@ Pansement hydrocolloïde;PH-20;++A999MODELIDENTIFIER11S8;04006381333931;M0101;I;
 """
 
 
-def _a_report():
+def blank_pdf():
+    """A one-page PDF, for the demo's documents (a report, a mandate)."""
     writer, out = PdfWriter(), io.BytesIO()
     writer.add_blank_page(595, 842)
     writer.write(out)
-    return documents.check(out.getvalue())
+    return out.getvalue()
+
+
+def _a_report():
+    return documents.check(blank_pdf())
 
 
 def seed_tiles(company, person):

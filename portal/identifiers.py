@@ -106,6 +106,12 @@ def normalise_niss(text):
     return digits
 
 
+def niss_birth(digits):
+    """(birth date or None, "M", "F" or "") that a valid NISS or BIS number encodes."""
+    scheme = be_nn if be_nn.is_valid(digits) else be_bis
+    return scheme.get_birth_date(digits), (scheme.get_gender(digits) or "")
+
+
 def format_niss(digits):
     return f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}-{digits[6:9]}.{digits[9:]}"
 

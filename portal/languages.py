@@ -103,21 +103,24 @@ class RequestDomain(Domain):
     def get_translations(self):
         if not g:  # outside an app context
             return super().get_translations()
-        locale = getattr(g.get("_flask_babel"), "babel_locale", None)
-        kept = g.get("_portal_translations")
-        if kept is not None and locale is not None and kept[0] is locale:
-            return kept[1]
+        kept = _kept_translations()
+        if kept is not None:
+            return kept
         translations = super().get_translations()
         g._portal_translations = (getattr(g.get("_flask_babel"), "babel_locale", None), translations)
         return translations
 
 
-def _translations():
+def _kept_translations():
+    """This request's catalog, if it was looked up already for the locale in force."""
     kept = g.get("_portal_translations")
     locale = getattr(g.get("_flask_babel"), "babel_locale", None)
-    if kept is not None and locale is not None and kept[0] is locale:
-        return kept[1]
-    return get_translations()
+    return kept[1] if kept is not None and locale is not None and kept[0] is locale else None
+
+
+def _translations():
+    """For the templates' strings: the kept catalog without flask-babel's own look-ups."""
+    return _kept_translations() or get_translations()
 
 
 def _install_translations_once_per_request(app):

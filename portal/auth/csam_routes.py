@@ -3,11 +3,10 @@ import datetime
 import logging
 
 from flask import abort, current_app, g, redirect, request, session, url_for
-from stdnum.be import bis, nn
 
 from .. import sessions
 from ..db import database
-from ..identifiers import IdentifierError, normalise_niss
+from ..identifiers import IdentifierError, niss_birth, normalise_niss
 from ..languages import current_language
 from ..models import Account, Person
 from ..names import name_key
@@ -46,8 +45,7 @@ def _first_login(niss, given_name, surname):
     given_name, surname = " ".join(given_name.split())[:100], " ".join(surname.split())[:100]
     if not given_name or not surname:
         return None
-    birth_date = nn.get_birth_date(niss) if nn.is_valid(niss) else bis.get_birth_date(niss)
-    sex = (nn.get_gender(niss) if nn.is_valid(niss) else bis.get_gender(niss)) or ""
+    birth_date, sex = niss_birth(niss)
     person, _ = Person.get_or_create(niss=niss, defaults=dict(
         first_name=given_name, last_name=surname, sex=sex[:1], birth_date=birth_date or datetime.date(1900, 1, 1),
         birth_country="", email="", language=current_language(), niss_verified=True))
