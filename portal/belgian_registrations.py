@@ -25,7 +25,7 @@ from .form_text import EMAIL, single_line_errors
 from .identifiers import IdentifierError, format_bce, normalise_bce
 from .models import Company, CompanyEvent, LegalRepresentative, Person, Registration, RegistrationEvent
 from .names import name_key
-from .registrations import LANGUAGES
+from .registrations import LANGUAGES, KeptProof
 
 LEGAL_REPRESENTATIVE, MAIN_ACCESS_MANAGER = "legal_representative", "main_access_manager"
 ROLES = {
@@ -87,33 +87,24 @@ def mine(person):
                 .order_by(Registration.submitted_at.desc()).limit(20))
 
 
-def _draft(person):
-    return Registration.get_or_none((Registration.kind == Registration.BELGIAN) & (Registration.person == person)
-                                    & (Registration.status == Registration.DRAFT))
+_PROOFS = KeptProof(Registration.BELGIAN, "person")
 
 
 def kept_proof(person):
     """(filename, size) of a mandate sent with a request that had errors, kept until sent or removed."""
-    row = (Registration.select(Registration.proof_filename, Registration.proof_size)
-           .where((Registration.kind == Registration.BELGIAN) & (Registration.person == person)
-                  & (Registration.status == Registration.DRAFT) & Registration.proof_size.is_null(False)).first())
-    return (row.proof_filename, row.proof_size) if row else None
+    return _PROOFS.shown(person)
 
 
 def keep_proof(person, proof):
     """Keep a checked PDF while the rest is corrected; False (not kept) past the day's limit."""
     if rate_limit.exceeded(UPLOADS, person.id):
         return False
-    with database.atomic():
-        forget_proof(person)
-        Registration.create(kind=Registration.BELGIAN, token=secrets.token_urlsafe(32), person=person,
-                            country="BE", proof_pdf=proof[0], proof_filename=proof[1], proof_size=len(proof[0]))
+    _PROOFS.keep(person, proof, country="BE")
     return True
 
 
 def forget_proof(person):
-    Registration.delete().where((Registration.kind == Registration.BELGIAN) & (Registration.person == person)
-                                & (Registration.status == Registration.DRAFT)).execute()
+    _PROOFS.forget(person)
 
 
 def _waiting(person, number):
@@ -166,10 +157,7 @@ def check(person, values, language):
 def send(person, values, language, proof=None, proof_error=None):
     """Check and file the request; `proof` is a checked PDF (bytes, filename),
     else the one kept from an earlier try."""
-    if proof is None:
-        draft = _draft(person)
-        if draft is not None and draft.proof_pdf is not None:
-            proof = (bytes(draft.proof_pdf), draft.proof_filename)
+    proof = proof or _PROOFS.content(person)
     errors, enterprise = check(person, values, language)
     if proof_error:
         errors["proof"] = proof_error

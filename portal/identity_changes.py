@@ -19,6 +19,7 @@ from .form_text import single_line_errors
 from .identifiers import vat_prefix
 from .models import Company, CompanyEvent, LegalRepresentative, Person, Registration, RegistrationEvent
 from .names import name_key
+from .registrations import KeptProof
 
 FIELDS = ("name", "vat_number", "bce_number")
 
@@ -60,33 +61,22 @@ def pending(company):
                    & (Registration.status == Registration.SUBMITTED)).first())
 
 
-def _draft(company):
-    return Registration.get_or_none((Registration.kind == Registration.CHANGE) & (Registration.company == company)
-                                    & (Registration.status == Registration.DRAFT))
+_PROOFS = KeptProof(Registration.CHANGE, "company")
 
 
 def kept_proof(company):
     """(filename, size) of a new official proof sent with a request that had
     errors, kept until the request is sent or the file removed; or None."""
-    row = (Registration.select(Registration.proof_filename, Registration.proof_size)
-           .where((Registration.kind == Registration.CHANGE) & (Registration.company == company)
-                  & (Registration.status == Registration.DRAFT) & Registration.proof_size.is_null(False)).first())
-    return (row.proof_filename, row.proof_size) if row else None
+    return _PROOFS.shown(company)
 
 
 def keep_proof(company, proof):
     """Keep a checked PDF while the rest of the request is corrected (nothing sent is lost)."""
-    with database.atomic():
-        Registration.delete().where((Registration.kind == Registration.CHANGE) & (Registration.company == company)
-                                    & (Registration.status == Registration.DRAFT)).execute()
-        Registration.create(kind=Registration.CHANGE, token=secrets.token_urlsafe(32), company=company,
-                            language=company.language, proof_pdf=proof[0], proof_filename=proof[1],
-                            proof_size=len(proof[0]))
+    _PROOFS.keep(company, proof, language=company.language)
 
 
 def forget_proof(company):
-    Registration.delete().where((Registration.kind == Registration.CHANGE) & (Registration.company == company)
-                                & (Registration.status == Registration.DRAFT)).execute()
+    _PROOFS.forget(company)
 
 
 def ask(company, person, values, proof=None, proof_error=None, continue_unverified=False):
@@ -95,10 +85,7 @@ def ask(company, person, values, proof=None, proof_error=None, continue_unverifi
     if company.bce_synced_on is not None:
         return Asked(errors={"name": _l("The name and the number of a Belgian enterprise come from the BCE: they "
                                         "change there, and reach the portal with its next update.")})
-    if proof is None:
-        draft = _draft(company)
-        if draft is not None and draft.proof_pdf is not None:
-            proof = (bytes(draft.proof_pdf), draft.proof_filename)
+    proof = proof or _PROOFS.content(company)
     errors = {}
     if not values["name"]:
         errors["name"] = _l("Enter the commercial name of the company.")

@@ -3,11 +3,13 @@ states and its history, the vocabulary of its answers, and how long the
 agency takes to decide. The states themselves are constants of the model
 (`Registration.SUBMITTED`, `Registration.EDITABLE`…)."""
 import datetime
+import secrets
 import statistics
 
 from flask_babel import lazy_gettext as _l
 
 from . import clock
+from .db import database
 from .models import Registration
 
 STATUS_LABELS = {
@@ -41,3 +43,37 @@ def median_decision_time(now=None, days=90):
     if not durations:
         return None
     return datetime.timedelta(seconds=statistics.median(durations))
+
+
+class KeptProof:
+    """A checked PDF sent with a request that had errors, kept in a draft row of
+    the queue's table until the request is sent or the file removed (nothing
+    sent is lost): one per owner (a company's identity change, a person's
+    Belgian request), found by the request's kind and the owner's column."""
+
+    def __init__(self, kind, owner):
+        self.kind, self.owner = kind, owner
+
+    def _where(self, owner):
+        return ((Registration.kind == self.kind) & (getattr(Registration, self.owner) == owner)
+                & (Registration.status == Registration.DRAFT))
+
+    def content(self, owner):
+        """(bytes, filename) of the kept file, or None."""
+        draft = Registration.get_or_none(self._where(owner))
+        return (bytes(draft.proof_pdf), draft.proof_filename) if draft and draft.proof_pdf is not None else None
+
+    def shown(self, owner):
+        """(filename, size) of the kept file, without the file, or None."""
+        row = (Registration.select(Registration.proof_filename, Registration.proof_size)
+               .where(self._where(owner) & Registration.proof_size.is_null(False)).first())
+        return (row.proof_filename, row.proof_size) if row else None
+
+    def keep(self, owner, proof, **fields):
+        with database.atomic():
+            self.forget(owner)
+            Registration.create(kind=self.kind, token=secrets.token_urlsafe(32), proof_pdf=proof[0],
+                                proof_filename=proof[1], proof_size=len(proof[0]), **{self.owner: owner}, **fields)
+
+    def forget(self, owner):
+        Registration.delete().where(self._where(owner)).execute()
