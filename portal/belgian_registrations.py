@@ -43,6 +43,7 @@ NOT_KEPT = _l("You sent many files today: this one is not kept. Try again tomorr
 class Sent:
     errors: dict = field(default_factory=dict)
     request: Registration = None
+    enterprise: object = None  # as the BCE gives it, when the number was found
 
 
 class NotInBce(Exception):
@@ -165,15 +166,15 @@ def send(person, values, language, proof=None, proof_error=None):
         errors["proof"] = _l("Choose the PDF that proves your mandate: the publication in the Belgian Official "
                              "Gazette naming you, or a mandate signed by the legal representatives.")
     if errors:
-        return Sent(errors=errors)
+        return Sent(errors=errors, enterprise=enterprise)
     if rate_limit.exceeded(PER_DAY, person.id):
         return Sent(errors={"number": _l("You sent many requests today. Try again tomorrow, or write to the "
-                                         "agency.")})
+                                         "agency.")}, enterprise=enterprise)
     with database.atomic():
         Person.lock_row(person.id)
         if _waiting(person, enterprise.number):  # again, now that this person's requests wait their turn
             return Sent(errors={"number": _l("Your request for this enterprise is already waiting for the "
-                                             "agency's decision.")})
+                                             "agency's decision.")}, enterprise=enterprise)
         now = clock.utc()
         name = enterprise.name_in(values["language"])
         data = {"company": {"name": name, "language": values["language"]}, "role": values["role"],

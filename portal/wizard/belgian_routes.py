@@ -24,12 +24,13 @@ def _by_eid():
     return current_user.login is not None and current_user.login.method in EID_METHODS
 
 
-def _page(status=200, values=None, errors=None, block=None):
+def _page(status=200, values=None, errors=None, block=None, enterprise=None):
+    """`enterprise`: as the request just sent found it (the BCE is not asked twice)."""
     person = current_user.person
     values = values or {"number": request.args.get("number", ""), "role": "", "function": "", "phone": "",
                         "email": person.email, "language": person.language or current_language()}
-    enterprise, lookup_error = None, None
-    if values["number"]:
+    lookup_error = None
+    if values["number"] and enterprise is None:
         _, enterprise, lookup_error = belgian.look_up(values["number"], current_language())
     errors = dict(errors or {})
     if lookup_error and "number" not in errors and request.args.get("number") is not None:
@@ -68,7 +69,7 @@ def send_belgian_enterprise():
         return redirect(url_for("wizard.belgian_sent", registration_id=sent.request.id), 303)
     if proof is not None and not belgian.keep_proof(person, proof):  # a good file is kept while the rest is corrected
         sent.errors.setdefault("proof", belgian.NOT_KEPT)
-    return _page(status=422, values=values, errors=sent.errors)
+    return _page(status=422, values=values, errors=sent.errors, enterprise=sent.enterprise)
 
 
 @bp.get("/<lang:lang>/portal/belgian-enterprise/<int:registration_id>")
