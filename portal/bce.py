@@ -103,9 +103,10 @@ def _descriptions(pairs, language):
     return {key: description for key, (_, description) in found.items()}
 
 
-def find(number, language="fr"):
+def find(number, language="fr", extract=None):
     """The enterprise with this BCE number (10 digits) as the last extract
-    gives it, or None when the BCE does not list it as active."""
+    (`extract`, when the caller has it) gives it, or None when the BCE does
+    not list it as active."""
     enterprise = KboEnterprise.get_or_none(KboEnterprise.number == number)
     if enterprise is None or enterprise.status != ACTIVE:
         return None
@@ -127,7 +128,7 @@ def find(number, language="fr"):
     def of(entity, kind):
         return [(LANGUAGES.get(row.language, ""), row.name) for row in names
                 if row.entity_number == entity and row.kind == kind]
-    extract = latest_extract()
+    extract = extract or latest_extract()
     return Enterprise(
         number=number, status=enterprise.status, active=enterprise.status == ACTIVE,
         situation=described.get(("JuridicalSituation", enterprise.juridical_situation), enterprise.juridical_situation),
@@ -176,7 +177,7 @@ def sync_company(company, extract):
     """Copy the BCE's data onto a Belgian company and its units; returns True
     when something changed (recorded in the company's history). A unit the
     BCE no longer lists goes, unless an activity is notified there."""
-    enterprise = find(company.bce_number, company.language)
+    enterprise = find(company.bce_number, company.language, extract)
     if enterprise is None:
         if company.bce_active:
             Company.update(bce_active=False, bce_synced_on=extract.snapshot_date).where(Company.id == company.id).execute()

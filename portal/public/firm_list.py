@@ -198,10 +198,13 @@ class Plan:
     key: object
     cap: int
     grouped: bool = False
+    counted: int = None  # once counted (choosing the plan may have counted it)
 
     def count(self):
-        matches = self.query.select(self.key)
-        return (matches.distinct() if self.grouped else matches).limit(self.cap + 1).count()
+        if self.counted is None:
+            matches = self.query.select(self.key)
+            self.counted = (matches.distinct() if self.grouped else matches).limit(self.cap + 1).count()
+        return self.counted
 
     def page(self, page, per_page, descending):
         query = self.query
