@@ -204,19 +204,13 @@ def _contribution_year():
 
 def _dossier_of(company, person, documents=20, actions=10):
     """An inspection dossier with its documents and corrective actions, made through the shared rules."""
-    import io
-
-    from pypdf import PdfWriter
-
     from portal import documents as checks, inspections
+    from portal.demo_tiles import blank_pdf
     from portal.models import StaffMember
 
     staff = StaffMember.get_or_none(StaffMember.email == "bench-inspector@afmps.be") or \
         StaffMember.create(email="bench-inspector@afmps.be", name="Bench Inspector")
-    writer, buffer = PdfWriter(), io.BytesIO()
-    writer.add_blank_page(595, 842)
-    writer.write(buffer)
-    checked = checks.check(buffer.getvalue())
+    checked = checks.check(blank_pdf())
     dossier = inspections.open_dossier(company, staff, {"subject": "Bench inspection", "planned_on": "",
                                                         "inspector": ""})
     for i in range(documents):

@@ -2,7 +2,7 @@
 import io
 import re
 
-from pypdf import PdfWriter
+from portal.demo_tiles import blank_pdf
 
 BASE = "/{lang}/register/{token}/"
 STEP_PATHS = {
@@ -13,11 +13,7 @@ HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
 
 def a_pdf():
-    writer = PdfWriter()
-    writer.add_blank_page(595, 842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+    return blank_pdf()
 
 
 def csrf(client, lang="en"):
