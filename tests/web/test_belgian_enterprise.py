@@ -311,3 +311,57 @@ def test_the_mandate_is_not_the_companys_official_proof(client, extract, agent):
     decide(agent, Registration.get(Registration.kind == "belgian"), "validate")
     open_tiles(jan, Company.get(Company.bce_number == ONE_UNIT))
     assert client.get("/en/portal/company/proof.pdf").status_code == 404
+
+
+def test_eight_sends_at_once_file_one_request_and_eight_validations_make_one_company(client, extract, app, db):
+    """Two requests at once, twice: the same person's sends, then the agency's validations."""
+    from tests.web.test_concurrency import all_at_once, codes
+
+    eid_login(client)
+    responses = all_at_once([lambda: send(client) for _ in range(8)])
+    assert all(code in (303, 422) for code in codes(responses)), codes(responses)
+    assert Registration.select().where((Registration.kind == "belgian")
+                                       & (Registration.status == "submitted")).count() == 1
+    request = Registration.get(Registration.kind == "belgian", Registration.status == "submitted")
+    agents = []
+    for i in range(8):
+        staff_client = app.test_client()
+        actions = AuthActions(app, staff_client)
+        actions.staff(email=f"agent{i}@afmps.be")
+        staff_client.csrf = actions.token
+        agents.append(staff_client)
+    decisions = all_at_once([lambda a=a: decide(a, request, "validate") for a in agents])
+    assert sorted(codes(decisions)) == [303] + [409] * 7
+    assert Company.select().where(Company.bce_number == ONE_UNIT).count() == 1
+    assert LegalRepresentative.select().count() == 1
+
+
+@pytest.mark.parametrize("lang, title, source", [
+    ("fr", "Vous représentez une entreprise belge", "Source : BCE, mise à jour le 02/10/2026"),
+    ("nl", "U vertegenwoordigt een Belgisch bedrijf", "Bron: KBO, bijgewerkt op 02/10/2026"),
+    ("en", "You represent a Belgian company", "Source: BCE, updated on 02/10/2026"),
+])
+def test_the_request_speaks_each_language(client, extract, lang, title, source):
+    eid_login(client)
+    page = body(client.get(f"/{lang}/portal/belgian-enterprise?number={ONE_UNIT}"))
+    assert title in page and source in page and f'<html lang="{lang}">' in page
+
+
+@pytest.mark.parametrize("changes", [
+    {"number": "0" * 5000}, {"number": "<script>alert(1)</script>"}, {"role": "admin"},
+    {"function": "Gérant\r\nBcc: eve@example.com"}, {"email": "a@b.c\nBcc: x@y.z"},
+    {"phone": "\u202e0032"}, {"language": "de"}, {"number": ONE_UNIT + "' OR 1=1 --"},
+])
+def test_hostile_input_is_refused_with_a_message_never_a_crash(client, extract, changes):
+    eid_login(client)
+    response = send(client, **changes)
+    assert response.status_code == 422, changes
+    page = body(response)
+    assert "There is a problem" in page and "<script>alert(1)</script>" not in page
+    assert not Registration.select().where(Registration.status == "submitted").exists()
+
+
+def test_a_huge_field_is_cut_to_its_length_not_a_crash(client, extract):
+    eid_login(client)
+    assert send(client, function="x" * 100_000).status_code == 303
+    assert len(Registration.get(Registration.status == "submitted").answers["function"]) == 100
