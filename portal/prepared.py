@@ -22,6 +22,7 @@ from peewee import Value
 from .db import database, is_postgres
 
 _names = itertools.count(1)
+_PER_CURSOR = {"cursor", "count", "index", "initialized", "populated", "row_cache"}
 
 
 class Slot:
@@ -44,6 +45,7 @@ class Prepared:
     def __init__(self, build):
         self.build = build
         self.compiled = {}  # kind of database -> (query, sql, params)
+        self.readers = {}  # kind of database -> what peewee worked out from the first cursor
         self.name = f"portal_prepared_{next(_names)}"
 
     def _compiled(self):
@@ -62,7 +64,23 @@ class Prepared:
             cursor = self._execute_prepared(sql, bound)
         else:
             cursor = database.execute_sql(sql, bound)
-        return list(query._get_cursor_wrapper(cursor))
+        return self._read(query, cursor)
+
+    def _read(self, query, cursor):
+        """The rows as models, with the work peewee does on each new cursor
+        (matching its columns to fields, joins to models) done once: the same
+        SQL always gives the same columns."""
+        wrapper = query._get_cursor_wrapper(cursor)
+        kind = type(database.obj)
+        reader = self.readers.get(kind)
+        if reader is None:
+            wrapper.initialize()
+            self.readers[kind] = {name: value for name, value in vars(wrapper).items()
+                                  if name not in _PER_CURSOR}
+        else:
+            vars(wrapper).update(reader)
+        wrapper.initialized = True
+        return list(wrapper)
 
     def _execute_prepared(self, sql, bound):
         prepared = getattr(database.connection(), "prepared", None)  # db.Connection keeps the set

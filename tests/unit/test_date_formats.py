@@ -1,0 +1,28 @@
+"""Dates on the pages read exactly as flask-babel wrote them, in each language."""
+import datetime
+
+import pytest
+from flask_babel import force_locale
+from flask_babel import format_date as babel_date, format_datetime as babel_datetime
+
+from portal.date_formats import format_date, format_datetime
+
+# Every 7 hours and 13 minutes for two years: both summer-time changes, every month, hours before and after noon.
+MOMENTS = [datetime.datetime(2025, 1, 1, 0, 5) + i * datetime.timedelta(hours=7, minutes=13) for i in range(2430)]
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "en"])
+@pytest.mark.parametrize("length", ["short", "medium", "long", "full"])
+def test_each_date_and_time_reads_as_flask_babel_wrote_it(app, language, length):
+    with app.test_request_context(f"/{language}/"), force_locale(language):
+        for moment in MOMENTS:
+            assert format_datetime(moment, length) == babel_datetime(moment, length), moment
+            assert format_date(moment, length) == babel_date(moment, length), moment
+            assert format_date(moment.date(), length) == babel_date(moment.date(), length), moment
+
+
+def test_brussels_time_with_its_summer_change(app):
+    with app.test_request_context("/fr/"), force_locale("fr"):
+        assert format_datetime(datetime.datetime(2026, 3, 29, 0, 30), "short") == "29/03/2026 01:30"
+        assert format_datetime(datetime.datetime(2026, 3, 29, 1, 30), "short") == "29/03/2026 03:30"
+        assert format_date(datetime.datetime(2026, 12, 31, 23, 30), "long") == "1 janvier 2027"

@@ -1,0 +1,58 @@
+"""Templates translated when they are loaded say exactly what gettext said at run time."""
+import re
+from pathlib import Path
+
+import pytest
+from flask import render_template_string
+from flask_babel import force_locale, get_translations
+
+from portal.translated_templates import _CALL, translate
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "portal" / "templates"
+
+
+def literal_calls():
+    found = set()
+    for path in TEMPLATES.rglob("*"):
+        if path.is_file():
+            found.update(match.group(0) for match in _CALL.finditer(path.read_text()))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "en"])
+@pytest.mark.parametrize("autoescape", [True, False], ids=["html", "text"])
+def test_every_literal_in_every_template_reads_as_gettext_gave_it(app, language, autoescape):
+    calls = literal_calls()
+    assert len(calls) > 500
+    # Each call as a whole output tag, kept in a variable then written out, and joined to markup.
+    source = "".join(f"<{i}>{{{{ {call} }}}}|{{% set v = {call} %}}{{{{ v }}}}|{{{{ {call} ~ '&' }}}}\n"
+                     for i, call in enumerate(calls))
+    app.jinja_env.autoescape = autoescape
+    with app.test_request_context(f"/{language}/"), force_locale(language):
+        catalog = get_translations()
+        at_run_time = app.jinja_env.from_string(source).render()
+        translated = translate(source, catalog, autoescape)
+        at_load_time = app.jinja_env.from_string(translated).render()
+    assert "_(" not in translated
+    assert at_load_time == at_run_time
+    assert (catalog.ugettext("Help") in at_run_time) and (language == "en" or "Help" not in at_run_time)
+
+
+def test_a_page_in_each_language_and_an_email_in_another_get_their_own_copy(app):
+    with app.test_request_context("/nl/"), force_locale("nl"):
+        assert "Hulp" in render_template_string("{% include 'base.html' %}")
+        with force_locale("fr"):
+            assert "Aide" in render_template_string("{% include 'base.html' %}")
+        assert "Hulp" in render_template_string("{% include 'base.html' %}")
+
+
+def test_calls_with_arguments_and_translations_with_jinja_syntax_are_left_to_run_time():
+    class Catalog:
+        def ugettext(self, message):
+            return {"a": "{{ 7*7 }}", "b": "l'entreprise \"X\" & co"}.get(message, message)
+
+    source = '{{ _("a") }} {{ _("Step %(n)s", n=2) }} {{ f(_("b")) }} {{ ngettext("x", "y", 2) }}'
+    out = translate(source, Catalog(), autoescape=True)
+    assert out.startswith("{% raw %}{{ 7*7 }}{% endraw %}")
+    assert '_("Step %(n)s", n=2)' in out and 'ngettext("x", "y", 2)' in out
+    assert 'f(("l\'entreprise \\"X\\" & co"|_translated))' in out
