@@ -10,9 +10,10 @@ the current file, without the year-long promise.
 import hashlib
 from pathlib import Path
 
-from flask import abort, current_app, send_from_directory, url_for
+from flask import abort, current_app, has_request_context, request, send_from_directory, url_for
 
 YEAR = 365 * 24 * 3600
+_addresses = {}
 
 
 def _digest(path):
@@ -29,10 +30,19 @@ def _digests(app):
 
 
 def asset(filename):
-    digest = _digests(current_app).get(filename)
-    if digest is None:
-        return url_for("static", filename=filename)
-    return url_for("hashed_static", digest=digest, filename=filename)
+    """The file's address with its hash, remembered per mount point."""
+    root = request.script_root if has_request_context() else ""
+    key = (filename, root)
+    found = _addresses.get(key)
+    if found is None:
+        digest = _digests(current_app).get(filename)
+        if digest is None:
+            found = url_for("static", filename=filename)
+        else:
+            found = url_for("hashed_static", digest=digest, filename=filename)
+        if len(_addresses) < 1024:  # only the templates' own names come here; a bound all the same
+            _addresses[key] = found
+    return found
 
 
 def init_app(app):

@@ -10,10 +10,12 @@ written by Babel itself, exactly as before.
 """
 import datetime
 import re
+import zoneinfo
 
 from babel import dates
 from flask_babel import format_date as babel_format_date, format_datetime as babel_format_datetime
 from flask_babel import get_locale, get_timezone
+from jinja2 import pass_context
 
 NAMED = ("short", "medium", "long", "full")
 _FIELD = re.compile(r"%\((\w+)\)s")
@@ -86,34 +88,62 @@ def _parts(kind, length, locale):
     return found
 
 
-def _local(moment):
+_zones = {}
+_SETTINGS = "_date_settings"  # the page's (locale, zone), in the template's context
+
+
+def _settings(context=None):
+    """The locale and time zone in force: read once per page by the context processor."""
+    found = context.get(_SETTINGS) if context is not None else None
+    if found is not None:
+        return found
+    locale, name = get_locale(), str(get_timezone())
+    zone = _zones.get(name)
+    if zone is None:  # zoneinfo (in C) rather than pytz: the same times, a fraction of the cost
+        zone = _zones[name] = zoneinfo.ZoneInfo(name)
+    return locale, zone
+
+
+def _local(moment, zone):
     """A UTC datetime (naive ones are UTC) in the portal's time zone, as flask-babel rebases it."""
-    zone = get_timezone()
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.timezone.utc)
-    moment = moment.astimezone(zone)
-    return zone.normalize(moment) if hasattr(zone, "normalize") else moment
+    return moment.astimezone(zone)
 
 
-def format_datetime(value, format="medium"):
-    locale = get_locale()
+def format_datetime(value, format="medium", context=None):
+    locale, zone = _settings(context)
     if value is None or format not in NAMED or locale is None:
         return babel_format_datetime(value, format)
     glue, time_part, date_part = _parts("datetime", format, locale)
-    moment = _local(value)
+    moment = _local(value, zone)
     return glue.replace("{0}", time_part(moment)).replace("{1}", date_part(moment.date()))
 
 
-def format_date(value, format="medium"):
-    locale = get_locale()
+def format_date(value, format="medium", context=None):
+    locale, zone = _settings(context)
     if value is None or format not in NAMED or locale is None:
         return babel_format_date(value, format)
     if isinstance(value, datetime.datetime):
-        value = _local(value).date()
+        value = _local(value, zone).date()
     return _parts("date", format, locale)(value)
+
+
+@pass_context
+def _datetime_filter(context, value, format="medium"):
+    return format_datetime(value, format, context)
+
+
+@pass_context
+def _date_filter(context, value, format="medium"):
+    return format_date(value, format, context)
 
 
 def init_app(app):
     """After flask-babel, whose filters of the same names these replace."""
-    app.jinja_env.filters["datetimeformat"] = format_datetime
-    app.jinja_env.filters["dateformat"] = format_date
+    app.jinja_env.filters["datetimeformat"] = _datetime_filter
+    app.jinja_env.filters["dateformat"] = _date_filter
+
+    @app.context_processor
+    def _date_settings():
+        return {_SETTINGS: _settings()}

@@ -16,21 +16,34 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+# An htmx request gets a fragment, a history restore the whole page: caches keep them apart.
+HTMX_VARY = ("HX-Request", "HX-Request-Type", "HX-History-Restore-Request")
+
+
 def init_app(app):
+    added = SECURITY_HEADERS + ((HSTS,) if app.config["PRODUCTION"] else ())
+
     @app.after_request
     def _security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if app.config["PRODUCTION"]:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if "Cache-Control" not in headers and (request.blueprint in PRIVATE_PARTS or "login" in session):
+        present = {name.lower() for name in headers.keys()}  # one pass, not one per header
+        for name, value in added:
+            if name.lower() not in present:
+                headers.add(name, value)
+        if "cache-control" not in present and (request.blueprint in PRIVATE_PARTS or "login" in session):
             headers["Cache-Control"] = "no-store"
         if response.mimetype == "text/html":
-            response.vary.add("HX-Request")
-            response.vary.add("HX-Request-Type")
-            response.vary.add("HX-History-Restore-Request")  # a history restore gets the whole page
+            if "vary" in present:
+                for name in HTMX_VARY:
+                    response.vary.add(name)
+            else:
+                headers["Vary"] = ", ".join(HTMX_VARY)
         return response

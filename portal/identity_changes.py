@@ -18,6 +18,7 @@ from .db import database
 from .form_text import single_line_errors
 from .identifiers import vat_prefix
 from .models import Company, CompanyEvent, LegalRepresentative, Person, Registration, RegistrationEvent
+from .prepared import Prepared, slot
 from .names import name_key
 from .registrations import KeptProof
 
@@ -56,9 +57,13 @@ def current_values(company):
 
 def pending(company):
     """The change waiting for the agency, or None."""
-    return (Registration.without_blobs()
-            .where((Registration.kind == Registration.CHANGE) & (Registration.company == company)
-                   & (Registration.status == Registration.SUBMITTED)).first())
+    found = _PENDING.rows(company=company.id)
+    return found[0] if found else None
+
+
+_PENDING = Prepared(lambda: Registration.without_blobs()
+                    .where((Registration.kind == Registration.CHANGE) & (Registration.company == slot("company"))
+                           & (Registration.status == Registration.SUBMITTED)).limit(1))
 
 
 _PROOFS = KeptProof(Registration.CHANGE, "company")

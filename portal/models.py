@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from .clock import utc
 from .db import BaseModel, database
 from .names import name_key, name_words
+from .prepared import Prepared, slot
 
 
 # Activities an economic operator notifies ("Mes activités"), in display order.
@@ -357,7 +358,7 @@ class Account(BaseModel):
         return self.staff.email if self.staff_id else self.person.niss
 
     def recovery_codes_left(self):
-        return self.recovery_codes.where(RecoveryCode.used_at.is_null()).count()
+        return _CODES_LEFT.rows(account=self.id)[0][0]
 
     def personal_words(self):
         """What a password must not contain."""
@@ -871,3 +872,7 @@ def _tables(model=BaseModel):
 
 # Every table, parents before children (for the schema test and for emptying tables).
 ALL_MODELS = peewee.sort_models(list(dict.fromkeys(_tables())))
+
+
+_CODES_LEFT = Prepared(lambda: RecoveryCode.select(peewee.fn.COUNT(RecoveryCode.id))
+                       .where((RecoveryCode.account == slot("account")) & RecoveryCode.used_at.is_null()).tuples())

@@ -28,6 +28,7 @@ from .models import Activity, Company, MarketedDevice, PartnerEvent, Represented
 from .names import name_key
 from .notified_activities import IVD_CLASSES, MD_CLASSES
 from .people import parse_date
+from .prepared import Prepared, slot
 
 SUPPLIERS, DEVICES, REPRESENTED = "suppliers", "devices", "represented"
 SECTION_KINDS = {SUPPLIERS: ("distributor",), DEVICES: ("manufacturer", "custom_manufacturer"),
@@ -55,9 +56,12 @@ class PartnerError(Exception):
 
 def sections_of(company):
     """Which lists the company keeps, from its active activities (one query)."""
-    kinds = {kind for kind, in Activity.select(Activity.kind).where((Activity.company == company) & Activity.active)
-             .distinct().tuples()}
+    kinds = {kind for kind, in _ACTIVE_KINDS.rows(company=company.id)}
     return [section for section, wanted in SECTION_KINDS.items() if kinds & set(wanted)]
+
+
+_ACTIVE_KINDS = Prepared(lambda: Activity.select(Activity.kind).where((Activity.company == slot("company")) & Activity.active)
+                         .distinct().tuples())
 
 
 def _event(company, actor, action, reason=""):

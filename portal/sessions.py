@@ -114,9 +114,20 @@ def end_others(account, keep=None):
     return query.execute()
 
 
-def active_for(person):
-    return list(LoginSession.select().where((LoginSession.person == person) & LoginSession.ended_at.is_null())
-                .order_by(LoginSession.created_at.desc()))
+def active_for(person, now=None):
+    """The person's sessions still alive: not ended, and neither idle nor
+    older than the limits (a browser closed hours ago is not "logged in")."""
+    now = now or clock.utc()
+    config = current_app.config
+    return _ALIVE.rows(person=person.id, seen_since=now - datetime.timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+                       started_since=now - datetime.timedelta(hours=config["SESSION_MAX_HOURS"]))
+
+
+_ALIVE = Prepared(lambda: LoginSession.select()
+                  .where((LoginSession.person == slot("person")) & LoginSession.ended_at.is_null()
+                         & (LoginSession.last_seen_at >= slot("seen_since"))
+                         & (LoginSession.created_at >= slot("started_since")))
+                  .order_by(LoginSession.created_at.desc()))
 
 
 def end_one(person, session_id):

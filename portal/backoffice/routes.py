@@ -37,8 +37,14 @@ def queue_page():
     filters = {"status": status, "country": country, "unverified": "1" if unverified else "", "kind": kind}
     return render("backoffice/queue.html", block="results", rows=rows, current_status=status, country=country,
                   total=total, page=page, pages=-(-total // QUEUE_PAGE), filters=filters,
-                  unverified=unverified, counts=review.counts(), statuses=STATUS_LABELS, kinds=KINDS, kind=kind,
+                  unverified=unverified, counts=review.counts(), statuses=_texts(STATUS_LABELS), kinds=_texts(KINDS),
+                  kind=kind,
                   countries=all_countries(), country_name=country_name)
+
+
+def _texts(labels):
+    """Translated labels, looked up once per page instead of once per row."""
+    return {key: str(label) for key, label in labels.items()}
 
 
 def _registration(registration_id, with_proof=False):

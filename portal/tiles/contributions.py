@@ -10,6 +10,7 @@ from .. import contributions as rules
 from ..access_control import application_required, current_company
 from ..models import ContributionDeclaration, ContributionYear
 from ..pdf import PdfError, inline_pdf, uploaded_pdf
+from ..prepared import Prepared, slot
 from ..rendering import render
 from . import bp
 
@@ -18,15 +19,20 @@ APPLICATION = "contributions"
 
 def summary(company):
     """The dashboard tile: the newest year and whether the company declared it (one query)."""
-    params = (ContributionYear.select(ContributionYear, ContributionDeclaration.status.alias("declared_status"))
-              .join(ContributionDeclaration, JOIN.LEFT_OUTER,
-                    on=(ContributionDeclaration.year == ContributionYear.year)
-                    & (ContributionDeclaration.company == company))
-              .order_by(ContributionYear.year.desc()).objects().first())
+    found = _NEWEST_YEAR.rows(company=company.id)
+    params = found[0] if found else None
     if params is None:
         return {"params": None, "declared": None, "is_open": False}
     return {"params": params, "declared": params.declared_status == ContributionDeclaration.SUBMITTED,
             "is_open": rules.is_open(params)}
+
+
+_NEWEST_YEAR = Prepared(lambda: ContributionYear.select(ContributionYear,
+                                                        ContributionDeclaration.status.alias("declared_status"))
+                        .join(ContributionDeclaration, JOIN.LEFT_OUTER,
+                              on=(ContributionDeclaration.year == ContributionYear.year)
+                              & (ContributionDeclaration.company == slot("company")))
+                        .order_by(ContributionYear.year.desc()).objects().limit(1))
 
 
 def _year_or_404(year):

@@ -10,6 +10,7 @@ from peewee import fn
 from .. import inspections
 from ..access_control import application_required, current_company, owned_or_404
 from ..models import CorrectiveAction, InspectionDossier, Questionnaire
+from ..prepared import Prepared, slot
 from ..rendering import render
 from . import bp
 
@@ -18,13 +19,20 @@ APPLICATION = "autocontrole"
 
 def summary(company):
     """The dashboard tile: the open dossiers and whether the law's form is sent (one query)."""
+    (open_dossiers, forms_sent), = _SUMMARY.rows(company=company.id)
+    return {"open_dossiers": open_dossiers, "law_form_pending": not forms_sent}
+
+
+def _summary_query():
+    company = slot("company")
     sent = (Questionnaire.select(fn.COUNT(Questionnaire.id))
             .where((Questionnaire.company == company) & Questionnaire.first_submitted_at.is_null(False)))
-    open_dossiers, forms_sent = (InspectionDossier
-                                 .select(fn.COUNT(InspectionDossier.id), sent.alias("sent"))
-                                 .where((InspectionDossier.company == company)
-                                        & (InspectionDossier.status == InspectionDossier.OPEN)).tuples().get())
-    return {"open_dossiers": open_dossiers, "law_form_pending": not forms_sent}
+    return (InspectionDossier.select(fn.COUNT(InspectionDossier.id), sent.alias("sent"))
+            .where((InspectionDossier.company == company) & (InspectionDossier.status == InspectionDossier.OPEN))
+            .tuples())
+
+
+_SUMMARY = Prepared(_summary_query)
 
 
 @bp.get("/<lang:lang>/portal/controls")

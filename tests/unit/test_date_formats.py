@@ -26,3 +26,14 @@ def test_brussels_time_with_its_summer_change(app):
         assert format_datetime(datetime.datetime(2026, 3, 29, 0, 30), "short") == "29/03/2026 01:30"
         assert format_datetime(datetime.datetime(2026, 3, 29, 1, 30), "short") == "29/03/2026 03:30"
         assert format_date(datetime.datetime(2026, 12, 31, 23, 30), "long") == "1 janvier 2027"
+
+
+def test_the_template_filters_write_the_page_language_and_an_emails_own(app):
+    from flask import render_template_string
+
+    moment = datetime.datetime(2026, 7, 14, 9, 5)
+    source = "{{ m|datetimeformat('long') }} / {{ m|dateformat('long') }}"
+    with app.test_request_context("/nl/"), force_locale("nl"):
+        assert render_template_string(source, m=moment) == f"{babel_datetime(moment, 'long')} / 14 juli 2026"
+        with force_locale("fr"):  # an e-mail in the person's language, sent from a Dutch page
+            assert render_template_string(source, m=moment) == f"{babel_datetime(moment, 'long')} / 14 juillet 2026"

@@ -269,6 +269,19 @@ def test_account_page_lists_sessions_and_ends_another(app, logged_in, ready_acco
     assert logged_in.client.get("/en/portal").status_code == 200
 
 
+def test_a_session_left_idle_past_the_limit_is_no_longer_listed(app, logged_in, ready_account, clock):
+    other = Login(app.test_client())
+    other.password()
+    other.code(pyotp.TOTP(ready_account.secret).at(clock.now))
+    assert body(logged_in.client.get("/en/portal/account")).count("End this session") == 1
+    clock.advance(20 * 60)
+    assert logged_in.client.get("/en/portal").status_code == 200  # this one stays active, the other sits idle
+    clock.advance(11 * 60)
+    page = body(logged_in.client.get("/en/portal/account"))
+    assert "(this session)" in page and "End this session" not in page
+    assert other.client.get("/en/portal").status_code == 303  # it had expired indeed
+
+
 def test_changing_the_password_needs_the_current_one_and_ends_other_sessions(app, logged_in, ready_account, clock):
     other = Login(app.test_client())
     other.password()
