@@ -3,13 +3,16 @@
 A decision is one conditional UPDATE from a status that still allows it, so
 when two staff members decide at once exactly one wins; the other is told.
 """
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
-from peewee import fn
+from peewee import JOIN, SQL, Case, fn
 
 from .. import belgian_registrations, clock, identity_changes, mail
 from ..db import database
-from ..models import Company, Registration, RegistrationEmail, RegistrationEvent
+from ..models import Company, Registration, RegistrationEmail, RegistrationEvent, StaffMember
 from ..names import name_key
+from ..prepared import Prepared, slot
 from ..registrations import STATUS_LABELS
 from . import validation
 
@@ -44,45 +47,94 @@ def counts():
     return {status: found.get(status, 0) for status in STATUS_LABELS}
 
 
+@dataclass(frozen=True)
+class LookAlike:
+    """Another request (with its reference and status) or a registered company (with its name)."""
+
+    id: int
+    reference: str
+    name: str
+    status: str
+    vat_number: str
+
+
 def look_alikes(registration):
     """Other requests and companies with the same name, VAT, BCE number or a
     representative's e-mail: possible duplicates the reviewer should see.
-    Every test is an index lookup."""
-    key = name_key(registration.company_answers.get("name", ""))
-    emails = [row["email"] for row in registration.representatives]
-    same_email = RegistrationEmail.select(RegistrationEmail.registration).where(RegistrationEmail.email.in_(emails))
-    matches = (Registration.name_key == key) | Registration.id.in_(same_email)
-    if registration.vat_number:
-        matches |= Registration.vat_number == registration.vat_number
-    if registration.bce_number:
-        matches |= Registration.bce_number == registration.bce_number
-    others = (Registration.without_blobs()
-              .where((Registration.id != registration.id) & Registration.status.in_(Registration.SENT) & matches))
-    if registration.company_id:  # a change: the company's own requests are not duplicates
-        others = others.where(Registration.company.is_null() | (Registration.company != registration.company_id))
-    others = (others
-              .order_by(Registration.submitted_at).limit(50))
-    emails_of = {}
-    for row in RegistrationEmail.select().where(RegistrationEmail.registration.in_([o.id for o in others])):
-        emails_of.setdefault(row.registration_id, set()).add(row.email)
-    found = []
-    for other in others:
-        reasons = [reason for reason, same in [
-            ("name", other.name_key == key),
-            ("vat", bool(registration.vat_number) and other.vat_number == registration.vat_number),
-            ("bce", bool(registration.bce_number) and other.bce_number == registration.bce_number),
-            ("email", bool(emails_of.get(other.id, set()) & set(emails))),
-        ] if same]
-        found.append((other, reasons))
-    same_company = Company.name_key == key
-    if registration.vat_number:
-        same_company |= Company.vat_number == registration.vat_number
-    if registration.bce_number:
-        same_company |= Company.bce_number == registration.bce_number
-    companies = Company.select().where(same_company)
-    if registration.company_id:
-        companies = companies.where(Company.id != registration.company_id)
-    return found, list(companies.limit(20))
+    One query; every test in it is an index lookup."""
+    rows = _LOOK_ALIKES.rows(registration=registration.id, key=name_key(registration.company_answers.get("name", "")),
+                             vat=registration.vat_number or None, bce=registration.bce_number or None,
+                             company=registration.company_id)
+    found, companies = [], []
+    for source, row_id, reference, name, status, vat_number, same_name, same_vat, same_bce, same_email in rows:
+        alike = LookAlike(row_id, reference or "", name or "", status or "", vat_number or "")
+        if source == "company":
+            companies.append(alike)
+        else:
+            reasons = [reason for reason, same in [("name", same_name), ("vat", same_vat), ("bce", same_bce),
+                                                   ("email", same_email)] if same]
+            found.append((alike, reasons))
+    return found, companies
+
+
+def _look_alikes_query():
+    """Requests (the 50 oldest) then companies (20), as one UNION ALL. A missing
+    VAT or BCE number is NULL, which equals nothing."""
+    me, key, vat, bce, company = (slot("registration"), slot("key"), slot("vat"), slot("bce"), slot("company"))
+    mine = RegistrationEmail.select(RegistrationEmail.email).where(RegistrationEmail.registration == me)
+    shared = RegistrationEmail.alias()
+    same_email = shared.select(shared.registration).where(shared.email.in_(mine))
+    emails_in_common = (RegistrationEmail.select(fn.COUNT(RegistrationEmail.id))
+                        .where((RegistrationEmail.registration == Registration.id) & RegistrationEmail.email.in_(mine)))
+    flag = lambda test: Case(None, [(test, SQL("1"))], SQL("0"))  # noqa: E731  (integers, not parameters)
+    requests = (Registration
+                .select(SQL("'request'").alias("source"), Registration.id, Registration.reference,
+                        SQL("NULL").alias("name"), Registration.status, Registration.vat_number,
+                        flag(Registration.name_key == key).alias("same_name"),
+                        flag(Registration.vat_number == vat).alias("same_vat"),
+                        flag(Registration.bce_number == bce).alias("same_bce"),
+                        flag(emails_in_common > 0).alias("same_email"))
+                .where((Registration.id != me) & Registration.status.in_(Registration.SENT)
+                       & ((Registration.name_key == key) | Registration.id.in_(same_email)
+                          | (Registration.vat_number == vat) | (Registration.bce_number == bce))
+                       # a change: the company's own requests are not duplicates
+                       & (fn.COALESCE(Registration.company, SQL("0")) != fn.COALESCE(company, SQL("-1"))))
+                .order_by(Registration.submitted_at).limit(50))
+    companies = (Company
+                 .select(SQL("'company'").alias("source"), Company.id, SQL("NULL").alias("reference"),
+                         Company.name, SQL("NULL").alias("status"), Company.vat_number,
+                         *[SQL(flag).alias(name) for flag, name in [("1", "same_name"), ("0", "same_vat"),
+                                                                    ("0", "same_bce"), ("0", "same_email")]])
+                 .where(((Company.name_key == key) | (Company.vat_number == vat) | (Company.bce_number == bce))
+                        & (Company.id != fn.COALESCE(company, SQL("-1"))))
+                 .order_by(Company.id).limit(20))
+    return (requests.select_from(SQL("*")) + companies.select_from(SQL("*"))).tuples()
+
+
+_LOOK_ALIKES = Prepared(_look_alikes_query)
+
+
+def with_trail(registration_id):
+    """A sent request and its trail, oldest first with the staff member named: one query. (None, []) if none."""
+    rows = _WITH_TRAIL.rows(id=registration_id)
+    if not rows:
+        return None, []
+    events = []
+    for row in rows:
+        event = getattr(row, "event", None)
+        if event is not None and event.id is not None:
+            staff = getattr(event, "acting", None)
+            event.staff = staff if staff is not None and staff.id is not None else None
+            events.append(event)
+    return rows[0], events
+
+
+_WITH_TRAIL = Prepared(lambda: Registration.without_blobs().select_extend(RegistrationEvent, StaffMember)
+                       .join_from(Registration, RegistrationEvent, JOIN.LEFT_OUTER, attr="event")
+                       .join_from(RegistrationEvent, StaffMember, JOIN.LEFT_OUTER, attr="acting",
+                                  on=RegistrationEvent.staff == StaffMember.id)
+                       .where((Registration.id == slot("id")) & Registration.status.in_(Registration.SENT))
+                       .order_by(RegistrationEvent.created_at, RegistrationEvent.id))
 
 
 def _record(registration, staff, action, reason=""):

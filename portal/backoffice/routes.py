@@ -7,7 +7,7 @@ from .. import account_devices, bce, belgian_registrations, form_text, identity_
 from ..access_control import staff_required
 from ..countries import all_countries, country_name
 from ..identifiers import format_bce, format_niss
-from ..models import Account, Company, Person, Registration, RegistrationEvent
+from ..models import Account, Company, Person, Registration
 from ..pdf import inline_pdf
 from ..registrations import EVENT_LABELS, KINDS, LANGUAGES, SEXES, STATUS_LABELS
 from ..rendering import render
@@ -55,10 +55,10 @@ def _registration(registration_id, with_proof=False):
     return registration
 
 
-def _detail(registration, status=200, **extra):
+def _detail(registration, status=200, events=None, **extra):
     found, companies = review.look_alikes(registration)
-    events = (RegistrationEvent.select().where(RegistrationEvent.registration == registration)
-              .order_by(RegistrationEvent.created_at, RegistrationEvent.id))
+    if events is None:
+        events = review.with_trail(registration.id)[1]
     if registration.kind == Registration.CHANGE:
         company = Company.get_by_id(registration.company_id)
         return render("backoffice/change.html", status=status, registration=registration, company=company,
@@ -87,7 +87,10 @@ def _detail(registration, status=200, **extra):
 @bp.get("/<lang:lang>/staff/registrations/<int:registration_id>")
 @staff_required
 def registration_page(registration_id):
-    return _detail(_registration(registration_id))
+    registration, events = review.with_trail(registration_id)
+    if registration is None:
+        abort(404)
+    return _detail(registration, events=events)
 
 
 @bp.get("/<lang:lang>/staff/registrations/<int:registration_id>/proof.pdf")

@@ -15,8 +15,8 @@ NEW, SAME, CONFLICT = "new", "same", "conflict"
 def representative_matches(rows):
     """For each representative (by position): NEW, SAME or CONFLICT with the
     person the portal knows by that NISS, and that person (or None)."""
-    known = {person.niss: person for person in
-             Person.select().where(Person.niss.in_([row["niss"] for row in rows if row.get("niss")]))}
+    numbers = [row["niss"] for row in rows if row.get("niss")]
+    known = {person.niss: person for person in Person.select().where(Person.niss.in_(numbers))} if numbers else {}
     matches = []
     for row in rows:
         person = known.get(row.get("niss"))

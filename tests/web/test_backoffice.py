@@ -10,7 +10,8 @@ from portal import clock
 from portal.backoffice import review
 from portal.registrations import median_decision_time
 from portal.models import (Account, Company, EstablishmentUnit, LegalRepresentative, LoginSession, Person,
-                           Registration, RegistrationEvent, StaffMember)
+                           Registration, RegistrationEmail, RegistrationEvent, StaffMember)
+from portal.names import name_key
 from portal.passwords import hash_password, verify_password
 from tests.wizard_driver import WizardDriver, csrf
 
@@ -197,6 +198,11 @@ def test_request_page_shows_everything_and_look_alikes(app, staff_client):
         assert text in page, text
     assert first.reference in page and "same</span>" not in page
     assert re.search(re.escape(first.reference) + r"</a>\s*\(Waiting for review\) – same: name, e-mail address", page)
+    decide(staff_client, first, "request_information", "Please send a newer extract.")
+    trail = body(staff_client.get(f"/en/staff/registrations/{first.id}"))
+    assert re.search(r"Information requested</strong>.*?– Agent Peeters\s*<blockquote>Please send a newer extract",
+                     trail, re.S)
+    assert re.search(re.escape(second.reference) + r"</a>\s*\(Waiting for review\) – same: name, e-mail address", trail)
     pdf = staff_client.get(f"/en/staff/registrations/{second.id}/proof.pdf")
     assert pdf.mimetype == "application/pdf" and pdf.headers["Content-Disposition"].startswith("inline")
     assert "sandbox" in pdf.headers["Content-Security-Policy"]
@@ -392,3 +398,24 @@ def test_queue_is_paged(staff_client, db, monkeypatch):
     assert re.search(r'href="/en/staff/registrations\?[^"]*page=2[^"]*" rel="next"', first) and "status=submitted" in first
     third = body(staff_client.get("/en/staff/registrations?page=3"))
     assert "REG-2026-900004" in third and 'rel="next"' not in third
+
+
+def test_look_alikes_by_vat_and_bce_number_and_registered_companies_but_never_itself(app, staff_client):
+    sent = []
+    for name in ("Erste Medizin GmbH", "Zweite Medizin GmbH", "Dritte Medizin GmbH"):
+        sent.append(submitted_request(app, name=name))  # each through the wizard, which holds its VAT number
+        Registration.update(vat_number=f"DE{len(sent)}00").where(Registration.id == sent[-1].id).execute()
+    first, second, third = sent
+    Registration.update(vat_number="DE555").where(Registration.id.in_([first.id, second.id])).execute()
+    Registration.update(vat_number="DE777", bce_number="0123456749").where(Registration.id == third.id).execute()
+    RegistrationEmail.delete().execute()  # no e-mail in common: only the numbers link them
+    Company.create(name="Zweite Medizin GmbH", name_key=name_key("Zweite Medizin GmbH"), country="DE",
+                   vat_number="DE777")
+    page = body(staff_client.get(f"/en/staff/registrations/{second.id}"))
+    assert re.search(re.escape(first.reference) + r"</a>\s*\(Waiting for review\) – same: VAT number</li>", page)
+    assert "Registered company: Zweite Medizin GmbH DE777" in page
+    assert f">{second.reference}</a>" not in page and third.reference not in page
+    Registration.update(bce_number="0123456749").where(Registration.id == first.id).execute()
+    page = body(staff_client.get(f"/en/staff/registrations/{third.id}"))
+    assert re.search(re.escape(first.reference) + r"</a>\s*\(Waiting for review\) – same: BCE number</li>", page)
+    assert "Registered company: Zweite Medizin GmbH DE777" in page
