@@ -52,6 +52,16 @@ def country_name(code):
     return _locale().territories.get(code, code)
 
 
+def names():
+    """{code: name} of every country in the user's language: for a list that names many."""
+    return _names(str(_locale()))
+
+
+@functools.lru_cache(maxsize=8)
+def _names(locale_name):
+    return dict(_sorted_countries(locale_name))
+
+
 def all_countries():
     """[(code, name)] for every country, sorted by name in the user's language."""
     return _sorted_countries(str(_locale()))

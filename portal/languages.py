@@ -1,5 +1,5 @@
 """Languages: the /fr/ /nl/ /en/ URL prefix, the remembered choice, the switch."""
-from flask import g, request
+from flask import g, has_request_context, request
 from flask_babel import Domain, format_number, get_translations
 from werkzeug.routing import BaseConverter
 
@@ -34,16 +34,27 @@ def current_language():
     return g.get("lang") or DEFAULT_LANGUAGE
 
 
+def texts(labels):
+    """Lazy labels ({key: label} or [(key, label)]) as this request's text,
+    looked up once per page instead of at each use in a loop."""
+    if isinstance(labels, dict):
+        return {key: str(label) for key, label in labels.items()}
+    return [(key, str(label)) for key, label in labels]
+
+
 def switch_url(target):
     """This page's URL in another language (query string kept)."""
-    path = request.path
+    return _switched(request.path, request.query_string, target)
+
+
+def _switched(path, query, target):
     segments = path.lstrip("/").split("/", 1)
     if segments[0] in LANGUAGES:
         rest = segments[1] if len(segments) > 1 else ""
         path = f"/{target}/{rest}"
     else:
         path = f"/{target}/"
-    query = request.query_string.decode("latin-1")
+    query = query.decode("latin-1")
     return path + ("?" + query if query else "")
 
 
@@ -87,10 +98,13 @@ def init_app(app):
 
     @app.context_processor
     def _language_context():
+        if not has_request_context():
+            return {"languages": LANGUAGES, "current_language": current_language()}
+        path, query = request.path, request.query_string  # read once per page, not at each of six links
         return {
             "languages": LANGUAGES,
             "current_language": current_language(),
-            "switch_url": switch_url,
+            "switch_url": lambda target: _switched(path, query, target),
         }
 
 

@@ -193,9 +193,13 @@ class Registration(BaseModel):
     def answers(self):
         """The answers of the steps, decoded once per loaded row."""
         if self.__dict__.get("_answers_of") != self.data:
-            self.__dict__["_answers"] = json.loads(self.data or "{}")
+            self.__dict__["_answers"] = self.decode(self.data)
             self.__dict__["_answers_of"] = self.data
         return self.__dict__["_answers"]
+
+    @staticmethod
+    def decode(data):
+        return json.loads(data or "{}")
 
     @staticmethod
     def encode(answers):

@@ -27,24 +27,69 @@ class AlreadyDecided(Exception):
         self.registration = registration
 
 
-def queue(status=Registration.SUBMITTED, country="", unverified=False, kind=""):
-    query = Registration.without_blobs().where(Registration.status.in_(Registration.SENT))
-    if kind:
-        query = query.where(Registration.kind == kind)
-    if status in STATUS_LABELS:
-        query = query.where(Registration.status == status)
-    if country:
-        query = query.where(Registration.country == country)
+@dataclass(frozen=True)
+class QueueRow:
+    """What the queue shows of a request."""
+
+    id: int
+    reference: str
+    kind: str
+    name: str
+    country: str
+    submitted_at: object
+    vat_number: str
+    vat_status: str
+    status: str
+
+
+def queue(status=Registration.SUBMITTED, country="", unverified=False, kind="", page=1, size=50):
+    """A page of the requests that match, oldest first, and how many match:
+    one prepared query per combination of filters (the count is a window
+    over the same rows)."""
+    shape = (status in STATUS_LABELS, bool(country), bool(unverified), bool(kind))
+    prepared = _QUEUES.get(shape)
+    if prepared is None:
+        prepared = _QUEUES[shape] = Prepared(lambda: _queue_query(*shape))
+    rows = prepared.rows(status=status, country=country, kind=kind, limit=size, offset=(page - 1) * size)
+    if not rows:
+        total = 0 if page == 1 else queue(status, country, unverified, kind, 1, 1)[1]
+        return [], total
+    found = []
+    for row_id, reference, row_kind, data, row_country, submitted_at, vat_number, vat_status, row_status, _ in rows:
+        name = (Registration.decode(data).get("company") or {}).get("name", "")
+        found.append(QueueRow(row_id, reference, row_kind, name, row_country, submitted_at, vat_number or "",
+                              vat_status or "", row_status))
+    return found, rows[0][-1]
+
+
+_QUEUES = {}
+
+
+def _queue_query(by_status, by_country, unverified, by_kind):
+    query = (Registration
+             .select(Registration.id, Registration.reference, Registration.kind, Registration.data,
+                     Registration.country, Registration.submitted_at, Registration.vat_number,
+                     Registration.vat_status, Registration.status, fn.COUNT(SQL("*")).over().alias("total"))
+             .where(Registration.status.in_(Registration.SENT)))
+    if by_kind:
+        query = query.where(Registration.kind == slot("kind"))
+    if by_status:
+        query = query.where(Registration.status == slot("status"))
+    if by_country:
+        query = query.where(Registration.country == slot("country"))
     if unverified:
         query = query.where(Registration.vat_status == "unverified")
-    return query.order_by(Registration.submitted_at, Registration.id)
+    return (query.order_by(Registration.submitted_at, Registration.id)
+            .limit(slot("limit")).offset(slot("offset")).tuples())
 
 
 def counts():
-    rows = (Registration.select(Registration.status, fn.COUNT(Registration.id))
-            .where(Registration.status.in_(Registration.SENT)).group_by(Registration.status).tuples())
-    found = dict(rows)
+    found = dict(_COUNTS.rows())
     return {status: found.get(status, 0) for status in STATUS_LABELS}
+
+
+_COUNTS = Prepared(lambda: Registration.select(Registration.status, fn.COUNT(Registration.id))
+                   .where(Registration.status.in_(Registration.SENT)).group_by(Registration.status).tuples())
 
 
 @dataclass(frozen=True)

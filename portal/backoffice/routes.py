@@ -3,10 +3,11 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import account_devices, bce, belgian_registrations, form_text, identity_changes, sessions
+from .. import account_devices, bce, belgian_registrations, countries, form_text, identity_changes, sessions
 from ..access_control import staff_required
-from ..countries import all_countries, country_name
+from ..countries import country_name
 from ..identifiers import format_bce, format_niss
+from ..languages import texts
 from ..models import Account, Company, Person, Registration
 from ..pdf import inline_pdf
 from ..registrations import EVENT_LABELS, KINDS, LANGUAGES, SEXES, STATUS_LABELS
@@ -31,20 +32,12 @@ def queue_page():
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         page = 1
-    query = review.queue(status, country, unverified, kind)
-    total = query.count()
-    rows = list(query.paginate(page, QUEUE_PAGE))
+    rows, total = review.queue(status, country, unverified, kind, page, QUEUE_PAGE)
     filters = {"status": status, "country": country, "unverified": "1" if unverified else "", "kind": kind}
     return render("backoffice/queue.html", block="results", rows=rows, current_status=status, country=country,
                   total=total, page=page, pages=-(-total // QUEUE_PAGE), filters=filters,
-                  unverified=unverified, counts=review.counts(), statuses=_texts(STATUS_LABELS), kinds=_texts(KINDS),
-                  kind=kind,
-                  countries=all_countries(), country_name=country_name)
-
-
-def _texts(labels):
-    """Translated labels, looked up once per page instead of once per row."""
-    return {key: str(label) for key, label in labels.items()}
+                  unverified=unverified, counts=review.counts(), statuses=texts(STATUS_LABELS), kinds=texts(KINDS),
+                  kind=kind, country_names=countries.names())
 
 
 def _registration(registration_id, with_proof=False):

@@ -15,7 +15,7 @@ from ..countries import EEA_AND_CUSTOMS_UNION, all_countries, country_name, opti
 from ..db import database
 from ..form_text import EMAIL, single_line_errors
 from ..identifiers import format_niss, vat_prefix
-from ..languages import current_language
+from ..languages import current_language, texts
 from ..models import Registration, RegistrationEvent
 from ..page_cache import shared_page
 from ..pdf import PdfError, inline_pdf, uploaded_pdf
@@ -93,9 +93,9 @@ def _page(registration, step, status=200, **context):
     context.setdefault("agency_request", _agency_request(registration))
     context.setdefault("errors", {})
     number = steps.STEP_NAMES.index(step) + 1
+    titles = texts(steps.STEPS)
     return render(f"wizard/{step}.html", block="wizard", status=status, registration=registration, step=step,
-                  step_number=number, step_count=len(steps.STEPS), steps=steps.STEPS,
-                  step_title=dict(steps.STEPS)[step], **context)
+                  step_number=number, step_count=len(titles), steps=titles, step_title=dict(titles)[step], **context)
 
 
 def _next(registration, step):
@@ -289,7 +289,7 @@ def _units_context(answers, editing, values, errors):
 
 def _representatives_context(answers, editing, values, errors):
     return {"rows": answers.get("representatives", []), "editing": editing, "values": values,
-            "errors": errors, "sexes": SEXES, "countries": all_countries(),
+            "errors": errors, "sexes": texts(SEXES), "countries": all_countries(),
             "format_niss": format_niss, "country_name": country_name}
 
 
@@ -375,7 +375,7 @@ def _check_context(registration):
     ident = answers.get("identification", {})
     return {"answers": answers, "ident": ident, "company_values": answers.get("company", {}),
             "country_label": country_name(ident.get("country", "")) if ident.get("country") else "",
-            "languages": LANGUAGES, "sexes": SEXES, "country_name": country_name,
+            "languages": LANGUAGES, "sexes": texts(SEXES), "country_name": country_name,
             "format_niss": format_niss, "bce": steps.display_bce(registration.bce_number)}
 
 

@@ -419,3 +419,22 @@ def test_look_alikes_by_vat_and_bce_number_and_registered_companies_but_never_it
     page = body(staff_client.get(f"/en/staff/registrations/{third.id}"))
     assert re.search(re.escape(first.reference) + r"</a>\s*\(Waiting for review\) – same: BCE number</li>", page)
     assert "Registered company: Zweite Medizin GmbH DE777" in page
+
+
+def test_the_queue_pages_through_its_requests_and_counts_them_on_every_page(app, staff_client, monkeypatch):
+    from portal.backoffice import routes
+
+    monkeypatch.setattr(routes, "QUEUE_PAGE", 2)
+    sent = []
+    for n in range(3):
+        sent.append(submitted_request(app))
+        Registration.update(vat_number=f"DE{n}00", submitted_at=clock.utc() - datetime.timedelta(days=3 - n)).where(
+            Registration.id == sent[-1].id).execute()  # each holds its own VAT number; the oldest first
+    first_page = body(staff_client.get("/en/staff/registrations"))
+    assert "3 requests, oldest first" in first_page
+    assert sent[0].reference in first_page and sent[1].reference in first_page and sent[2].reference not in first_page
+    second_page = body(staff_client.get("/en/staff/registrations?page=2"))
+    assert "3 requests, oldest first" in second_page and sent[2].reference in second_page
+    beyond = body(staff_client.get("/en/staff/registrations?page=9"))
+    assert "3 requests, oldest first" in beyond and "No request matches." in beyond
+    assert "0 requests" in body(staff_client.get("/en/staff/registrations?country=JP"))
