@@ -109,7 +109,9 @@ def _session_cookie(app, login_path, fields, secret, landing):
     client.post(login_path, data={"csrf_token": token, **fields})
     response = client.post("/fr/login/code", data={"csrf_token": token, "code": pyotp.TOTP(secret).now()})
     assert response.headers["Location"] == landing, response.status_code
-    return {"Cookie": "portal_session=" + client.get_cookie("portal_session").value}
+    # With the language cookie a browser keeps from its first page (wrk keeps no cookies: without it every
+    # response would set it again, a cost no browser pays after its first page).
+    return {"Cookie": f"portal_session={client.get_cookie('portal_session').value}; portal_lang=fr"}
 
 
 def company_routes(app):
@@ -278,9 +280,13 @@ def wizard_routes(app):
                    proof_filename="proof.pdf", proof_pdf=b"%PDF-1.4")
         database.close()
     base = f"/fr/register/{registration.token}"
-    return [("wizard, step 1 (identification)", f"{base}/company-identification", None),
-            ("wizard, step 1 htmx fragment", f"{base}/company-identification", HTMX),
-            ("wizard, step 4 (representatives)", f"{base}/legal-representatives", None)]
+    # The cookies a browser holds from its first page: the session (with its CSRF token) and the language.
+    client = app.test_client()
+    client.get(f"{base}/company-identification")
+    cookie = {"Cookie": f"portal_session={client.get_cookie('portal_session').value}; portal_lang=fr"}
+    return [("wizard, step 1 (identification)", f"{base}/company-identification", cookie),
+            ("wizard, step 1 htmx fragment", f"{base}/company-identification", dict(cookie, **HTMX)),
+            ("wizard, step 4 (representatives)", f"{base}/legal-representatives", cookie)]
 
 
 def free_port():

@@ -19,11 +19,11 @@ class QueryCounter(logging.Handler):
         self.count = 0
         headers = dict(headers or {})
         cookie = headers.pop("Cookie", None)  # the test client's own jar would override the header
-        if cookie:
-            name, _, value = cookie.partition("=")
+        pairs = [part.strip().partition("=") for part in cookie.split(";")] if cookie else []
+        for name, _, value in pairs:
             client.set_cookie(name, value)
         client.get(path, headers=headers)
-        if cookie:
+        for name, _, _ in pairs:
             client.delete_cookie(name)
         self.log.setLevel(logging.WARNING)
         return self.count

@@ -282,4 +282,4 @@ def mail_addresses(company):
 
 
 def history(company, limit=100):
-    return CompanyEvent.trail(CompanyEvent.company == company, limit=limit)
+    return CompanyEvent.trail(company=company, limit=limit)

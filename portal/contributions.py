@@ -165,7 +165,7 @@ def proof_of(declaration):
 
 
 def history(company, year):
-    return ContributionEvent.trail((ContributionEvent.company == company) & (ContributionEvent.year == year), limit=50)
+    return ContributionEvent.trail(company=company, year=year, limit=50)
 
 
 # The agency's side ----------------------------------------------------------------------------

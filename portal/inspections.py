@@ -156,7 +156,7 @@ def save_questionnaire(company, person, values, sending):
 
 
 def questionnaire_history(company, limit=50):
-    return QuestionnaireEvent.trail(QuestionnaireEvent.company == company, limit=limit)
+    return QuestionnaireEvent.trail(company=company, limit=limit)
 
 
 # Dossiers ----------------------------------------------------------------------------------
@@ -339,7 +339,7 @@ def close_dossier(dossier, staff, reason):
 
 
 def timeline(dossier, limit=200):
-    return DossierEvent.trail(DossierEvent.dossier == dossier, limit=limit)
+    return DossierEvent.trail(dossier=dossier, limit=limit)
 
 
 def documents_of(dossier):

@@ -1,6 +1,7 @@
 """Languages: the /fr/ /nl/ /en/ URL prefix, the remembered choice, the switch."""
 from flask import g, has_request_context, request
-from flask_babel import Domain, format_number, get_translations
+from flask_babel import Domain, format_number, get_translations, gettext
+from flask_babel.speaklater import LazyString
 from werkzeug.routing import BaseConverter
 
 from .countries import country_options
@@ -36,10 +37,18 @@ def current_language():
 
 def texts(labels):
     """Lazy labels ({key: label} or [(key, label)]) as this request's text,
-    looked up once per page instead of at each use in a loop."""
+    looked up once per page instead of at each use in a loop, in the
+    catalog found once (each lazy string would look the catalog up again)."""
+    catalog = _translations()
+
+    def text(label):
+        if isinstance(label, LazyString) and label._func is gettext and len(label._args) == 1 and not label._kwargs:
+            return catalog.ugettext(label._args[0])  # what gettext does without variables
+        return str(label)
+
     if isinstance(labels, dict):
-        return {key: str(label) for key, label in labels.items()}
-    return [(key, str(label)) for key, label in labels]
+        return {key: text(label) for key, label in labels.items()}
+    return [(key, text(label)) for key, label in labels]
 
 
 def switch_url(target):

@@ -453,20 +453,34 @@ class AuditEvent(BaseModel):
     created_at = peewee.DateTimeField(default=utc)
 
     @classmethod
-    def trail(cls, *where, limit=200):
-        """The newest entries first, with the rows they name (people, staff,
-        activities…) loaded in one query per kind, not one per entry."""
-        events = list(cls.select().where(*where).order_by(cls.created_at.desc(), cls.id.desc()).limit(limit))
-        for field in cls._meta.refs:
-            ids = {event.__data__.get(field.name) for event in events} - {None}
-            if not ids:
-                continue
-            model = field.rel_model
-            rows = {row.id: row for row in model.without_blobs().where(model.id.in_(ids))}
-            for event in events:
-                if event.__data__.get(field.name) in rows:
-                    event.__rel__[field.name] = rows[event.__data__[field.name]]
+    def trail(cls, limit=200, **owners):
+        """The newest entries of the trail of `owners` (e.g. company=…, year=…),
+        with the rows they name (people, staff, activities…): one prepared
+        query, the named rows joined. The owners' own rows are the ones given."""
+        shape = (cls, tuple(sorted(owners)))
+        prepared = _TRAILS.get(shape)
+        if prepared is None:
+            prepared = _TRAILS[shape] = Prepared(lambda: cls._trail_query(shape[1]))
+        events = prepared.rows(limit=limit, **{name: getattr(value, "id", value) for name, value in owners.items()})
+        for event in events:
+            for name, value in owners.items():
+                if isinstance(value, peewee.Model):
+                    event.__rel__[name] = value
         return events
+
+    @classmethod
+    def _trail_query(cls, owner_names):
+        query = cls.select(cls)
+        for field in cls._meta.refs:
+            if field.name in owner_names:
+                continue
+            named = field.rel_model.alias()
+            query = (query.select_extend(*[getattr(named, f.name) for f in field.rel_model._meta.sorted_fields
+                                           if not isinstance(f, peewee.BlobField)])
+                     .join_from(cls, named, peewee.JOIN.LEFT_OUTER, on=(field == named.id), attr=field.name))
+        for name in owner_names:
+            query = query.where(getattr(cls, name) == slot(name))
+        return query.order_by(cls.created_at.desc(), cls.id.desc()).limit(slot("limit"))
 
 
 class RegistrationEvent(AuditEvent):
@@ -880,3 +894,4 @@ ALL_MODELS = peewee.sort_models(list(dict.fromkeys(_tables())))
 
 _CODES_LEFT = Prepared(lambda: RecoveryCode.select(peewee.fn.COUNT(RecoveryCode.id))
                        .where((RecoveryCode.account == slot("account")) & RecoveryCode.used_at.is_null()).tuples())
+_TRAILS = {}  # (event model, owner fields) -> its prepared trail query

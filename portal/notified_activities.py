@@ -206,4 +206,4 @@ def give_agency_number(company, actor=None):
 
 
 def history(company, limit=200):
-    return ActivityEvent.trail(ActivityEvent.company == company, limit=limit)
+    return ActivityEvent.trail(company=company, limit=limit)

@@ -69,7 +69,7 @@ def _event(company, actor, action, reason=""):
 
 
 def history(company, limit=50):
-    return PartnerEvent.trail(PartnerEvent.company == company, limit=limit)
+    return PartnerEvent.trail(company=company, limit=limit)
 
 
 def _address_values(form, prefix):

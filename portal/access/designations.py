@@ -253,4 +253,4 @@ def allow_new_device(member, actor, reason):
 
 
 def history(company, limit=200):
-    return AccessEvent.trail(AccessEvent.company == company, limit=limit)
+    return AccessEvent.trail(company=company, limit=limit)

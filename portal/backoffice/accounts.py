@@ -25,4 +25,4 @@ def find_people(query, limit=50):
 
 
 def history(account):
-    return AccountEvent.trail(AccountEvent.account == account)
+    return AccountEvent.trail(account=account)

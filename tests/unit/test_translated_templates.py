@@ -56,3 +56,17 @@ def test_calls_with_arguments_and_translations_with_jinja_syntax_are_left_to_run
     assert out.startswith("{% raw %}{{ 7*7 }}{% endraw %}")
     assert '_("Step %(n)s", n=2)' in out and 'ngettext("x", "y", 2)' in out
     assert 'f(("l\'entreprise \\"X\\" & co"|_translated))' in out
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "en"])
+def test_labels_looked_up_once_per_page_read_as_each_lazy_label(app, language):
+    from portal.languages import texts
+    from portal.registrations import KINDS, SEXES, STATUS_LABELS
+    from portal.wizard.steps import STEPS
+
+    with app.test_request_context(f"/{language}/"), force_locale(language):
+        for labels in (KINDS, SEXES, STATUS_LABELS):
+            assert texts(labels) == {key: str(label) for key, label in labels.items()}
+        assert texts(STEPS) == [(key, str(label)) for key, label in STEPS]
+        if language != "en":
+            assert texts(STEPS)[0][1] != "Company identification"

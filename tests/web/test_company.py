@@ -1,5 +1,7 @@
 """“Mon entreprise” (guide 5.2, 3.2.3): language and address at once, establishment units,
 contact persons who get a login, legal representatives; the application; other companies' ids."""
+import re
+
 import pytest
 
 from portal.models import (Account, Company, CompanyEvent, ContactPerson, EstablishmentUnit, LegalRepresentative,
@@ -256,3 +258,27 @@ def test_no_bis_number_left_is_said_not_crashed(keeper, auth, client, monkeypatc
     monkeypatch.setattr(people, "generate_bis", none_left)
     response = post(client, auth, "/contacts", **CONTACT)
     assert response.status_code == 422 and "cannot give a BIS number" in body(response)
+
+
+def test_the_history_names_each_actor_and_staff_member_in_one_query_however_long(keeper, auth, client):
+    from portal.company_records import history
+    from portal.models import StaffMember
+    from tests.harness import QueryCount
+
+    agent = StaffMember.create(email="agent@afmps.be", name="Agent Peeters")
+    other = Person.create(niss="90020200218", last_name="Janssens", first_name="Els", sex="F",
+                          birth_date="1985-07-30", birth_country="BE", email="els@musterfirma.de")
+    for n in range(30):
+        CompanyEvent.create(company=keeper.company, actor=(keeper, other, None)[n % 3], staff=agent if n % 3 == 2 else None,
+                            action="details_changed", reason=f"change {n}")
+    with QueryCount() as queries:
+        events = history(keeper.company, 25)
+        named = [(event.actor.last_name if event.actor else None, event.staff.name if event.staff else None,
+                  event.company.id) for event in events]
+    assert len(queries.statements) == 1 and len(events) == 25
+    assert {"Janssens", keeper.last_name, None} == {actor for actor, _, _ in named}
+    assert {"Agent Peeters", None} == {staff for _, staff, _ in named}
+    assert {keeper.company.id} == {company for _, _, company in named}
+    page = body(client.get("/en/portal/company"))
+    assert re.search(r"change 29 – [^<]* – FAMHP</li>", page) and "Agent Peeters" not in page  # staff stay unnamed
+    assert "change 28 – " in page and "Els Janssens" in page
