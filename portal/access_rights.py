@@ -8,7 +8,7 @@ takes effect at the person's next request, not at their next login.
 from dataclasses import dataclass
 
 from flask import g
-from flask_babel import lazy_gettext as _l
+from .lazy_text import lazy_gettext as _l
 from peewee import JOIN
 
 from .applications import PORTAL

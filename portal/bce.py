@@ -11,7 +11,7 @@ notified to the agency.
 import datetime
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
+from .lazy_text import lazy_gettext as _l
 
 from . import company_records
 from .db import database

@@ -15,7 +15,7 @@ import datetime
 import secrets
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
+from .lazy_text import lazy_gettext as _l
 
 from . import bce, clock, mail, rate_limit
 from .access_rights import companies_of

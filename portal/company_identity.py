@@ -4,7 +4,7 @@ change it (“Mon entreprise”): the offline checks, numbers another company or
 request holds, then VIES when the country is covered by it."""
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
+from .lazy_text import lazy_gettext as _l
 
 from . import vies
 from .countries import all_countries, region

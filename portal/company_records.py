@@ -18,7 +18,7 @@ numbers, official proof) is not changed here: the agency validates it.
 """
 import re
 
-from flask_babel import lazy_gettext as _l
+from .lazy_text import lazy_gettext as _l
 
 from . import mail, people, rate_limit
 from .access_rights import is_legal_representative, is_main_access_manager

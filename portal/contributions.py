@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from .lazy_text import lazy_gettext as _l
 from peewee import fn
 
 from . import clock, mail

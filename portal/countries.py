@@ -3,7 +3,7 @@ import functools
 
 from babel import Locale
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
+from .lazy_text import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from .names import fold

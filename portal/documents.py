@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass
 
 from flask import make_response
-from flask_babel import lazy_gettext as _l
+from .lazy_text import lazy_gettext as _l
 
 from . import pdf
 

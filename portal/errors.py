@@ -1,6 +1,6 @@
 """Error pages in the user's language, inside the layout."""
 from flask import render_template
-from flask_babel import lazy_gettext as _l
+from .lazy_text import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .csrf import CSRFError

@@ -4,7 +4,7 @@ Each check takes what a person typed (spaces, dots, dashes allowed) and
 returns the compact form, or raises IdentifierError with a message in the
 user's language. The rules come from python-stdnum.
 """
-from flask_babel import lazy_gettext as _l
+from .lazy_text import lazy_gettext as _l
 from stdnum import exceptions as stdnum_errors
 from stdnum.ad import nrt as ad_nrt
 from stdnum.be import bis as be_bis

@@ -11,7 +11,7 @@ asked why. Either way the company's history keeps it.
 import secrets
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
+from .lazy_text import lazy_gettext as _l
 
 from . import clock, company_identity, mail
 from .db import database

@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
+from .lazy_text import lazy_gettext as _l
 
 from . import clock, documents, mail, rate_limit
 from .company_records import mail_addresses

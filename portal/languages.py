@@ -1,10 +1,11 @@
 """Languages: the /fr/ /nl/ /en/ URL prefix, the remembered choice, the switch."""
 from flask import g, has_request_context, request
-from flask_babel import Domain, format_number, get_translations, gettext
+from flask_babel import Domain, format_number, gettext
 from flask_babel.speaklater import LazyString
 from werkzeug.routing import BaseConverter
 
 from .countries import country_options
+from .lazy_text import KEPT, catalog, kept_catalog
 
 LANGUAGES = ("nl", "fr", "en")  # in the order of the switch, as on the agency's site
 DEFAULT_LANGUAGE = "fr"
@@ -39,11 +40,11 @@ def texts(labels):
     """Lazy labels ({key: label} or [(key, label)]) as this request's text,
     looked up once per page instead of at each use in a loop, in the
     catalog found once (each lazy string would look the catalog up again)."""
-    catalog = _translations()
+    found = catalog()
 
     def text(label):
         if isinstance(label, LazyString) and label._func is gettext and len(label._args) == 1 and not label._kwargs:
-            return catalog.ugettext(label._args[0])  # what gettext does without variables
+            return found.ugettext(label._args[0])  # what gettext does without variables
         return str(label)
 
     if isinstance(labels, dict):
@@ -124,26 +125,18 @@ class RequestDomain(Domain):
     another language (force_locale) gets its own."""
 
     def get_translations(self):
-        if not g:  # outside an app context
-            return super().get_translations()
-        kept = _kept_translations()
+        kept = kept_catalog()
         if kept is not None:
             return kept
         translations = super().get_translations()
-        g._portal_translations = (getattr(g.get("_flask_babel"), "babel_locale", None), translations)
+        if g:  # inside an app context: kept for this locale
+            setattr(g, KEPT, (getattr(g.get("_flask_babel"), "babel_locale", None), translations))
         return translations
-
-
-def _kept_translations():
-    """This request's catalog, if it was looked up already for the locale in force."""
-    kept = g.get("_portal_translations")
-    locale = getattr(g.get("_flask_babel"), "babel_locale", None)
-    return kept[1] if kept is not None and locale is not None and kept[0] is locale else None
 
 
 def _translations():
     """For the templates' strings: the kept catalog without flask-babel's own look-ups."""
-    return _kept_translations() or get_translations()
+    return catalog()
 
 
 def _install_translations_once_per_request(app):

@@ -2,7 +2,7 @@
 import json
 
 import peewee
-from flask_babel import lazy_gettext as _l
+from .lazy_text import lazy_gettext as _l
 
 from .clock import utc
 from .db import BaseModel, database

@@ -13,7 +13,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
+from .lazy_text import lazy_gettext as _l
 from peewee import fn
 
 from . import clock

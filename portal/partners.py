@@ -17,7 +17,7 @@ import datetime
 import io
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
+from .lazy_text import lazy_gettext as _l
 
 from . import clock, device_identifiers as ids
 from .countries import BELGIUM, EEA_AND_CUSTOMS_UNION, all_countries

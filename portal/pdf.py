@@ -7,7 +7,7 @@ import io
 import logging
 
 from flask import make_response
-from flask_babel import lazy_gettext as _l
+from .lazy_text import lazy_gettext as _l
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 

@@ -5,7 +5,7 @@ that carries the temporary password."""
 import datetime
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from .lazy_text import lazy_gettext as _l
 
 from . import clock, mail
 from .countries import all_countries

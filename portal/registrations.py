@@ -6,7 +6,7 @@ import datetime
 import secrets
 import statistics
 
-from flask_babel import lazy_gettext as _l
+from .lazy_text import lazy_gettext as _l
 
 from . import clock
 from .db import database

@@ -9,7 +9,7 @@ views pass the person acting (`actor`) and the company of their session.
 - The quality's managers (GA, co-GA, and the GAP) add, remove, block and
   unblock users and choose their applications.
 """
-from flask_babel import lazy_gettext as _l
+from ..lazy_text import lazy_gettext as _l
 from peewee import IntegrityError
 
 from .. import account_devices, clock

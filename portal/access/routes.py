@@ -3,7 +3,7 @@ object is looked up within that company (another company's id is a 404),
 and every action is checked against the person's role by the rules of
 designations.py."""
 from flask import abort, redirect, request, url_for
-from flask_babel import lazy_gettext as _l
+from ..lazy_text import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import sessions

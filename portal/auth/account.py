@@ -7,7 +7,7 @@ session's row, never in the cookie.
 import functools
 
 from flask import Response, redirect, request, url_for
-from flask_babel import lazy_gettext as _l
+from ..lazy_text import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import account_notices as notices

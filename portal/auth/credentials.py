@@ -8,7 +8,7 @@ is used once at most.
 """
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
+from ..lazy_text import lazy_gettext as _l
 
 from .. import clock, mail, one_time_codes
 from ..db import database

@@ -12,7 +12,7 @@ without failure; a completed login starts it again.
 """
 import datetime
 
-from flask_babel import lazy_gettext as _l
+from ..lazy_text import lazy_gettext as _l
 from peewee import Case
 
 from .. import mail

@@ -13,7 +13,7 @@ digits.
 from functools import lru_cache
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
+from ..lazy_text import lazy_gettext as _l
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 

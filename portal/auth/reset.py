@@ -21,7 +21,7 @@ import hashlib
 import secrets
 
 from flask import current_app, request, url_for
-from flask_babel import lazy_gettext as _l
+from ..lazy_text import lazy_gettext as _l
 
 from .. import clock, mail, rate_limit, sessions
 from ..db import database

@@ -1,6 +1,6 @@
 """The login pages (guide 4.1, 4.2, Figures 22–28)."""
 from flask import Response, redirect, request, url_for
-from flask_babel import lazy_gettext as _l
+from ..lazy_text import lazy_gettext as _l
 
 from .. import clock, rate_limit, sessions
 from ..db import database

@@ -1,7 +1,7 @@
 """How strong a new password is, shown as the person types (htmx); without
 JavaScript the same rules answer when the form is sent."""
 from flask import abort, request
-from flask_babel import lazy_gettext as _l
+from ..lazy_text import lazy_gettext as _l
 
 from .. import rate_limit, sessions
 from ..rendering import render

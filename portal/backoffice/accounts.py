@@ -1,6 +1,6 @@
 """The agency's help with people's accounts: find a person, and their
 account's history (allowing a new device is account_devices')."""
-from flask_babel import lazy_gettext as _l
+from ..lazy_text import lazy_gettext as _l
 
 from ..identifiers import IdentifierError, normalise_niss
 from ..models import AccountEvent, Person

@@ -5,7 +5,7 @@ when two staff members decide at once exactly one wins; the other is told.
 """
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
+from ..lazy_text import lazy_gettext as _l
 from peewee import JOIN, SQL, Case, fn
 
 from .. import belgian_registrations, clock, identity_changes, mail

@@ -1,6 +1,6 @@
 """The back office's pages, all for a staff session (the staff login is the auth part's)."""
 from flask import abort, current_app, redirect, request, url_for
-from flask_babel import lazy_gettext as _l
+from ..lazy_text import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import account_devices, bce, belgian_registrations, countries, form_text, identity_changes, sessions

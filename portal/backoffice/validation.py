@@ -2,7 +2,7 @@
 the company, its establishment units, the legal representatives as people
 with a NISS (a new BIS number for those without one), and their accounts
 with a temporary password, which is e-mailed and never stored in clear."""
-from flask_babel import lazy_gettext as _l
+from ..lazy_text import lazy_gettext as _l
 
 from .. import company_records, mail, people
 from ..identifiers import format_niss

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from ..lazy_text import lazy_gettext as _l
 from peewee import SQL, NodeList, Value
 
 from ..countries import all_countries

@@ -1,5 +1,5 @@
 from flask import current_app, make_response, redirect, request, url_for
-from flask_babel import lazy_gettext as _l
+from ..lazy_text import lazy_gettext as _l
 
 from ..countries import all_countries, country_name
 from ..languages import detect_language

@@ -8,7 +8,7 @@ JavaScript a tile is a plain link to its page."""
 from dataclasses import dataclass
 
 from flask import abort, redirect, request, url_for
-from flask_babel import lazy_gettext as _l
+from ..lazy_text import lazy_gettext as _l
 from flask_login import current_user
 
 from ..access_control import choose_company, company_required, current_company, login_required

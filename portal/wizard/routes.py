@@ -7,7 +7,7 @@ import functools
 import json
 
 from flask import abort, current_app, flash, make_response, redirect, request, url_for
-from flask_babel import lazy_gettext as _l
+from ..lazy_text import lazy_gettext as _l
 from markupsafe import escape
 
 from .. import company_identity, mail, rate_limit

@@ -3,7 +3,7 @@ import datetime
 import secrets
 import uuid
 
-from flask_babel import lazy_gettext as _l
+from ..lazy_text import lazy_gettext as _l
 
 from .. import clock, company_records, people
 from ..form_text import single_line_errors

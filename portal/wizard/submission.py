@@ -1,5 +1,5 @@
 """Sending a registration: from draft to a request waiting for the agency."""
-from flask_babel import lazy_gettext as _l
+from ..lazy_text import lazy_gettext as _l
 
 from .. import clock, company_identity, mail
 from ..db import database

@@ -70,3 +70,15 @@ def test_labels_looked_up_once_per_page_read_as_each_lazy_label(app, language):
         assert texts(STEPS) == [(key, str(label)) for key, label in STEPS]
         if language != "en":
             assert texts(STEPS)[0][1] != "Company identification"
+
+
+def test_a_label_reads_in_the_language_in_force_even_inside_a_forced_one(app):
+    from portal.lazy_text import lazy_gettext
+
+    label, numbered = lazy_gettext("Help"), lazy_gettext("Step %(number)s of %(count)s", number=2, count=5)
+    assert str(label) == "Help"  # outside any request: the text as written
+    with app.test_request_context("/nl/"), force_locale("nl"):
+        assert str(label) == "Hulp" and "2" in str(numbered) and "5" in str(numbered) and "Step" not in str(numbered)
+        with force_locale("fr"):
+            assert str(label) == "Aide"
+        assert str(label) == "Hulp"

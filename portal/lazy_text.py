@@ -1,0 +1,42 @@
+"""Labels translated when they are shown (`_l`), in the language in force:
+the page's, or an e-mail's under `force_locale`.
+
+flask-babel's own lazy strings ask it for the catalog at every use: three
+trips through Flask's context proxies to `g`, the domain, the locale. A list
+of fifty rows with a label or two each pays that a hundred times. These find
+the catalog kept for the locale in force with two dictionary lookups, and
+give the same text (they are flask-babel's lazy strings otherwise).
+"""
+from flask.globals import _cv_app
+from flask_babel import get_translations, gettext
+from flask_babel.speaklater import LazyString
+
+KEPT = "_portal_translations"  # on `g`: (the babel locale, its catalog), kept by languages.RequestDomain
+
+
+class LazyText(LazyString):
+    def __init__(self, msgid, **variables):
+        super().__init__(gettext, msgid, **variables)
+
+    def __str__(self):
+        text = catalog().ugettext(self._args[0])
+        return text % self._kwargs if self._kwargs else text
+
+
+def lazy_gettext(msgid, **variables):
+    return LazyText(msgid, **variables)
+
+
+def kept_catalog():
+    """The catalog kept for the locale in force, or None when none is kept yet."""
+    context = _cv_app.get(None)
+    if context is None:
+        return None
+    data = vars(context.g)
+    kept, babel = data.get(KEPT), data.get("_flask_babel")
+    locale = getattr(babel, "babel_locale", None)
+    return kept[1] if kept is not None and locale is not None and kept[0] is locale else None
+
+
+def catalog():
+    return kept_catalog() or get_translations()
