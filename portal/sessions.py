@@ -132,7 +132,8 @@ _ALIVE = Prepared(lambda: LoginSession.select()
 
 def end_one(person, session_id):
     return (LoginSession.update(ended_at=clock.utc())
-            .where((LoginSession.id == session_id) & (LoginSession.person == person)).execute())
+            .where((LoginSession.id == session_id) & (LoginSession.person == person)
+                   & LoginSession.ended_at.is_null()).execute())
 
 
 def keep_for_next_page(secret):

@@ -6,7 +6,7 @@ session's row, never in the cookie.
 """
 import functools
 
-from flask import Response, redirect, request, url_for
+from flask import Response, abort, redirect, request, url_for
 from ..lazy_text import lazy_gettext as _l
 from flask_login import current_user
 
@@ -132,7 +132,8 @@ def new_recovery_codes():
 @bp.post("/<lang:lang>/portal/account/sessions/<int:session_id>/end")
 @login_required
 def end_session(session_id):
-    sessions.end_one(current_user.person, session_id)
+    if not sessions.end_one(current_user.person, session_id):  # not one of theirs (or ended already)
+        abort(404)
     return redirect(url_for("auth.account", done="session"), 303)
 
 
