@@ -9,7 +9,6 @@ import datetime
 import itertools
 import re
 
-import pytest
 
 from portal import clock, contributions, inspections
 from portal.applications import APPLICATIONS
