@@ -85,13 +85,30 @@ def _deliver(email, config):
 
 
 def send_pending(now=None, limit=100):
-    """Send the messages that are due; returns (sent, failed)."""
+    """Send the messages that are due, `limit` at a time until none is left
+    that no other run holds; returns (sent, failed).
+
+    Runs at once (cron on each app server) share the outbox: each message is
+    claimed by one run before it is sent, and a run reads only messages no
+    other run holds, so together they send everything, each message once."""
     now = now or clock.utc()
+    sent = failed = 0
+    while True:
+        due = list(OutboxMessage.select()
+                   .where(OutboxMessage.sent_at.is_null() & OutboxMessage.failed_at.is_null()
+                          & (OutboxMessage.next_attempt_at <= now)
+                          & (OutboxMessage.claimed_until.is_null() | (OutboxMessage.claimed_until < now)))
+                   .order_by(OutboxMessage.id).limit(limit))
+        batch_sent, batch_failed = _send_batch(due, now)
+        sent, failed = sent + batch_sent, failed + batch_failed
+        # The last batch; or nothing went out (all taken by other runs, or the SMTP server down: the
+        # next run tries again, rather than this one waiting on every message of a long queue).
+        if len(due) < limit or not batch_sent:
+            return sent, failed
+
+
+def _send_batch(due, now):
     config = current_app.config
-    due = list(OutboxMessage.select()
-               .where(OutboxMessage.sent_at.is_null() & OutboxMessage.failed_at.is_null()
-                      & (OutboxMessage.next_attempt_at <= now))
-               .order_by(OutboxMessage.id).limit(limit))
     sent = failed = 0
     for message in due:
         if not _claim(message, now):

@@ -128,3 +128,43 @@ def test_the_outbox_folder_keeps_every_file_inside_it(app, db, tmp_path):
         assert mail.send_pending() == (1, 0)
     files = list(tmp_path.rglob("*.eml"))
     assert len(files) == 1 and files[0].parent == tmp_path / "outbox"
+
+
+def test_three_send_mail_runs_at_once_send_each_message_exactly_once(app, db, mailbox, database_url, smtp_server):
+    """As cron on three app servers would: separate processes draining one outbox together."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    with app.app_context():
+        for n in range(250):  # more than one batch of 100 for each run
+            mail.queue(f"person{n}@example.se", "registration_received", "fr", f"Reçu {n}", person=PERSON,
+                       company=COMPANY, reference=f"REG-2026-{n:06d}")
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PORTAL_ENV="development", PORTAL_DATABASE_URL=database_url, PORTAL_LOG_LEVEL="WARNING",
+               PORTAL_SMTP_HOST="127.0.0.1", PORTAL_SMTP_PORT=str(smtp_server.port))
+    runs = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "portal", "send-mail"], cwd=root,
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert all(run.returncode == 0 for run in runs), outputs
+    sent = [int(out.split()[1]) for out, _ in outputs]  # "Sent N message(s); …"
+    recipients = [message["To"] for message in mailbox.received()]
+    assert sum(sent) == 250 and len(recipients) == 250 and len(set(recipients)) == 250, (sent, len(recipients))
+    assert OutboxMessage.select().where(OutboxMessage.sent_at.is_null()).count() == 0
+    print(f"sent by each run: {sent}")
+
+
+def test_with_the_smtp_server_down_a_run_stops_after_one_batch(database_url, instance_dir, _schema, db):
+    from tests.harness import clear_tables, make_app
+
+    app = make_app(database_url, instance_dir, SMTP_HOST="127.0.0.1", SMTP_PORT=free_port(), SMTP_TIMEOUT=1)
+    try:
+        with app.app_context():
+            for _ in range(150):
+                queue_received()
+            assert mail.send_pending(limit=100) == (0, 100)  # not 150 connection attempts in a row
+            assert OutboxMessage.select().where(OutboxMessage.attempts == 0).count() == 50
+    finally:
+        with app.app_context():
+            clear_tables()
