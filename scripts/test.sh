@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as `make test` runs it:
 #   1. unit, web and browser tests on SQLite (Chromium headless, axe-core);
-#   2. unit, web and security tests again on a throwaway PostgreSQL server.
+#   2. unit, web and security tests again on a throwaway PostgreSQL server, and two app servers
+#      sharing it (tests/scaleout).
 # Installs what is missing: Debian's chromium and postgresql, the npm package axe-core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,4 +28,4 @@ echo "== unit, web and security tests on PostgreSQL"
 read -r pg_dir pg_port < <(scripts/pg-throwaway.sh start)
 trap 'scripts/pg-throwaway.sh stop "$pg_dir"' EXIT
 PORTAL_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$pg_port/postgres" \
-  $PY -m pytest -n 2 -p no:cacheprovider tests/unit tests/web tests/security "$@"
+  $PY -m pytest -n 2 -p no:cacheprovider tests/unit tests/web tests/security tests/scaleout "$@"
