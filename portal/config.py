@@ -18,6 +18,8 @@ _SETTINGS = {
     "ENV_NAME": ("PORTAL_ENV", "production", str),
     "SECRET_KEY": ("PORTAL_SECRET_KEY", None, str),
     "DATABASE_URL": ("PORTAL_DATABASE_URL", None, str),
+    # A read replica (PostgreSQL streaming standby) for the public list and its search; unset: the primary.
+    "DATABASE_REPLICA_URL": ("PORTAL_DATABASE_REPLICA_URL", None, str),
     "INSTANCE_DIR": ("PORTAL_INSTANCE_DIR", str(PROJECT_ROOT / "instance"), str),
     "SUPPORT_EMAIL": ("PORTAL_SUPPORT_EMAIL", "support.portal@afmps.be", str),
     "FIRMS_PER_PAGE": ("PORTAL_FIRMS_PER_PAGE", "20", int),

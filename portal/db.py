@@ -1,4 +1,9 @@
-"""The database: one peewee proxy, bound by create_app to SQLite or PostgreSQL."""
+"""The database: one peewee proxy, bound by create_app to SQLite or PostgreSQL,
+and, when PORTAL_DATABASE_REPLICA_URL names one, a read replica for the
+public list of firms and its search (`reading_replica`)."""
+import contextlib
+import contextvars
+import logging
 import time
 from pathlib import Path
 
@@ -7,7 +12,23 @@ import psycopg2.extensions
 from playhouse.db_url import parse as parse_url
 from playhouse.pool import PooledPostgresqlDatabase
 
-database = peewee.DatabaseProxy()
+log = logging.getLogger(__name__)
+_reading = contextvars.ContextVar("portal_reading_replica", default=None)
+
+
+class PortalDatabase(peewee.DatabaseProxy):
+    """The primary; inside `reading_replica()`, the replica. The switch is per
+    request context (a context variable), so threads never see another's."""
+
+    def __getattr__(self, attr):
+        replica = _reading.get()
+        if replica is not None:
+            return getattr(replica, attr)
+        return super().__getattr__(attr)
+
+
+database = PortalDatabase()
+_replica = None  # the replica's Database, when the app has one
 
 POOL_SIZE = 20  # PostgreSQL connections per app process
 
@@ -98,6 +119,32 @@ class Pool(PooledPostgresqlDatabase):
         super()._close(conn, close_conn)
 
 
+@contextlib.contextmanager
+def reading_replica():
+    """Read from the replica inside this block, or from the primary when
+    there is none or it does not answer (the list is then as fresh as ever,
+    at the primary's cost). Only for reads: the public list and its search."""
+    replica = _replica
+    if replica is None or _reading.get() is not None:
+        yield
+        return
+    try:
+        replica.connect(reuse_if_open=True)
+    except peewee.DatabaseError as error:  # OperationalError included: down, refused, wrong password
+        log.warning("the read replica does not answer (%s): the public list reads the primary",
+                    type(error).__name__)
+        yield
+        return
+    token = _reading.set(replica)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+        if replica.in_transaction():
+            replica.rollback()
+        replica.close()  # back to its pool (PostgreSQL); SQLite opens again in microseconds
+
+
 def is_postgres():
     return isinstance(database.obj, peewee.PostgresqlDatabase)
 
@@ -122,7 +169,10 @@ def init_app(app):
     closing the last connection to a WAL database checkpoints and removes the
     log, and reopening it runs the pragmas again, a third of a small page's
     time (the connection holds no transaction between requests)."""
+    global _replica
     database.initialize(open_database(app.config["DATABASE_URL"]))
+    replica_url = app.config.get("DATABASE_REPLICA_URL")
+    _replica = open_database(replica_url) if replica_url else None
 
     @app.teardown_request
     def _close(exc):

@@ -14,7 +14,7 @@ from ..lazy_text import lazy_gettext as _l
 from peewee import SQL, NodeList, Value
 
 from ..countries import all_countries
-from ..db import database, is_postgres, text_agg
+from ..db import database, is_postgres, reading_replica, text_agg
 from ..models import ACTIVITY_KINDS, Activity, Company, CompanyNamePrefix, CompanyNameWord
 from ..names import WORD_LENGTH, fold, prefix_range
 
@@ -135,12 +135,13 @@ def listing_version():
     seen = _seen_version.get(current_app.name)
     if seen is not None and now - seen[1] < freshness:
         return seen[0]
-    if is_postgres():
-        # A new sequence reads 1 before and after its first nextval: is_called tells them apart.
-        version = database.execute_sql(
-            "SELECT last_value + CASE WHEN is_called THEN 1 ELSE 0 END FROM listing_version_seq").fetchone()[0]
-    else:
-        version = database.execute_sql("SELECT version FROM listing_version WHERE id = 1").fetchone()[0]
+    with reading_replica():  # the version of the rows the page will be read from
+        if is_postgres():
+            # A new sequence reads 1 before and after its first nextval: is_called tells them apart.
+            version = database.execute_sql(
+                "SELECT last_value + CASE WHEN is_called THEN 1 ELSE 0 END FROM listing_version_seq").fetchone()[0]
+        else:
+            version = database.execute_sql("SELECT version FROM listing_version WHERE id = 1").fetchone()[0]
     _seen_version[current_app.name] = (version, now)
     return version
 
@@ -263,7 +264,13 @@ def search_firms(search, per_page):
     """Two statements (three for a long term): the capped count, then the page
     with each firm's activities. Neither grows with the number of firms: a
     short term reads one range of the prefix index in name order, a long and
-    rare one sorts its few matches, a long and common one reads its block."""
+    rare one sorts its few matches, a long and common one reads its block.
+    From the read replica when there is one."""
+    with reading_replica():
+        return _search_firms(search, per_page)
+
+
+def _search_firms(search, per_page):
     if search.errors.get("number"):
         return FirmPage([], {}, 0, 1, per_page)
     plan = _plan(search)
