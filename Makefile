@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FLASK := PORTAL_ENV=development $(VENV)/bin/flask --app wsgi
 PYTEST_ARGS ?=
 
-.PHONY: run test install translations compile-translations migrate seed bench clean
+.PHONY: run test install translations compile-translations migrate seed bench soak clean
 
 run: install
 	$(FLASK) portal migrate
@@ -44,6 +44,10 @@ bench: install
 	$(PY) bench/load.py --postgres
 	$(PY) bench/name_search.py
 	$(PY) bench/kbo_import.py --enterprises 190000
+
+# Ten minutes at 32 connections over public and logged-in pages: errors, p95, workers' memory.
+soak: install
+	$(PY) bench/soak.py --minutes 10
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,151 @@
+"""Soak: a mix of public and logged-in pages at 32 connections for ten minutes.
+
+    python bench/soak.py [--minutes 10] [--postgres] [--firms 100000]
+
+gunicorn with 2 sync workers on the bench database (bench/seed.py); five wrk
+processes at once, one per kind of page (public pages, the list and its
+search, the portal of a logged-in company user, the back office, the
+wizard), 32 connections in all, each request a random page of its kind. It
+prints per kind: requests, errors (any answer of 400 or more, any socket
+error), p50/p95/p99 against issue 15's p95 target; and the resident memory
+of each worker every minute, first and last. Exit status 1 on any error or
+on a worker whose memory grew by more than a fifth after the first minute (the
+first minute fills what a process keeps by design: templates, shared pages).
+"""
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import load  # noqa: E402
+from bench.seed import seed  # noqa: E402
+from portal import create_app  # noqa: E402
+
+CONNECTIONS = {"public": 6, "list": 8, "portal": 8, "staff": 4, "wizard": 6}  # 32 in all
+P95_TARGET = {"public": 10, "list": 25, "portal": 30, "staff": 30, "wizard": 25}  # ms, at 16 connections
+
+
+def kinds_of(app):
+    """{kind: [(path, headers)]}: every page of the load bench, by kind."""
+    pages = {kind: [] for kind in CONNECTIONS}
+    for name, path, headers in load.ROUTES + load.company_routes(app) + load.staff_routes(app) + load.wizard_routes(app):
+        if path == load.RANDOM_SEARCH or name.startswith("hello"):
+            continue
+        kind = load.KIND.get(name) or ("portal" if headers and "Cookie" in headers else "public")
+        kind = {"search": "list"}.get(kind, kind)
+        if name.startswith("staff"):
+            kind = "staff"
+        if name.startswith(("access", "Mon ", "Mes ", "a dossier", "registered firms")):
+            kind = "portal"
+        pages[kind].append((path, headers or {}))
+    _, terms = load.search_script(app)
+    pages["list"] += [(f"/fr/firms?name={term}", {}) for term in terms[:200]]
+    return pages
+
+
+def script(kind, pages):
+    """A wrk script asking for a random page of the kind at each request."""
+    def lua(text):
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    entries = ",\n".join("{" + lua(path) + ", {" + ", ".join(f"[{lua(k)}] = {lua(v)}" for k, v in headers.items())
+                         + "}}" for path, headers in pages)
+    path = ROOT / "bench" / "out" / f"soak_{kind}.lua"
+    path.write_text(f"local pages = {{\n{entries}\n}}\n"
+                    "request = function()\n"
+                    "  local page = pages[math.random(#pages)]\n"
+                    '  return wrk.format("GET", page[1], page[2])\n'
+                    "end\n"
+                    f'dofile("{ROOT / "bench" / "report.lua"}")\n')
+    return path
+
+
+def workers_of(master):
+    out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout
+    return [int(pid) for pid in out.split()]
+
+
+def rss_mib(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--firms", type=int, default=100_000)
+    parser.add_argument("--postgres", action="store_true")
+    args = parser.parse_args()
+    pg_folder = None
+    if args.postgres:
+        pg_folder, url = load.start_postgres()
+        url = seed(args.firms, url)
+    else:
+        url = seed(args.firms)
+    port = load.free_port()
+    server = load.start_gunicorn(url, port)
+    app = create_app({"ENV_NAME": "development", "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "SECRET_KEY": load.SECRET,
+                      "RATE_LIMITS": {"documents": 10**6, "new-people": 10**6}})
+    try:
+        pages = kinds_of(app)
+        seconds = int(args.minutes * 60)
+        memory = {pid: [rss_mib(pid)] for pid in workers_of(server.pid)}
+        runs = {kind: subprocess.Popen(["wrk", "-t", "1", "-c", str(CONNECTIONS[kind]), "-d", f"{seconds}s",
+                                        "--timeout", "10s", "-s", str(script(kind, pages[kind])),
+                                        f"http://127.0.0.1:{port}"], stdout=subprocess.PIPE, text=True)
+                for kind in CONNECTIONS}
+        stop = threading.Event()
+
+        def sample():
+            while not stop.wait(60):
+                for pid in memory:
+                    memory[pid].append(rss_mib(pid))
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        results = {}
+        for kind, run in runs.items():
+            out, _ = run.communicate(timeout=seconds + 120)
+            results[kind] = json.loads(next(line for line in out.splitlines() if line.startswith("JSON "))[5:])
+        stop.set()
+        for pid in memory:
+            memory[pid].append(rss_mib(pid))
+        print(f"soak: {args.minutes:g} min, {sum(CONNECTIONS.values())} connections, 2 sync workers, "
+              f"{args.firms:,} firms on {url.split(':')[0]}")
+        print("| kind | pages | connections | requests | errors | p50 ms | p95 ms | p99 ms | p95 target | met |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+        failed = False
+        for kind, result in results.items():
+            met = result["p95"] <= P95_TARGET[kind]
+            failed |= bool(result["errors"])
+            print(f"| {kind} | {len(pages[kind])} | {CONNECTIONS[kind]} | {result['requests']} | {result['errors']} | "
+                  f"{result['p50']:.1f} | {result['p95']:.1f} | {result['p99']:.1f} | ≤{P95_TARGET[kind]} "
+                  f"(at 16 conn.) | {'yes' if met else 'NO'} |")
+        print("\n| worker | RSS MiB at start | each minute | at end | growth after the first minute |")
+        print("|---|---:|---|---:|---:|")
+        for pid, samples in memory.items():
+            # From the first minute's figure: the first minute fills what a process keeps by design
+            # (templates compiled per language, the shared pages, prepared statements, addresses).
+            warm = samples[1] if len(samples) > 2 else samples[0]
+            growth = samples[-1] / warm - 1
+            failed |= growth > 0.2
+            print(f"| {pid} | {samples[0]:.1f} | {' '.join(f'{s:.0f}' for s in samples[1:-1])} | {samples[-1]:.1f} "
+                  f"| {growth:+.1%} |")
+        sys.exit(1 if failed else 0)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(10)
+        if pg_folder:
+            subprocess.call([str(ROOT / "scripts" / "pg-throwaway.sh"), "stop", pg_folder])
+
+
+if __name__ == "__main__":
+    main()
