@@ -29,6 +29,7 @@ class PortalDatabase(peewee.DatabaseProxy):
 
 database = PortalDatabase()
 _replica = None  # the replica's Database, when the app has one
+_replica_failed_at = float("-inf")
 
 POOL_SIZE = 20  # PostgreSQL connections per app process
 
@@ -60,8 +61,9 @@ class BaseModel(peewee.Model):
         return cls.select(*[f for f in cls._meta.sorted_fields if not isinstance(f, peewee.BlobField)])
 
 
-def open_database(url):
-    """A peewee Database for an URL: sqlite:///path or postgresql://…"""
+def open_database(url, replica=False):
+    """A peewee Database for an URL: sqlite:///path or postgresql://…; a
+    replica's PostgreSQL sessions are read-only and give up connecting fast."""
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///"):]
         if path != ":memory:":
@@ -75,7 +77,8 @@ def open_database(url):
     if url.startswith(("postgres://", "postgresql://")):
         # A pool: "close" at the end of a request hands the connection back
         # instead of paying a new TCP connection and authentication next time.
-        return Pool(**parse_url("postgresql://" + url.split("://", 1)[1]), max_connections=POOL_SIZE,
+        extra = {"connect_timeout": 2, "options": "-c default_transaction_read_only=on"} if replica else {}
+        return Pool(**{**parse_url("postgresql://" + url.split("://", 1)[1]), **extra}, max_connections=POOL_SIZE,
                     stale_timeout=300, timeout=10, connection_factory=Connection)
     raise ValueError(f"unsupported database URL scheme: {url.split(':', 1)[0]}")
 
@@ -119,30 +122,37 @@ class Pool(PooledPostgresqlDatabase):
         super()._close(conn, close_conn)
 
 
-@contextlib.contextmanager
-def reading_replica():
-    """Read from the replica inside this block, or from the primary when
-    there is none or it does not answer (the list is then as fresh as ever,
-    at the primary's cost). Only for reads: the public list and its search."""
+REPLICA_RESTS = 30.0  # seconds the primary serves alone after the replica failed
+
+
+def from_replica(read):
+    """`read()` on the replica, or on the primary when there is none, when it
+    failed less than REPLICA_RESTS seconds ago, or when it fails now (refused,
+    too slow to connect, a query cancelled by recovery, a full pool): the
+    list is then as fresh as ever, at the primary's cost. Only for reads (the
+    replica's sessions are read-only): the public list and its search."""
+    global _replica_failed_at
     replica = _replica
-    if replica is None or _reading.get() is not None:
-        yield
-        return
+    if replica is None or _reading.get() is not None or time.monotonic() - _replica_failed_at < REPLICA_RESTS:
+        return read()
+    token = None
     try:
         replica.connect(reuse_if_open=True)
-    except peewee.DatabaseError as error:  # OperationalError included: down, refused, wrong password
-        log.warning("the read replica does not answer (%s): the public list reads the primary",
-                    type(error).__name__)
-        yield
-        return
-    token = _reading.set(replica)
-    try:
-        yield
+        token = _reading.set(replica)
+        return read()
+    except (peewee.DatabaseError, peewee.InterfaceError, ValueError) as error:  # ValueError: the pool is full
+        _replica_failed_at = time.monotonic()
+        log.warning("the read replica failed (%s): the public list reads the primary for %d s",
+                    type(error).__name__, REPLICA_RESTS)
     finally:
-        _reading.reset(token)
-        if replica.in_transaction():
-            replica.rollback()
-        replica.close()  # back to its pool (PostgreSQL); SQLite opens again in microseconds
+        if token is not None:
+            _reading.reset(token)
+        with contextlib.suppress(Exception):
+            if not replica.is_closed():
+                if replica.in_transaction():
+                    replica.rollback()
+                replica.close()  # back to its pool (PostgreSQL); SQLite opens again in microseconds
+    return read()
 
 
 def is_postgres():
@@ -169,10 +179,11 @@ def init_app(app):
     closing the last connection to a WAL database checkpoints and removes the
     log, and reopening it runs the pragmas again, a third of a small page's
     time (the connection holds no transaction between requests)."""
-    global _replica
+    global _replica, _replica_failed_at
     database.initialize(open_database(app.config["DATABASE_URL"]))
     replica_url = app.config.get("DATABASE_REPLICA_URL")
-    _replica = open_database(replica_url) if replica_url else None
+    _replica = open_database(replica_url, replica=True) if replica_url else None
+    _replica_failed_at = float("-inf")
 
     @app.teardown_request
     def _close(exc):

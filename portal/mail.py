@@ -84,33 +84,37 @@ def _deliver(email, config):
         smtp.send_message(email)
 
 
-def send_pending(now=None, limit=100):
+def send_pending(now=None, limit=100, drain=True):
     """Send the messages that are due, `limit` at a time until none is left
-    that no other run holds; returns (sent, failed).
+    that no other run holds (`drain`; else one batch); returns (sent, failed).
 
     Runs at once (cron on each app server) share the outbox: each message is
     claimed by one run before it is sent, and a run reads only messages no
-    other run holds, so together they send everything, each message once."""
-    now = now or clock.utc()
+    other run holds, so together they send everything, each message once.
+    Each batch reads the clock again: a long run never claims with a time
+    already past (its claims would look expired to the next run)."""
+    fixed = now
     sent = failed = 0
     while True:
+        now = fixed or clock.utc()
         due = list(OutboxMessage.select()
                    .where(OutboxMessage.sent_at.is_null() & OutboxMessage.failed_at.is_null()
                           & (OutboxMessage.next_attempt_at <= now)
                           & (OutboxMessage.claimed_until.is_null() | (OutboxMessage.claimed_until < now)))
                    .order_by(OutboxMessage.id).limit(limit))
-        batch_sent, batch_failed = _send_batch(due, now)
+        batch_sent, batch_failed = _send_batch(due, fixed)
         sent, failed = sent + batch_sent, failed + batch_failed
         # The last batch; or nothing went out (all taken by other runs, or the SMTP server down: the
         # next run tries again, rather than this one waiting on every message of a long queue).
-        if len(due) < limit or not batch_sent:
+        if not drain or len(due) < limit or not batch_sent:
             return sent, failed
 
 
-def _send_batch(due, now):
+def _send_batch(due, fixed):
     config = current_app.config
     sent = failed = 0
     for message in due:
+        now = fixed or clock.utc()  # each message's claim and back-off from the time it is taken
         if not _claim(message, now):
             continue
         try:
@@ -164,8 +168,9 @@ def send_after_response():
 
 
 def send_after_commit():
-    """Try to send right away what the request just committed; never raise."""
+    """Try to send right away what the request just committed (one batch: the
+    backlog is cron's, not a person's request's); never raise."""
     try:
-        send_pending()
+        send_pending(drain=False)
     except Exception:  # the outbox keeps the messages; cron retries them
         log.exception("sending the outbox failed")

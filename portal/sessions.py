@@ -130,6 +130,10 @@ _ALIVE = Prepared(lambda: LoginSession.select()
                   .order_by(LoginSession.created_at.desc()))
 
 
+def is_theirs(person, session_id):
+    return LoginSession.select().where((LoginSession.id == session_id) & (LoginSession.person == person)).exists()
+
+
 def end_one(person, session_id):
     return (LoginSession.update(ended_at=clock.utc())
             .where((LoginSession.id == session_id) & (LoginSession.person == person)

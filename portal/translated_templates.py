@@ -26,7 +26,9 @@ _CALL = re.compile(r"""(?<![\w.])_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)
 # The same call as the whole of an output tag: `{{ _("…") }}` (no whitespace control).
 _WHOLE_TAG = re.compile(r"""\{\{\s*(?<![\w.])_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\)\s*\}\}""")
 _SEPARATOR = "\x00"  # between a language and a template's name; never in a file name
-_JINJA_SYNTAX = ("{{", "{%", "{#", "}}", "%}", "#}")
+# A translation written into the template as it is: no character Jinja gives a meaning to, and no
+# space at either end (a neighbouring `{%-` or `-}}` would strip it).
+_PLAIN = re.compile(r"[^\s{}%#](?:[^{}%#]*[^\s{}%#])?")
 FILTER = "_translated"
 
 
@@ -97,17 +99,20 @@ def translate(source, catalog, autoescape):
         text = translated(match)
         if text is None:
             return match.group(0)
-        if any(mark in text for mark in _JINJA_SYNTAX):
-            return "{% raw %}" + text + "{% endraw %}"
-        return text
+        if _PLAIN.fullmatch(text):
+            return text  # written as it is: nothing in it Jinja reads, no edge space a `-` tag could eat
+        return "{{ " + quoted(text) + " }}"  # anything else stays an expression: a catalog never becomes code
+
+    def quoted(text):
+        literal = '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+        return f"({literal}|{FILTER})"
 
     def in_expression(match):
         text = translated(match)
-        if text is None:
-            return match.group(0)
-        quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-        return f"({quoted}|{FILTER})"
+        return match.group(0) if text is None else quoted(text)
 
+    if "{% raw" in source or "{%- raw" in source:  # text Jinja does not read: left to gettext at run time
+        return source
     return _CALL.sub(in_expression, _WHOLE_TAG.sub(whole_tag, source))
 
 

@@ -132,8 +132,9 @@ def new_recovery_codes():
 @bp.post("/<lang:lang>/portal/account/sessions/<int:session_id>/end")
 @login_required
 def end_session(session_id):
-    if not sessions.end_one(current_user.person, session_id):  # not one of theirs (or ended already)
-        abort(404)
+    if not sessions.end_one(current_user.person, session_id) and not sessions.is_theirs(current_user.person,
+                                                                                        session_id):
+        abort(404)  # not one of theirs; one of theirs ended already (a second click) is done all the same
     return redirect(url_for("auth.account", done="session"), 303)
 
 

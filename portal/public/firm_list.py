@@ -14,7 +14,7 @@ from ..lazy_text import lazy_gettext as _l
 from peewee import SQL, NodeList, Value
 
 from ..countries import all_countries
-from ..db import database, is_postgres, reading_replica, text_agg
+from ..db import database, from_replica, is_postgres, text_agg
 from ..models import ACTIVITY_KINDS, Activity, Company, CompanyNamePrefix, CompanyNameWord
 from ..names import WORD_LENGTH, fold, prefix_range
 
@@ -135,13 +135,14 @@ def listing_version():
     seen = _seen_version.get(current_app.name)
     if seen is not None and now - seen[1] < freshness:
         return seen[0]
-    with reading_replica():  # the version of the rows the page will be read from
-        if is_postgres():
-            # A new sequence reads 1 before and after its first nextval: is_called tells them apart.
-            version = database.execute_sql(
-                "SELECT last_value + CASE WHEN is_called THEN 1 ELSE 0 END FROM listing_version_seq").fetchone()[0]
-        else:
-            version = database.execute_sql("SELECT version FROM listing_version WHERE id = 1").fetchone()[0]
+    # From the primary, even with a replica: a standby's copy of a sequence moves only every 32 values. With
+    # a replica a change shows once the replica has it and the page's 30 s are up, not at once.
+    if is_postgres():
+        # A new sequence reads 1 before and after its first nextval: is_called tells them apart.
+        version = database.execute_sql(
+            "SELECT last_value + CASE WHEN is_called THEN 1 ELSE 0 END FROM listing_version_seq").fetchone()[0]
+    else:
+        version = database.execute_sql("SELECT version FROM listing_version WHERE id = 1").fetchone()[0]
     _seen_version[current_app.name] = (version, now)
     return version
 
@@ -266,8 +267,7 @@ def search_firms(search, per_page):
     short term reads one range of the prefix index in name order, a long and
     rare one sorts its few matches, a long and common one reads its block.
     From the read replica when there is one."""
-    with reading_replica():
-        return _search_firms(search, per_page)
+    return from_replica(lambda: _search_firms(search, per_page))
 
 
 def _search_firms(search, per_page):

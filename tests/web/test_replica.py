@@ -76,4 +76,17 @@ def test_a_replica_that_does_not_answer_leaves_the_list_on_the_primary(app, db, 
     client = make_app(database_url, instance_dir, DATABASE_REPLICA_URL=nowhere).test_client()
     response = client.get("/en/firms?name=prim")
     assert response.status_code == 200 and "Primaria Medical GmbH" in response.get_data(as_text=True)
-    assert "read replica does not answer" in caplog.text
+    assert "read replica failed" in caplog.text
+
+
+def test_a_replica_whose_queries_fail_leaves_the_list_on_the_primary(app, db, database_url, instance_dir, caplog,
+                                                                     tmp_path):
+    """It connects, but its queries fail (here: it has no tables; in life, a query cancelled by recovery)."""
+    make_firm("Primaria Medical GmbH", agency_number="000202")
+    empty = (database_url.rsplit("/", 1)[0] + "/postgres" if database_url.startswith("postgresql")
+             else f"sqlite:///{tmp_path / 'empty.db'}")
+    client = make_app(database_url, instance_dir, DATABASE_REPLICA_URL=empty).test_client()
+    for _ in range(2):  # the second within the rest: straight to the primary
+        response = client.get("/en/firms?name=prim")
+        assert response.status_code == 200 and "Primaria Medical GmbH" in response.get_data(as_text=True)
+    assert caplog.text.count("read replica failed") == 1
