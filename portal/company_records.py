@@ -82,12 +82,19 @@ def address_values(form, prefix=""):
     return {name: form.get(prefix + name, "").strip()[:200] for name in ADDRESS_FIELDS}
 
 
+# The longest each part of an address may be: the columns' sizes (PostgreSQL refuses more).
+ADDRESS_LENGTHS = {"street": 200, "house_number": 20, "box": 20, "postcode": 20, "city": 100}
+
+
 def check_address(values):
     errors = {}
     for name, message in (("street", _l("Enter the street.")), ("house_number", _l("Enter the number.")),
                           ("postcode", _l("Enter the postcode.")), ("city", _l("Enter the city."))):
         if not values[name]:
             errors[name] = message
+    for name, longest in ADDRESS_LENGTHS.items():
+        if len(values.get(name) or "") > longest:
+            errors[name] = _l("Keep this to %(count)s characters at most.", count=longest)
     errors.update(single_line_errors(values))
     return errors
 

@@ -11,6 +11,7 @@ import peewee
 import psycopg2.extensions
 from playhouse.db_url import parse as parse_url
 from playhouse.pool import PooledPostgresqlDatabase
+from werkzeug.routing import IntegerConverter
 
 log = logging.getLogger(__name__)
 _reading = contextvars.ContextVar("portal_reading_replica", default=None)
@@ -155,6 +156,16 @@ def from_replica(read):
     return read()
 
 
+class DatabaseInteger(IntegerConverter):
+    """`<int:…>` in every address: an id or a year the database's integer can
+    hold, else no such page (404) before any query. A prepared statement types
+    its parameter as that integer, so a larger one would be an error, not a miss."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def is_postgres():
     return isinstance(database.obj, peewee.PostgresqlDatabase)
 
@@ -180,6 +191,7 @@ def init_app(app):
     log, and reopening it runs the pragmas again, a third of a small page's
     time (the connection holds no transaction between requests)."""
     global _replica, _replica_failed_at
+    app.url_map.converters["int"] = DatabaseInteger  # before the blueprints' rules are made
     database.initialize(open_database(app.config["DATABASE_URL"]))
     replica_url = app.config.get("DATABASE_REPLICA_URL")
     _replica = open_database(replica_url, replica=True) if replica_url else None

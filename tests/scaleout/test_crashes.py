@@ -54,11 +54,11 @@ class Server:
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         Server.started.append(self.process)
         self.base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        for _ in range(300):
             try:
                 requests.get(f"{self.base}/healthz", timeout=1)
                 return
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or still starting under load
                 time.sleep(0.1)
 
     def kill(self):

@@ -40,11 +40,11 @@ def servers(app, db, database_url, smtp_server):
         started.append((process, f"http://127.0.0.1:{port}"))
     try:
         for process, base in started:
-            for _ in range(100):
+            for _ in range(300):
                 try:
                     requests.get(f"{base}/healthz", timeout=1)
                     break
-                except requests.ConnectionError:
+                except requests.RequestException:  # not listening yet, or still starting under load
                     time.sleep(0.1)
         yield [base for _, base in started]
     finally:

@@ -271,6 +271,7 @@ def test_the_history_names_each_actor_and_staff_member_in_one_query_however_long
     for n in range(30):
         CompanyEvent.create(company=keeper.company, actor=(keeper, other, None)[n % 3], staff=agent if n % 3 == 2 else None,
                             action="details_changed", reason=f"change {n}")
+    history(keeper.company, 25)  # on PostgreSQL each connection prepares the statement once
     with QueryCount() as queries:
         events = history(keeper.company, 25)
         named = [(event.actor.last_name if event.actor else None, event.staff.name if event.staff else None,
@@ -282,3 +283,15 @@ def test_the_history_names_each_actor_and_staff_member_in_one_query_however_long
     page = body(client.get("/en/portal/company"))
     assert re.search(r"change 29 – [^<]* – FAMHP</li>", page) and "Agent Peeters" not in page  # staff stay unnamed
     assert "change 28 – " in page and "Els Janssens" in page
+
+
+def test_an_address_part_longer_than_the_register_keeps_is_refused_with_a_message(keeper, auth, client):
+    response = post(client, auth, "/units", unit_name="Lager", unit_street="Hafenweg", unit_house_number="1" * 21,
+                    unit_box="", unit_postcode="20095", unit_city="Hamburg")
+    assert response.status_code == 422 and "Keep this to 20 characters at most." in body(response)
+    assert 'id="error-unit_house_number"' in body(response)
+    assert 'value="Hafenweg"' in body(response) and EstablishmentUnit.select().count() == 0
+    french = client.post("/fr/portal/company/details", data={"csrf_token": auth.token, "language": "fr",
+                                                              "street": "Rue", "house_number": "1", "box": "",
+                                                              "postcode": "9" * 25, "city": "Paris"})
+    assert french.status_code == 422 and "20 caractères au maximum." in body(french)
