@@ -1,5 +1,6 @@
-"""Hostile input from every role: a visitor, a company's main access manager, a user with three
-applications, and agency staff. Each crawls what it can reach (in French), submits every form it finds
+"""Hostile input from every role: a visitor, two Belgians logged in by eID (one acting for two
+enterprises, one unknown who may ask to act for one), a company's main access manager, a user with
+three applications, and agency staff. Each crawls what it can reach (in French), submits every form it finds
 with and without htmx headers, filled with empty, huge (1 MB), control characters, an RTL override,
 NUL, SQL and template injection, markup, wrong types, forged choices and random bytes as files.
 
@@ -18,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import pyotp
 import pytest
 
+from portal.demo_belgians import FIRST_NAME, LAST_NAME, NEWCOMER, NISS
 from portal.demo_people import PEOPLE
 from portal.models import Account
 from tests.harness import AuthActions
@@ -166,6 +168,16 @@ def company_person(app, niss):
     return client
 
 
+def eid_client(app, niss, given_name, surname):
+    client = app.test_client()
+    page = client.get("/fr/login/csam").get_data(as_text=True)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    response = client.post("/fr/login/csam/simulator", data={"csrf_token": token, "niss": niss,
+                                                             "given_name": given_name, "surname": surname})
+    assert response.status_code == 303
+    return client
+
+
 @pytest.fixture
 def roles(app, db, runner):
     assert runner.invoke(args=["portal", "seed-demo", "--firms", "30"]).exit_code == 0
@@ -173,6 +185,10 @@ def roles(app, db, runner):
     AuthActions(app, staff_client).staff()
     return [
         Role("visitor", app.test_client(), "/fr/"),
+        # By eID (the simulator): a Belgian the demo links to two BCE enterprises, and one it does not know,
+        # who may ask to act for an enterprise (the form with the mandate's file).
+        Role("eid, two enterprises", eid_client(app, NISS, FIRST_NAME, LAST_NAME), "/fr/portal"),
+        Role("eid, newcomer", eid_client(app, *NEWCOMER), "/fr/portal"),
         Role("manager", company_person(app, PEOPLE[0][0]), "/fr/portal"),
         Role("user", company_person(app, PEOPLE[2][0]), "/fr/portal"),
         Role("staff", staff_client, "/fr/staff/registrations"),
