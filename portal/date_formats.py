@@ -51,25 +51,19 @@ def _filler(pattern, locale):
     return lambda value: text % {field: get(value, locale) for field, get in getters}
 
 
-class _DatePart:
-    def __init__(self, length, locale):
-        self.pattern = dates.get_date_format(length, locale=locale)
-        self.fill = _filler(self.pattern, locale)
-        self.locale = locale
-
-    def __call__(self, day):
-        return self.fill(day) if self.fill else dates.format_date(day, self.pattern.pattern, locale=self.locale)
+def _part(pattern, locale, by_babel):
+    """Write `pattern` with the compiled fields, or through Babel's `by_babel` when a field needs it."""
+    fill = _filler(pattern, locale)
+    return fill or (lambda value: by_babel(value, pattern.pattern, locale=locale))
 
 
-class _TimePart:
-    def __init__(self, length, locale):
-        self.pattern = dates.get_time_format(length, locale=locale)
-        self.fill = _filler(self.pattern, locale)
-        self.locale = locale
+def _date_part(length, locale):
+    return _part(dates.get_date_format(length, locale=locale), locale, dates.format_date)
 
-    def __call__(self, moment):
-        return self.fill(moment) if self.fill else dates.format_time(moment, self.pattern.pattern, tzinfo=None,
-                                                                      locale=self.locale)
+
+def _time_part(length, locale):
+    return _part(dates.get_time_format(length, locale=locale), locale,
+                 lambda value, pattern, locale: dates.format_time(value, pattern, tzinfo=None, locale=locale))
 
 
 _compiled = {}
@@ -80,10 +74,10 @@ def _parts(kind, length, locale):
     found = _compiled.get(key)
     if found is None:
         if kind == "date":
-            found = _DatePart(length, locale)
+            found = _date_part(length, locale)
         else:
             glue = dates.get_datetime_format(length, locale=locale).replace("'", "")
-            found = (glue, _TimePart(length, locale), _DatePart(length, locale))
+            found = (glue, _time_part(length, locale), _date_part(length, locale))
         _compiled[key] = found
     return found
 

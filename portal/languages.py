@@ -1,7 +1,6 @@
 """Languages: the /fr/ /nl/ /en/ URL prefix, the remembered choice, the switch."""
 from flask import g, has_request_context, request
-from flask_babel import Domain, format_number, gettext
-from flask_babel.speaklater import LazyString
+from flask_babel import Domain, format_number
 from werkzeug.routing import BaseConverter
 
 from .countries import country_options
@@ -38,18 +37,10 @@ def current_language():
 
 def texts(labels):
     """Lazy labels ({key: label} or [(key, label)]) as this request's text,
-    looked up once per page instead of at each use in a loop, in the
-    catalog found once (each lazy string would look the catalog up again)."""
-    found = catalog()
-
-    def text(label):
-        if isinstance(label, LazyString) and label._func is gettext and len(label._args) == 1 and not label._kwargs:
-            return found.ugettext(label._args[0])  # what gettext does without variables
-        return str(label)
-
+    looked up once per page instead of at each use in a loop."""
     if isinstance(labels, dict):
-        return {key: text(label) for key, label in labels.items()}
-    return [(key, text(label)) for key, label in labels]
+        return {key: str(label) for key, label in labels.items()}
+    return [(key, str(label)) for key, label in labels]
 
 
 def switch_url(target):
@@ -134,15 +125,10 @@ class RequestDomain(Domain):
         return translations
 
 
-def _translations():
-    """For the templates' strings: the kept catalog without flask-babel's own look-ups."""
-    return catalog()
-
-
 def _install_translations_once_per_request(app):
     app.jinja_env.install_gettext_callables(
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
-        pgettext=lambda c, s: _translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        gettext=lambda s: catalog().ugettext(s),
+        ngettext=lambda s, p, n: catalog().ungettext(s, p, n),
+        pgettext=lambda c, s: catalog().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalog().unpgettext(c, s, p, n),
         newstyle=True)

@@ -22,9 +22,10 @@ from jinja2 import BaseLoader, pass_context
 from markupsafe import Markup
 
 # `_("…")` or `_('…')` closed right after its one string literal (no arguments, no concatenation).
-_CALL = re.compile(r"""(?<![\w.])_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\)""")
+_LITERAL_CALL = r"""(?<![\w.])_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\)"""
+_CALL = re.compile(_LITERAL_CALL)
 # The same call as the whole of an output tag: `{{ _("…") }}` (no whitespace control).
-_WHOLE_TAG = re.compile(r"""\{\{\s*(?<![\w.])_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\)\s*\}\}""")
+_WHOLE_TAG = re.compile(r"\{\{\s*" + _LITERAL_CALL + r"\s*\}\}")
 _SEPARATOR = "\x00"  # between a language and a template's name; never in a file name
 # A translation written into the template as it is: no character Jinja gives a meaning to, and no
 # space at either end (a neighbouring `{%-` or `-}}` would strip it).
