@@ -11,6 +11,7 @@ in the same run, just before and just after the route (this machine's speed
 drifts by a third over a run; adjacent figures keep the ratio honest). Later parts add their pages to ROUTES.
 """
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -343,6 +344,29 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         raise RuntimeError(f"unexpected redirect from {args[0].full_url}: the route is not what it seems")
 
 
+@contextlib.contextmanager
+def serving(firms, postgres):
+    """The seeded database (on a throwaway PostgreSQL server with `postgres`), gunicorn on it and an app on
+    the same database for arranging data: (url, port, app, the gunicorn master). Everything stops at the end."""
+    pg_folder = None
+    if postgres:
+        pg_folder, url = start_postgres()
+        url = seed(firms, url)
+    else:
+        url = seed(firms)
+    port = free_port()
+    server = start_gunicorn(url, port)
+    try:
+        yield url, port, create_app({"ENV_NAME": "development", "DATABASE_URL": url, "LOG_LEVEL": "WARNING",
+                                     "SECRET_KEY": SECRET,  # the bench remakes its company each run:
+                                     "RATE_LIMITS": {"documents": 10**6, "new-people": 10**6}}), server
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(10)
+        if pg_folder:
+            subprocess.call([str(ROOT / "scripts" / "pg-throwaway.sh"), "stop", pg_folder])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--firms", type=int, default=100_000)
@@ -351,24 +375,14 @@ def main():
     parser.add_argument("--only", help="only the routes whose name contains this (and hello)")
     args = parser.parse_args()
 
-    pg_folder = None
-    if args.postgres:
-        pg_folder, url = start_postgres()
-        url = seed(args.firms, url)
-    else:
-        url = seed(args.firms)
-    port = free_port()
-    server = start_gunicorn(url, port)
-    counter = QueryCounter()
-    app = create_app({"ENV_NAME": "development", "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "SECRET_KEY": SECRET,
-                      "RATE_LIMITS": {"documents": 10**6, "new-people": 10**6}})  # the bench remakes its company each run
-    client = app.test_client()
-    routes = ROUTES + company_routes(app) + staff_routes(app) + wizard_routes(app)
-    if args.only:
-        routes = [route for route in routes if route[0].startswith("hello") or args.only in route[0]]
-    script, terms = search_script(app)
-    unmet = 0
-    try:
+    with serving(args.firms, args.postgres) as (url, port, app, _):
+        counter = QueryCounter()
+        client = app.test_client()
+        routes = ROUTES + company_routes(app) + staff_routes(app) + wizard_routes(app)
+        if args.only:
+            routes = [route for route in routes if route[0].startswith("hello") or args.only in route[0]]
+        script, terms = search_script(app)
+        unmet = 0
         print(f"{args.firms:,} firms on {url.split(':')[0]}; gunicorn 2 sync workers; "
               f"wrk 16 connections, {args.seconds} s per route")
         print(f"| {'route':36} | {'req/s':>7} | {'p50 ms':>6} | {'p95 ms':>6} | {'SQL':>3} | {'gzip B':>6} "
@@ -404,11 +418,6 @@ def main():
                   f"| {queries:3d} | {gzip_size(target, headers):6d} | {ratio:7.2f} "
                   f"| {goal_text if goal else '':>21} | {('yes' if met else 'NO') if goal else '':>3} |")
         print(f"\n{unmet} route(s) miss their target." if unmet else "\nEvery route with a target meets it.")
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(10)
-        if pg_folder:
-            subprocess.call([str(ROOT / "scripts" / "pg-throwaway.sh"), "stop", pg_folder])
 
 
 if __name__ == "__main__":

@@ -14,8 +14,6 @@ first minute fills what a process keeps by design: templates, shared pages).
 """
 import argparse
 import json
-import os
-import signal
 import subprocess
 import sys
 import threading
@@ -25,8 +23,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import load  # noqa: E402
-from bench.seed import seed  # noqa: E402
-from portal import create_app  # noqa: E402
 
 CONNECTIONS = {"public": 6, "list": 8, "portal": 8, "staff": 4, "wizard": 6}  # 32 in all
 P95_TARGET = {"public": 10, "list": 25, "portal": 30, "staff": 30, "wizard": 25}  # ms, at 16 connections
@@ -84,17 +80,7 @@ def main():
     parser.add_argument("--firms", type=int, default=100_000)
     parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
-    pg_folder = None
-    if args.postgres:
-        pg_folder, url = load.start_postgres()
-        url = seed(args.firms, url)
-    else:
-        url = seed(args.firms)
-    port = load.free_port()
-    server = load.start_gunicorn(url, port)
-    app = create_app({"ENV_NAME": "development", "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "SECRET_KEY": load.SECRET,
-                      "RATE_LIMITS": {"documents": 10**6, "new-people": 10**6}})
-    try:
+    with load.serving(args.firms, args.postgres) as (url, port, app, server):
         pages = kinds_of(app)
         seconds = int(args.minutes * 60)
         memory = {pid: [rss_mib(pid)] for pid in workers_of(server.pid)}
@@ -139,11 +125,6 @@ def main():
             print(f"| {pid} | {samples[0]:.1f} | {' '.join(f'{s:.0f}' for s in samples[1:-1])} | {samples[-1]:.1f} "
                   f"| {growth:+.1%} |")
         sys.exit(1 if failed else 0)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(10)
-        if pg_folder:
-            subprocess.call([str(ROOT / "scripts" / "pg-throwaway.sh"), "stop", pg_folder])
 
 
 if __name__ == "__main__":

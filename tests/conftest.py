@@ -20,11 +20,11 @@ def _worker():
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
-def _postgres_database(admin_url):
+def _postgres_database(admin_url, purpose="test"):
     """Create a fresh database for this worker on the server at admin_url."""
     import psycopg2
 
-    name = f"portal_test_{_worker()}"
+    name = f"portal_{purpose}_{_worker()}"
     connection = psycopg2.connect(admin_url)
     connection.autocommit = True
     with connection.cursor() as cursor:

@@ -15,7 +15,6 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import psycopg2
 import pytest
@@ -26,9 +25,9 @@ from portal import kbo_synthetic, mail
 from portal.models import (Account, Company, KboEnterprise, KboExtract, OutboxMessage, Person, Registration,
                            RegistrationEvent)
 from tests.harness import TEST_SECRET, AuthActions, free_port
+from tests.scaleout.servers import ROOT, serve
 from tests.wizard_driver import WizardDriver
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = TEST_SECRET  # the test app's: a session begun in-process goes on on the servers
 
 pytestmark = pytest.mark.skipif(not os.environ.get("PORTAL_TEST_DATABASE_URL", "").startswith("postgresql"),
@@ -48,18 +47,8 @@ class Server:
         self.start()
 
     def start(self):
-        port = free_port()
-        self.process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}",
-                                         "--log-level", "critical", "wsgi:app"], cwd=ROOT, env=self.env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        self.process, self.base = serve(self.env)
         Server.started.append(self.process)
-        self.base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                requests.get(f"{self.base}/healthz", timeout=1)
-                return
-            except requests.RequestException:  # not listening yet, or still starting under load
-                time.sleep(0.1)
 
     def kill(self):
         os.killpg(self.process.pid, signal.SIGKILL)

@@ -5,10 +5,6 @@ import datetime
 import os
 import re
 import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pyotp
 import pytest
@@ -16,9 +12,7 @@ import requests
 
 from portal.models import Account, Person, Registration
 from portal.passwords import hash_password
-from tests.harness import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.scaleout.servers import serve
 PASSWORD = "four words are stronger"
 
 pytestmark = pytest.mark.skipif(not os.environ.get("PORTAL_TEST_DATABASE_URL", "").startswith("postgresql"),
@@ -32,20 +26,9 @@ def servers(app, db, database_url, smtp_server):
                PORTAL_SECRET_KEY="two-servers-share-this-secret-key-of-40-chars", PORTAL_SMTP_HOST="127.0.0.1",
                PORTAL_SMTP_PORT=str(smtp_server.port))
     started = []
-    for _ in range(2):
-        port = free_port()
-        process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}",
-                                    "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env,
-                                   start_new_session=True)
-        started.append((process, f"http://127.0.0.1:{port}"))
     try:
-        for process, base in started:
-            for _ in range(300):
-                try:
-                    requests.get(f"{base}/healthz", timeout=1)
-                    break
-                except requests.RequestException:  # not listening yet, or still starting under load
-                    time.sleep(0.1)
+        for _ in range(2):
+            started.append(serve(env))
         yield [base for _, base in started]
     finally:
         for process, _ in started:

@@ -11,6 +11,7 @@ import pytest
 
 from portal.db import database
 from tests.builders import make_firm
+from tests.conftest import _postgres_database
 from tests.harness import make_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,15 +23,7 @@ def replica_url(tmp_path):
     with the primary (and holds a firm the primary never had, to tell the two apart)."""
     admin_url = os.environ.get("PORTAL_TEST_DATABASE_URL")
     if admin_url:
-        import psycopg2
-
-        name = f"portal_replica_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-        connection = psycopg2.connect(admin_url)
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cursor.execute(f'CREATE DATABASE "{name}"')
-        url = urlsplit(admin_url)._replace(path="/" + name).geturl()
+        url = _postgres_database(admin_url, "replica")
     else:
         url = f"sqlite:///{tmp_path / 'replica.db'}"
     fill = textwrap.dedent(f"""
@@ -45,11 +38,13 @@ def replica_url(tmp_path):
     subprocess.run([sys.executable, "-c", fill], cwd=ROOT, check=True, capture_output=True)
     yield url
     if admin_url:
+        import psycopg2
+
         database.close()
         connection = psycopg2.connect(admin_url)
         connection.autocommit = True
         with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cursor.execute(f'DROP DATABASE IF EXISTS "{urlsplit(url).path[1:]}" WITH (FORCE)')
         connection.close()
 
 
