@@ -1,11 +1,11 @@
 """Hostile input from every role: a visitor, two Belgians logged in by eID (one acting for two
 enterprises, one unknown who may ask to act for one), a company's main access manager, a user with
-three applications, and agency staff. Each crawls what it can reach (in French), submits every form it finds
+three applications, and agency staff. Each crawls what it can reach, once in each of the three languages, submits every form it finds
 with and without htmx headers, filled with empty, huge (1 MB), control characters, an RTL override,
 NUL, SQL and template injection, markup, wrong types, forged choices and random bytes as files.
 
-Never a 5xx; never the markup sent back unescaped; a refusal is a page (or fragment) in the user's
-language; and afterwards every page is crawled again: nothing stored breaks a page later.
+Never a 5xx; never the markup sent back unescaped; a refusal is a page in the user's language (and,
+where it lists problems, under that language's heading, with no other language's); and afterwards every page is crawled again: nothing stored breaks a page later.
 The seed is printed; FUZZ_SEED=… repeats a run.
 """
 import io
@@ -35,6 +35,8 @@ PAYLOADS = [
 ]
 SKIP_ACTIONS = re.compile(r"/logout$")  # would end the session the crawl goes on with
 MAX_PAGES = 120
+# The heading of the error summary, per language: a refusal listing problems shows its own language's only.
+PROBLEM_HEADING = {"fr": "Il y a un problème", "nl": "Er is een probleem", "en": "There is a problem"}
 
 
 class Page(HTMLParser):
@@ -76,16 +78,17 @@ def parse(html):
     return page
 
 
-def local(base, href):
+def local(base, href, lang):
     target = urlsplit(urljoin(base, href))
-    if target.netloc not in ("", "localhost") or not target.path.startswith("/fr/"):
+    if target.netloc not in ("", "localhost") or not target.path.startswith(f"/{lang}/"):
         return None
     return target.path + (f"?{target.query}" if target.query else "")
 
 
 class Role:
-    def __init__(self, name, client, start):
-        self.name, self.client, self.start = name, client, start
+    def __init__(self, name, client, start, lang):
+        self.name, self.client, self.lang = name, client, lang
+        self.start = f"/{lang}{start}"
         self.csrf = None
 
     def get(self, path, headers=None):
@@ -111,18 +114,18 @@ def crawl(role, problems):
             continue
         page = parse(response.get_data(as_text=True))
         for href in page.links:
-            target = local(path, href)
+            target = local(path, href, role.lang)
             if target and not target.endswith((".pdf", ".csv")):
                 queue.append(target)
         for form in page.forms:
-            action = local(path, form["action"] or path)
+            action = local(path, form["action"] or path, role.lang)
             if action and not SKIP_ACTIONS.search(action):
                 forms.setdefault((form["method"], action, tuple(sorted(form["fields"]))), form)
     return seen, forms
 
 
 def check(role, method, path, response, problems, htmx=False):
-    where = f"{role.name} {method} {path}{' (htmx)' if htmx else ''} -> {response.status_code}"
+    where = f"{role.name} ({role.lang}) {method} {path}{' (htmx)' if htmx else ''} -> {response.status_code}"
     if response.status_code >= 500:
         problems.append(where)
         return
@@ -130,8 +133,12 @@ def check(role, method, path, response, problems, htmx=False):
     if MARKUP in text or "<script>alert" in text:
         problems.append(f"{where}: markup sent back unescaped")
     if response.status_code in (400, 413, 422, 429) and response.mimetype == "text/html" and not htmx:
-        if 'lang="fr"' not in text:
+        if f'lang="{role.lang}"' not in text:
             problems.append(f"{where}: a refusal not in the user's language")
+    if response.status_code == 422 and response.mimetype == "text/html":
+        others = [heading for lang, heading in PROBLEM_HEADING.items() if lang != role.lang and heading in text]
+        if others:
+            problems.append(f"{where}: a refusal headed in another language ({others[0]!r})")
 
 
 def hostile(form, rng):
@@ -178,20 +185,21 @@ def eid_client(app, niss, given_name, surname):
     return client
 
 
-@pytest.fixture
-def roles(app, db, runner):
+@pytest.fixture(params=["fr", "nl", "en"])
+def roles(request, app, db, runner):
+    lang = request.param
     assert runner.invoke(args=["portal", "seed-demo", "--firms", "30"]).exit_code == 0
     staff_client = app.test_client()
     AuthActions(app, staff_client).staff()
     return [
-        Role("visitor", app.test_client(), "/fr/"),
+        Role("visitor", app.test_client(), "/", lang),
         # By eID (the simulator): a Belgian the demo links to two BCE enterprises, and one it does not know,
         # who may ask to act for an enterprise (the form with the mandate's file).
-        Role("eid, two enterprises", eid_client(app, NISS, FIRST_NAME, LAST_NAME), "/fr/portal"),
-        Role("eid, newcomer", eid_client(app, *NEWCOMER), "/fr/portal"),
-        Role("manager", company_person(app, PEOPLE[0][0]), "/fr/portal"),
-        Role("user", company_person(app, PEOPLE[2][0]), "/fr/portal"),
-        Role("staff", staff_client, "/fr/staff/registrations"),
+        Role("eid, two enterprises", eid_client(app, NISS, FIRST_NAME, LAST_NAME), "/portal", lang),
+        Role("eid, newcomer", eid_client(app, *NEWCOMER), "/portal", lang),
+        Role("manager", company_person(app, PEOPLE[0][0]), "/portal", lang),
+        Role("user", company_person(app, PEOPLE[2][0]), "/portal", lang),
+        Role("staff", staff_client, "/staff/registrations", lang),
     ]
 
 
@@ -221,7 +229,7 @@ def test_every_form_of_every_role_survives_hostile_input(roles):
                     check(role, method.upper(), action, response, problems, htmx=bool(headers))
     for role in roles:  # what the fuzz stored must not break a page later
         crawl(role, problems)
-    print(f"{sum(len(s) for s in pages.values())} pages, {forms_total} forms, {submissions} submissions, "
+    print(f"{roles[0].lang}: {sum(len(s) for s in pages.values())} pages, {forms_total} forms, {submissions} submissions, "
           f"{len(problems)} problems; pages by role {dict((r, len(s)) for r, s in pages.items())}; "
           f"answers {dict(sorted(statuses.items()))}")
     assert not problems, "\n".join(problems[:40])
