@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FLASK := PORTAL_ENV=development $(VENV)/bin/flask --app wsgi
 PYTEST_ARGS ?=
 
-.PHONY: run test install translations compile-translations migrate seed bench soak clean
+.PHONY: run test install translations compile-translations migrate seed bench-tools bench soak clean
 
 run: install
 	$(FLASK) portal migrate
@@ -38,16 +38,22 @@ migrate: install
 seed: migrate
 	$(FLASK) portal seed-demo
 
-bench: install
+# wrk drives the benches; nginx stands in front of gunicorn in the soak, as the README's proxy does.
+bench-tools:
+	@command -v wrk >/dev/null && command -v nginx >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light)
+
+bench: install bench-tools
 	$(PY) bench/public_list.py
 	$(PY) bench/load.py
 	$(PY) bench/load.py --postgres
 	$(PY) bench/name_search.py
 	$(PY) bench/kbo_import.py --enterprises 190000
 
-# Ten minutes at 32 connections over public and logged-in pages: errors, p95, workers' memory.
-soak: install
-	$(PY) bench/soak.py --minutes 10
+# Ten minutes at 32 connections (people reading 40 ms between pages) over public and logged-in
+# pages, through nginx: errors, p95, workers' memory. On PostgreSQL: make soak SOAK_ARGS=--postgres
+soak: install bench-tools
+	$(PY) bench/soak.py --minutes 10 $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
