@@ -94,8 +94,14 @@ def _page(registration, step, status=200, **context):
     context.setdefault("errors", {})
     number = steps.STEP_NAMES.index(step) + 1
     titles = texts(steps.STEPS)
+    title = dict(titles)[step]
+    page_title = f"{_ERROR} {title} – {_REGISTER}" if context["errors"] else f"{title} – {_REGISTER}"
     return render(f"wizard/{step}.html", block="wizard", status=status, registration=registration, step=step,
-                  step_number=number, step_count=len(titles), steps=titles, step_title=dict(titles)[step], **context)
+                  step_number=number, step_count=len(titles), steps=titles, step_title=title, page_title=page_title,
+                  **context)
+
+
+_ERROR, _REGISTER = _l("Error:"), _l("Register a company")  # a step's page title: "Error: Company – Register a company"
 
 
 def _next(registration, step):
