@@ -4,8 +4,8 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import (addresses, assets, cli, config as settings, csrf, date_formats, db, errors, form_text, http_headers,
-               languages, log_privacy, page_cache, translated_templates)
+from . import (addresses, assets, cli, config as settings, csrf, date_formats, db, errors, form_text, fragment_cache,
+               http_headers, languages, log_privacy, number_formats, page_cache, translated_templates)
 from .extensions import babel, login_manager
 
 log = logging.getLogger(__name__)
@@ -26,8 +26,10 @@ def create_app(config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     translated_templates.init_app(app)
+    fragment_cache.init_app(app)
     babel.init_app(app, locale_selector=languages.current_language)
     date_formats.init_app(app)
+    number_formats.init_app(app)
     login_manager.init_app(app)
     languages.init_app(app)
     db.init_app(app)

@@ -98,6 +98,11 @@ def _settings(context=None):
     return locale, zone
 
 
+def page_locale(context=None):
+    """The locale in force, read once per page."""
+    return _settings(context)[0]
+
+
 def _local(moment, zone):
     """A UTC datetime (naive ones are UTC) in the portal's time zone, as flask-babel rebases it."""
     if moment.tzinfo is None:

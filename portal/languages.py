@@ -1,6 +1,6 @@
 """Languages: the /fr/ /nl/ /en/ URL prefix, the remembered choice, the switch."""
 from flask import g, has_request_context, request
-from flask_babel import Domain, format_number
+from flask_babel import Domain
 from werkzeug.routing import BaseConverter
 
 from .countries import country_options
@@ -92,7 +92,6 @@ def init_app(app):
             )
         return response
 
-    app.jinja_env.filters["format_number"] = format_number
     app.jinja_env.globals["country_options"] = country_options
     _install_translations_once_per_request(app)
     app.extensions["babel"].instance.domain_instance = RequestDomain()

@@ -16,13 +16,12 @@ the page is rendered again once that version changes.
 import functools
 import hashlib
 import secrets
-import threading
 import time
-from collections import OrderedDict
 
 from flask import current_app, g, make_response, request, session
 
 from .csrf import csrf_token
+from .lru import Lru
 
 # Random per process (the store is too): a visitor cannot type it into an address to have their token
 # copied into the page's links.
@@ -32,36 +31,9 @@ MAX_PAGES = 256  # per process: a few MB at most, whatever addresses a crawler i
 PERSONAL = ("login", "pending_login", "_flashes")  # session keys that make a page someone's own
 
 
-class _Pages:
-    """A small LRU of rendered pages, shared by the threads of one process."""
-
-    def __init__(self, size):
-        self.size = size
-        self.entries = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is not None:
-                self.entries.move_to_end(key)
-            return entry
-
-    def put(self, key, entry):
-        with self.lock:
-            self.entries[key] = entry
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-    def clear(self):
-        with self.lock:
-            self.entries.clear()
-
-
 def pages():
     """This app's store (each app, in tests each test's, has its own)."""
-    return current_app.extensions.setdefault("page_cache", _Pages(MAX_PAGES))
+    return current_app.extensions.setdefault("page_cache", Lru(MAX_PAGES))
 
 
 def init_app(app):

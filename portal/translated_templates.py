@@ -26,7 +26,7 @@ _LITERAL_CALL = r"""(?<![\w.])_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\
 _CALL = re.compile(_LITERAL_CALL)
 # The same call as the whole of an output tag: `{{ _("…") }}` (no whitespace control).
 _WHOLE_TAG = re.compile(r"\{\{\s*" + _LITERAL_CALL + r"\s*\}\}")
-_SEPARATOR = "\x00"  # between a language and a template's name; never in a file name
+SEPARATOR = "\x00"  # between a language and a template's name; never in a file name
 # A translation written into the template as it is: no character Jinja gives a meaning to, and no
 # space at either end (a neighbouring `{%-` or `-}}` would strip it).
 _PLAIN = re.compile(r"[^\s{}%#](?:[^{}%#]*[^\s{}%#])?")
@@ -46,10 +46,10 @@ class TranslatingEnvironment(Environment):
     """Flask's environment, loading each template in the locale in force."""
 
     def _load_template(self, name, globals):
-        if _SEPARATOR not in name:
+        if SEPARATOR not in name:
             locale = get_locale()
             if locale is not None:
-                name = f"{locale}{_SEPARATOR}{name}"
+                name = f"{locale}{SEPARATOR}{name}"
         return super()._load_template(name, globals)
 
 
@@ -62,7 +62,7 @@ class TranslatingLoader(BaseLoader):
         self.catalogs = {}
 
     def get_source(self, environment, template):
-        language, _, name = template.rpartition(_SEPARATOR)
+        language, _, name = template.rpartition(SEPARATOR)
         source, filename, uptodate = self.loader.get_source(environment, name)
         if not language:
             return source, filename, uptodate

@@ -43,9 +43,10 @@ class QueueRow:
 
 
 def queue(status=Registration.SUBMITTED, country="", unverified=False, kind="", page=1, size=50):
-    """A page of the requests that match, oldest first, and how many match:
-    one prepared query per combination of filters (the count is a window
-    over the same rows)."""
+    """A page of the requests that match, oldest first, how many match, and
+    how many requests there are of each status (the queue's tabs): one
+    prepared statement per combination of filters (the count is a window over
+    the same rows, the tabs' counts are columns of each row)."""
     shape = (status in STATUS_LABELS, bool(country), bool(unverified), bool(kind))
     prepared = _QUEUES.get(shape)
     if prepared is None:
@@ -53,23 +54,27 @@ def queue(status=Registration.SUBMITTED, country="", unverified=False, kind="", 
     rows = prepared.rows(status=status, country=country, kind=kind, limit=size, offset=(page - 1) * size)
     if not rows:
         total = 0 if page == 1 else queue(status, country, unverified, kind, 1, 1)[1]
-        return [], total
+        return [], total, counts()
     found = []
-    for row_id, reference, row_kind, data, row_country, submitted_at, vat_number, vat_status, row_status, _ in rows:
+    for row_id, reference, row_kind, data, row_country, submitted_at, vat_number, vat_status, row_status, *_ in rows:
         name = (Registration.decode(data).get("company") or {}).get("name", "")
         found.append(QueueRow(row_id, reference, row_kind, name, row_country, submitted_at, vat_number or "",
                               vat_status or "", row_status))
-    return found, rows[0][-1]
+    first = rows[0]
+    return found, first[-1 - len(STATUS_LABELS)], dict(zip(STATUS_LABELS, first[-len(STATUS_LABELS):]))
 
 
 _QUEUES = {}
 
 
 def _queue_query(by_status, by_country, unverified, by_kind):
+    tab = Registration.alias()
+    tabs = [tab.select(fn.COUNT(tab.id)).where(tab.status == status).alias(f"tab_{n}")
+            for n, status in enumerate(STATUS_LABELS)]
     query = (Registration
              .select(Registration.id, Registration.reference, Registration.kind, Registration.data,
                      Registration.country, Registration.submitted_at, Registration.vat_number,
-                     Registration.vat_status, Registration.status, fn.COUNT(SQL("*")).over().alias("total"))
+                     Registration.vat_status, Registration.status, fn.COUNT(SQL("*")).over().alias("total"), *tabs)
              .where(Registration.status.in_(Registration.SENT)))
     if by_kind:
         query = query.where(Registration.kind == slot("kind"))

@@ -32,11 +32,11 @@ def queue_page():
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         page = 1
-    rows, total = review.queue(status, country, unverified, kind, page, QUEUE_PAGE)
+    rows, total, counts = review.queue(status, country, unverified, kind, page, QUEUE_PAGE)
     filters = {"status": status, "country": country, "unverified": "1" if unverified else "", "kind": kind}
     return render("backoffice/queue.html", block="results", rows=rows, current_status=status, country=country,
                   total=total, page=page, pages=-(-total // QUEUE_PAGE), filters=filters,
-                  unverified=unverified, counts=review.counts(), statuses=texts(STATUS_LABELS), kinds=texts(KINDS),
+                  unverified=unverified, counts=counts, statuses=texts(STATUS_LABELS), kinds=texts(KINDS),
                   kind=kind, country_names=countries.names())
 
 

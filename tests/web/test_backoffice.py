@@ -186,6 +186,32 @@ def test_queue_lists_requests_oldest_first_with_counts_and_filters(app, staff_cl
     assert "<html" not in fragment and first.reference in fragment
 
 
+def test_the_queue_shows_each_change_at_once_in_the_readers_language_in_two_statements(app, staff_client):
+    """Its rows are kept rendered by what they show (fragment_cache): a change is a new row, never a stale one."""
+    from portal.models import Registration as Request
+    from tests.harness import QueryCount
+
+    request = submitted_request(app)
+    staff_client.get("/en/staff/registrations")
+    staff_client.get("/en/staff/registrations")  # on PostgreSQL: the statements prepared once
+    with QueryCount() as queries:
+        page = body(staff_client.get("/en/staff/registrations"))
+    assert request.reference in page and "Musterfirma Medizintechnik GmbH" in page
+    assert len(queries) == 2, queries.statements  # who is asking; the page of rows with its count and tab counts
+    answers = Request.get_by_id(request.id).answers
+    answers["company"]["name"] = "Renamed & Co <GmbH>"
+    Request.update(data=Request.encode(answers), vat_status="unverified").where(Request.id == request.id).execute()
+    page = body(staff_client.get("/en/staff/registrations"))
+    assert "Renamed &amp; Co &lt;GmbH&gt;" in page and "Musterfirma Medizintechnik GmbH" not in page
+    assert "(not verified)" in page
+    dutch = body(staff_client.get("/nl/staff/registrations"))
+    assert "(niet gecontroleerd)" in dutch and "(not verified)" not in dutch
+    Request.update(status="refused").where(Request.id == request.id).execute()
+    assert request.reference not in body(staff_client.get("/en/staff/registrations"))
+    refused = body(staff_client.get("/en/staff/registrations?status=refused"))
+    assert request.reference in refused and re.search(r"Refused <span class=\"count\">1</span>", refused)
+
+
 # A request's page -------------------------------------------------------------------------
 
 def test_request_page_shows_everything_and_look_alikes(app, staff_client):

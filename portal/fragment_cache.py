@@ -1,0 +1,46 @@
+"""`{% cache "name", key %}…{% endcache %}`: a piece of a template rendered
+once per key and language, then kept in the process (an LRU).
+
+Meant for the rows of a list that pages show again and again, such as the
+staff queue: the key is what the row shows (a frozen dataclass of its
+values), so a row that changes is a new key and no copy is ever out of date.
+Nothing personal goes in a cached piece (no CSRF token, no name of who is
+asking): it is the same for everyone who may see the list.
+"""
+from flask import current_app
+from flask_babel import get_locale
+from jinja2 import nodes
+from jinja2.ext import Extension
+
+from .lru import Lru
+from .translated_templates import SEPARATOR
+
+MAX_FRAGMENTS = 4096  # per process: rows of a few hundred bytes, a megabyte or two at most
+
+
+class FragmentCache(Extension):
+    tags = {"cache"}
+
+    def parse(self, parser):
+        lineno = next(parser.stream).lineno
+        key = parser.parse_tuple()
+        body = parser.parse_statements(("name:endcache",), drop_needle=True)
+        # The template's name is in the key too: two templates never share a piece by accident.
+        call = self.call_method("_cached", [nodes.Const(parser.name), key])
+        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    def _cached(self, template, key, caller):
+        store = current_app.extensions.get("fragment_cache")
+        if store is None:
+            store = current_app.extensions.setdefault("fragment_cache", Lru(MAX_FRAGMENTS))
+        # A template loaded for a language has it in its name (translated_templates): no look-up then.
+        full = (template, key) if SEPARATOR in template else (template, str(get_locale()), key)
+        found = store.get(full)
+        if found is None:
+            found = caller()
+            store.put(full, found)
+        return found
+
+
+def init_app(app):
+    app.jinja_env.add_extension(FragmentCache)
