@@ -120,9 +120,7 @@ def current_company():
 
     if "company" in g:
         return g.company
-    companies = g.get("session_companies")  # read with the session (sessions.current)
-    if companies is None:
-        companies = companies_of(current_user.person)
+    companies = companies_of(current_user.person)
     chosen = session.get(COMPANY_KEY)
     company = next((c for c in companies if c.id == chosen), None)
     if company is None and len(companies) == 1:

@@ -42,13 +42,8 @@ def companies_of(person):
     # Each row also carries the person's designation for the company's health quality: the rights
     # of whichever company the session works for are then known without another round trip.
     for company in companies:
-        keep_designation(person, company, company.granted)
+        _keep_designation(person, company, getattr(company, "health", None), company.granted)
     return companies
-
-
-def keep_designation(person, company, granted):
-    """Keep for this request what a row of `with_designation` says of the person's designation."""
-    _keep_designation(person, company, getattr(company, "health", None), granted)
 
 
 def _keep_designation(person, company, quality, granted):
@@ -64,33 +59,18 @@ def _keep_designation(person, company, quality, granted):
     return g.setdefault("designations", {}).setdefault((person.id, company.id), (quality, member, applications))
 
 
-def company_ids_of(person):
-    """The ids of the person's companies, as a subquery: a UNION of four index look-ups by person."""
-    return (LegalRepresentative.select(LegalRepresentative.company).where(LegalRepresentative.person == person)
-            | Quality.select(Quality.company).join(QualityMember).where(QualityMember.person == person)
-            | Company.select(Company.id).where(Company.main_access_manager == person)
-            | ContactPerson.select(ContactPerson.company).where(ContactPerson.person == person))
-
-
-def with_designation(query, person):
-    """`query` (which selects from Company) with, for each company, its health quality
-    (`company.health`) and the person's designation for it (`company.health.designated`); the
-    query must also select `designation_columns()`."""
-    return (query.join_from(Company, Quality, JOIN.LEFT_OUTER, attr="health",
-                            on=(Quality.company == Company.id) & (Quality.kind == Quality.HEALTH_INSTITUTION))
-            .join_from(Quality, QualityMember, JOIN.LEFT_OUTER, attr="designated",
-                       on=(QualityMember.quality == Quality.id) & (QualityMember.person == person)))
-
-
-def designation_columns():
-    """The columns `with_designation` reads: the quality, the membership, its applications ("a,b")."""
-    return Quality, QualityMember, _applications().alias("granted")
-
-
 def _companies_of_query():
     person = slot("person")
-    return (with_designation(Company.select(Company, *designation_columns()), person)
-            .where(Company.id.in_(company_ids_of(person))).order_by(Company.name_key))
+    ids = (LegalRepresentative.select(LegalRepresentative.company).where(LegalRepresentative.person == person)
+           | Quality.select(Quality.company).join(QualityMember).where(QualityMember.person == person)
+           | Company.select(Company.id).where(Company.main_access_manager == person)
+           | ContactPerson.select(ContactPerson.company).where(ContactPerson.person == person))
+    return (Company.select(Company, Quality, QualityMember, _applications().alias("granted"))
+            .join_from(Company, Quality, JOIN.LEFT_OUTER, attr="health",
+                       on=(Quality.company == Company.id) & (Quality.kind == Quality.HEALTH_INSTITUTION))
+            .join_from(Quality, QualityMember, JOIN.LEFT_OUTER, attr="designated",
+                       on=(QualityMember.quality == Quality.id) & (QualityMember.person == person))
+            .where(Company.id.in_(ids)).order_by(Company.name_key))
 
 
 def _applications():

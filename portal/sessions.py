@@ -14,8 +14,7 @@ from flask import current_app, g, session
 from peewee import JOIN
 
 from . import clock
-from .access_rights import company_ids_of, designation_columns, keep_designation, with_designation
-from .models import Account, Company, LoginSession, Person, StaffMember
+from .models import Account, LoginSession, Person, StaffMember
 from .prepared import Prepared, slot
 
 COOKIE_KEY = "login"
@@ -32,8 +31,7 @@ def start(staff=None, account=None, person=None, method="password", assurance=No
     if previous:
         LoginSession.update(ended_at=clock.utc()).where(
             (LoginSession.token_hash == _hash(previous)) & LoginSession.ended_at.is_null()).execute()
-    g.pop("login_session", None)
-    g.pop("session_companies", None)
+        g.pop("login_session", None)
     token = secrets.token_urlsafe(32)
     if account is not None and person is None:
         person = account.person
@@ -47,24 +45,12 @@ def start(staff=None, account=None, person=None, method="password", assurance=No
     return token
 
 
-def _who_is_asking_query():
-    """One statement for who is asking: the session with its account, person or staff member, and one
-    row per company of the person (access_rights' query of the companies, with the person's
-    designation), so that a logged-in page makes one round trip to know who and for which companies."""
-    token_hash = slot("token_hash")
-    asking = LoginSession.alias()
-    person = asking.select(asking.person).where(asking.token_hash == token_hash)
-    query = (LoginSession.select(LoginSession, Account, Person, StaffMember, Company, *designation_columns())
-             .join_from(LoginSession, Account, JOIN.LEFT_OUTER)
-             .join_from(LoginSession, Person, JOIN.LEFT_OUTER)
-             .join_from(LoginSession, StaffMember, JOIN.LEFT_OUTER)
-             .join_from(LoginSession, Company, JOIN.LEFT_OUTER, attr="company",
-                        on=Company.id.in_(company_ids_of(person))))
-    return (with_designation(query, LoginSession.person)
-            .where(LoginSession.token_hash == token_hash).order_by(Company.name_key))
-
-
-_WHO_IS_ASKING = Prepared(_who_is_asking_query)
+# One query for who is asking: the session with its account, person or staff member.
+_WHO_IS_ASKING = Prepared(lambda: LoginSession.select(LoginSession, Account, Person, StaffMember)
+                          .join_from(LoginSession, Account, JOIN.LEFT_OUTER)
+                          .join_from(LoginSession, Person, JOIN.LEFT_OUTER)
+                          .join_from(LoginSession, StaffMember, JOIN.LEFT_OUTER)
+                          .where(LoginSession.token_hash == slot("token_hash")).limit(1))
 
 
 def _expired(login, now):
@@ -105,14 +91,6 @@ def current(now=None):
         LoginSession.update(last_seen_at=now).where(LoginSession.id == login.id).execute()
     if login.account_id and login.person_id and login.account.person_id == login.person_id:
         login.account.person = login.person
-    if login.person_id:
-        companies = []
-        for row in found:
-            company = getattr(row, "company", None)
-            if company is not None and company.id is not None:
-                keep_designation(login.person, company, row.granted)
-                companies.append(company)
-        g.session_companies = companies  # access_control.current_company's, read with the session
     g.login_session = login
     return login
 

@@ -131,21 +131,3 @@ def test_a_blocked_user_reaches_no_tile(operator, client, path):
     assert response.status_code == 303 and response.headers["Location"] == "/en/portal"
     assert client.get("/en/portal/tiles/company", headers=HTMX).status_code == 403
     assert "blocked your access" in body(client.get("/en/portal"))
-
-
-def test_who_is_asking_and_for_which_companies_is_one_round_trip_and_read_afresh_each_time(operator, client):
-    """The session, the person and their companies with their rights come in one statement; a removal made
-    by someone else shows at the person's very next page, not at their next login."""
-    client.get("/en/portal")  # the session's idle clock: written at most once a minute, not measured here
-    client.get("/en/portal/tiles/company", headers=HTMX)  # on PostgreSQL: the statements prepared once
-    with QueryCount() as home:
-        response = client.get("/en/portal")
-    assert response.status_code == 200 and operator.company.name in body(response)
-    assert len(home) == 1, home.statements
-    with QueryCount() as tile:
-        client.get("/en/portal/tiles/company", headers=HTMX)
-    assert len(tile) == 2, tile.statements  # who is asking, then the summary itself
-
-    QualityMember.update(status="blocked").execute()
-    assert "blocked your access" in body(client.get("/en/portal"))
-    assert client.get("/en/portal/tiles/company", headers=HTMX).status_code == 403
