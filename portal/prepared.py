@@ -58,13 +58,21 @@ class Prepared:
         return found
 
     def rows(self, **values):
+        query, cursor = self._execute(values)
+        return self._read(query, cursor)
+
+    def raw_rows(self, **values):
+        """The rows as the database driver gives them, each column untouched (a
+        SQLite datetime is its text): for a list of many rows whose caller
+        converts the one or two columns that need it."""
+        return self._execute(values)[1].fetchall()
+
+    def _execute(self, values):
         query, sql, params = self._compiled()
         bound = [values[p.name] if isinstance(p, Slot) else p for p in params]
         if is_postgres():
-            cursor = self._execute_prepared(sql, bound)
-        else:
-            cursor = database.execute_sql(sql, bound)
-        return self._read(query, cursor)
+            return query, self._execute_prepared(sql, bound)
+        return query, database.execute_sql(sql, bound)
 
     def _read(self, query, cursor):
         """The rows as models, with the work peewee does on each new cursor

@@ -51,15 +51,16 @@ def queue(status=Registration.SUBMITTED, country="", unverified=False, kind="", 
     prepared = _QUEUES.get(shape)
     if prepared is None:
         prepared = _QUEUES[shape] = Prepared(lambda: _queue_query(*shape))
-    rows = prepared.rows(status=status, country=country, kind=kind, limit=size, offset=(page - 1) * size)
+    rows = prepared.raw_rows(status=status, country=country, kind=kind, limit=size, offset=(page - 1) * size)
     if not rows:
         total = 0 if page == 1 else queue(status, country, unverified, kind, 1, 1)[1]
         return [], total, counts()
     found = []
+    moment = Registration.submitted_at.python_value  # SQLite gives the text
     for row_id, reference, row_kind, data, row_country, submitted_at, vat_number, vat_status, row_status, *_ in rows:
         name = (Registration.decode(data).get("company") or {}).get("name", "")
-        found.append(QueueRow(row_id, reference, row_kind, name, row_country, submitted_at, vat_number or "",
-                              vat_status or "", row_status))
+        found.append(QueueRow(row_id, reference, row_kind, name, row_country, moment(submitted_at),
+                              vat_number or "", vat_status or "", row_status))
     first = rows[0]
     return found, first[-1 - len(STATUS_LABELS)], dict(zip(STATUS_LABELS, first[-len(STATUS_LABELS):]))
 
