@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FLASK := PORTAL_ENV=development $(VENV)/bin/flask --app wsgi
 PYTEST_ARGS ?=
 
-.PHONY: run test install translations compile-translations migrate seed bench-tools bench soak clean
+.PHONY: run test install translations compile-translations migrate seed bench-tools soak-tools bench soak clean
 
 run: install
 	$(FLASK) portal migrate
@@ -38,10 +38,15 @@ migrate: install
 seed: migrate
 	$(FLASK) portal seed-demo
 
-# wrk drives the benches; nginx stands in front of gunicorn in the soak, as the README's proxy does.
+# wrk drives the benches; nginx stands in front of gunicorn in the soak, as the README's proxy does
+# (started by the soak on loopback; the service the package may start is stopped and disabled).
 bench-tools:
-	@command -v wrk >/dev/null && command -v nginx >/dev/null || \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light)
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+
+soak-tools: bench-tools
+	@test -x /usr/sbin/nginx || command -v nginx >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light && \
+		 (systemctl disable --now nginx 2>/dev/null || service nginx stop 2>/dev/null || true))
 
 bench: install bench-tools
 	$(PY) bench/public_list.py
@@ -52,7 +57,7 @@ bench: install bench-tools
 
 # Ten minutes at 32 connections (people reading 40 ms between pages) over public and logged-in
 # pages, through nginx: errors, p95, workers' memory. On PostgreSQL: make soak SOAK_ARGS=--postgres
-soak: install bench-tools
+soak: install soak-tools
 	$(PY) bench/soak.py --minutes 10 $(SOAK_ARGS)
 
 clean:

@@ -127,7 +127,11 @@ def proxy(upstream):
         yield port
     finally:
         process.terminate()
-        process.wait(10)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
 
 
 def workers_of(master):

@@ -6,6 +6,12 @@ staff queue: the key is what the row shows (a frozen dataclass of its
 values), so a row that changes is a new key and no copy is ever out of date.
 Nothing personal goes in a cached piece (no CSRF token, no name of who is
 asking): it is the same for everyone who may see the list.
+
+What the key does not hold, and so must not change what a piece shows: the
+template's source (a development server that reloads an edited template
+keeps the old pieces until it restarts) and the address prefix `url_for`
+writes (the same on every request here; a proxy that sets a prefix per
+request, ProxyFix's x_prefix, would need it in the key).
 """
 from flask import current_app
 from flask_babel import get_locale
@@ -15,7 +21,7 @@ from jinja2.ext import Extension
 from .lru import Lru
 from .translated_templates import SEPARATOR
 
-MAX_FRAGMENTS = 4096  # per process: rows of a few hundred bytes, a megabyte or two at most
+MAX_FRAGMENTS = 4096  # per process: a queue row is 0.5 to 2 KB, so 8 MB at the very most
 
 
 class FragmentCache(Extension):

@@ -9,17 +9,23 @@ from jinja2 import pass_context
 
 from .date_formats import page_locale
 
-_groups = {}  # locale -> its thousands separator
+_groups = {}  # locale -> its thousands separator, or None where it does not group by threes (hi: 1,00,000)
+
+
+def _group(locale):
+    if locale not in _groups:
+        pattern = numbers.parse_pattern(locale.decimal_formats[None])
+        _groups[locale] = numbers.get_group_symbol(locale) if pattern.grouping == (3, 3) else None
+    return _groups[locale]
 
 
 def format_number(value, locale):
     if locale is None:
         return babel_format_number(value)
-    if type(value) is int and value >= 0:
-        group = _groups.get(locale)
-        if group is None:
-            group = _groups[locale] = numbers.get_group_symbol(locale)
-        return f"{value:,}".replace(",", group)
+    if type(value) is int and 0 <= value < 10**27:  # Babel's own precision ends beyond
+        group = _group(locale)
+        if group is not None:
+            return f"{value:,}".replace(",", group)
     return numbers.format_decimal(value, locale=locale)
 
 

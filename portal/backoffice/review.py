@@ -53,8 +53,10 @@ def queue(status=Registration.SUBMITTED, country="", unverified=False, kind="", 
         prepared = _QUEUES[shape] = Prepared(lambda: _queue_query(*shape))
     rows = prepared.raw_rows(status=status, country=country, kind=kind, limit=size, offset=(page - 1) * size)
     if not rows:
-        total = 0 if page == 1 else queue(status, country, unverified, kind, 1, 1)[1]
-        return [], total, counts()
+        if page == 1:
+            return [], 0, counts()
+        _, total, tabs = queue(status, country, unverified, kind, 1, 1)  # past the end: how many there are
+        return [], total, tabs
     found = []
     moment = Registration.submitted_at.python_value  # SQLite gives the text
     for row_id, reference, row_kind, data, row_country, submitted_at, vat_number, vat_status, row_status, *_ in rows:

@@ -29,7 +29,7 @@ def queue_page():
     kind = request.args.get("kind", "")
     kind = kind if kind in KINDS else ""
     try:
-        page = max(1, int(request.args.get("page", "1")))
+        page = max(1, min(int(request.args.get("page", "1")), 10**6))  # an OFFSET the databases can hold
     except ValueError:
         page = 1
     rows, total, counts = review.queue(status, country, unverified, kind, page, QUEUE_PAGE)

@@ -133,12 +133,14 @@ def check(role, method, path, response, problems, htmx=False):
     if MARKUP in text or "<script>alert" in text:
         problems.append(f"{where}: markup sent back unescaped")
     if response.status_code in (400, 413, 422, 429) and response.mimetype == "text/html" and not htmx:
-        if f'lang="{role.lang}"' not in text:
+        if f'<html lang="{role.lang}"' not in text:  # the page's own; the language links carry the others
             problems.append(f"{where}: a refusal not in the user's language")
     if response.status_code == 422 and response.mimetype == "text/html":
         others = [heading for lang, heading in PROBLEM_HEADING.items() if lang != role.lang and heading in text]
         if others:
             problems.append(f"{where}: a refusal headed in another language ({others[0]!r})")
+        elif 'id="error-summary"' in text and PROBLEM_HEADING[role.lang] not in text:
+            problems.append(f"{where}: a list of problems without its heading in the user's language")
 
 
 def hostile(form, rng):

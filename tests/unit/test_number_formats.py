@@ -20,3 +20,8 @@ def test_thousands_are_grouped_the_local_way():
     assert format_number(1234567, Locale.parse("fr")) == "1\u202f234\u202f567"
     assert format_number(1234567, Locale.parse("nl")) == "1.234.567"
     assert format_number(1234567, Locale.parse("en")) == "1,234,567"
+
+
+def test_a_language_that_groups_otherwise_is_left_to_babel():
+    hindi = Locale.parse("hi")
+    assert format_number(10 ** 7, hindi) == numbers.format_decimal(10 ** 7, locale=hindi) == "1,00,00,000"

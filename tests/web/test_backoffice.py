@@ -210,6 +210,8 @@ def test_the_queue_shows_each_change_at_once_in_the_readers_language_in_two_stat
     assert request.reference not in body(staff_client.get("/en/staff/registrations"))
     refused = body(staff_client.get("/en/staff/registrations?status=refused"))
     assert request.reference in refused and re.search(r"Refused <span class=\"count\">1</span>", refused)
+    beyond = staff_client.get("/en/staff/registrations?status=refused&page=" + "9" * 25)  # past any OFFSET
+    assert beyond.status_code == 200 and re.search(r"Refused <span class=\"count\">1</span>", body(beyond))
 
 
 # A request's page -------------------------------------------------------------------------
