@@ -1,10 +1,11 @@
 """Load bench: the portal under gunicorn, driven by wrk.
 
-    python bench/load.py [--firms 100000] [--seconds 5] [--postgres]
+    python bench/load.py [--firms 100000] [--seconds 5] [--postgres | --database-url URL] [--only NAME]
 
 Starts gunicorn (2 sync workers, no access log) on a database seeded with
 --firms firms (SQLite by default; --postgres starts a throwaway PostgreSQL
-server), runs wrk with 16 connections for --seconds per route, and prints one
+server; --database-url uses a database of yours, seeded once and left
+running, for comparing two versions of the code run after run), runs wrk with 16 connections for --seconds per route, and prints one
 table: requests/s, latency p50/p95/p99, SQL statements per request, gzip size
 of the response, and requests/s as a ratio of the bare /healthz route measured
 in the same run, just before and just after the route (this machine's speed
@@ -345,11 +346,14 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 @contextlib.contextmanager
-def serving(firms, postgres):
-    """The seeded database (on a throwaway PostgreSQL server with `postgres`), gunicorn on it and an app on
-    the same database for arranging data: (url, port, app, the gunicorn master). Everything stops at the end."""
+def serving(firms, postgres, database_url=None):
+    """The seeded database (on a throwaway PostgreSQL server with `postgres`, or `database_url`), gunicorn on
+    it and an app on the same database for arranging data: (url, port, app, the gunicorn master). Everything
+    the bench started stops at the end."""
     pg_folder = None
-    if postgres:
+    if database_url:
+        url = seed(firms, database_url)
+    elif postgres:
         pg_folder, url = start_postgres()
         url = seed(firms, url)
     else:
@@ -372,10 +376,11 @@ def main():
     parser.add_argument("--firms", type=int, default=100_000)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--database-url", help="a database to seed (once) and use, left as it is at the end")
     parser.add_argument("--only", help="only the routes whose name contains this (and hello)")
     args = parser.parse_args()
 
-    with serving(args.firms, args.postgres) as (url, port, app, _):
+    with serving(args.firms, args.postgres, args.database_url) as (url, port, app, _):
         counter = QueryCounter()
         client = app.test_client()
         routes = ROUTES + company_routes(app) + staff_routes(app) + wizard_routes(app)

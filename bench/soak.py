@@ -1,6 +1,6 @@
 """Soak: a mix of public and logged-in pages at 32 connections for ten minutes.
 
-    python bench/soak.py [--minutes 10] [--postgres] [--firms 100000] [--think 40]
+    python bench/soak.py [--minutes 10] [--postgres | --database-url URL] [--firms 100000] [--think 40]
 
 gunicorn with 2 sync workers on the bench database (bench/seed.py), behind
 nginx as in production (the README's "behind a proxy"); five wrk
@@ -151,10 +151,11 @@ def main():
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--firms", type=int, default=100_000)
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--database-url", help="a database to seed (once) and use, left as it is at the end")
     parser.add_argument("--think", type=int, default=40, help="mean ms a connection waits between requests")
     parser.add_argument("--direct", action="store_true", help="wrk straight to gunicorn, no proxy")
     args = parser.parse_args()
-    with load.serving(args.firms, args.postgres) as (url, port, app, server), \
+    with load.serving(args.firms, args.postgres, args.database_url) as (url, port, app, server), \
             (contextlib.nullcontext(port) if args.direct else proxy(port)) as port:
         pages = kinds_of(app)
         seconds = int(args.minutes * 60)
