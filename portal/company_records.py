@@ -82,8 +82,9 @@ def address_values(form, prefix=""):
     return {name: form.get(prefix + name, "").strip()[:200] for name in ADDRESS_FIELDS}
 
 
-# The longest each part of an address may be: the columns' sizes (PostgreSQL refuses more).
-ADDRESS_LENGTHS = {"street": 200, "house_number": 20, "box": 20, "postcode": 20, "city": 100}
+# The longest each part of an address may be: the columns' sizes (PostgreSQL refuses more), the same in
+# every table that keeps an address.
+ADDRESS_LENGTHS = {name: getattr(Company, name).max_length for name in ADDRESS_FIELDS}
 
 
 def check_address(values):

@@ -36,9 +36,7 @@ class FragmentCache(Extension):
         return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
 
     def _cached(self, template, key, caller):
-        store = current_app.extensions.get("fragment_cache")
-        if store is None:
-            store = current_app.extensions.setdefault("fragment_cache", Lru(MAX_FRAGMENTS))
+        store = current_app.extensions["fragment_cache"]
         # A template loaded for a language has it in its name (translated_templates): no look-up then.
         full = (template, key) if SEPARATOR in template else (template, str(get_locale()), key)
         found = store.get(full)
@@ -49,4 +47,5 @@ class FragmentCache(Extension):
 
 
 def init_app(app):
+    app.extensions["fragment_cache"] = Lru(MAX_FRAGMENTS)  # each app its own, as page_cache's
     app.jinja_env.add_extension(FragmentCache)

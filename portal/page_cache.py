@@ -33,10 +33,11 @@ PERSONAL = ("login", "pending_login", "_flashes")  # session keys that make a pa
 
 def pages():
     """This app's store (each app, in tests each test's, has its own)."""
-    return current_app.extensions.setdefault("page_cache", Lru(MAX_PAGES))
+    return current_app.extensions["page_cache"]
 
 
 def init_app(app):
+    app.extensions["page_cache"] = Lru(MAX_PAGES)
     app.jinja_env.globals["csrf_token"] = token_for_page
 
 

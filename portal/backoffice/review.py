@@ -6,7 +6,7 @@ when two staff members decide at once exactly one wins; the other is told.
 from dataclasses import dataclass
 
 from ..lazy_text import lazy_gettext as _l
-from peewee import JOIN, SQL, Case, fn
+from peewee import JOIN, SQL, Case, Select, fn
 
 from .. import belgian_registrations, clock, identity_changes, mail
 from ..db import database
@@ -70,10 +70,15 @@ def queue(status=Registration.SUBMITTED, country="", unverified=False, kind="", 
 _QUEUES = {}
 
 
-def _queue_query(by_status, by_country, unverified, by_kind):
+def _tab_counts():
+    """How many requests there are of each status (the queue's tabs), one column each."""
     tab = Registration.alias()
-    tabs = [tab.select(fn.COUNT(tab.id)).where(tab.status == status).alias(f"tab_{n}")
+    return [tab.select(fn.COUNT(tab.id)).where(tab.status == status).alias(f"tab_{n}")
             for n, status in enumerate(STATUS_LABELS)]
+
+
+def _queue_query(by_status, by_country, unverified, by_kind):
+    tabs = _tab_counts()
     query = (Registration
              .select(Registration.id, Registration.reference, Registration.kind, Registration.data,
                      Registration.country, Registration.submitted_at, Registration.vat_number,
@@ -92,12 +97,11 @@ def _queue_query(by_status, by_country, unverified, by_kind):
 
 
 def counts():
-    found = dict(_COUNTS.rows())
-    return {status: found.get(status, 0) for status in STATUS_LABELS}
+    """The tabs' counts alone: for a page with no row to carry them."""
+    return dict(zip(STATUS_LABELS, _COUNTS.raw_rows()[0]))
 
 
-_COUNTS = Prepared(lambda: Registration.select(Registration.status, fn.COUNT(Registration.id))
-                   .where(Registration.status.in_(Registration.SENT)).group_by(Registration.status).tuples())
+_COUNTS = Prepared(lambda: Select(columns=_tab_counts()).bind(database))
 
 
 @dataclass(frozen=True)

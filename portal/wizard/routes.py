@@ -89,6 +89,9 @@ def _agency_request(registration):
     return event.reason if event else None
 
 
+_ERROR, _REGISTER = _l("Error:"), _l("Register a company")  # a step's page title: "Error: Company – Register a company"
+
+
 def _page(registration, step, status=200, **context):
     context.setdefault("agency_request", _agency_request(registration))
     context.setdefault("errors", {})
@@ -100,8 +103,6 @@ def _page(registration, step, status=200, **context):
                   step_number=number, step_count=len(titles), steps=titles, step_title=title, page_title=page_title,
                   **context)
 
-
-_ERROR, _REGISTER = _l("Error:"), _l("Register a company")  # a step's page title: "Error: Company – Register a company"
 
 
 def _next(registration, step):
