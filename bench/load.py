@@ -371,12 +371,17 @@ def serving(firms, postgres, database_url=None):
             subprocess.call([str(ROOT / "scripts" / "pg-throwaway.sh"), "stop", pg_folder])
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def database_arguments(parser):
+    """What `serving` is given: --firms, --postgres, --database-url (the load bench's and the soak's)."""
     parser.add_argument("--firms", type=int, default=100_000)
-    parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--database-url", help="a database to seed (once) and use, left as it is at the end")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    database_arguments(parser)
+    parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--only", help="only the routes whose name contains this (and hello)")
     args = parser.parse_args()
 

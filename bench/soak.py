@@ -148,10 +148,8 @@ def rss_mib(pid):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    load.database_arguments(parser)
     parser.add_argument("--minutes", type=float, default=10)
-    parser.add_argument("--firms", type=int, default=100_000)
-    parser.add_argument("--postgres", action="store_true")
-    parser.add_argument("--database-url", help="a database to seed (once) and use, left as it is at the end")
     parser.add_argument("--think", type=int, default=40, help="mean ms a connection waits between requests")
     parser.add_argument("--direct", action="store_true", help="wrk straight to gunicorn, no proxy")
     args = parser.parse_args()
