@@ -19,6 +19,7 @@ import re
 
 from peewee import Value
 
+from . import model_rows
 from .db import database, is_postgres
 
 _names = itertools.count(1)
@@ -77,16 +78,23 @@ class Prepared:
     def _read(self, query, cursor):
         """The rows as models, with the work peewee does on each new cursor
         (matching its columns to fields, joins to models) done once: the same
-        SQL always gives the same columns."""
-        wrapper = query._get_cursor_wrapper(cursor)
+        SQL always gives the same columns. The models are then made by
+        model_rows' plan for that shape, or by peewee where it has none."""
         kind = type(database.obj)
         reader = self.readers.get(kind)
         if reader is None:
+            wrapper = query._get_cursor_wrapper(cursor)
             wrapper.initialize()
-            self.readers[kind] = {name: value for name, value in vars(wrapper).items()
-                                  if name not in _PER_CURSOR}
-        else:
-            vars(wrapper).update(reader)
+            self.readers[kind] = reader = (
+                model_rows.plan(wrapper), {name: value for name, value in vars(wrapper).items()
+                                           if name not in _PER_CURSOR})
+        read, state = reader
+        if read is not None:
+            rows = cursor.fetchall()
+            cursor.close()  # as peewee does once its rows are read
+            return read(rows)
+        wrapper = query._get_cursor_wrapper(cursor)
+        vars(wrapper).update(state)
         wrapper.initialized = True
         return list(wrapper)
 
