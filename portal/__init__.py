@@ -5,7 +5,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (addresses, assets, cli, config as settings, csrf, date_formats, db, errors, form_text, fragment_cache,
-               http_headers, languages, log_privacy, number_formats, page_cache, translated_templates)
+               http_headers, languages, log_privacy, number_formats, page_cache, session_cookie, translated_templates)
 from .extensions import babel, login_manager
 
 log = logging.getLogger(__name__)
@@ -18,6 +18,7 @@ def create_app(config=None):
     if config:
         app.config.update(config)
     settings.finish(app.config)
+    app.session_interface = session_cookie.SessionCookies()
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     log_privacy.init_app(app)
     _announce_mode(app.config)
