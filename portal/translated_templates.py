@@ -15,6 +15,7 @@ change. The language is the locale in force when a template is loaded,
 so an e-mail rendered under `force_locale` gets its own language's copy.
 """
 import re
+from collections import ChainMap
 
 from flask.templating import Environment
 from flask_babel import force_locale, get_locale, get_translations
@@ -42,8 +43,24 @@ def _translated(context, text):
     return Markup(text) if context.eval_ctx.autoescape else text
 
 
+class _Globals(ChainMap):
+    """A template's globals (Jinja's ChainMap of its own over the
+    environment's), whose keys, while the template has none of its own, are
+    the environment's dict's: every `{% from … import … %}` takes the set of
+    the page's global names minus these, and against a ChainMap that set
+    operation runs key by key in Python (50 µs of a page with four imports)."""
+
+    def keys(self):
+        if len(self.maps) == 2 and not self.maps[0]:
+            return self.maps[1].keys()
+        return super().keys()
+
+
 class TranslatingEnvironment(Environment):
     """Flask's environment, loading each template in the locale in force."""
+
+    def make_globals(self, d):
+        return _Globals(d if d is not None else {}, self.globals)
 
     def _load_template(self, name, globals):
         if SEPARATOR not in name:

@@ -93,3 +93,23 @@ def test_a_label_reads_in_the_language_in_force_even_inside_a_forced_one(app):
         with force_locale("fr"):
             assert str(label) == "Aide"
         assert str(label) == "Hulp"
+
+
+def test_a_template_sees_the_globals_as_jinja_gives_them_its_own_over_the_environments(app):
+    """Templates' globals keep Jinja's rules (a template's own over the environment's) while
+    their names are read as a plain dict's."""
+    from jinja2 import DictLoader
+
+    env = app.jinja_env
+    env.loader.loader = DictLoader({"macros.txt": "{% macro m() %}{{ late }}{{ own }}{% endmacro %}",
+                                    "page.txt": "{% from 'macros.txt' import m %}[{{ m() }}]",
+                                    "own.txt": "{{ late }}{{ own }}"})
+    env.cache.clear()
+    with app.test_request_context("/en/"):
+        env.globals["late"] = "L"
+        page = env.get_template("page.txt")
+        assert set(page.globals.keys()) == set(env.globals)
+        assert page.render() == "[L]"
+        mine = env.get_template("own.txt", globals={"own": "O"})
+        assert set(mine.globals.keys()) == set(env.globals) | {"own"}
+        assert mine.render() == "LO" and "own" not in env.globals
