@@ -59,6 +59,15 @@ class SessionCookies(SecureCookieSessionInterface):
         except BadSignature:  # a wrong signature, an expired one, a payload that does not decode
             return self.session_class()
 
+    def save_session(self, app, session, response):
+        """Flask's, where the cookie is written or removed; otherwise only what
+        Flask adds then (Vary: Cookie when the session was read), without its
+        header parsing."""
+        if session.modified or (session and self.should_set_cookie(app, session)):
+            return super().save_session(app, session, response)
+        if session.accessed:
+            vary_on_cookie(response)
+
     @staticmethod
     def _unsign(serializer, value, max_age):
         """(payload, signed at) of a cookie whose signature holds under one of the keys."""
@@ -73,3 +82,12 @@ class SessionCookies(SecureCookieSessionInterface):
             except BadSignature as error:
                 last = error
         raise last
+
+
+def vary_on_cookie(response):
+    """Add Cookie to the response's Vary header, as werkzeug's `vary.add` does."""
+    vary = response.headers.get("Vary")
+    if not vary:
+        response.headers["Vary"] = "Cookie"
+    elif "cookie" not in (part.strip().lower() for part in vary.split(",")):
+        response.headers["Vary"] = vary + ", Cookie"

@@ -64,3 +64,10 @@ def test_each_request_gets_a_session_of_its_own(app, logged_in):
         second = interface.open_session(app, context.request)
     assert second["login"] != first["login"]
     assert len(interface.verified) >= 1
+
+
+def test_a_page_that_reads_the_session_varies_on_the_cookie_once(logged_in):
+    response = logged_in.get("/en/portal")
+    names = [part.strip() for part in response.headers["Vary"].split(",")]
+    assert names.count("Cookie") == 1 and "HX-Request" in names
+    assert "Set-Cookie" not in response.headers  # nothing changed: nothing written
