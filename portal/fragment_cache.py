@@ -13,7 +13,6 @@ keeps the old pieces until it restarts) and the address prefix `url_for`
 writes (the same on every request here; a proxy that sets a prefix per
 request, ProxyFix's x_prefix, would need it in the key).
 """
-from flask import current_app
 from flask_babel import get_locale
 from jinja2 import nodes
 from jinja2.ext import Extension
@@ -36,7 +35,7 @@ class FragmentCache(Extension):
         return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
 
     def _cached(self, template, key, caller):
-        store = current_app.extensions["fragment_cache"]
+        store = self.environment.fragment_store  # the app's, on its environment: no context look-up per piece
         # A template loaded for a language has it in its name (translated_templates): no look-up then.
         full = (template, key) if SEPARATOR in template else (template, str(get_locale()), key)
         found = store.get(full)
@@ -47,5 +46,5 @@ class FragmentCache(Extension):
 
 
 def init_app(app):
-    app.extensions["fragment_cache"] = Lru(MAX_FRAGMENTS)  # each app its own, as page_cache's
+    app.jinja_env.fragment_store = app.extensions["fragment_cache"] = Lru(MAX_FRAGMENTS)  # each app its own
     app.jinja_env.add_extension(FragmentCache)

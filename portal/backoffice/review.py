@@ -6,10 +6,10 @@ when two staff members decide at once exactly one wins; the other is told.
 from dataclasses import dataclass
 
 from ..lazy_text import lazy_gettext as _l
-from peewee import JOIN, SQL, Case, Select, fn
+from peewee import JOIN, SQL, Case, Cast, Expression, Select, Value, fn
 
 from .. import belgian_registrations, clock, identity_changes, mail
-from ..db import database
+from ..db import database, is_postgres
 from ..models import Company, Registration, RegistrationEmail, RegistrationEvent, StaffMember
 from ..names import name_key
 from ..prepared import Prepared, slot
@@ -59,9 +59,8 @@ def queue(status=Registration.SUBMITTED, country="", unverified=False, kind="", 
         return [], total, tabs
     found = []
     moment = Registration.submitted_at.python_value  # SQLite gives the text
-    for row_id, reference, row_kind, data, row_country, submitted_at, vat_number, vat_status, row_status, *_ in rows:
-        name = (Registration.decode(data).get("company") or {}).get("name", "")
-        found.append(QueueRow(row_id, reference, row_kind, name, row_country, moment(submitted_at),
+    for row_id, reference, row_kind, name, row_country, submitted_at, vat_number, vat_status, row_status, *_ in rows:
+        found.append(QueueRow(row_id, reference, row_kind, name or "", row_country, moment(submitted_at),
                               vat_number or "", vat_status or "", row_status))
     first = rows[0]
     return found, first[-1 - len(STATUS_LABELS)], dict(zip(STATUS_LABELS, first[-len(STATUS_LABELS):]))
@@ -77,10 +76,18 @@ def _tab_counts():
             for n, status in enumerate(STATUS_LABELS)]
 
 
+def _company_name():
+    """The company's name in a request's answers, read by the database: a row
+    of the queue then carries its name, not the whole of its answers."""
+    if is_postgres():
+        return Expression(Cast(Registration.data, "jsonb"), "#>>", Value("{company,name}"))
+    return fn.json_extract(Registration.data, "$.company.name")
+
+
 def _queue_query(by_status, by_country, unverified, by_kind):
     tabs = _tab_counts()
     query = (Registration
-             .select(Registration.id, Registration.reference, Registration.kind, Registration.data,
+             .select(Registration.id, Registration.reference, Registration.kind, _company_name(),
                      Registration.country, Registration.submitted_at, Registration.vat_number,
                      Registration.vat_status, Registration.status, fn.COUNT(SQL("*")).over().alias("total"), *tabs)
              .where(Registration.status.in_(Registration.SENT)))
