@@ -19,7 +19,7 @@ from operator import itemgetter
 from peewee import (Field, FieldAccessor, ForeignKeyAccessor, ForeignKeyField, IntegerField, Model, ModelCursorWrapper,
                     ModelObjectCursorWrapper, _StringField)
 
-_PLAIN_ACCESSORS = (FieldAccessor, ForeignKeyAccessor)
+_PLAIN_SETTERS = (FieldAccessor.__set__, ForeignKeyAccessor.__set__)
 
 
 def _plain_model(constructor):
@@ -31,7 +31,8 @@ def _plain_model(constructor):
 def _plain_field(model, name):
     """A column read into __data__ under `name` by peewee's own setattr."""
     field = model._meta.fields.get(name)
-    return field is not None and type(model.__dict__.get(name)) in _PLAIN_ACCESSORS
+    accessor = model.__dict__.get(name)
+    return field is not None and isinstance(accessor, FieldAccessor) and type(accessor).__set__ in _PLAIN_SETTERS
 
 
 def _kept_as(field, converter):

@@ -4,6 +4,7 @@ import json
 import peewee
 from .lazy_text import lazy_gettext as _l
 
+from . import deferred_columns
 from .clock import utc
 from .db import BaseModel, database
 from .names import name_key, name_words
@@ -895,3 +896,7 @@ ALL_MODELS = peewee.sort_models(list(dict.fromkeys(_tables())))
 _CODES_LEFT = Prepared(lambda: RecoveryCode.select(peewee.fn.COUNT(RecoveryCode.id))
                        .where((RecoveryCode.account == slot("account")) & RecoveryCode.used_at.is_null()).tuples())
 _TRAILS = {}  # (event model, owner fields) -> its prepared trail query
+
+# "Who is asking" reads sessions and accounts without some columns (sessions.py): those load when asked for.
+deferred_columns.install(Account)
+deferred_columns.install(LoginSession)
