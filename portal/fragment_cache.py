@@ -38,7 +38,10 @@ class FragmentCache(Extension):
         store = self.environment.fragment_store  # the app's, on its environment: no context look-up per piece
         # A template loaded for a language has it in its name (translated_templates): no look-up then.
         full = (template, key) if SEPARATOR in template else (template, str(get_locale()), key)
-        found = store.get(full)
+        try:
+            found = store.get(full)
+        except TypeError:  # a value in the key that cannot be a key (a list, a dict): rendered each time
+            return caller()
         if found is None:
             found = caller()
             store.put(full, found)

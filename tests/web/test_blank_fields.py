@@ -1,0 +1,49 @@
+"""Blank form fields are kept rendered; a field with a value or an error is
+rendered each time, shows exactly what was typed, and is never kept."""
+from flask import render_template_string
+
+PAGE = ('{% from "macros/fields.html" import text_field, textarea_field %}'
+        '{{ text_field("turnover", "Turnover", value, error, hint="In euros") }}'
+        '{{ textarea_field("reason", "Reason", value, error) }}')
+
+
+def render(app, language, value="", error=None):
+    with app.test_request_context(f"/{language}/"):
+        app.preprocess_request()
+        return render_template_string(PAGE, value=value, error=error)
+
+
+def test_a_blank_field_reads_the_same_kept_or_not(app):
+    first, again = render(app, "en"), render(app, "en")
+    assert first == again and 'value=""' in first and 'id="hint-turnover"' in first
+    assert "aria-invalid" not in first
+
+
+def test_what_was_typed_shows_even_a_zero_and_is_never_kept(app):
+    store = app.extensions["fragment_cache"]
+    before = len(store)
+    page = render(app, "en", value=0)
+    assert 'value="0"' in page and ">0</textarea>" in page
+    page = render(app, "en", value='Jan <b>"Peeters"</b>')
+    assert "Jan &lt;b&gt;&#34;Peeters&#34;&lt;/b&gt;" in page
+    render(app, "en", error="Type a number")
+    entries = [str(value) for value in store.entries.values()]
+    assert len(store) == before and not any("Peeters" in entry for entry in entries)
+
+
+def test_an_error_shows_next_to_the_field_after_a_blank_one_was_kept(app):
+    render(app, "fr")
+    page = render(app, "fr", error="Indiquez un nombre")
+    assert 'aria-invalid="true"' in page and "Indiquez un nombre" in page and "Erreur" in page
+
+
+def test_each_language_keeps_its_own_blank_field(app):
+    french, dutch, english = (render_optional(app, language) for language in ("fr", "nl", "en"))
+    assert "(facultatif)" in french and "(facultatief)" in dutch and "(optional)" in english
+
+
+def render_optional(app, language):
+    with app.test_request_context(f"/{language}/"):
+        app.preprocess_request()
+        return render_template_string('{% from "macros/fields.html" import text_field %}'
+                                      '{{ text_field("box", "Box", optional=True) }}')
