@@ -23,15 +23,14 @@ def narrow(instance):
 def _load_missing(instance):
     """Every column the row was read without, by its id, in one statement."""
     model = type(instance)
-    instance.__dict__.pop(_NARROW, None)
     missing = [field for field in model._meta.sorted_fields if field.name not in instance.__data__]
-    if not missing:
-        return
-    row = (model.select(*missing).where(model._meta.primary_key == instance._pk).tuples().first())
-    if row is None:
-        raise model.DoesNotExist(f"{model.__name__} {instance._pk} is gone")
-    for field, value in zip(missing, row):
-        instance.__data__.setdefault(field.name, field.python_value(value))  # a value set since wins
+    if missing:
+        row = (model.select(*missing).where(model._meta.primary_key == instance._pk).tuples().first())
+        if row is None:  # still marked: a later read fails the same way, never reads None
+            raise model.DoesNotExist(f"{model.__name__} {instance._pk} is gone")
+        for field, value in zip(missing, row):
+            instance.__data__.setdefault(field.name, field.python_value(value))  # a value set since wins
+    instance.__dict__.pop(_NARROW, None)  # only once every column is there
 
 
 class _LoadingAccessor(FieldAccessor):

@@ -35,6 +35,8 @@ class FragmentCache(Extension):
         return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
 
     def _cached(self, template, key, caller):
+        # Each value with its type: Markup("a<b>") equals "a<b>" but is written out otherwise.
+        key = tuple((type(part), part) for part in key) if isinstance(key, tuple) else (type(key), key)
         store = self.environment.fragment_store  # the app's, on its environment: no context look-up per piece
         # A template loaded for a language has it in its name (translated_templates): no look-up then.
         full = (template, key) if SEPARATOR in template else (template, str(get_locale()), key)

@@ -121,6 +121,7 @@ def _single_plan(wrapper):
         for row in rows:
             instance = _blank(model)
             columns.fill(instance, row)
+            instance._dirty.clear()  # an extra column set through an accessor may have marked one
             made.append(instance)
         return made
     return read

@@ -17,7 +17,10 @@ from itsdangerous import BadSignature, SignatureExpired
 
 from .lru import Lru
 
-VERIFIED_COOKIES = 4096  # about 1.5 MB at most: a cookie of 150 bytes and its payload
+# This portal's cookies are about 150 bytes (1.5 MB for all entries); a browser's largest, 4 KB, would
+# make it 30 MB at worst. Only cookies whose signature holds are kept: a stranger's cookies can push
+# entries out (a slower request), never in.
+VERIFIED_COOKIES = 4096
 
 
 class SessionCookies(SecureCookieSessionInterface):

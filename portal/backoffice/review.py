@@ -59,7 +59,10 @@ def queue(status=Registration.SUBMITTED, country="", unverified=False, kind="", 
         return [], total, tabs
     found = []
     moment = Registration.submitted_at.python_value  # SQLite gives the text
+    unread = [row[0] for row in rows if row[3] is None]
+    names = _names_of(unread) if unread else {}
     for row_id, reference, row_kind, name, row_country, submitted_at, vat_number, vat_status, row_status, *_ in rows:
+        name = names.get(row_id, "") if name is None else name
         found.append(QueueRow(row_id, reference, row_kind, name or "", row_country, moment(submitted_at),
                               vat_number or "", vat_status or "", row_status))
     first = rows[0]
@@ -78,10 +81,27 @@ def _tab_counts():
 
 def _company_name():
     """The company's name in a request's answers, read by the database: a row
-    of the queue then carries its name, not the whole of its answers."""
+    of the queue then carries its name, not the whole of its answers.
+    Answers saved with an error next to a field may hold a NUL character
+    (\\u0000): PostgreSQL's jsonb refuses it and SQLite's json_extract cuts
+    the text there. Such answers give NULL here, and `_names_of` reads them."""
     if is_postgres():
-        return Expression(Cast(Registration.data, "jsonb"), "#>>", Value("{company,name}"))
-    return fn.json_extract(Registration.data, "$.company.name")
+        readable = fn.strpos(Registration.data, Value(NUL_IN_JSON)) == 0
+        name = Expression(Cast(Registration.data, "jsonb"), "#>>", Value("{company,name}"))
+    else:
+        readable = fn.instr(Registration.data, Value(NUL_IN_JSON)) == 0
+        name = fn.json_extract(Registration.data, "$.company.name")
+    return Case(None, [(readable, name)])
+
+
+NUL_IN_JSON = "\\u0000"  # how json.dumps writes a NUL character
+
+
+def _names_of(ids):
+    """The company names of these requests, read from their answers in Python."""
+    return {row_id: (Registration.decode(data).get("company") or {}).get("name", "")
+            for row_id, data in Registration.select(Registration.id, Registration.data)
+            .where(Registration.id.in_(ids)).tuples()}
 
 
 def _queue_query(by_status, by_country, unverified, by_kind):

@@ -7,7 +7,6 @@ import pytest
 from stdnum.be import bis as be_bis
 
 from portal import clock
-from portal.backoffice import review
 from portal.registrations import median_decision_time
 from portal.models import (Account, Company, EstablishmentUnit, LegalRepresentative, LoginSession, Person,
                            Registration, RegistrationEmail, RegistrationEvent, StaffMember)
@@ -212,6 +211,26 @@ def test_the_queue_shows_each_change_at_once_in_the_readers_language_in_two_stat
     assert request.reference in refused and re.search(r"Refused <span class=\"count\">1</span>", refused)
     beyond = staff_client.get("/en/staff/registrations?status=refused&page=" + "9" * 25)  # past any OFFSET
     assert beyond.status_code == 200 and re.search(r"Refused <span class=\"count\">1</span>", body(beyond))
+
+
+def test_answers_holding_a_nul_character_keep_the_queue_readable(app, staff_client):
+    """Answers saved with an error next to a field may hold a NUL character, which PostgreSQL's
+    jsonb refuses: the queue reads those names in Python instead of failing."""
+    from portal.models import Registration as Request
+
+    request = submitted_request(app)
+    answers = Request.get_by_id(request.id).answers
+    answers["company"]["street"] = "Rue\x00 1"
+    answers["company"]["name"] = "Nul\x00 Medical GmbH"
+    Request.update(data=Request.encode(answers)).where(Request.id == request.id).execute()
+    other = Request.create(token="another-request", status="submitted", reference="REG-2026-000999", country="DE",
+                           data=Request.encode({"company": {"name": "Clean Medical GmbH"}}), submitted_at=clock.utc())
+    for tab in ("", "?status=all"):
+        response = staff_client.get("/en/staff/registrations" + tab)
+        assert response.status_code == 200
+        page = body(response)
+        assert request.reference in page and "Nul\x00 Medical GmbH" in page  # the whole name, as typed
+        assert other.reference in page and "Clean Medical GmbH" in page
 
 
 # A request's page -------------------------------------------------------------------------
