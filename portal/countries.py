@@ -2,8 +2,7 @@
 import functools
 
 from babel import Locale
-from flask_babel import get_locale
-from .lazy_text import lazy_gettext as _l
+from .lazy_text import lazy_gettext as _l, locale_in_force
 from markupsafe import Markup, escape
 
 from .names import fold
@@ -43,7 +42,7 @@ _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"}
 
 
 def _locale():
-    return get_locale() or Locale.parse("fr")
+    return locale_in_force() or Locale.parse("fr")
 
 
 def country_name(code):

@@ -14,7 +14,9 @@ import zoneinfo
 
 from babel import dates
 from flask_babel import format_date as babel_format_date, format_datetime as babel_format_datetime
-from flask_babel import get_locale, get_timezone
+from flask_babel import get_timezone
+
+from .lazy_text import locale_in_force
 from jinja2 import pass_context
 
 NAMED = ("short", "medium", "long", "full")
@@ -91,7 +93,7 @@ def _settings(context=None):
     found = context.get(_SETTINGS) if context is not None else None
     if found is not None:
         return found
-    locale, name = get_locale(), str(get_timezone())
+    locale, name = locale_in_force(), str(get_timezone())
     zone = _zones.get(name)
     if zone is None:  # zoneinfo (in C) rather than pytz: the same times, a fraction of the cost
         zone = _zones[name] = zoneinfo.ZoneInfo(name)

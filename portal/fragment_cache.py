@@ -13,10 +13,10 @@ keeps the old pieces until it restarts) and the address prefix `url_for`
 writes (the same on every request here; a proxy that sets a prefix per
 request, ProxyFix's x_prefix, would need it in the key).
 """
-from flask_babel import get_locale
 from jinja2 import nodes
 from jinja2.ext import Extension
 
+from .lazy_text import locale_in_force
 from .lru import Lru
 from .translated_templates import SEPARATOR
 
@@ -39,7 +39,7 @@ class FragmentCache(Extension):
         key = tuple((type(part), part) for part in key) if isinstance(key, tuple) else (type(key), key)
         store = self.environment.fragment_store  # the app's, on its environment: no context look-up per piece
         # A template loaded for a language has it in its name (translated_templates): no look-up then.
-        full = (template, key) if SEPARATOR in template else (template, str(get_locale()), key)
+        full = (template, key) if SEPARATOR in template else (template, str(locale_in_force()), key)
         try:
             found = store.get(full)
         except TypeError:  # a value in the key that cannot be a key (a list, a dict): rendered each time

@@ -8,7 +8,7 @@ the catalog kept for the locale in force with two dictionary lookups, and
 give the same text (they are flask-babel's lazy strings otherwise).
 """
 from flask.globals import _cv_app
-from flask_babel import get_translations, gettext
+from flask_babel import get_locale, get_translations, gettext
 from flask_babel.speaklater import LazyString
 
 KEPT = "_portal_translations"  # on `g`: (the babel locale, its catalog), kept by languages.RequestDomain
@@ -36,6 +36,18 @@ def kept_catalog():
     kept, babel = data.get(KEPT), data.get("_flask_babel")
     locale = getattr(babel, "babel_locale", None)
     return kept[1] if kept is not None and locale is not None and kept[0] is locale else None
+
+
+def locale_in_force():
+    """flask-babel's locale of the moment (the page's, or a forced one), read
+    where flask-babel keeps it once chosen, without its trips through the
+    context proxies; flask-babel's get_locale() when none is chosen yet."""
+    context = _cv_app.get(None)
+    if context is not None:
+        locale = getattr(vars(context.g).get("_flask_babel"), "babel_locale", None)
+        if locale is not None:
+            return locale
+    return get_locale()
 
 
 def catalog():

@@ -18,9 +18,11 @@ import re
 from collections import ChainMap
 
 from flask.templating import Environment
-from flask_babel import force_locale, get_locale, get_translations
+from flask_babel import force_locale, get_translations
 from jinja2 import BaseLoader, pass_context
 from markupsafe import Markup
+
+from .lazy_text import locale_in_force
 
 # `_("…")` or `_('…')` closed right after its one string literal (no arguments, no concatenation).
 _LITERAL_CALL = r"""(?<![\w.])_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\)"""
@@ -64,7 +66,7 @@ class TranslatingEnvironment(Environment):
 
     def _load_template(self, name, globals):
         if SEPARATOR not in name:
-            locale = get_locale()
+            locale = locale_in_force()
             if locale is not None:
                 name = f"{locale}{SEPARATOR}{name}"
         return super()._load_template(name, globals)
