@@ -11,11 +11,11 @@ import json
 import secrets
 
 from flask import current_app, g, session
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from . import clock
 from .deferred_columns import narrow
-from .models import Account, LoginSession, Person, StaffMember
+from .models import Account, LoginSession, Person, RecoveryCode, StaffMember
 from .prepared import Prepared, slot
 
 COOKIE_KEY = "login"
@@ -125,17 +125,36 @@ def end_others(account, keep=None):
 def active_for(person, now=None):
     """The person's sessions still alive: not ended, and neither idle nor
     older than the limits (a browser closed hours ago is not "logged in")."""
+    return _ALIVE.rows(person=person.id, **_alive_since(now))
+
+
+def active_with_codes_left(person, account, now=None):
+    """The person's sessions alive, and how many unused recovery codes the
+    account has (the "my account" page's two answers, in one statement: each
+    row carries the count)."""
+    rows = _ALIVE_WITH_CODES.rows(person=person.id, account=account.id, **_alive_since(now))
+    return rows, (rows[0].codes_left if rows else account.recovery_codes_left())
+
+
+def _alive_since(now):
     now = now or clock.utc()
     config = current_app.config
-    return _ALIVE.rows(person=person.id, seen_since=now - datetime.timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
-                       started_since=now - datetime.timedelta(hours=config["SESSION_MAX_HOURS"]))
+    return {"seen_since": now - datetime.timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+            "started_since": now - datetime.timedelta(hours=config["SESSION_MAX_HOURS"])}
 
 
-_ALIVE = Prepared(lambda: LoginSession.select()
-                  .where((LoginSession.person == slot("person")) & LoginSession.ended_at.is_null()
-                         & (LoginSession.last_seen_at >= slot("seen_since"))
-                         & (LoginSession.created_at >= slot("started_since")))
-                  .order_by(LoginSession.created_at.desc()))
+def _alive_query(*extra):
+    return (LoginSession.select(*LoginSession._meta.sorted_fields, *extra)
+            .where((LoginSession.person == slot("person")) & LoginSession.ended_at.is_null()
+                   & (LoginSession.last_seen_at >= slot("seen_since"))
+                   & (LoginSession.created_at >= slot("started_since")))
+            .order_by(LoginSession.created_at.desc()))
+
+
+_ALIVE = Prepared(_alive_query)
+_ALIVE_WITH_CODES = Prepared(lambda: _alive_query(
+    RecoveryCode.select(fn.COUNT(RecoveryCode.id))
+    .where((RecoveryCode.account == slot("account")) & RecoveryCode.used_at.is_null()).alias("codes_left")))
 
 
 def is_theirs(person, session_id):

@@ -33,9 +33,12 @@ def _page(status=200, **context):
     context.setdefault("errors", {})
     login = sessions.current()
     new_codes = sessions.take_kept()  # shown once
-    return render("auth/account.html", status=status, sessions_list=sessions.active_for(current_user.person),
-                  current_session=login, languages=LANGUAGES,
-                  remaining_codes=current_user.account.recovery_codes_left() if current_user.account else 0,
+    if current_user.account:
+        alive, remaining = sessions.active_with_codes_left(current_user.person, current_user.account)
+    else:  # logged in by eID: no recovery codes
+        alive, remaining = sessions.active_for(current_user.person), 0
+    return render("auth/account.html", status=status, sessions_list=alive,
+                  current_session=login, languages=LANGUAGES, remaining_codes=remaining,
                   new_codes=new_codes, new_secret=context.pop("new_secret", login.enrolling_secret), **context)
 
 

@@ -67,3 +67,19 @@ def test_an_account_gone_since_is_an_error_not_none(app, client, jan):
 def test_a_row_read_narrow_elsewhere_reads_a_missing_column_as_none(app, jan):
     account = Account.select(Account.id).first()
     assert account.totp_secret is None  # peewee's own behaviour, for rows not marked narrow
+
+
+def test_my_account_shows_the_sessions_and_the_codes_left_in_two_statements(app, client, jan):
+    from portal import clock
+    from portal.models import RecoveryCode
+
+    account = Account.get(Account.person == jan.id)
+    RecoveryCode.insert_many([{"account": account.id, "code_hash": f"h{i}", "used_at": clock.utc() if i == 0 else None}
+                              for i in range(4)]).execute()
+    other = Account.create(person=None, password_hash="x", must_change_password=False)
+    RecoveryCode.create(account=other, code_hash="not theirs")
+    client.get("/en/portal/account")
+    with QueryCount() as queries:
+        page = client.get("/en/portal/account").get_data(as_text=True)
+    assert "3 unused recovery codes left." in page and "(this session)" in page
+    assert len(queries.statements) == 2, queries.statements  # who is asking; the sessions with the count
