@@ -58,6 +58,13 @@ class _Globals(ChainMap):
         return super().keys()
 
 
+def _code(locale):
+    """str(locale) ("fr", "nl_BE"), without Babel's formatting for a plain language."""
+    if locale.territory is None and locale.script is None and locale.variant is None and not locale.modifier:
+        return locale.language
+    return str(locale)
+
+
 class TranslatingEnvironment(Environment):
     """Flask's environment, loading each template in the locale in force."""
 
@@ -68,7 +75,7 @@ class TranslatingEnvironment(Environment):
         if SEPARATOR not in name:
             locale = locale_in_force()
             if locale is not None:
-                name = f"{locale}{SEPARATOR}{name}"
+                name = f"{_code(locale)}{SEPARATOR}{name}"
         return super()._load_template(name, globals)
 
 

@@ -113,3 +113,12 @@ def test_a_template_sees_the_globals_as_jinja_gives_them_its_own_over_the_enviro
         mine = env.get_template("own.txt", globals={"own": "O"})
         assert set(mine.globals.keys()) == set(env.globals) | {"own"}
         assert mine.render() == "LO" and "own" not in env.globals
+
+
+@pytest.mark.parametrize("code", ["fr", "nl", "en", "nl_BE", "sr_Latn_RS", "de_DE"])
+def test_a_templates_language_is_named_as_babel_names_its_locale(code):
+    from babel import Locale
+
+    from portal.translated_templates import _code
+
+    assert _code(Locale.parse(code)) == str(Locale.parse(code))
