@@ -11,9 +11,23 @@ from .extensions import babel, login_manager
 log = logging.getLogger(__name__)
 
 
+class Portal(Flask):
+    def ensure_sync(self, func):
+        """Flask's, remembered per function: it asks `inspect` whether each view
+        and hook is a coroutine at every call, fifteen times a request."""
+        found = self._synchronous.get(func)
+        if found is None:
+            found = self._synchronous[func] = super().ensure_sync(func)
+        return found
+
+    @property
+    def _synchronous(self):
+        return self.__dict__.setdefault("_synchronous_functions", {})
+
+
 def create_app(config=None):
     """Build the app. `config` overrides the PORTAL_* environment settings."""
-    app = Flask(__name__)
+    app = Portal(__name__)
     app.config.update(settings.from_environment())
     if config:
         app.config.update(config)

@@ -1,10 +1,12 @@
 """Languages: the /fr/ /nl/ /en/ URL prefix, the remembered choice, the switch."""
+from types import MappingProxyType
+
 from flask import g, has_request_context, request
 from flask_babel import Domain
 from werkzeug.routing import BaseConverter
 
 from .countries import country_options
-from .lazy_text import KEPT, catalog, kept_catalog
+from .lazy_text import KEPT, catalog, kept_catalog, locale_in_force
 
 LANGUAGES = ("nl", "fr", "en")  # in the order of the switch, as on the agency's site
 DEFAULT_LANGUAGE = "fr"
@@ -36,11 +38,22 @@ def current_language():
 
 
 def texts(labels):
-    """Lazy labels ({key: label} or [(key, label)]) as this request's text,
-    looked up once per page instead of at each use in a loop."""
-    if isinstance(labels, dict):
-        return {key: str(label) for key, label in labels.items()}
-    return [(key, str(label)) for key, label in labels]
+    """A module's lazy labels ({key: label} or [(key, label)]) as text in the
+    language in force, made once per language and kept (read-only: a mapping
+    proxy, or a tuple of pairs). Only for labels that live as long as the
+    process: they are kept by their identity."""
+    key = (id(labels), str(locale_in_force()))
+    kept = _TEXTS.get(key)
+    if kept is None or kept[0] is not labels:
+        if isinstance(labels, dict):
+            made = MappingProxyType({name: str(label) for name, label in labels.items()})
+        else:
+            made = tuple((name, str(label)) for name, label in labels)
+        kept = _TEXTS[key] = (labels, made)
+    return kept[1]
+
+
+_TEXTS = {}
 
 
 def switch_url(target):

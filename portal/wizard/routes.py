@@ -96,7 +96,7 @@ def _page(registration, step, status=200, **context):
     context.setdefault("agency_request", _agency_request(registration))
     context.setdefault("errors", {})
     number = steps.STEP_NAMES.index(step) + 1
-    titles = tuple(texts(steps.STEPS))  # a tuple: the progress list is kept rendered by it (_step.html)
+    titles = texts(steps.STEPS)  # a tuple: the progress list is kept rendered by it (_step.html)
     title = dict(titles)[step]
     page_title = f"{_ERROR} {title} – {_REGISTER}" if context["errors"] else f"{title} – {_REGISTER}"
     return render(f"wizard/{step}.html", block="wizard", status=status, registration=registration, step=step,

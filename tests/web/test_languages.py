@@ -51,3 +51,18 @@ def test_numbers_are_formatted_for_the_locale(app, client, db):
     en_count = re.search(r'id="firm-results-title" tabindex="-1">([^<]+)<', en).group(1)
     assert re.fullmatch(r"1\u202f\d{3} firmes enregistrées", fr_count), fr_count
     assert re.fullmatch(r"1,\d{3} registered firms", en_count), en_count
+
+
+def test_a_modules_labels_read_in_each_language_and_cannot_be_changed(app):
+    from portal.languages import texts
+    from portal.wizard.steps import STEPS
+
+    seen = {}
+    for language in ("fr", "nl", "en", "fr"):
+        with app.test_request_context(f"/{language}/"):
+            app.preprocess_request()
+            seen.setdefault(language, texts(STEPS))
+            assert texts(STEPS) is seen[language]  # made once per language
+    assert seen["fr"] != seen["nl"] != seen["en"] and len(seen["fr"]) == len(STEPS)
+    with pytest.raises(TypeError):
+        seen["fr"][0] = ("x", "y")
