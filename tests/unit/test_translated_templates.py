@@ -78,7 +78,7 @@ def test_labels_looked_up_once_per_page_read_as_each_lazy_label(app, language):
     with app.test_request_context(f"/{language}/"), force_locale(language):
         for labels in (KINDS, SEXES, STATUS_LABELS):
             assert texts(labels) == {key: str(label) for key, label in labels.items()}
-        assert texts(STEPS) == [(key, str(label)) for key, label in STEPS]
+        assert texts(STEPS) == tuple((key, str(label)) for key, label in STEPS)
         if language != "en":
             assert texts(STEPS)[0][1] != "Company identification"
 
