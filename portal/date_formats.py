@@ -93,11 +93,14 @@ def _settings(context=None):
     found = context.get(_SETTINGS) if context is not None else None
     if found is not None:
         return found
-    locale, name = locale_in_force(), str(get_timezone())
+    return locale_in_force(), _zone(str(get_timezone()))
+
+
+def _zone(name):
     zone = _zones.get(name)
     if zone is None:  # zoneinfo (in C) rather than pytz: the same times, a fraction of the cost
         zone = _zones[name] = zoneinfo.ZoneInfo(name)
-    return locale, zone
+    return zone
 
 
 def page_locale(context=None):
@@ -147,4 +150,6 @@ def init_app(app):
 
     @app.context_processor
     def _date_settings():
+        if app.extensions["babel"].timezone_selector is None:  # the portal's zone, the same for every page
+            return {_SETTINGS: (locale_in_force(), _zone(app.config["BABEL_DEFAULT_TIMEZONE"]))}
         return {_SETTINGS: _settings()}
