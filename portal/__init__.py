@@ -12,6 +12,10 @@ log = logging.getLogger(__name__)
 
 
 class Portal(Flask):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._synchronous = {}
+
     def ensure_sync(self, func):
         """Flask's, remembered per function: it asks `inspect` whether each view
         and hook is a coroutine at every call, fifteen times a request."""
@@ -19,10 +23,6 @@ class Portal(Flask):
         if found is None:
             found = self._synchronous[func] = super().ensure_sync(func)
         return found
-
-    @property
-    def _synchronous(self):
-        return self.__dict__.setdefault("_synchronous_functions", {})
 
 
 def create_app(config=None):

@@ -13,11 +13,11 @@ import re
 import zoneinfo
 
 from babel import dates
-from flask_babel import format_date as babel_format_date, format_datetime as babel_format_datetime
-from flask_babel import get_timezone
+from flask import current_app
+from flask_babel import format_date as babel_format_date, format_datetime as babel_format_datetime, get_timezone
+from jinja2 import pass_context
 
 from .lazy_text import locale_in_force
-from jinja2 import pass_context
 
 NAMED = ("short", "medium", "long", "full")
 _FIELD = re.compile(r"%\((\w+)\)s")
@@ -93,7 +93,15 @@ def _settings(context=None):
     found = context.get(_SETTINGS) if context is not None else None
     if found is not None:
         return found
-    return locale_in_force(), _zone(str(get_timezone()))
+    return locale_in_force(), _zone_in_force()
+
+
+def _zone_in_force():
+    """The portal's zone, read from its settings when no zone is chosen per request
+    (flask-babel's look-up then gives the same, at a cost on every page)."""
+    if current_app.extensions["babel"].timezone_selector is None:
+        return _zone(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return _zone(str(get_timezone()))
 
 
 def _zone(name):
@@ -150,6 +158,4 @@ def init_app(app):
 
     @app.context_processor
     def _date_settings():
-        if app.extensions["babel"].timezone_selector is None:  # the portal's zone, the same for every page
-            return {_SETTINGS: (locale_in_force(), _zone(app.config["BABEL_DEFAULT_TIMEZONE"]))}
         return {_SETTINGS: _settings()}

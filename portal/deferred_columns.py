@@ -56,9 +56,9 @@ class _LoadingForeignKeyAccessor(ForeignKeyAccessor):
 def install(model):
     """Let `model`'s rows be read narrow (its fields' accessors load what is missing)."""
     for field in model._meta.sorted_fields:
-        accessor = _LoadingForeignKeyAccessor if isinstance(field, ForeignKeyField) else _LoadingAccessor
-        current = model.__dict__.get(field.name)
-        if type(current) is not (ForeignKeyAccessor if accessor is _LoadingForeignKeyAccessor else FieldAccessor):
+        plain, loading = ((ForeignKeyAccessor, _LoadingForeignKeyAccessor) if isinstance(field, ForeignKeyField)
+                          else (FieldAccessor, _LoadingAccessor))
+        if type(model.__dict__.get(field.name)) is not plain:
             raise TypeError(f"{model.__name__}.{field.name} has an accessor of its own")
-        setattr(model, field.name, accessor(model, field, field.name))
+        setattr(model, field.name, loading(model, field, field.name))
     return model

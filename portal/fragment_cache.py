@@ -1,11 +1,11 @@
 """`{% cache "name", key %}…{% endcache %}`: a piece of a template rendered
 once per key and language, then kept in the process (an LRU).
 
-Meant for the rows of a list that pages show again and again, such as the
-staff queue: the key is what the row shows (a frozen dataclass of its
-values), so a row that changes is a new key and no copy is ever out of date.
+For what pages show again and again: the rows of the staff queue (the key is
+what the row shows, a tuple of its values, so a row that changes is a new key
+and no copy is ever out of date), blank form fields, the layout's fixed parts.
 Nothing personal goes in a cached piece (no CSRF token, no name of who is
-asking): it is the same for everyone who may see the list.
+asking, nothing typed): it is the same for everyone who may see it.
 
 What the key does not hold, and so must not change what a piece shows: the
 template's source (a development server that reloads an edited template

@@ -27,27 +27,28 @@ def lazy_gettext(msgid, **variables):
     return LazyText(msgid, **variables)
 
 
+def _chosen(data):
+    """The locale flask-babel chose for this context (the page's, or a forced one), read where it keeps
+    it, or None before it chose one."""
+    return getattr(data.get("_flask_babel"), "babel_locale", None)
+
+
 def kept_catalog():
     """The catalog kept for the locale in force, or None when none is kept yet."""
     context = _cv_app.get(None)
     if context is None:
         return None
     data = vars(context.g)
-    kept, babel = data.get(KEPT), data.get("_flask_babel")
-    locale = getattr(babel, "babel_locale", None)
+    kept, locale = data.get(KEPT), _chosen(data)
     return kept[1] if kept is not None and locale is not None and kept[0] is locale else None
 
 
 def locale_in_force():
-    """flask-babel's locale of the moment (the page's, or a forced one), read
-    where flask-babel keeps it once chosen, without its trips through the
+    """flask-babel's locale of the moment, without its trips through the
     context proxies; flask-babel's get_locale() when none is chosen yet."""
     context = _cv_app.get(None)
-    if context is not None:
-        locale = getattr(vars(context.g).get("_flask_babel"), "babel_locale", None)
-        if locale is not None:
-            return locale
-    return get_locale()
+    locale = _chosen(vars(context.g)) if context is not None else None
+    return locale if locale is not None else get_locale()
 
 
 def catalog():

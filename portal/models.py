@@ -380,6 +380,11 @@ class RecoveryCode(BaseModel):
     code_hash = peewee.CharField(max_length=64, index=True)
     used_at = peewee.DateTimeField(null=True)
 
+    @classmethod
+    def unused_count(cls, account):
+        """How many of the account's codes are unused: a query, or a column of another one."""
+        return cls.select(peewee.fn.COUNT(cls.id)).where((cls.account == account) & cls.used_at.is_null())
+
 
 class PasswordReset(BaseModel):
     """A “forgot password” link: single use, short-lived, voided by a newer one."""
@@ -893,8 +898,7 @@ def _tables(model=BaseModel):
 ALL_MODELS = peewee.sort_models(list(dict.fromkeys(_tables())))
 
 
-_CODES_LEFT = Prepared(lambda: RecoveryCode.select(peewee.fn.COUNT(RecoveryCode.id))
-                       .where((RecoveryCode.account == slot("account")) & RecoveryCode.used_at.is_null()).tuples())
+_CODES_LEFT = Prepared(lambda: RecoveryCode.unused_count(slot("account")).tuples())
 _TRAILS = {}  # (event model, owner fields) -> its prepared trail query
 
 # "Who is asking" reads sessions and accounts without some columns (sessions.py): those load when asked for.

@@ -31,24 +31,25 @@ class SessionCookies(SecureCookieSessionInterface):
     def _keys(self, app):
         return (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
 
-    def get_signing_serializer(self, app):
+    def get_signing_serializer(self, app, keys=None):
         if not app.secret_key:
             return None
-        keys = self._keys(app)
+        keys = keys or self._keys(app)
         serializer = self.serializers.get(keys)
         if serializer is None:
             serializer = self.serializers[keys] = super().get_signing_serializer(app)
         return serializer
 
     def open_session(self, app, request):
-        serializer = self.get_signing_serializer(app)
+        keys = self._keys(app)
+        serializer = self.get_signing_serializer(app, keys)
         if serializer is None:
             return None
         value = request.cookies.get(self.get_cookie_name(app))
         if not value:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
-        key = (self._keys(app), value)
+        key = (keys, value)
         known = self.verified.get(key)
         try:
             if known is None:

@@ -11,7 +11,7 @@ import json
 import secrets
 
 from flask import current_app, g, session
-from peewee import JOIN, fn
+from peewee import JOIN
 
 from . import clock
 from .deferred_columns import narrow
@@ -152,9 +152,7 @@ def _alive_query(*extra):
 
 
 _ALIVE = Prepared(_alive_query)
-_ALIVE_WITH_CODES = Prepared(lambda: _alive_query(
-    RecoveryCode.select(fn.COUNT(RecoveryCode.id))
-    .where((RecoveryCode.account == slot("account")) & RecoveryCode.used_at.is_null()).alias("codes_left")))
+_ALIVE_WITH_CODES = Prepared(lambda: _alive_query(RecoveryCode.unused_count(slot("account")).alias("codes_left")))
 
 
 def is_theirs(person, session_id):

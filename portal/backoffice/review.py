@@ -99,9 +99,8 @@ NUL_IN_JSON = "\\u0000"  # how json.dumps writes a NUL character
 
 def _names_of(ids):
     """The company names of these requests, read from their answers in Python."""
-    return {row_id: (Registration.decode(data).get("company") or {}).get("name", "")
-            for row_id, data in Registration.select(Registration.id, Registration.data)
-            .where(Registration.id.in_(ids)).tuples()}
+    return {request.id: (request.company_answers or {}).get("name", "")
+            for request in Registration.select(Registration.id, Registration.data).where(Registration.id.in_(ids))}
 
 
 def _queue_query(by_status, by_country, unverified, by_kind):

@@ -104,7 +104,6 @@ def _page(registration, step, status=200, **context):
                   **context)
 
 
-
 def _next(registration, step):
     following = steps.STEP_NAMES[steps.STEP_NAMES.index(step) + 1]
     return _go(f"wizard.{following}", token=registration.token)
