@@ -71,3 +71,16 @@ def test_a_page_that_reads_the_session_varies_on_the_cookie_once(logged_in):
     names = [part.strip() for part in response.headers["Vary"].split(",")]
     assert names.count("Cookie") == 1 and "HX-Request" in names
     assert "Set-Cookie" not in response.headers  # nothing changed: nothing written
+
+
+def test_a_copy_of_a_known_cookie_is_no_session_once_its_owner_logged_out(app, logged_in):
+    """The signature stays valid, and is remembered; the login behind it is what ends."""
+    import re
+    from concurrent.futures import ThreadPoolExecutor
+
+    value = cookie_of(logged_in)
+    with ThreadPoolExecutor(4) as pool:  # the same cookie from four places at once
+        assert set(pool.map(lambda _: with_cookie(app, value).get("/en/portal").status_code, range(8))) == {200}
+    token = re.search(r'name="csrf-token" content="([^"]+)"', logged_in.get("/en/portal").get_data(as_text=True))
+    assert logged_in.post("/en/logout", data={"csrf_token": token.group(1)}).status_code in (302, 303)
+    assert with_cookie(app, value).get("/en/portal").status_code in (302, 303)
