@@ -262,6 +262,7 @@ def staff_routes(app):
             Registration.create(token=f"bench-{i}-{time.time_ns()}", status="submitted",
                                 reference=f"B{time.time_ns() % 10**12}{i:02d}", country="DE",
                                 data='{"company": {"name": "Bench GmbH", "language": "en"}}',
+                                company_name="Bench GmbH",
                                 submitted_at=time.strftime("%Y-%m-%d %H:%M:%S"))
         sample = Registration.select().where(Registration.status == "submitted").first()
         database.close()

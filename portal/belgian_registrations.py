@@ -183,6 +183,7 @@ def send(person, values, language, proof=None, proof_error=None):
             kind=Registration.BELGIAN, token=secrets.token_urlsafe(32), status=Registration.SUBMITTED,
             language=values["language"], data=Registration.encode(data), country="BE",
             bce_number=enterprise.number, person=person, submitted_at=now, updated_at=now, name_key=name_key(name),
+            company_name=Registration.name_in(data),
             vat_status="not_applicable", proof_pdf=proof[0], proof_filename=proof[1], proof_size=len(proof[0]))
         request.reference = f"BE-{now:%Y}-{request.id:06d}"
         Registration.update(reference=request.reference).where(Registration.id == request.id).execute()

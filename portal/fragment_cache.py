@@ -3,7 +3,9 @@ once per key and language, then kept in the process (an LRU).
 
 For what pages show again and again: the rows of the staff queue (the key is
 what the row shows, a tuple of its values, so a row that changes is a new key
-and no copy is ever out of date), blank form fields, the layout's fixed parts.
+and no copy is ever out of date), the table of a page of them (keyed by its
+rows: one look-up for the page; when one row changed, the others still come
+from their own pieces), blank form fields, the layout's fixed parts.
 Nothing personal goes in a cached piece (no CSRF token, no name of who is
 asking, nothing typed): it is the same for everyone who may see it.
 
@@ -20,7 +22,8 @@ from .lazy_text import locale_in_force
 from .lru import Lru
 from .translated_templates import SEPARATOR
 
-MAX_FRAGMENTS = 4096  # per process: a queue row is 0.5 to 2 KB, so 8 MB at the very most
+# Per process, in characters (a queue row is 0.5 to 2 K, a page of 25 rows 12 to 50 K): about 8 MB of text.
+MAX_CHARACTERS = 8_000_000
 
 
 class FragmentCache(Extension):
@@ -51,5 +54,5 @@ class FragmentCache(Extension):
 
 
 def init_app(app):
-    app.jinja_env.fragment_store = app.extensions["fragment_cache"] = Lru(MAX_FRAGMENTS)  # each app its own
+    app.jinja_env.fragment_store = app.extensions["fragment_cache"] = Lru(MAX_CHARACTERS, weigh=len)  # each app its own
     app.jinja_env.add_extension(FragmentCache)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..lazy_text import lazy_gettext as _l
-from peewee import JOIN, SQL, Case, Cast, Expression, Select, Value, fn
+from peewee import JOIN, SQL, Case, Select, fn
 
 from .. import belgian_registrations, clock, identity_changes, mail
-from ..db import database, is_postgres
+from ..db import database
 from ..models import Company, Registration, RegistrationEmail, RegistrationEvent, StaffMember
 from ..names import name_key
 from ..prepared import Prepared, slot
@@ -54,17 +54,14 @@ def queue(status=Registration.SUBMITTED, country="", unverified=False, kind="", 
     rows = prepared.raw_rows(status=status, country=country, kind=kind, limit=size, offset=(page - 1) * size)
     if not rows:
         if page == 1:
-            return [], 0, counts()
+            return (), 0, counts()
         _, total, tabs = queue(status, country, unverified, kind, 1, 1)  # past the end: how many there are
-        return [], total, tabs
-    found = []
+        return (), total, tabs
     moment = Registration.submitted_at.python_value  # SQLite gives the text
-    unread = [row[0] for row in rows if row[3] is None]
-    names = _names_of(unread) if unread else {}
-    for row_id, reference, row_kind, name, row_country, submitted_at, vat_number, vat_status, row_status, *_ in rows:
-        name = names.get(row_id, "") if name is None else name
-        found.append(QueueRow(row_id, reference, row_kind, name or "", row_country, moment(submitted_at),
-                              vat_number or "", vat_status or "", row_status))
+    found = tuple(QueueRow(row_id, reference, row_kind, name or "", row_country, moment(submitted_at),
+                           vat_number or "", vat_status or "", row_status)
+                  for row_id, reference, row_kind, name, row_country, submitted_at, vat_number, vat_status,
+                  row_status, *_ in rows)
     first = rows[0]
     return found, first[-1 - len(STATUS_LABELS)], dict(zip(STATUS_LABELS, first[-len(STATUS_LABELS):]))
 
@@ -73,42 +70,22 @@ _QUEUES = {}
 
 
 def _tab_counts():
-    """How many requests there are of each status (the queue's tabs), one column each."""
+    """How many requests there are of each status (the queue's tabs): one
+    row of one column per status, from one pass over the sent requests."""
     tab = Registration.alias()
-    return [tab.select(fn.COUNT(tab.id)).where(tab.status == status).alias(f"tab_{n}")
-            for n, status in enumerate(STATUS_LABELS)]
-
-
-def _company_name():
-    """The company's name in a request's answers, read by the database: a row
-    of the queue then carries its name, not the whole of its answers.
-    Answers saved with an error next to a field may hold a NUL character
-    (\\u0000): PostgreSQL's jsonb refuses it and SQLite's json_extract cuts
-    the text there. Such answers give NULL here, and `_names_of` reads them."""
-    if is_postgres():
-        readable = fn.strpos(Registration.data, Value(NUL_IN_JSON)) == 0
-        name = Expression(Cast(Registration.data, "jsonb"), "#>>", Value("{company,name}"))
-    else:
-        readable = fn.instr(Registration.data, Value(NUL_IN_JSON)) == 0
-        name = fn.json_extract(Registration.data, "$.company.name")
-    return Case(None, [(readable, name)])
-
-
-NUL_IN_JSON = "\\u0000"  # how json.dumps writes a NUL character
-
-
-def _names_of(ids):
-    """The company names of these requests, read from their answers in Python."""
-    return {request.id: (request.company_answers or {}).get("name", "")
-            for request in Registration.select(Registration.id, Registration.data).where(Registration.id.in_(ids))}
+    return (tab.select(*[fn.COUNT(SQL("*")).filter(tab.status == status).alias(f"tab_{n}")
+                         for n, status in enumerate(STATUS_LABELS)])
+            .where(tab.status.in_(Registration.SENT)).alias("tabs"))
 
 
 def _queue_query(by_status, by_country, unverified, by_kind):
     tabs = _tab_counts()
     query = (Registration
-             .select(Registration.id, Registration.reference, Registration.kind, _company_name(),
+             .select(Registration.id, Registration.reference, Registration.kind, Registration.company_name,
                      Registration.country, Registration.submitted_at, Registration.vat_number,
-                     Registration.vat_status, Registration.status, fn.COUNT(SQL("*")).over().alias("total"), *tabs)
+                     Registration.vat_status, Registration.status, fn.COUNT(SQL("*")).over().alias("total"),
+                     *[tabs.c[f"tab_{n}"] for n in range(len(STATUS_LABELS))])
+             .join(tabs, JOIN.CROSS)
              .where(Registration.status.in_(Registration.SENT)))
     if by_kind:
         query = query.where(Registration.kind == slot("kind"))
@@ -127,7 +104,7 @@ def counts():
     return dict(zip(STATUS_LABELS, _COUNTS.raw_rows()[0]))
 
 
-_COUNTS = Prepared(lambda: Select(columns=_tab_counts()).bind(database))
+_COUNTS = Prepared(lambda: Select([_tab_counts()], [SQL("*")]).bind(database))
 
 
 @dataclass(frozen=True)

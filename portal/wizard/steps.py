@@ -32,6 +32,7 @@ def save(registration, data, **fields):
     may still change: a slow request that lands after the registration was
     sent can never turn it back into a draft. False when it was too late."""
     encoded = Registration.encode(data)
+    fields["company_name"] = Registration.name_in(data)
     changed = (Registration.update(data=encoded, updated_at=clock.utc(), **fields)
                .where((Registration.id == registration.id) & Registration.status.in_(Registration.EDITABLE))
                .execute())

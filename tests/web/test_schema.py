@@ -8,3 +8,28 @@ from portal.models import ALL_MODELS
 def test_migrated_schema_matches_the_models(app, db):
     diff = diff_models(database.obj, ALL_MODELS)
     assert not diff, str(diff)
+
+
+def test_the_queue_names_of_requests_already_there_are_filled_from_their_answers(tmp_path):
+    """0023 adds the column the staff queue reads a request's company name from, and fills it from the
+    answers of the requests that were there before (a separate database, migrated up to 0022 first)."""
+    from peewee import SqliteDatabase
+    from playhouse.migrations import Runner
+
+    from portal.migrations import DIRECTORY
+
+    old = SqliteDatabase(str(tmp_path / "before.db"))
+    runner = Runner(old, str(DIRECTORY))
+    runner.up("0022_name_prefixes")
+    for token, data in [("named", '{"company": {"name": "Alte Medizin GmbH", "language": "de"}}'),
+                        ("nul", '{"company": {"name": "Nul\\u0000 Medical"}}'),
+                        ("unnamed", '{"identification": {"country": "DE"}}'), ("odd", '{"company": "?"}'),
+                        ("broken", '{"company": ')]:
+        old.execute_sql("INSERT INTO registration (token, status, language, data, vat_status, created_at, updated_at, "
+                        "kind) VALUES (?, 'submitted', 'fr', ?, 'not_applicable', '2026-01-01', '2026-01-01', "
+                        "'registration')", (token, data))
+    assert runner.up() == ["0023_registration_company_name"]
+    names = dict(old.execute_sql("SELECT token, company_name FROM registration").fetchall())
+    assert names == {"named": "Alte Medizin GmbH", "nul": "Nul Medical", "unnamed": None, "odd": None,
+                     "broken": None}
+    old.close()
