@@ -23,6 +23,7 @@ from jinja2 import BaseLoader, pass_context
 from markupsafe import Markup
 
 from .lazy_text import locale_in_force
+from .template_calls import DirectCallContext
 
 # `_("…")` or `_('…')` closed right after its one string literal (no arguments, no concatenation).
 _LITERAL_CALL = r"""(?<![\w.])_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\)"""
@@ -67,6 +68,8 @@ def _code(locale):
 
 class TranslatingEnvironment(Environment):
     """Flask's environment, loading each template in the locale in force."""
+
+    context_class = DirectCallContext
 
     def make_globals(self, d):
         return _Globals(d if d is not None else {}, self.globals)
