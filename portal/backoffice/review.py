@@ -3,6 +3,7 @@
 A decision is one conditional UPDATE from a status that still allows it, so
 when two staff members decide at once exactly one wins; the other is told.
 """
+import json
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -10,9 +11,8 @@ from ..lazy_text import lazy_gettext as _l
 from peewee import JOIN, SQL, Case, Select, fn
 
 from .. import belgian_registrations, clock, identity_changes, mail
-from ..db import database
+from ..db import database, is_postgres
 from ..models import Company, Registration, RegistrationEmail, RegistrationEvent, StaffMember
-from ..names import name_key
 from ..prepared import Prepared, slot
 from ..registrations import STATUS_LABELS
 from . import validation
@@ -118,67 +118,24 @@ class LookAlike:
     vat_number: str
 
 
-def look_alikes(registration):
-    """Other requests and companies with the same name, VAT, BCE number or a
-    representative's e-mail: possible duplicates the reviewer should see.
-    One query; every test in it is an index lookup."""
-    rows = _LOOK_ALIKES.rows(registration=registration.id, key=name_key(registration.company_answers.get("name", "")),
-                             vat=registration.vat_number or None, bce=registration.bce_number or None,
-                             company=registration.company_id)
-    found, companies = [], []
-    for source, row_id, reference, name, status, vat_number, same_name, same_vat, same_bce, same_email in rows:
-        alike = LookAlike(row_id, reference or "", name or "", status or "", vat_number or "")
-        if source == "company":
-            companies.append(alike)
-        else:
-            reasons = [reason for reason, same in [("name", same_name), ("vat", same_vat), ("bce", same_bce),
-                                                   ("email", same_email)] if same]
-            found.append((alike, reasons))
-    return found, companies
+@dataclass(frozen=True)
+class Review:
+    """What a reviewer sees of a sent request: the request, its trail (oldest
+    first, each event with its staff member), and its possible duplicates:
+    other requests, each with what they have in common, and registered companies."""
+
+    registration: Registration
+    events: list
+    look_alikes: list
+    companies: list
 
 
-def _look_alikes_query():
-    """Requests (the 50 oldest) then companies (20), as one UNION ALL. A missing
-    VAT or BCE number is NULL, which equals nothing."""
-    me, key, vat, bce, company = (slot("registration"), slot("key"), slot("vat"), slot("bce"), slot("company"))
-    mine = RegistrationEmail.select(RegistrationEmail.email).where(RegistrationEmail.registration == me)
-    shared = RegistrationEmail.alias()
-    same_email = shared.select(shared.registration).where(shared.email.in_(mine))
-    emails_in_common = (RegistrationEmail.select(fn.COUNT(RegistrationEmail.id))
-                        .where((RegistrationEmail.registration == Registration.id) & RegistrationEmail.email.in_(mine)))
-    flag = lambda test: Case(None, [(test, SQL("1"))], SQL("0"))  # noqa: E731  (integers, not parameters)
-    requests = (Registration
-                .select(SQL("'request'").alias("source"), Registration.id, Registration.reference,
-                        SQL("NULL").alias("name"), Registration.status, Registration.vat_number,
-                        flag(Registration.name_key == key).alias("same_name"),
-                        flag(Registration.vat_number == vat).alias("same_vat"),
-                        flag(Registration.bce_number == bce).alias("same_bce"),
-                        flag(emails_in_common > 0).alias("same_email"))
-                .where((Registration.id != me) & Registration.status.in_(Registration.SENT)
-                       & ((Registration.name_key == key) | Registration.id.in_(same_email)
-                          | (Registration.vat_number == vat) | (Registration.bce_number == bce))
-                       # a change: the company's own requests are not duplicates
-                       & (fn.COALESCE(Registration.company, SQL("0")) != fn.COALESCE(company, SQL("-1"))))
-                .order_by(Registration.submitted_at).limit(50))
-    companies = (Company
-                 .select(SQL("'company'").alias("source"), Company.id, SQL("NULL").alias("reference"),
-                         Company.name, SQL("NULL").alias("status"), Company.vat_number,
-                         *[SQL(flag).alias(name) for flag, name in [("1", "same_name"), ("0", "same_vat"),
-                                                                    ("0", "same_bce"), ("0", "same_email")]])
-                 .where(((Company.name_key == key) | (Company.vat_number == vat) | (Company.bce_number == bce))
-                        & (Company.id != fn.COALESCE(company, SQL("-1"))))
-                 .order_by(Company.id).limit(20))
-    return (requests.select_from(SQL("*")) + companies.select_from(SQL("*"))).tuples()
-
-
-_LOOK_ALIKES = Prepared(_look_alikes_query)
-
-
-def with_trail(registration_id):
-    """A sent request and its trail, oldest first with the staff member named: one query. (None, []) if none."""
-    rows = _WITH_TRAIL.rows(id=registration_id)
+def review_of(registration_id):
+    """The Review of a sent request, or None: one statement (the look-alikes
+    ride along as one JSON column, worked out from the request's own columns)."""
+    rows = _REVIEW.rows(id=registration_id)
     if not rows:
-        return None, []
+        return None
     events = []
     for row in rows:
         event = getattr(row, "event", None)
@@ -186,15 +143,89 @@ def with_trail(registration_id):
             staff = getattr(event, "acting", None)
             event.staff = staff if staff is not None and staff.id is not None else None
             events.append(event)
-    return rows[0], events
+    registration = rows[0]
+    found, companies = _read_look_alikes(registration.__dict__.pop("look_alikes", None))
+    return Review(registration, events, found, companies)
 
 
-_WITH_TRAIL = Prepared(lambda: Registration.without_blobs().select_extend(RegistrationEvent, StaffMember)
-                       .join_from(Registration, RegistrationEvent, JOIN.LEFT_OUTER, attr="event")
-                       .join_from(RegistrationEvent, StaffMember, JOIN.LEFT_OUTER, attr="acting",
-                                  on=RegistrationEvent.staff == StaffMember.id)
-                       .where((Registration.id == slot("id")) & Registration.status.in_(Registration.SENT))
-                       .order_by(RegistrationEvent.created_at, RegistrationEvent.id))
+def _read_look_alikes(value):
+    """The JSON column's rows (PostgreSQL's driver decodes json itself; SQLite gives its text)."""
+    alikes = json.loads(value) if isinstance(value, str) else value or []
+    found, companies = [], []
+    for source, _position, row_id, reference, name, status, vat_number, *same in sorted(alikes, key=_in_order):
+        alike = LookAlike(row_id, reference or "", name or "", status or "", vat_number or "")
+        if source == "company":
+            companies.append(alike)
+        else:
+            found.append((alike, [reason for reason, flag in zip(("name", "vat", "bce", "email"), same) if flag]))
+    return found, companies
+
+
+def _in_order(alike):
+    """Requests, oldest first, then companies by id (a JSON array keeps no promised order)."""
+    return alike[0] == "company", alike[1]
+
+
+def _look_alikes_query(me):
+    """Other sent requests (the 50 oldest) then companies (20) with the same name
+    key, VAT or BCE number as request `me`, or (requests) a representative's
+    e-mail, as one UNION ALL; every test in it is an index lookup. A missing
+    VAT or BCE number is NULL, which equals nothing."""
+    own = Registration.alias("own")  # joined to each half by its key: one index lookup each
+    key, company = own.name_key, own.company
+    vat, bce = fn.NULLIF(own.vat_number, ""), fn.NULLIF(own.bce_number, "")
+    other = Registration.alias("other")
+    mine = RegistrationEmail.select(RegistrationEmail.email).where(RegistrationEmail.registration == me)
+    shared = RegistrationEmail.alias("shared")
+    same_email = shared.select(shared.registration).where(shared.email.in_(mine))
+    common = RegistrationEmail.alias("common")
+    emails_in_common = (common.select(fn.COUNT(common.id))
+                        .where((common.registration == other.id) & common.email.in_(mine)))
+    flag = lambda test: Case(None, [(test, SQL("1"))], SQL("0"))  # noqa: E731  (integers, not parameters)
+    requests = (other
+                .select(SQL("'request'").alias("source"),
+                        fn.ROW_NUMBER().over(order_by=[other.submitted_at, other.id]).alias("position"),
+                        other.id, other.reference, SQL("NULL").alias("name"), other.status, other.vat_number,
+                        flag(other.name_key == key).alias("same_name"), flag(other.vat_number == vat).alias("same_vat"),
+                        flag(other.bce_number == bce).alias("same_bce"), flag(emails_in_common > 0).alias("same_email"))
+                .join_from(other, own, JOIN.CROSS)
+                .where((own.id == me) & (other.id != me) & other.status.in_(Registration.SENT)
+                       & ((other.name_key == key) | other.id.in_(same_email)
+                          | (other.vat_number == vat) | (other.bce_number == bce))
+                       # a change: the company's own requests are not duplicates
+                       & (fn.COALESCE(other.company, SQL("0")) != fn.COALESCE(company, SQL("-1"))))
+                .order_by(other.submitted_at, other.id).limit(50))
+    companies = (Company
+                 .select(SQL("'company'").alias("source"), Company.id.alias("position"), Company.id,
+                         SQL("NULL").alias("reference"), Company.name, SQL("NULL").alias("status"), Company.vat_number,
+                         *[SQL(flag).alias(name) for flag, name in [("1", "same_name"), ("0", "same_vat"),
+                                                                    ("0", "same_bce"), ("0", "same_email")]])
+                 .join_from(Company, own, JOIN.CROSS)
+                 .where((own.id == me)
+                        & ((Company.name_key == key) | (Company.vat_number == vat) | (Company.bce_number == bce))
+                        & (Company.id != fn.COALESCE(company, SQL("-1"))))
+                 .order_by(Company.id).limit(20))
+    both = (requests.select_from(SQL("*")) + companies.select_from(SQL("*"))).alias("alikes")
+    columns = [SQL(f'"alikes"."{name}"') for name in ("source", "position", "id", "reference", "name", "status",
+                                                      "vat_number", "same_name", "same_vat", "same_bce",
+                                                      "same_email")]
+    as_json = (fn.json_agg(fn.json_build_array(*columns)) if is_postgres()
+               else fn.json_group_array(fn.json_array(*columns)))
+    return Select([both], [as_json])
+
+
+def _review_query():
+    me = slot("id")
+    return (Registration.without_blobs()
+            .select_extend(RegistrationEvent, StaffMember, _look_alikes_query(me).alias("look_alikes"))
+            .join_from(Registration, RegistrationEvent, JOIN.LEFT_OUTER, attr="event")
+            .join_from(RegistrationEvent, StaffMember, JOIN.LEFT_OUTER, attr="acting",
+                       on=RegistrationEvent.staff == StaffMember.id)
+            .where((Registration.id == me) & Registration.status.in_(Registration.SENT))
+            .order_by(RegistrationEvent.created_at, RegistrationEvent.id))
+
+
+_REVIEW = Prepared(_review_query)
 
 
 def _record(registration, staff, action, reason=""):

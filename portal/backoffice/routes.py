@@ -48,27 +48,30 @@ def _registration(registration_id, with_proof=False):
     return registration
 
 
-def _detail(registration, status=200, events=None, **extra):
-    found, companies = review.look_alikes(registration)
-    if events is None:
-        events = review.with_trail(registration.id)[1]
+def _detail(registration_id, status=200, **extra):
+    """The request's page (after a decision that could not be made: with why, and `status`)."""
+    shown = review.review_of(registration_id)
+    if shown is None:
+        abort(404)
+    registration, events = shown.registration, shown.events
+    found, companies = shown.look_alikes, shown.companies
     if registration.kind == Registration.CHANGE:
         company = Company.get_by_id(registration.company_id)
         return render("backoffice/change.html", status=status, registration=registration, company=company,
                       rows=identity_changes.rows(registration), current_proof=identity_changes.current_proof(company),
                       requester=Person.get_or_none(Person.id == registration.answers.get("requested_by")),
-                      events=list(events), look_alikes=found, companies=companies, statuses=STATUS_LABELS,
+                      events=events, look_alikes=found, companies=companies, statuses=STATUS_LABELS,
                       actions=EVENT_LABELS, reasons=review.LOOK_ALIKE_REASONS, country_name=country_name, **extra)
     if registration.kind == Registration.BELGIAN:
         company = Company.get_or_none(Company.bce_number == registration.bce_number)
         return render("backoffice/belgian.html", status=status, registration=registration,
                       answers=registration.answers, enterprise=bce.find(registration.bce_number),
                       person=Person.get_by_id(registration.person_id), company=company,
-                      roles=belgian_registrations.ROLES, events=list(events), look_alikes=found, companies=companies,
+                      roles=belgian_registrations.ROLES, events=events, look_alikes=found, companies=companies,
                       statuses=STATUS_LABELS, actions=EVENT_LABELS, reasons=review.LOOK_ALIKE_REASONS,
                       format_niss=format_niss, format_bce=format_bce, languages=LANGUAGES, **extra)
     return render("backoffice/registration.html", status=status, registration=registration,
-                  answers=registration.answers, events=list(events), look_alikes=found,
+                  answers=registration.answers, events=events, look_alikes=found,
                   matches=validation.representative_matches(registration.representatives),
                   companies=companies, statuses=STATUS_LABELS, actions=EVENT_LABELS,
                   reasons=review.LOOK_ALIKE_REASONS,
@@ -80,10 +83,7 @@ def _detail(registration, status=200, events=None, **extra):
 @bp.get("/<lang:lang>/staff/registrations/<int:registration_id>")
 @staff_required
 def registration_page(registration_id):
-    registration, events = review.with_trail(registration_id)
-    if registration is None:
-        abort(404)
-    return _detail(registration, events=events)
+    return _detail(registration_id)
 
 
 @bp.get("/<lang:lang>/staff/registrations/<int:registration_id>/proof.pdf")
@@ -111,7 +111,7 @@ def decide(registration_id):
                            _l("Give the reason for the refusal: the company receives it by e-mail.")
                            if action == "refuse" else
                            _l("Write what the company must add or correct: it receives it by e-mail."))
-                return _detail(registration, status=422, errors={f"reason-{action}": message},
+                return _detail(registration.id, status=422, errors={f"reason-{action}": message},
                                typed={action: reason})
             if action == "refuse":
                 review.refuse(registration, current_user.staff, reason)
@@ -122,15 +122,15 @@ def decide(registration_id):
         else:
             abort(400)
     except review.AlreadyDecided as decided:
-        return _detail(decided.registration, status=409, conflict=True)
+        return _detail(decided.registration.id, status=409, conflict=True)
     except validation.IdentityConflict:
-        return _detail(registration, status=409, identity_conflict=True)
+        return _detail(registration.id, status=409, identity_conflict=True)
     except identity_changes.NumberTaken:
-        return _detail(registration, status=409, number_taken=True)
+        return _detail(registration.id, status=409, number_taken=True)
     except belgian_registrations.NotInBce:
-        return _detail(registration, status=409, not_in_bce=True)
+        return _detail(registration.id, status=409, not_in_bce=True)
     except belgian_registrations.AlreadyAnswered:
-        return _detail(registration, status=409, already_answered=True)
+        return _detail(registration.id, status=409, already_answered=True)
     return redirect(url_for("backoffice.registration_page", registration_id=registration.id, done=action), 303)
 
 

@@ -260,6 +260,27 @@ def test_request_page_shows_everything_and_look_alikes(app, staff_client):
     assert "sandbox" in pdf.headers["Content-Security-Policy"]
 
 
+def test_request_page_lists_look_alikes_oldest_first_then_companies_in_two_statements(app, staff_client):
+    from tests.harness import QueryCount
+
+    sent = []
+    for days in (3, 9, 6):
+        sent.append(submitted_request(app))  # the same name and e-mail addresses, each its own VAT number:
+        Registration.update(submitted_at=clock.utc() - datetime.timedelta(days=days),  # one request per number
+                            vat_number=f"DE{days}00").where(Registration.id == sent[-1].id).execute()
+    for name in ("Musterfirma Medizintechnik GmbH", "MUSTERFIRMA  Medizintechnik gmbh"):
+        Company.create(name=name, name_key=name_key(name), country="DE")
+    path = f"/en/staff/registrations/{sent[0].id}"
+    staff_client.get(path)
+    with QueryCount() as queries:
+        page = body(staff_client.get(path))
+    assert len(queries) == 2, queries.statements  # who is asking; the request, its trail and its look-alikes
+    shown = re.findall(r"(REG-\d{4}-\d{6})</a>", page)
+    assert shown == [sent[1].reference, sent[2].reference]  # never itself; the oldest first
+    assert page.count("Registered company: ") == 2
+    assert staff_client.get("/en/staff/registrations/999999").status_code == 404
+
+
 # Decisions ---------------------------------------------------------------------------------
 
 def test_validation_creates_the_company_people_and_accounts_and_mails_them(app, staff_client, staff, mailbox):
