@@ -37,7 +37,8 @@ def queue_page():
     return render("backoffice/queue.html", block="results", rows=rows, current_status=status, country=country,
                   total=total, page=page, pages=-(-total // QUEUE_PAGE), filters=filters,
                   unverified=unverified, counts=counts, statuses=texts(STATUS_LABELS), kinds=texts(KINDS),
-                  kind=kind, country_names=countries.names())
+                  kind=kind, country_names=countries.names(),
+                  filters_shown=(status, country, unverified, kind, *counts.values()))  # what the filters show
 
 
 def _registration(registration_id, with_proof=False):

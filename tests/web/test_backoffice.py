@@ -210,10 +210,14 @@ def test_the_queue_shows_each_change_at_once_in_the_readers_language_in_two_stat
     assert "(not verified)" in page
     dutch = body(staff_client.get("/nl/staff/registrations"))
     assert "(niet gecontroleerd)" in dutch and "(not verified)" not in dutch
+    assert re.search(r"Waiting for review <span class=\"count\">1</span>", page)
     Request.update(status="refused").where(Request.id == request.id).execute()
-    assert request.reference not in body(staff_client.get("/en/staff/registrations"))
+    waiting = body(staff_client.get("/en/staff/registrations"))  # the tabs and filters are kept rendered too
+    assert request.reference not in waiting and re.search(r"Waiting for review <span class=\"count\">0</span>", waiting)
+    assert re.search(r"Refused <span class=\"count\">1</span>", waiting)
     refused = body(staff_client.get("/en/staff/registrations?status=refused"))
     assert request.reference in refused and re.search(r"Refused <span class=\"count\">1</span>", refused)
+    assert '<option value="refused" selected>' in refused and '<option value="submitted" selected>' in waiting
     beyond = staff_client.get("/en/staff/registrations?status=refused&page=" + "9" * 25)  # past any OFFSET
     assert beyond.status_code == 200 and re.search(r"Refused <span class=\"count\">1</span>", body(beyond))
 
