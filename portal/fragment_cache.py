@@ -6,8 +6,10 @@ what the row shows, a tuple of its values, so a row that changes is a new key
 and no copy is ever out of date), the table of a page of them (keyed by its
 rows: one look-up for the page; when one row changed, the others still come
 from their own pieces), blank form fields, the layout's fixed parts.
-Nothing personal goes in a cached piece (no CSRF token, no name of who is
-asking, nothing typed): it is the same for everyone who may see it.
+Nothing personal goes in a cached piece (no name of who is asking, nothing
+typed): it is the same for everyone who may see it. A form's CSRF token is
+kept as page_cache's placeholder, and the reader's own token written in its
+place each time the piece goes out (as page_cache does for a whole page).
 
 What the key does not hold, and so must not change what a piece shows: the
 template's source (a development server that reloads an edited template
@@ -15,10 +17,13 @@ keeps the old pieces until it restarts) and the address prefix `url_for`
 writes (the same on every request here; a proxy that sets a prefix per
 request, ProxyFix's x_prefix, would need it in the key).
 """
+from flask import g
 from jinja2 import nodes
 from jinja2.ext import Extension
+from markupsafe import Markup
 
 from .lazy_text import locale_in_force
+from .page_cache import PLACEHOLDER, token_for_page
 from .lru import Lru
 from .translated_templates import SEPARATOR
 
@@ -42,15 +47,27 @@ class FragmentCache(Extension):
         key = tuple((type(part), part) for part in key) if isinstance(key, tuple) else (type(key), key)
         store = self.environment.fragment_store  # the app's, on its environment: no context look-up per piece
         # A template loaded for a language has it in its name (translated_templates): no look-up then.
-        full = (template, key) if SEPARATOR in template else (template, str(locale_in_force()), key)
+        full = (template, key) if template and SEPARATOR in template else (template, str(locale_in_force()), key)
         try:
             found = store.get(full)
         except TypeError:  # a value in the key that cannot be a key (a list, a dict): rendered each time
             return caller()
         if found is None:
-            found = caller()
+            found = _with_placeholder_tokens(caller)
             store.put(full, found)
+        if PLACEHOLDER in found:  # a form's token: the reader's own (or the placeholder again on a shared page)
+            return Markup(str.replace(found, PLACEHOLDER, token_for_page()))
         return found
+
+
+def _with_placeholder_tokens(caller):
+    """The piece, with `csrf_token()` giving the placeholder inside it."""
+    shared = g.get("shared_page", False)
+    g.shared_page = True
+    try:
+        return caller()
+    finally:
+        g.shared_page = shared
 
 
 def init_app(app):

@@ -61,21 +61,21 @@ def _detail(registration_id, status=200, **extra):
         return render("backoffice/change.html", status=status, registration=registration, company=company,
                       rows=identity_changes.rows(registration), current_proof=identity_changes.current_proof(company),
                       requester=Person.get_or_none(Person.id == registration.answers.get("requested_by")),
-                      events=events, look_alikes=found, companies=companies, statuses=STATUS_LABELS,
-                      actions=EVENT_LABELS, reasons=review.LOOK_ALIKE_REASONS, country_name=country_name, **extra)
+                      events=events, look_alikes=found, companies=companies, statuses=texts(STATUS_LABELS),
+                      actions=texts(EVENT_LABELS), reasons=texts(review.LOOK_ALIKE_REASONS), country_name=country_name, **extra)
     if registration.kind == Registration.BELGIAN:
         company = Company.get_or_none(Company.bce_number == registration.bce_number)
         return render("backoffice/belgian.html", status=status, registration=registration,
                       answers=registration.answers, enterprise=bce.find(registration.bce_number),
                       person=Person.get_by_id(registration.person_id), company=company,
                       roles=belgian_registrations.ROLES, events=events, look_alikes=found, companies=companies,
-                      statuses=STATUS_LABELS, actions=EVENT_LABELS, reasons=review.LOOK_ALIKE_REASONS,
+                      statuses=texts(STATUS_LABELS), actions=texts(EVENT_LABELS), reasons=texts(review.LOOK_ALIKE_REASONS),
                       format_niss=format_niss, format_bce=format_bce, languages=LANGUAGES, **extra)
     return render("backoffice/registration.html", status=status, registration=registration,
                   answers=registration.answers, events=events, look_alikes=found,
                   matches=validation.representative_matches(registration.representatives),
-                  companies=companies, statuses=STATUS_LABELS, actions=EVENT_LABELS,
-                  reasons=review.LOOK_ALIKE_REASONS,
+                  companies=companies, statuses=texts(STATUS_LABELS), actions=texts(EVENT_LABELS),
+                  reasons=texts(review.LOOK_ALIKE_REASONS),
                   country_name=country_name, format_niss=format_niss,
                   bce=format_bce(registration.bce_number) if registration.bce_number else "",
                   languages=LANGUAGES, sexes=SEXES, **extra)

@@ -264,6 +264,28 @@ def test_request_page_shows_everything_and_look_alikes(app, staff_client):
     assert "sandbox" in pdf.headers["Content-Security-Policy"]
 
 
+def test_each_reviewer_gets_their_own_token_in_the_kept_decision_forms(app, staff_client):
+    """The decision forms are kept rendered (fragment_cache) with a placeholder for the CSRF token:
+    each reader's page carries their own token, and the forms work."""
+    from portal.page_cache import PLACEHOLDER
+
+    request = submitted_request(app)
+    make_staff(email="second@afmps.be", name="Agent Janssens")
+    other = app.test_client()
+    other.csrf = log_in(other, email="second@afmps.be")
+    assert other.csrf != staff_client.csrf
+    path = f"/en/staff/registrations/{request.id}"
+    for client in (staff_client, other, staff_client):
+        page = body(client.get(path))
+        assert set(re.findall(r'name="csrf_token" value="([^"]+)"', page)) == {client.csrf}
+        assert PLACEHOLDER not in page and page.count(f'action="{path}/decision"') == 3
+    assert decide(other, request, "refuse", "").status_code == 422  # no reason: the forms rendered afresh
+    refused = decide(other, request, "refuse", "The proof is unreadable.")
+    assert refused.status_code == 303
+    page = body(staff_client.get(path))
+    assert "Refused" in page and f'action="{path}/decision"' not in page  # decided: no forms left
+
+
 def test_request_page_lists_look_alikes_oldest_first_then_companies_in_two_statements(app, staff_client):
     from tests.harness import QueryCount
 

@@ -47,3 +47,25 @@ def render_optional(app, language):
         app.preprocess_request()
         return render_template_string('{% from "macros/fields.html" import text_field %}'
                                       '{{ text_field("box", "Box", optional=True) }}')
+
+
+def test_a_kept_piece_carries_each_readers_own_csrf_token(app):
+    """A form kept rendered holds a placeholder; each reader gets their own token in its place, and a
+    page shared by everyone (page_cache) keeps the placeholder for its own substitution."""
+    from flask import g, session
+
+    from portal.page_cache import PLACEHOLDER
+
+    piece = '{% cache "token test" %}<input name="csrf_token" value="{{ csrf_token() }}">{% endcache %}'
+    pages = []
+    for _ in range(2):  # two readers, each with a session of their own
+        with app.test_request_context("/en/"):
+            app.preprocess_request()
+            pages.append((render_template_string(piece), session["csrf_token"]))
+    (first, first_token), (second, second_token) = pages
+    assert first_token != second_token
+    assert f'value="{first_token}"' in first and f'value="{second_token}"' in second
+    with app.test_request_context("/en/"):
+        app.preprocess_request()
+        g.shared_page = True
+        assert f'value="{PLACEHOLDER}"' in render_template_string(piece)
