@@ -60,6 +60,13 @@ class FragmentCache(Extension):
         return found
 
 
+def frozen(value):
+    """A dict (its items, in their order) or a list as a tuple, to be part of a piece's key."""
+    if isinstance(value, dict):
+        return tuple(value.items())
+    return tuple(value) if isinstance(value, list) else value
+
+
 def _with_placeholder_tokens(caller):
     """The piece, with `csrf_token()` giving the placeholder inside it."""
     shared = g.get("shared_page", False)
@@ -73,3 +80,4 @@ def _with_placeholder_tokens(caller):
 def init_app(app):
     app.jinja_env.fragment_store = app.extensions["fragment_cache"] = Lru(MAX_CHARACTERS, weigh=len)  # each app its own
     app.jinja_env.add_extension(FragmentCache)
+    app.jinja_env.filters["frozen"] = frozen

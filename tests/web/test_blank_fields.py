@@ -69,3 +69,23 @@ def test_a_kept_piece_carries_each_readers_own_csrf_token(app):
         app.preprocess_request()
         g.shared_page = True
         assert f'value="{PLACEHOLDER}"' in render_template_string(piece)
+
+
+def test_a_kept_pager_follows_its_list_filters_and_page(app):
+    """The pager is kept rendered by its endpoint, arguments and page: another filter or page is another
+    piece, and arguments that cannot be a key (a list in them) are rendered each time."""
+    page = '{% from "macros/pager.html" import pager %}{{ pager("public.firms", args, page, pages, "r", "t") }}'
+
+    def pager(**context):
+        with app.test_request_context("/en/"):
+            app.preprocess_request()
+            return render_template_string(page, **context)
+
+    first = pager(args={"name": "medi"}, page=1, pages=3)
+    assert "name=medi" in first and "page=2" in first and 'rel="prev"' not in first
+    other = pager(args={"name": "lab"}, page=2, pages=3)
+    assert "name=lab" in other and "name=medi" not in other and 'rel="prev"' in other
+    assert pager(args={"name": "medi"}, page=1, pages=3) == first
+    listed = pager(args={"country": ["BE", "FR"]}, page=1, pages=2)
+    assert "country=BE" in listed and "country=FR" in listed
+    assert pager(args={}, page=1, pages=1).strip() == ""
