@@ -144,20 +144,26 @@ def review_of(registration_id):
             event.staff = staff if staff is not None and staff.id is not None else None
             events.append(event)
     registration = rows[0]
-    found, companies = _read_look_alikes(registration.__dict__.pop("look_alikes", None))
+    found, companies = _read_look_alikes(registration.__dict__.pop("look_alikes", None), registration)
     return Review(registration, events, found, companies)
 
 
-def _read_look_alikes(value):
-    """The JSON column's rows (PostgreSQL's driver decodes json itself; SQLite gives its text)."""
+def _read_look_alikes(value, registration):
+    """The JSON column's rows (PostgreSQL's driver decodes json itself; SQLite gives its text), each
+    request with what it has in common with `registration` (as the query chose them: an empty VAT or
+    BCE number is in common with nothing)."""
     alikes = json.loads(value) if isinstance(value, str) else value or []
     found, companies = [], []
-    for source, _position, row_id, reference, name, status, vat_number, *same in sorted(alikes, key=_in_order):
+    for source, _position, row_id, reference, name, status, vat_number, key, bce_number, same_email \
+            in sorted(alikes, key=_in_order):
         alike = LookAlike(row_id, reference or "", name or "", status or "", vat_number or "")
         if source == "company":
             companies.append(alike)
-        else:
-            found.append((alike, [reason for reason, flag in zip(("name", "vat", "bce", "email"), same) if flag]))
+            continue
+        same = {"name": key is not None and key == registration.name_key,
+                "vat": bool(vat_number) and vat_number == registration.vat_number,
+                "bce": bool(bce_number) and bce_number == registration.bce_number, "email": bool(same_email)}
+        found.append((alike, [reason for reason, alike_in_it in same.items() if alike_in_it]))
     return found, companies
 
 
@@ -169,46 +175,44 @@ def _in_order(alike):
 def _look_alikes_query(me):
     """Other sent requests (the 50 oldest) then companies (20) with the same name
     key, VAT or BCE number as request `me`, or (requests) a representative's
-    e-mail, as one UNION ALL; every test in it is an index lookup. A missing
-    VAT or BCE number is NULL, which equals nothing."""
-    own = Registration.alias("own")  # joined to each half by its key: one index lookup each
-    key, company = own.name_key, own.company
-    vat, bce = fn.NULLIF(own.vat_number, ""), fn.NULLIF(own.bce_number, "")
-    other = Registration.alias("other")
-    mine = RegistrationEmail.select(RegistrationEmail.email).where(RegistrationEmail.registration == me)
-    shared = RegistrationEmail.alias("shared")
-    same_email = shared.select(shared.registration).where(shared.email.in_(mine))
-    common = RegistrationEmail.alias("common")
+    e-mail, as one UNION ALL. Each side first gathers its candidates' ids, one
+    index look-up per test (a missing VAT or BCE number is NULL, which equals
+    nothing), so that no side scans its table, whatever its size."""
+    own = Registration.alias("own")  # the request's own values: each worked out once, by its key
+    of_me = lambda column: own.select(column).where(own.id == me)  # noqa: E731
+    key, company = of_me(own.name_key), of_me(own.company)
+    vat, bce = of_me(fn.NULLIF(own.vat_number, "")), of_me(fn.NULLIF(own.bce_number, ""))
+    given = RegistrationEmail.alias("given")
+    mine = given.select(given.email).where(given.registration == me)
+    by, shared = Registration.alias("by"), RegistrationEmail.alias("shared")
+    candidates = (by.select(by.id).where(by.name_key == key) | by.select(by.id).where(by.vat_number == vat)
+                  | by.select(by.id).where(by.bce_number == bce)
+                  | shared.select(shared.registration).where(shared.email.in_(mine)))
+    other, common = Registration.alias("other"), RegistrationEmail.alias("common")
     emails_in_common = (common.select(fn.COUNT(common.id))
                         .where((common.registration == other.id) & common.email.in_(mine)))
-    flag = lambda test: Case(None, [(test, SQL("1"))], SQL("0"))  # noqa: E731  (integers, not parameters)
-    requests = (other
+    requests = (other  # what each has in common is told by its own numbers and name key (_read_look_alikes)
                 .select(SQL("'request'").alias("source"),
                         fn.ROW_NUMBER().over(order_by=[other.submitted_at, other.id]).alias("position"),
                         other.id, other.reference, SQL("NULL").alias("name"), other.status, other.vat_number,
-                        flag(other.name_key == key).alias("same_name"), flag(other.vat_number == vat).alias("same_vat"),
-                        flag(other.bce_number == bce).alias("same_bce"), flag(emails_in_common > 0).alias("same_email"))
-                .join_from(other, own, JOIN.CROSS)
-                .where((own.id == me) & (other.id != me) & other.status.in_(Registration.SENT)
-                       & ((other.name_key == key) | other.id.in_(same_email)
-                          | (other.vat_number == vat) | (other.bce_number == bce))
+                        other.name_key, other.bce_number,
+                        Case(None, [(emails_in_common > 0, SQL("1"))], SQL("0")).alias("same_email"))
+                .where(other.id.in_(candidates) & (other.id != me) & other.status.in_(Registration.SENT)
                        # a change: the company's own requests are not duplicates
                        & (fn.COALESCE(other.company, SQL("0")) != fn.COALESCE(company, SQL("-1"))))
                 .order_by(other.submitted_at, other.id).limit(50))
+    firm = Company.alias("firm")
+    firms = (firm.select(firm.id).where(firm.name_key == key) | firm.select(firm.id).where(firm.vat_number == vat)
+             | firm.select(firm.id).where(firm.bce_number == bce))
     companies = (Company
                  .select(SQL("'company'").alias("source"), Company.id.alias("position"), Company.id,
                          SQL("NULL").alias("reference"), Company.name, SQL("NULL").alias("status"), Company.vat_number,
-                         *[SQL(flag).alias(name) for flag, name in [("1", "same_name"), ("0", "same_vat"),
-                                                                    ("0", "same_bce"), ("0", "same_email")]])
-                 .join_from(Company, own, JOIN.CROSS)
-                 .where((own.id == me)
-                        & ((Company.name_key == key) | (Company.vat_number == vat) | (Company.bce_number == bce))
-                        & (Company.id != fn.COALESCE(company, SQL("-1"))))
+                         SQL("NULL").alias("name_key"), SQL("NULL").alias("bce_number"), SQL("0").alias("same_email"))
+                 .where(Company.id.in_(firms) & (Company.id != fn.COALESCE(company, SQL("-1"))))
                  .order_by(Company.id).limit(20))
     both = (requests.select_from(SQL("*")) + companies.select_from(SQL("*"))).alias("alikes")
     columns = [SQL(f'"alikes"."{name}"') for name in ("source", "position", "id", "reference", "name", "status",
-                                                      "vat_number", "same_name", "same_vat", "same_bce",
-                                                      "same_email")]
+                                                      "vat_number", "name_key", "bce_number", "same_email")]
     as_json = (fn.json_agg(fn.json_build_array(*columns)) if is_postgres()
                else fn.json_group_array(fn.json_array(*columns)))
     return Select([both], [as_json])
