@@ -33,8 +33,8 @@ def save(registration, data, **fields):
     may still change: a slow request that lands after the registration was
     sent can never turn it back into a draft. False when it was too late."""
     encoded = Registration.encode(data)
-    fields["company_name"] = Registration.name_in(data)  # the staff queue's column
-    fields["name_key"] = name_key(fields["company_name"] or "")  # its look-alikes' (the request's page)
+    name = fields["company_name"] = Registration.name_in(data)  # the staff queue's column
+    fields["name_key"] = name_key(name) if name else None  # the look-alikes' (a request's page)
     changed = (Registration.update(data=encoded, updated_at=clock.utc(), **fields)
                .where((Registration.id == registration.id) & Registration.status.in_(Registration.EDITABLE))
                .execute())

@@ -539,6 +539,23 @@ def test_the_queue_pages_through_its_requests_and_counts_them_on_every_page(app,
     assert "0 requests" in body(staff_client.get("/en/staff/registrations?country=JP"))
 
 
+def test_a_request_renamed_while_the_agency_waits_is_a_look_alike_by_its_new_name(app, staff_client):
+    first = submitted_request(app)
+    Registration.update(vat_number="DE100").where(Registration.id == first.id).execute()
+    second = submitted_request(app, name="Zweite Medizin GmbH")
+    RegistrationEmail.delete().execute()  # nothing else in common
+    page = f"/en/staff/registrations/{second.id}"
+    assert first.reference not in body(staff_client.get(page))
+    renamed = Registration.get_by_id(first.id)
+    Registration.update(status=Registration.NEEDS_INFORMATION).where(Registration.id == first.id).execute()
+    renamed.status = Registration.NEEDS_INFORMATION
+    answers = renamed.answers
+    answers["company"]["name"] = "ZWEITE  medizin GmbH"
+    assert steps.save(renamed, answers)
+    assert re.search(re.escape(first.reference) + r"</a>\s*\(Information requested\) – same: name</li>",
+                     body(staff_client.get(page)))
+
+
 def test_look_alikes_read_companies_and_requests_by_index_never_a_whole_table(app, staff_client):
     """At 100,000 companies a scan made the request's page take 200 ms (the load bench found it). SQLite
     plans without statistics, so its plan is the one to hold; PostgreSQL's depends on table sizes."""
