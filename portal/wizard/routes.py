@@ -5,6 +5,7 @@ render; every successful POST answers with a redirect (303, or HX-Location
 for htmx)."""
 import functools
 import json
+from typing import NamedTuple
 
 from flask import abort, current_app, flash, make_response, redirect, request, url_for
 from ..lazy_text import lazy_gettext as _l
@@ -92,6 +93,22 @@ def _agency_request(registration):
 _ERROR, _REGISTER = _l("Error:"), _l("Register a company")  # a step's page title: "Error: Company – Register a company"
 
 
+class StepFrame(NamedTuple):
+    """What the frame of a step shows (wizard/_step.html), given to it as one value."""
+
+    registration: Registration
+    step: str
+    step_number: int
+    step_count: int
+    steps: tuple
+    step_title: str
+    page_title: str
+    errors: dict
+    agency_request: object
+    resume_error: object = None
+    resume_email: str = ""
+
+
 def _page(registration, step, status=200, **context):
     context.setdefault("agency_request", _agency_request(registration))
     context.setdefault("errors", {})
@@ -99,9 +116,10 @@ def _page(registration, step, status=200, **context):
     titles = texts(steps.STEPS)  # a tuple: the progress list is kept rendered by it (_step.html)
     title = dict(titles)[step]
     page_title = f"{_ERROR} {title} – {_REGISTER}" if context["errors"] else f"{title} – {_REGISTER}"
+    frame = StepFrame(registration, step, number, len(titles), titles, title, page_title, context["errors"],
+                      context["agency_request"], context.pop("resume_error", None), context.pop("resume_email", ""))
     return render(f"wizard/{step}.html", block="wizard", status=status, registration=registration, step=step,
-                  step_number=number, step_count=len(titles), steps=titles, step_title=title, page_title=page_title,
-                  **context)
+                  page_title=page_title, frame=frame, **context)
 
 
 def _next(registration, step):
