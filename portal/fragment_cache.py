@@ -11,6 +11,10 @@ typed): it is the same for everyone who may see it. A form's CSRF token is
 kept as page_cache's placeholder, and the reader's own token written in its
 place each time the piece goes out (as page_cache does for a whole page).
 
+A key of `none` keeps nothing: the piece is rendered each time. That is how a
+piece holding what someone typed, or an error, stays theirs:
+`{% cache none if value else ("blank field", name) %}…{% endcache %}`.
+
 What the key does not hold, and so must not change what a piece shows: the
 template's source (a development server that reloads an edited template
 keeps the old pieces until it restarts) and the address prefix `url_for`
@@ -43,6 +47,8 @@ class FragmentCache(Extension):
         return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
 
     def _cached(self, template, key, caller):
+        if key is None:  # this time, nothing to keep (see above)
+            return caller()
         # Each value with its type: Markup("a<b>") equals "a<b>" but is written out otherwise.
         key = tuple((type(part), part) for part in key) if isinstance(key, tuple) else (type(key), key)
         store = self.environment.fragment_store  # the app's, on its environment: no context look-up per piece

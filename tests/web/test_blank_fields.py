@@ -89,3 +89,15 @@ def test_a_kept_pager_follows_its_list_filters_and_page(app):
     listed = pager(args={"country": ["BE", "FR"]}, page=1, pages=2)
     assert "country=BE" in listed and "country=FR" in listed
     assert pager(args={}, page=1, pages=1).strip() == ""
+
+
+def test_a_piece_keyed_none_is_rendered_each_time_and_kept_nowhere(app):
+    store = app.extensions["fragment_cache"]
+    page = '{% cache none if secret else ("greeting", name) %}<p>{{ secret or "Hello" }} {{ name }}</p>{% endcache %}'
+    with app.test_request_context("/en/"):
+        app.preprocess_request()
+        before = len(store)
+        assert render_template_string(page, secret="Jan's own", name="a") == "<p>Jan&#39;s own a</p>"
+        assert len(store) == before
+        assert render_template_string(page, secret="", name="a") == "<p>Hello a</p>"
+        assert len(store) == before + 1
