@@ -24,7 +24,6 @@ from .db import database, lock_name
 from .form_text import EMAIL, single_line_errors
 from .identifiers import IdentifierError, format_bce, normalise_bce
 from .models import Company, CompanyEvent, LegalRepresentative, Person, Registration, RegistrationEvent
-from .names import name_key
 from .registrations import LANGUAGES, KeptProof
 
 LEGAL_REPRESENTATIVE, MAIN_ACCESS_MANAGER = "legal_representative", "main_access_manager"
@@ -182,8 +181,8 @@ def send(person, values, language, proof=None, proof_error=None):
         request = Registration.create(
             kind=Registration.BELGIAN, token=secrets.token_urlsafe(32), status=Registration.SUBMITTED,
             language=values["language"], data=Registration.encode(data), country="BE",
-            bce_number=enterprise.number, person=person, submitted_at=now, updated_at=now, name_key=name_key(name),
-            company_name=Registration.name_in(data),
+            bce_number=enterprise.number, person=person, submitted_at=now, updated_at=now,
+            **Registration.name_columns(data),
             vat_status="not_applicable", proof_pdf=proof[0], proof_filename=proof[1], proof_size=len(proof[0]))
         request.reference = f"BE-{now:%Y}-{request.id:06d}"
         Registration.update(reference=request.reference).where(Registration.id == request.id).execute()

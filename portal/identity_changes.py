@@ -19,7 +19,6 @@ from .form_text import single_line_errors
 from .identifiers import vat_prefix
 from .models import Company, CompanyEvent, LegalRepresentative, Person, Registration, RegistrationEvent
 from .prepared import Prepared, slot
-from .names import name_key
 from .registrations import KeptProof
 
 FIELDS = ("name", "vat_number", "bce_number")
@@ -126,7 +125,7 @@ def ask(company, person, values, proof=None, proof_error=None, continue_unverifi
         request = Registration.create(
             kind=Registration.CHANGE, token=secrets.token_urlsafe(32), status=Registration.SUBMITTED,
             language=company.language, data=Registration.encode(data), company=company, submitted_at=now,
-            updated_at=now, name_key=name_key(new["name"]), company_name=Registration.name_in(data),
+            updated_at=now, **Registration.name_columns(data),
             proof_pdf=proof[0] if proof else None, proof_filename=proof[1] if proof else None,
             proof_size=len(proof[0]) if proof else None, **columns)
         request.reference = f"CHG-{now:%Y}-{request.id:06d}"

@@ -184,7 +184,7 @@ class Registration(BaseModel):
     company = peewee.ForeignKeyField(Company, null=True, backref="registrations", on_delete="SET NULL")
     # Set when sent, so that the back office finds look-alikes through indexes.
     name_key = peewee.CharField(max_length=200, null=True, index=True)
-    # The company's name in the answers, kept beside them for the staff queue (see `name_in`).
+    # The company's name in the answers, kept beside them for the staff queue (see `name_columns`).
     company_name = peewee.CharField(max_length=300, null=True)
     # Who asked, for a Belgian enterprise's registration (logged in by eID).
     person = peewee.ForeignKeyField(Person, null=True, backref="registrations", on_delete="CASCADE")
@@ -209,14 +209,14 @@ class Registration(BaseModel):
         return json.dumps(answers, ensure_ascii=False, sort_keys=True)
 
     @staticmethod
-    def name_in(answers):
-        """The company's name in these answers, as its column keeps it: no NUL
-        character (answers saved with an error may hold one, and PostgreSQL's
-        text refuses it), at most 300 characters; None when there is none."""
+    def name_columns(answers):
+        """The columns kept from the company's name in these answers: `company_name`
+        (the staff queue's) and `name_key` (the look-alikes'). No NUL character in
+        either (answers saved with an error may hold one, and PostgreSQL's text
+        refuses it), at most 300 characters; None when there is no name."""
         name = (answers.get("company") or {}).get("name")
-        if not isinstance(name, str):
-            return None
-        return name.replace("\x00", "")[:300] or None
+        name = name.replace("\x00", "")[:300] if isinstance(name, str) else ""
+        return {"company_name": name or None, "name_key": name_key(name) if name else None}
 
     @property
     def editable(self):

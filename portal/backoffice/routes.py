@@ -54,28 +54,24 @@ def _detail(registration_id, status=200, **extra):
     shown = review.review_of(registration_id)
     if shown is None:
         abort(404)
-    registration, events = shown.registration, shown.events
-    found, companies = shown.look_alikes, shown.companies
+    registration = shown.registration
+    extra.update(status=status, registration=registration, events=shown.events, look_alikes=shown.look_alikes,
+                 companies=shown.companies, statuses=texts(STATUS_LABELS), actions=texts(EVENT_LABELS),
+                 reasons=texts(review.LOOK_ALIKE_REASONS))
     if registration.kind == Registration.CHANGE:
         company = Company.get_by_id(registration.company_id)
-        return render("backoffice/change.html", status=status, registration=registration, company=company,
-                      rows=identity_changes.rows(registration), current_proof=identity_changes.current_proof(company),
+        return render("backoffice/change.html", company=company, rows=identity_changes.rows(registration),
+                      current_proof=identity_changes.current_proof(company),
                       requester=Person.get_or_none(Person.id == registration.answers.get("requested_by")),
-                      events=events, look_alikes=found, companies=companies, statuses=texts(STATUS_LABELS),
-                      actions=texts(EVENT_LABELS), reasons=texts(review.LOOK_ALIKE_REASONS), country_name=country_name, **extra)
+                      country_name=country_name, **extra)
     if registration.kind == Registration.BELGIAN:
-        company = Company.get_or_none(Company.bce_number == registration.bce_number)
-        return render("backoffice/belgian.html", status=status, registration=registration,
-                      answers=registration.answers, enterprise=bce.find(registration.bce_number),
-                      person=Person.get_by_id(registration.person_id), company=company,
-                      roles=belgian_registrations.ROLES, events=events, look_alikes=found, companies=companies,
-                      statuses=texts(STATUS_LABELS), actions=texts(EVENT_LABELS), reasons=texts(review.LOOK_ALIKE_REASONS),
-                      format_niss=format_niss, format_bce=format_bce, languages=LANGUAGES, **extra)
-    return render("backoffice/registration.html", status=status, registration=registration,
-                  answers=registration.answers, events=events, look_alikes=found,
+        return render("backoffice/belgian.html", answers=registration.answers,
+                      enterprise=bce.find(registration.bce_number), person=Person.get_by_id(registration.person_id),
+                      company=Company.get_or_none(Company.bce_number == registration.bce_number),
+                      roles=belgian_registrations.ROLES, format_niss=format_niss, format_bce=format_bce,
+                      languages=LANGUAGES, **extra)
+    return render("backoffice/registration.html", answers=registration.answers,
                   matches=validation.representative_matches(registration.representatives),
-                  companies=companies, statuses=texts(STATUS_LABELS), actions=texts(EVENT_LABELS),
-                  reasons=texts(review.LOOK_ALIKE_REASONS),
                   country_name=country_name, format_niss=format_niss,
                   bce=format_bce(registration.bce_number) if registration.bce_number else "",
                   languages=LANGUAGES, sexes=SEXES, **extra)

@@ -9,7 +9,6 @@ from .. import clock, company_records, people
 from ..form_text import single_line_errors
 from ..identifiers import format_bce
 from ..models import Registration
-from ..names import name_key
 from ..registrations import LANGUAGES
 
 STEPS = [
@@ -33,8 +32,7 @@ def save(registration, data, **fields):
     may still change: a slow request that lands after the registration was
     sent can never turn it back into a draft. False when it was too late."""
     encoded = Registration.encode(data)
-    name = fields["company_name"] = Registration.name_in(data)  # the staff queue's column
-    fields["name_key"] = name_key(name) if name else None  # the look-alikes' (a request's page)
+    fields.update(Registration.name_columns(data))
     changed = (Registration.update(data=encoded, updated_at=clock.utc(), **fields)
                .where((Registration.id == registration.id) & Registration.status.in_(Registration.EDITABLE))
                .execute())

@@ -4,7 +4,6 @@ from ..lazy_text import lazy_gettext as _l
 from .. import clock, company_identity, mail
 from ..db import database
 from ..models import Registration, RegistrationEmail, RegistrationEvent
-from ..names import name_key
 from . import steps
 
 def submit(registration):
@@ -30,7 +29,7 @@ def submit(registration):
         company = data["company"]
         changed = (Registration.update(status=Registration.SUBMITTED, reference=reference, updated_at=now,
                                        submitted_at=registration.submitted_at or now,
-                                       name_key=name_key(company["name"]))
+                                       **Registration.name_columns(data))
                    .where((Registration.id == registration.id)
                           & (Registration.status.in_(Registration.EDITABLE)))
                    .execute())
