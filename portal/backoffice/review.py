@@ -4,6 +4,7 @@ A decision is one conditional UPDATE from a status that still allows it, so
 when two staff members decide at once exactly one wins; the other is told.
 """
 import json
+from datetime import datetime
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -131,31 +132,40 @@ class Review:
 
 
 def review_of(registration_id):
-    """The Review of a sent request, or None: one statement (the look-alikes
-    ride along as one JSON column, worked out from the request's own columns)."""
+    """The Review of a sent request, or None: one statement of one row (the
+    trail and the look-alikes ride along as JSON columns, worked out from the
+    row's own columns, so each runs once whatever the trail's length)."""
     rows = _REVIEW.rows(id=registration_id)
     if not rows:
         return None
-    events = []
-    for row in rows:
-        event = getattr(row, "event", None)
-        if event is not None and event.id is not None:
-            staff = getattr(event, "acting", None)
-            event.staff = staff if staff is not None and staff.id is not None else None
-            events.append(event)
     registration = rows[0]
-    found, companies = _read_look_alikes(registration.__dict__.pop("look_alikes", None), registration)
-    return Review(registration, events, found, companies)
+    values = registration.__dict__
+    found, companies = _read_look_alikes(values.pop("look_alikes", None), registration)
+    return Review(registration, _read_trail(values.pop("trail", None)), found, companies)
+
+
+def _read_trail(value):
+    """The trail's JSON rows as events, oldest first, each with its staff member (or None)."""
+    events = []
+    for event_id, action, reason, created_at, staff_id, staff_name in _json_rows(value):
+        event = RegistrationEvent(id=event_id, action=action, reason=reason or "",
+                                  created_at=datetime.fromisoformat(created_at))  # ISO on both databases
+        event.staff = StaffMember(id=staff_id, name=staff_name) if staff_id is not None else None
+        events.append(event)
+    return sorted(events, key=lambda event: (event.created_at, event.id))
+
+
+def _json_rows(value):
+    """A JSON column's rows: PostgreSQL's driver decodes json itself; SQLite gives its text."""
+    return json.loads(value) if isinstance(value, str) else value or []
 
 
 def _read_look_alikes(value, registration):
-    """The JSON column's rows (PostgreSQL's driver decodes json itself; SQLite gives its text), each
-    request with what it has in common with `registration` (as the query chose them: an empty VAT or
-    BCE number is in common with nothing)."""
-    alikes = json.loads(value) if isinstance(value, str) else value or []
+    """The look-alikes' JSON rows, each request with what it has in common with `registration` (as the
+    query chose them: an empty VAT or BCE number is in common with nothing)."""
     found, companies = [], []
     for source, _position, row_id, reference, name, status, vat_number, key, bce_number, same_email \
-            in sorted(alikes, key=_in_order):
+            in sorted(_json_rows(value), key=_in_order):
         alike = LookAlike(row_id, reference or "", name or "", status or "", vat_number or "")
         if source == "company":
             companies.append(alike)
@@ -172,16 +182,15 @@ def _in_order(alike):
     return alike[0] == "company", alike[1]
 
 
-def _look_alikes_query(me):
+def _look_alikes_query():
     """Other sent requests (the 50 oldest) then companies (20) with the same name
-    key, VAT or BCE number as request `me`, or (requests) a representative's
-    e-mail, as one UNION ALL. Each side first gathers its candidates' ids, one
-    index look-up per test (a missing VAT or BCE number is NULL, which equals
-    nothing), so that no side scans its table, whatever its size."""
-    own = Registration.alias("own")  # the request's own values: each worked out once, by its key
-    of_me = lambda column: own.select(column).where(own.id == me)  # noqa: E731
-    key, company = of_me(own.name_key), of_me(own.company)
-    vat, bce = of_me(fn.NULLIF(own.vat_number, "")), of_me(fn.NULLIF(own.bce_number, ""))
+    key, VAT or BCE number as the request of the enclosing query's row, or
+    (requests) a representative's e-mail, as one UNION ALL. Each side first
+    gathers its candidates' ids, one index look-up per test (a missing VAT or
+    BCE number is NULL, which equals nothing), so that no side scans its table,
+    whatever its size."""
+    me, key, company = Registration.id, Registration.name_key, Registration.company  # the row's own values
+    vat, bce = fn.NULLIF(Registration.vat_number, ""), fn.NULLIF(Registration.bce_number, "")
     given = RegistrationEmail.alias("given")
     mine = given.select(given.email).where(given.registration == me)
     by, shared = Registration.alias("by"), RegistrationEmail.alias("shared")
@@ -201,32 +210,40 @@ def _look_alikes_query(me):
                        # a change: the company's own requests are not duplicates
                        & (fn.COALESCE(other.company, SQL("0")) != fn.COALESCE(company, SQL("-1"))))
                 .order_by(other.submitted_at, other.id).limit(50))
-    firm = Company.alias("firm")
+    firm, found = Company.alias("firm"), Company.alias("found")
     firms = (firm.select(firm.id).where(firm.name_key == key) | firm.select(firm.id).where(firm.vat_number == vat)
              | firm.select(firm.id).where(firm.bce_number == bce))
-    companies = (Company
-                 .select(SQL("'company'").alias("source"), Company.id.alias("position"), Company.id,
-                         SQL("NULL").alias("reference"), Company.name, SQL("NULL").alias("status"), Company.vat_number,
+    companies = (found
+                 .select(SQL("'company'").alias("source"), found.id.alias("position"), found.id,
+                         SQL("NULL").alias("reference"), found.name, SQL("NULL").alias("status"), found.vat_number,
                          SQL("NULL").alias("name_key"), SQL("NULL").alias("bce_number"), SQL("0").alias("same_email"))
-                 .where(Company.id.in_(firms) & (Company.id != fn.COALESCE(company, SQL("-1"))))
-                 .order_by(Company.id).limit(20))
+                 .where(found.id.in_(firms) & (found.id != fn.COALESCE(company, SQL("-1"))))
+                 .order_by(found.id).limit(20))
     both = (requests.select_from(SQL("*")) + companies.select_from(SQL("*"))).alias("alikes")
     columns = [SQL(f'"alikes"."{name}"') for name in ("source", "position", "id", "reference", "name", "status",
                                                       "vat_number", "name_key", "bce_number", "same_email")]
-    as_json = (fn.json_agg(fn.json_build_array(*columns)) if is_postgres()
-               else fn.json_group_array(fn.json_array(*columns)))
-    return Select([both], [as_json])
+    return Select([both], [_json_list(columns)])
+
+
+def _trail_query():
+    """The trail of the enclosing query's request: each event with its staff member's id and name."""
+    event, staff = RegistrationEvent.alias("event"), StaffMember.alias("acting")
+    return (event.select(_json_list([event.id, event.action, event.reason, event.created_at, staff.id, staff.name]))
+            .join(staff, JOIN.LEFT_OUTER, on=(event.staff == staff.id))
+            .where(event.registration == Registration.id))
+
+
+def _json_list(columns):
+    """An aggregate: the rows' `columns`, each row a JSON array, as one JSON array (NULL when no row)."""
+    if is_postgres():
+        return fn.json_agg(fn.json_build_array(*columns))
+    return fn.json_group_array(fn.json_array(*columns))
 
 
 def _review_query():
-    me = slot("id")
     return (Registration.without_blobs()
-            .select_extend(RegistrationEvent, StaffMember, _look_alikes_query(me).alias("look_alikes"))
-            .join_from(Registration, RegistrationEvent, JOIN.LEFT_OUTER, attr="event")
-            .join_from(RegistrationEvent, StaffMember, JOIN.LEFT_OUTER, attr="acting",
-                       on=RegistrationEvent.staff == StaffMember.id)
-            .where((Registration.id == me) & Registration.status.in_(Registration.SENT))
-            .order_by(RegistrationEvent.created_at, RegistrationEvent.id))
+            .select_extend(_trail_query().alias("trail"), _look_alikes_query().alias("look_alikes"))
+            .where((Registration.id == slot("id")) & Registration.status.in_(Registration.SENT)))
 
 
 _REVIEW = Prepared(_review_query)

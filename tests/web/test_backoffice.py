@@ -4,11 +4,12 @@ import re
 
 import pyotp
 import pytest
+from peewee import fn
 from stdnum.be import bis as be_bis
 
 from portal import clock
 from portal.registrations import median_decision_time
-from portal.wizard import steps
+from portal.wizard import steps, submission
 from portal.models import (Account, Company, EstablishmentUnit, LegalRepresentative, LoginSession, Person,
                            Registration, RegistrationEmail, RegistrationEvent, StaffMember)
 from portal.names import name_key
@@ -306,6 +307,31 @@ def test_request_page_lists_look_alikes_oldest_first_then_companies_in_two_state
     assert page.count("Registered company: ") == 2
     assert staff_client.get("/en/staff/registrations/999999").status_code == 404
 
+
+
+def test_a_long_trail_reads_oldest_first_with_its_staff_in_one_row_of_two_statements(app, staff_client):
+    """The trail rides along as one JSON column: however long it is, the request's page is the same two
+    statements, the events oldest first (equal times by their order), each with who acted and why."""
+    from tests.harness import QueryCount
+
+    request = submitted_request(app)
+    for round_number in (1, 2):
+        assert decide(staff_client, request, "request_information", f"Round {round_number}: more, please.").status_code == 303
+        with app.app_context():  # the company sends it again
+            assert submission.submit(Registration.get_by_id(request.id)) is None
+    same_time = RegistrationEvent.select(fn.MAX(RegistrationEvent.created_at)).scalar()
+    RegistrationEvent.update(created_at=same_time).where(RegistrationEvent.registration == request.id).execute()
+    path = f"/en/staff/registrations/{request.id}"
+    staff_client.get(path)
+    with QueryCount() as queries:
+        page = body(staff_client.get(path))
+    assert len(queries) == 2, queries.statements
+    trail = page[page.index('id="s-trail"'):]
+    assert re.findall(r"<strong>([^<]+)</strong>", trail) == [
+        "Sent by the company", "Information requested", "Sent again by the company", "Information requested",
+        "Sent again by the company"]
+    assert re.findall(r"– Agent Peeters\s*<blockquote>(Round \d)", trail, re.S) == ["Round 1", "Round 2"]
+    assert trail.count("Agent Peeters") == 2  # the company's own events name no staff member
 
 # Decisions ---------------------------------------------------------------------------------
 
