@@ -36,9 +36,11 @@ from bench.queries import QueryCounter  # noqa: E402
 from bench.seed import seed  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.db import database, is_postgres  # noqa: E402
-from portal.models import Account, Person, Registration, StaffMember  # noqa: E402
+from portal.models import (Account, Person, Registration, RegistrationEmail, RegistrationEvent,  # noqa: E402
+                           StaffMember)
 from portal.passwords import hash_password  # noqa: E402
-from portal.wizard import steps  # noqa: E402
+from portal.backoffice import review  # noqa: E402
+from portal.wizard import steps, submission  # noqa: E402
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 RANDOM_SEARCH = "random name search"  # a path chosen by the wrk script for each request
@@ -264,12 +266,46 @@ def staff_routes(app):
                                 data='{"company": {"name": "Bench GmbH", "language": "en"}}',
                                 company_name="Bench GmbH",
                                 submitted_at=time.strftime("%Y-%m-%d %H:%M:%S"))
-        sample = Registration.select().where(Registration.status == "submitted").first()
+        sample = _realistic_request(staff)
         database.close()
     cookie = _session_cookie(app, "/fr/staff/login", {"email": "bench@afmps.be", "password": password},
                              secret, "/fr/staff/registrations")
     return [("staff, queue (logged in)", "/fr/staff/registrations", cookie),
             ("staff, a request (logged in)", f"/fr/staff/registrations/{sample.id}", cookie)]
+
+
+def _realistic_request(staff):
+    """A request as the wizard sends one (a unit, two representatives with their e-mails, a VAT number, a
+    name key), asked for more information once and sent again, with another request of the same name
+    waiting: the staff request page shows a trail of three events and a look-alike, as reviewers see it."""
+    answers = {"identification": {"country": "DE", "bce_registered": "no", "vat_number": "811569869"},
+               "company": {"name": "Bench Medizintechnik GmbH", "language": "en",
+                           "street": "Invalidenstraße", "house_number": "116", "box": "", "postcode": "10115",
+                           "city": "Berlin"},
+               "units": [{"name": "Lager Spandau", "street": "Am Juliusturm", "house_number": "14",
+                          "postcode": "13599", "city": "Berlin"}],
+               "representatives": [
+                   {"first_name": "Max", "last_name": "Mustermann", "sex": "M", "birth_date": "1975-04-02",
+                    "birth_country": "DE", "email": "max@bench-medizin.de"},
+                   {"first_name": "Erika", "last_name": "Mustermann", "sex": "F", "birth_date": "1982-11-23",
+                    "birth_country": "DE", "email": "erika@bench-medizin.de"}],
+               "complete": ["identification", "company", "units", "representatives"]}
+    earlier = Registration.select(Registration.id).where(Registration.company_name == answers["company"]["name"])
+    for table in (RegistrationEmail, RegistrationEvent):  # an earlier run's
+        table.delete().where(table.registration.in_(earlier)).execute()
+    Registration.delete().where(Registration.id.in_(earlier)).execute()
+    twin = steps.new_registration("en")
+    steps.save(twin, dict(answers, representatives=answers["representatives"][:1]), country="DE",
+               proof_size=1, proof_filename="proof.pdf", proof_pdf=b"%PDF-1.4")
+    assert submission.submit(twin) is None
+    request = steps.new_registration("en")
+    steps.save(request, answers, country="DE", vat_number="DE811569869", proof_size=1,
+               proof_filename="Handelsregisterauszug.pdf", proof_pdf=b"%PDF-1.4")
+    assert submission.submit(request) is None
+    review.request_information(request, staff, "The proof is older than three months: please send a recent one.",
+                               "https://portal.example/resume")
+    assert submission.submit(Registration.get_by_id(request.id)) is None
+    return request
 
 
 def wizard_routes(app):
