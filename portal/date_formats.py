@@ -14,6 +14,7 @@ import zoneinfo
 
 from babel import dates
 from flask import current_app
+from flask.globals import _cv_app
 from flask_babel import format_date as babel_format_date, format_datetime as babel_format_datetime, get_timezone
 from jinja2 import pass_context
 
@@ -72,7 +73,7 @@ _compiled = {}
 
 
 def _parts(kind, length, locale):
-    key = (str(locale), kind, length)
+    key = (locale, kind, length)  # a Locale hashes and compares by its parts, in a fraction of str()
     found = _compiled.get(key)
     if found is None:
         if kind == "date":
@@ -89,11 +90,19 @@ _SETTINGS = "_date_settings"  # the page's (locale, zone), in the template's con
 
 
 def _settings(context=None):
-    """The locale and time zone in force: read once per page by the context processor."""
+    """The locale and time zone in force: read once per page by the context processor, and once
+    per request and locale for a macro imported without the page's context (the trail's dates)."""
     found = context.get(_SETTINGS) if context is not None else None
     if found is not None:
         return found
-    return locale_in_force(), _zone_in_force()
+    locale, app_context = locale_in_force(), _cv_app.get(None)
+    if app_context is None:
+        return locale, _zone_in_force()
+    data = vars(app_context.g)
+    found = data.get(_SETTINGS)
+    if found is None or found[0] is not locale:  # a forced locale (an e-mail) gets its own
+        found = data[_SETTINGS] = (locale, _zone_in_force())
+    return found
 
 
 def _zone_in_force():

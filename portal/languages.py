@@ -127,13 +127,20 @@ class RequestDomain(Domain):
     label of a list's rows), a quarter of a page's time. An e-mail rendered in
     another language (force_locale) gets its own."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.catalogs = {}  # locale -> its catalog, as flask-babel gave it (lazy_text reads them)
+
     def get_translations(self):
         kept = kept_catalog()
         if kept is not None:
             return kept
         translations = super().get_translations()
         if g:  # inside an app context: kept for this locale
-            setattr(g, KEPT, (getattr(g.get("_flask_babel"), "babel_locale", None), translations))
+            locale = getattr(g.get("_flask_babel"), "babel_locale", None)
+            setattr(g, KEPT, (locale, translations))
+            if locale is not None:
+                self.catalogs[locale] = translations
         return translations
 
 

@@ -52,4 +52,24 @@ def locale_in_force():
 
 
 def catalog():
-    return kept_catalog() or get_translations()
+    found = kept_catalog()
+    if found is None:
+        found = _known_catalog()
+    return found if found is not None else get_translations()
+
+
+def _known_catalog():
+    """The catalog of the locale in force when this process loaded it before (flask-babel keeps a
+    locale's catalog for the process's life; languages.RequestDomain notes each one it gives), kept
+    for the rest of the request; else None. A request's first string skips flask-babel's look-up."""
+    context = _cv_app.get(None)
+    if context is None:
+        return None
+    data = vars(context.g)
+    locale = _chosen(data)
+    if locale is None:
+        return None
+    found = getattr(context.app.extensions["babel"].instance.domain_instance, "catalogs", {}).get(locale)
+    if found is not None:
+        data[KEPT] = (locale, found)
+    return found

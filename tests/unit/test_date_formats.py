@@ -37,3 +37,17 @@ def test_the_template_filters_write_the_page_language_and_an_emails_own(app):
         assert render_template_string(source, m=moment) == f"{babel_datetime(moment, 'long')} / 14 juli 2026"
         with force_locale("fr"):  # an e-mail in the person's language, sent from a Dutch page
             assert render_template_string(source, m=moment) == f"{babel_datetime(moment, 'long')} / 14 juillet 2026"
+
+
+def test_a_macro_without_the_pages_context_writes_the_pages_language_then_an_emails_own(app):
+    """The trail's macro is imported without the page's context: its dates read the locale and zone
+    kept for the request, and a forced locale (an e-mail) gets its own, then the page's again."""
+    moment = datetime.datetime(2026, 7, 14, 9, 5)
+    with app.test_request_context("/nl/"), force_locale("nl"):
+        assert format_date(moment, "long") == "14 juli 2026"
+        with force_locale("fr"):
+            assert format_date(moment, "long") == "14 juillet 2026"
+            assert format_datetime(moment, "short") == "14/07/2026 11:05"
+        assert format_date(moment, "long") == "14 juli 2026"
+    with app.test_request_context("/en/"), force_locale("en"):
+        assert format_date(moment, "long") == "July 14, 2026"

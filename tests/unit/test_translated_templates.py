@@ -95,6 +95,20 @@ def test_a_label_reads_in_the_language_in_force_even_inside_a_forced_one(app):
         assert str(label) == "Hulp"
 
 
+def test_each_requests_first_string_is_in_its_own_language_whichever_came_before(app):
+    """A request's first string at run time comes from the catalog this process already holds for its
+    language (lazy_text._known_catalog): requests in alternating languages, and an e-mail forced into
+    another language in the middle of one, each read their own."""
+    source = '{{ _("Sent on %(date)s", date="D") }}'
+    expected = {"fr": "Envoyée le D", "nl": "Verzonden op D", "en": "Sent on D"}
+    for language in ("fr", "nl", "en", "fr", "en", "nl"):
+        with app.test_request_context(f"/{language}/"), force_locale(language):
+            assert render_template_string(source) == expected[language]
+            other = "nl" if language == "fr" else "fr"
+            with force_locale(other):
+                assert render_template_string(source) == expected[other]
+            assert render_template_string(source) == expected[language]
+
 def test_a_template_sees_the_globals_as_jinja_gives_them_its_own_over_the_environments(app):
     """Templates' globals keep Jinja's rules (a template's own over the environment's) while
     their names are read as a plain dict's."""
