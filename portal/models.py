@@ -161,7 +161,7 @@ class Registration(BaseModel):
     REGISTRATION, CHANGE, BELGIAN = "registration", "change", "belgian"
 
     token = peewee.CharField(max_length=64, unique=True)
-    status = peewee.CharField(max_length=20, default=DRAFT, index=True)
+    status = peewee.CharField(max_length=20, default=DRAFT)  # indexed with the time of sending (Meta)
     kind = peewee.CharField(max_length=20, default=REGISTRATION)
     reference = peewee.CharField(max_length=20, null=True, unique=True)
     language = peewee.CharField(max_length=2, default="fr")
@@ -190,7 +190,8 @@ class Registration(BaseModel):
     person = peewee.ForeignKeyField(Person, null=True, backref="registrations", on_delete="CASCADE")
 
     class Meta:
-        indexes = ((("kind", "company", "status"), False),)
+        # The staff queue reads each status's requests oldest first from the second (review.queue).
+        indexes = ((("kind", "company", "status"), False), (("status", "submitted_at", "id"), False))
 
     @property
     def answers(self):

@@ -35,7 +35,8 @@ def queue_page():
     rows, total, counts = review.queue(status, country, unverified, kind, page, QUEUE_PAGE)
     filters = {"status": status, "country": country, "unverified": "1" if unverified else "", "kind": kind}
     return render("backoffice/queue.html", block="results", rows=rows, current_status=status, country=country,
-                  total=total, page=page, pages=-(-total // QUEUE_PAGE), filters=filters,
+                  total=total, counted=review.COUNTED, page=page,
+                  pages=-(-min(total, review.COUNTED) // QUEUE_PAGE), filters=filters,
                   unverified=unverified, counts=counts, statuses=texts(STATUS_LABELS), kinds=texts(KINDS),
                   kind=kind, country_names=countries.names(),
                   filters_shown=(status, country, unverified, kind, *counts.values()))  # what the filters show

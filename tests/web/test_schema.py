@@ -28,7 +28,7 @@ def test_the_queue_names_of_requests_already_there_are_filled_from_their_answers
         old.execute_sql("INSERT INTO registration (token, status, language, data, vat_status, created_at, updated_at, "
                         "kind) VALUES (?, 'submitted', 'fr', ?, 'not_applicable', '2026-01-01', '2026-01-01', "
                         "'registration')", (token, data))
-    assert runner.up() == ["0023_registration_company_name"]
+    assert runner.up("0023_registration_company_name") == ["0023_registration_company_name"]
     names = dict(old.execute_sql("SELECT token, company_name FROM registration").fetchall())
     assert names == {"named": "Alte Medizin GmbH", "nul": "Nul Medical", "unnamed": None, "odd": None,
                      "broken": None}
