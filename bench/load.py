@@ -459,6 +459,9 @@ def database_arguments(parser):
     parser.add_argument("--database-url", help="a database to seed (once) and use, left as it is at the end")
 
 
+NEAR = 0.03  # a ratio this close to its target is measured three times
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     database_arguments(parser)
@@ -480,28 +483,37 @@ def main():
         print(f"| {'route':36} | {'req/s':>7} | {'p50 ms':>6} | {'p95 ms':>6} | {'SQL':>3} | {'gzip B':>6} "
               f"| {'x hello':>7} | {'target':>21} | met |")
         print(f"|{'-' * 38}|{'-' * 9}|{'-' * 8}|{'-' * 8}|{'-' * 5}|{'-' * 8}|{'-' * 9}|{'-' * 23}|-----|")
-        hello = None
+        hello, repeated = None, []
         for name, path, headers in routes:
             random_search = path == RANDOM_SEARCH
             if random_search:
                 path = f"/fr/firms?name={terms[len(terms) // 2]}"
             target = f"http://127.0.0.1:{port}{path}"
-            result = run_wrk(target, args.seconds, headers, script if random_search else None)
-            if result["errors"]:
-                print(f"warning: {result['errors']} errors on {path}", file=sys.stderr)
-            if hello is None:
-                hello = before = result["rps"]
-            else:  # hello again right after each route: a machine that slows down mid-run moves both figures
-                after = run_wrk(f"http://127.0.0.1:{port}/healthz", max(2, args.seconds // 2), None)["rps"]
-                hello, before = (before + after) / 2, after
+            goal = TARGETS.get(KIND.get(name))
+            runs = []
+            while True:
+                result = run_wrk(target, args.seconds, headers, script if random_search else None)
+                if result["errors"]:
+                    print(f"warning: {result['errors']} errors on {path}", file=sys.stderr)
+                if hello is None:
+                    hello = before = result["rps"]
+                else:  # hello again right after each route: a machine that slows down mid-run moves both figures
+                    after = run_wrk(f"http://127.0.0.1:{port}/healthz", max(2, args.seconds // 2), None)["rps"]
+                    hello, before = (before + after) / 2, after
+                runs.append((result["rps"] / hello, result))  # to the mean of the hello runs just before and after
+                # This machine's ratios move by ±0.03 from run to run: a route that close to its target is run
+                # three times, and its median run is the one shown.
+                if not goal or len(runs) == 3 or abs(runs[0][0] - goal[0]) >= NEAR:
+                    break
+            if len(runs) == 3:
+                repeated.append(f"{name} ({', '.join(f'{ratio:.2f}' for ratio, _ in runs)})")
+            ratio, result = sorted(runs, key=lambda run: run[0])[len(runs) // 2]
             # SQL of a request as most requests of the run are served: after a first one (a shared page
             # rendered once) for a repeated address; a first one for the random searches.
             if not random_search:
                 counter.count_for(client, path, headers)
             queries = counter.count_for(client, path if not random_search else f"/fr/firms?name={terms[0]}x",
                                         headers)
-            ratio = result["rps"] / hello  # to the mean of the hello runs just before and just after
-            goal = TARGETS.get(KIND.get(name))
             if goal:
                 met = ratio >= goal[0] and result["p95"] <= goal[1] and queries <= goal[2]
                 unmet += not met
@@ -509,6 +521,8 @@ def main():
             print(f"| {name:36} | {result['rps']:7.0f} | {result['p50']:6.2f} | {result['p95']:6.2f} "
                   f"| {queries:3d} | {gzip_size(target, headers):6d} | {ratio:7.2f} "
                   f"| {goal_text if goal else '':>21} | {('yes' if met else 'NO') if goal else '':>3} |")
+        if repeated:
+            print(f"\nRun three times, within {NEAR} of their target (the median run shown): " + "; ".join(repeated))
         print(f"\n{unmet} route(s) miss their target." if unmet else "\nEvery route with a target meets it.")
 
 
