@@ -316,7 +316,8 @@ def test_a_long_trail_reads_oldest_first_with_its_staff_in_one_row_of_two_statem
 
     request = submitted_request(app)
     for round_number in (1, 2):
-        assert decide(staff_client, request, "request_information", f"Round {round_number}: more, please.").status_code == 303
+        reason = f"Round {round_number}: more, please." + ("" if round_number == 1 else ' "Quoted" <b>x</b> \\ é\nok')
+        assert decide(staff_client, request, "request_information", reason).status_code == 303
         with app.app_context():  # the company sends it again
             assert submission.submit(Registration.get_by_id(request.id)) is None
     same_time = RegistrationEvent.select(fn.MAX(RegistrationEvent.created_at)).scalar()
@@ -332,6 +333,7 @@ def test_a_long_trail_reads_oldest_first_with_its_staff_in_one_row_of_two_statem
         "Sent again by the company"]
     assert re.findall(r"– Agent Peeters\s*<blockquote>(Round \d)", trail, re.S) == ["Round 1", "Round 2"]
     assert trail.count("Agent Peeters") == 2  # the company's own events name no staff member
+    assert 'more, please. "Quoted" &lt;b&gt;x&lt;/b&gt; \\ é\nok</blockquote>' in trail  # as typed, escaped
 
 # Decisions ---------------------------------------------------------------------------------
 
