@@ -187,10 +187,15 @@ def _tell(request, company, template, subject, **context):
 def current_proof(company):
     """The newest validated request of the company with an official proof (its
     registration, or a change): the proof in force. Without the PDF itself."""
-    return (Registration.without_blobs()
-            .where((Registration.company == company) & (Registration.status == Registration.VALIDATED)
-                   & Registration.proof_size.is_null(False) & (Registration.kind != Registration.BELGIAN))
-            .order_by(Registration.decided_at.desc(), Registration.id.desc()).first())
+    found = _CURRENT_PROOF.rows(company=company.id)
+    return found[0] if found else None
+
+
+_CURRENT_PROOF = Prepared(lambda: Registration.without_blobs()
+                          .where((Registration.company == slot("company"))
+                                 & (Registration.status == Registration.VALIDATED)
+                                 & Registration.proof_size.is_null(False) & (Registration.kind != Registration.BELGIAN))
+                          .order_by(Registration.decided_at.desc(), Registration.id.desc()).limit(1))
 
 
 def proof_content(request):

@@ -11,6 +11,7 @@ from .lazy_text import lazy_gettext as _l
 from . import clock
 from .db import database
 from .models import Registration
+from .prepared import Prepared, slot
 
 STATUS_LABELS = {
     Registration.SUBMITTED: _l("Waiting for review"),
@@ -53,6 +54,9 @@ class KeptProof:
 
     def __init__(self, kind, owner):
         self.kind, self.owner = kind, owner
+        self._shown = Prepared(lambda: Registration.select(Registration.proof_filename, Registration.proof_size)
+                               .where(self._where(slot("owner")) & Registration.proof_size.is_null(False))
+                               .limit(1).tuples())
 
     def _where(self, owner):
         return ((Registration.kind == self.kind) & (getattr(Registration, self.owner) == owner)
@@ -64,10 +68,10 @@ class KeptProof:
         return (bytes(draft.proof_pdf), draft.proof_filename) if draft and draft.proof_pdf is not None else None
 
     def shown(self, owner):
-        """(filename, size) of the kept file, without the file, or None."""
-        row = (Registration.select(Registration.proof_filename, Registration.proof_size)
-               .where(self._where(owner) & Registration.proof_size.is_null(False)).first())
-        return (row.proof_filename, row.proof_size) if row else None
+        """(filename, size) of the kept file, without the file, or None (a page shows it on every view:
+        a prepared statement, prepared.py)."""
+        rows = self._shown.raw_rows(owner=getattr(owner, "id", owner))
+        return tuple(rows[0]) if rows else None
 
     def keep(self, owner, proof, **fields):
         with database.atomic():

@@ -12,6 +12,7 @@ from ..identifiers import format_bce, format_niss, vat_prefix
 from ..languages import current_language
 from ..models import ContactPerson, EstablishmentUnit, LegalRepresentative, Person
 from ..pdf import PdfError, inline_pdf, uploaded_pdf
+from ..prepared import Prepared, slot
 from ..registrations import LANGUAGES, SEXES
 from ..rendering import render
 from . import bp
@@ -35,17 +36,23 @@ def _page(status=200, **context):
     return render(
         "tiles/company.html", status=status, company=company, languages=LANGUAGES, sexes=SEXES,
         countries=all_countries(), country_name=country_name, format_bce=format_bce, format_niss=format_niss,
-        units=list(EstablishmentUnit.select().where(EstablishmentUnit.company == company).order_by(EstablishmentUnit.name)),
-        contacts=list(ContactPerson.select(ContactPerson, Person).join(Person)
-                      .where(ContactPerson.company == company)),
-        representatives=list(LegalRepresentative.select(LegalRepresentative, Person).join(Person)
-                             .where(LegalRepresentative.company == company)),
+        units=_UNITS.rows(company=company.id), contacts=_CONTACTS.rows(company=company.id),
+        representatives=_REPRESENTATIVES.rows(company=company.id),
         events=records.history(company, 50), event_labels=records.EVENT_LABELS, done=request.args.get("done"),
         pending=pending, change_rows=identity_changes.rows(pending) if pending else [],
         current_proof=identity_changes.current_proof(company), kept_proof=identity_changes.kept_proof(company),
         may_change_representatives=records.may_change_representatives(current_user.person, company),
         vat_prefix=vat_prefix(company.country), bce_company=bce_company,
         enterprise=bce.find(company.bce_number, current_language()) if bce_company else None, **context)
+
+
+# The page's lists, prepared once (prepared.py): peewee wrote each one's SQL anew on every view.
+_UNITS = Prepared(lambda: EstablishmentUnit.select().where(EstablishmentUnit.company == slot("company"))
+                  .order_by(EstablishmentUnit.name))
+_CONTACTS = Prepared(lambda: ContactPerson.select(ContactPerson, Person).join(Person)
+                     .where(ContactPerson.company == slot("company")).order_by(ContactPerson.id))
+_REPRESENTATIVES = Prepared(lambda: LegalRepresentative.select(LegalRepresentative, Person).join(Person)
+                            .where(LegalRepresentative.company == slot("company")).order_by(LegalRepresentative.id))
 
 
 def summary(company):
