@@ -13,6 +13,7 @@ from flask import redirect, request, url_for
 from flask_login import AnonymousUserMixin, current_user
 
 from . import sessions
+from .prepared import Prepared, slot
 from .extensions import login_manager
 
 _PORTAL_PATH = re.compile(r"^/(?:fr|nl|en)/portal(?:/|$)")
@@ -134,10 +135,18 @@ def owned_or_404(model, row_id):
     id, another company's included: one company never learns that another's exists."""
     from flask import abort
 
-    found = model.get_or_none((model.id == row_id) & (model.company == current_company()))
-    if found is None:
+    company = current_company()
+    prepared = _OWNED.get(model)
+    if prepared is None:  # one prepared statement per model (prepared.py)
+        prepared = _OWNED[model] = Prepared(lambda: model.select().where(
+            (model.id == slot("id")) & (model.company == slot("company"))).limit(1))
+    found = prepared.rows(id=row_id, company=company.id) if company is not None and row_id is not None else []
+    if not found:
         abort(404)
-    return found
+    return found[0]
+
+
+_OWNED = {}
 
 
 def choose_company(company_id):

@@ -24,6 +24,7 @@ from .models import (Activity, Company, CorrectiveAction, DossierDocument, Dossi
                      Questionnaire, QuestionnaireEvent, StaffMember)
 from .pdf import safe_filename
 from .people import parse_date
+from .prepared import Prepared, slot
 
 QMS_CHOICES = {"iso13485": _l("Certified to EN ISO 13485"), "other": _l("Another certified quality system"),
                "none": _l("No certified quality system")}
@@ -343,13 +344,18 @@ def timeline(dossier, limit=200):
 
 
 def documents_of(dossier):
-    return list(DossierDocument.without_blobs().where(DossierDocument.dossier == dossier)
-                .order_by(DossierDocument.created_at.desc(), DossierDocument.id.desc()))
+    return _DOCUMENTS.rows(dossier=dossier.id)
 
 
 def actions_of(dossier):
-    return list(CorrectiveAction.select().where(CorrectiveAction.dossier == dossier)
-                .order_by(CorrectiveAction.due_on, CorrectiveAction.id))
+    return _ACTIONS.rows(dossier=dossier.id)
+
+
+# A dossier's page reads both on every view: prepared once (prepared.py).
+_DOCUMENTS = Prepared(lambda: DossierDocument.without_blobs().where(DossierDocument.dossier == slot("dossier"))
+                      .order_by(DossierDocument.created_at.desc(), DossierDocument.id.desc()))
+_ACTIONS = Prepared(lambda: CorrectiveAction.select().where(CorrectiveAction.dossier == slot("dossier"))
+                    .order_by(CorrectiveAction.due_on, CorrectiveAction.id))
 
 
 def document_content(document):

@@ -20,22 +20,31 @@ def _page(status=200, **context):
     company = current_company()
     context.setdefault("errors", {})
     context.setdefault("form", rules.ActivityForm(started_on=""))
-    activities = list(Activity.select(Activity, EstablishmentUnit)
-                      .join(EstablishmentUnit, JOIN.LEFT_OUTER, on=(Activity.unit == EstablishmentUnit.id))
-                      .where(Activity.company == company).order_by(Activity.active.desc(), Activity.notified_at))
-    units = list(EstablishmentUnit.select().where(EstablishmentUnit.company == company).order_by(EstablishmentUnit.name))
-    contacts = list(ContactPerson.select(ContactPerson, Person).join(Person).where(ContactPerson.company == company)
-                    .order_by(Person.last_name, Person.first_name))
+    activities, units = _ACTIVITIES.rows(company=company.id), _UNITS.rows(company=company.id)
+    contacts = _CONTACTS.rows(company=company.id)
     named = {}
-    for row in (ActivityContact.select(ActivityContact.activity, ActivityContact.contact)
-                .where(ActivityContact.activity.in_([activity.id for activity in activities])).tuples()):
-        named.setdefault(row[0], []).append(row[1])
+    for activity_id, contact_id in _NAMED.raw_rows(company=company.id):
+        named.setdefault(activity_id, []).append(contact_id)
     return render("tiles/activities.html", status=status, company=company, activities=activities,
                   contacts=contacts, contacts_by_id={contact.id: contact for contact in contacts}, named=named,
                   kinds=ACTIVITY_KINDS, unit_options=[(str(unit.id), unit.name) for unit in units],
                   md_classes=rules.MD_CLASSES, ivd_classes=rules.IVD_CLASSES, srn_roles=rules.SRN_ROLES,
                   faq_url=rules.FAQ_URL, events=rules.history(company, 50), event_labels=rules.EVENT_LABELS,
                   **context)
+
+
+# The page's four reads, prepared once (prepared.py): peewee wrote each one's SQL on every view.
+_ACTIVITIES = Prepared(lambda: Activity.select(Activity, EstablishmentUnit)
+                       .join(EstablishmentUnit, JOIN.LEFT_OUTER, on=(Activity.unit == EstablishmentUnit.id))
+                       .where(Activity.company == slot("company"))
+                       .order_by(Activity.active.desc(), Activity.notified_at))
+_UNITS = Prepared(lambda: EstablishmentUnit.select().where(EstablishmentUnit.company == slot("company"))
+                  .order_by(EstablishmentUnit.name))
+_CONTACTS = Prepared(lambda: ContactPerson.select(ContactPerson, Person).join(Person)
+                     .where(ContactPerson.company == slot("company")).order_by(Person.last_name, Person.first_name))
+_NAMED = Prepared(lambda: ActivityContact.select(ActivityContact.activity, ActivityContact.contact)
+                  .join(Activity, on=(ActivityContact.activity == Activity.id))
+                  .where(Activity.company == slot("company")).order_by(ActivityContact.id).tuples())
 
 
 def summary(company):
