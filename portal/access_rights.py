@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flask import g
 from .lazy_text import lazy_gettext as _l
-from peewee import JOIN
+from peewee import JOIN, SQL
 
 from .applications import PORTAL
 from .models import Company, ContactPerson, LegalRepresentative, MemberApplication, Quality, QualityMember
@@ -95,18 +95,30 @@ def health_quality(company, fresh=False):
 
 def membership(person, company):
     """The person's designation for the company's health quality, or None."""
-    return (QualityMember.select().join(Quality)
-            .where((Quality.company == company) & (Quality.kind == Quality.HEALTH_INSTITUTION)
-                   & (QualityMember.person == person)).first())
+    found = _MEMBERSHIP.rows(person=_id(person), company=_id(company))
+    return found[0] if found else None
 
 
 def is_legal_representative(person, company):
-    return LegalRepresentative.select().where((LegalRepresentative.company == company)
-                                              & (LegalRepresentative.person == person)).exists()
+    return bool(_IS_REPRESENTATIVE.raw_rows(person=_id(person), company=_id(company)))
 
 
 def is_contact_person(person, company):
-    return ContactPerson.select().where((ContactPerson.company == company) & (ContactPerson.person == person)).exists()
+    return bool(_IS_CONTACT.raw_rows(person=_id(person), company=_id(company)))
+
+
+def _id(row):
+    return getattr(row, "id", row)
+
+
+# Asked on every access page: prepared once (prepared.py).
+_MEMBERSHIP = Prepared(lambda: QualityMember.select(QualityMember).join(Quality)
+                       .where((Quality.company == slot("company")) & (Quality.kind == Quality.HEALTH_INSTITUTION)
+                              & (QualityMember.person == slot("person"))).order_by(QualityMember.id).limit(1))
+_IS_REPRESENTATIVE = Prepared(lambda: LegalRepresentative.select(SQL("1")).where(
+    (LegalRepresentative.company == slot("company")) & (LegalRepresentative.person == slot("person"))).limit(1))
+_IS_CONTACT = Prepared(lambda: ContactPerson.select(SQL("1")).where(
+    (ContactPerson.company == slot("company")) & (ContactPerson.person == slot("person"))).limit(1))
 
 
 def is_main_access_manager(person, company):

@@ -32,6 +32,7 @@ from .company_records import mail_addresses
 from .csv_export import safe_cell
 from .db import database
 from .models import Activity, Company, ContributionDeclaration, ContributionEvent, ContributionYear
+from .prepared import Prepared, slot
 
 MAX_AMOUNT = Decimal("999999999999.99")
 CENT = Decimal("0.01")
@@ -72,7 +73,8 @@ def open_years():
 
 
 def year_of(year):
-    return ContributionYear.get_or_none(ContributionYear.year == year)
+    found = _YEAR.rows(year=year)
+    return found[0] if found else None
 
 
 def is_open(params, today=None):
@@ -80,7 +82,7 @@ def is_open(params, today=None):
 
 
 def entities_of(company):
-    return Activity.select().where((Activity.company == company) & Activity.active).count()
+    return _ENTITIES.raw_rows(company=company.id)[0][0]
 
 
 @dataclass
@@ -102,8 +104,17 @@ def estimate(params, entities, turnover, private_only):
 
 
 def declaration_of(company, year):
-    return ContributionDeclaration.without_blobs().where((ContributionDeclaration.company == company)
-                                                         & (ContributionDeclaration.year == year)).first()
+    found = _DECLARATION.rows(company=company.id, year=getattr(year, "id", year))
+    return found[0] if found else None
+
+
+# A year's page reads these three on every view: prepared once (prepared.py).
+_YEAR = Prepared(lambda: ContributionYear.select().where(ContributionYear.year == slot("year")).limit(1))
+_ENTITIES = Prepared(lambda: Activity.select(fn.COUNT(Activity.id))
+                     .where((Activity.company == slot("company")) & Activity.active))
+_DECLARATION = Prepared(lambda: ContributionDeclaration.without_blobs()
+                        .where((ContributionDeclaration.company == slot("company"))
+                               & (ContributionDeclaration.year == slot("year"))).limit(1))
 
 
 def values_from(form):

@@ -17,6 +17,7 @@ from ..access_rights import (companies_of, health_quality, is_contact_person, is
                              is_main_access_manager)
 from ..applications import APPLICATIONS
 from ..db import database
+from ..prepared import Prepared, slot
 from ..identifiers import IdentifierError, normalise_niss
 from ..models import AccessEvent, Account, Company, MemberApplication, Person, Quality, QualityMember
 
@@ -79,10 +80,16 @@ def _role(actor, quality):
     """The actor's place in the quality: "gap", "ga", "co_ga", "user" or None."""
     if is_main_access_manager(actor, quality.company):
         return "gap"
-    member = QualityMember.get_or_none((QualityMember.quality == quality) & (QualityMember.person == actor))
-    if member is None or member.status != QualityMember.ACTIVE:
+    found = _MEMBER_ROLE.raw_rows(quality=quality.id, person=getattr(actor, "id", actor))
+    if not found or found[0][0] != QualityMember.ACTIVE:
         return None
-    return member.role
+    return found[0][1]
+
+
+# Asked on every page a manager opens: prepared once (prepared.py).
+_MEMBER_ROLE = Prepared(lambda: QualityMember.select(QualityMember.status, QualityMember.role)
+                        .where((QualityMember.quality == slot("quality")) & (QualityMember.person == slot("person")))
+                        .limit(1))
 
 
 def require_head(actor, quality):
