@@ -3,6 +3,7 @@ and, when PORTAL_DATABASE_REPLICA_URL names one, a read replica for the
 public list of firms and its search (`reading_replica`)."""
 import contextlib
 import contextvars
+import json
 import logging
 import time
 from pathlib import Path
@@ -181,6 +182,19 @@ def lock_name(name):
 def text_agg(column):
     """The values of `column` joined by commas, in one row ("a,b,c")."""
     return peewee.fn.string_agg(column, ",") if is_postgres() else peewee.fn.group_concat(column, ",")
+
+
+def json_rows_agg(columns):
+    """The rows' `columns` as one JSON array of arrays, in one row (NULL, or SQLite's "[]", when there
+    is no row); `json_rows` reads it back."""
+    if is_postgres():
+        return peewee.fn.json_agg(peewee.fn.json_build_array(*columns))
+    return peewee.fn.json_group_array(peewee.fn.json_array(*columns))
+
+
+def json_rows(value):
+    """The rows of a `json_rows_agg` column: PostgreSQL's driver decodes json itself, SQLite gives its text."""
+    return json.loads(value) if isinstance(value, str) else value or []
 
 
 def init_app(app):

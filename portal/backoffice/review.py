@@ -3,7 +3,6 @@
 A decision is one conditional UPDATE from a status that still allows it, so
 when two staff members decide at once exactly one wins; the other is told.
 """
-import json
 from datetime import datetime
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -12,7 +11,7 @@ from ..lazy_text import lazy_gettext as _l
 from peewee import JOIN, SQL, Case, Select, fn
 
 from .. import belgian_registrations, clock, identity_changes, mail
-from ..db import database, is_postgres
+from ..db import database, json_rows, json_rows_agg
 from ..models import Company, Registration, RegistrationEmail, RegistrationEvent, StaffMember
 from ..prepared import Prepared, slot
 from ..registrations import STATUS_LABELS
@@ -54,8 +53,7 @@ def queue(status=Registration.SUBMITTED, country="", unverified=False, kind="", 
     order from the index on (status, submitted_at, id), and no count reads more
     than COUNTED + 1 of its entries: a view costs about the same at a hundred
     requests as at a hundred thousand, however many were decided."""
-    by_status, filtered = status in STATUS_LABELS, bool(country or unverified or kind)
-    shape = (by_status, bool(country), bool(unverified), bool(kind))
+    shape = (status in STATUS_LABELS, bool(country), bool(unverified), bool(kind))
     prepared = _QUEUES.get(shape)
     if prepared is None:
         prepared = _QUEUES[shape] = Prepared(lambda: _queue_query(*shape))
@@ -74,10 +72,10 @@ def queue(status=Registration.SUBMITTED, country="", unverified=False, kind="", 
                   row_status, *_ in rows)
     first = rows[0]
     tabs = dict(zip(STATUS_LABELS, first[-len(STATUS_LABELS):]))
-    if filtered:
+    if any(shape[1:]):  # filtered: the row's own count of the matches
         total = first[-1 - len(STATUS_LABELS)]
     else:  # a tab's own count, or the sum of them all (past COUNTED either way when one is)
-        total = tabs[status] if by_status else sum(tabs.values())
+        total = tabs[status] if shape[0] else sum(tabs.values())
     return found, total, tabs
 
 
@@ -117,7 +115,7 @@ def _queue_query(by_status, *filters):
     if any(filters):  # how many match: one capped count over the same ranges
         matched = [_matching(Registration.alias(f"matched_{n}"), status, *filters)
                    for n, status in enumerate([slot("status")] if by_status else Registration.SENT)]
-        columns.insert(0, _capped_count(_union(matched) if len(matched) > 1 else matched[0]).alias("total"))
+        columns.insert(0, _capped_count(_union(matched)).alias("total"))
     if by_status:
         return (_matching(Registration, slot("status"), *filters).select_extend(*columns)
                 .order_by(Registration.submitted_at, Registration.id)
@@ -175,10 +173,9 @@ def review_of(registration_id):
     """The Review of a sent request, or None: one statement of one row (the
     trail and the look-alikes ride along as JSON columns, worked out from the
     row's own columns, so each runs once whatever the trail's length)."""
-    rows = _REVIEW.rows(id=registration_id)
-    if not rows:
+    registration = _REVIEW.first(id=registration_id)
+    if registration is None:
         return None
-    registration = rows[0]
     values = registration.__dict__
     found, companies = _read_look_alikes(values.pop("look_alikes", None), registration)
     return Review(registration, _read_trail(values.pop("trail", None)), found, companies)
@@ -187,7 +184,7 @@ def review_of(registration_id):
 def _read_trail(value):
     """The trail's JSON rows as events, oldest first, each with its staff member (or None)."""
     events = []
-    for event_id, action, reason, created_at, staff_id, staff_name in _json_rows(value):
+    for event_id, action, reason, created_at, staff_id, staff_name in json_rows(value):
         event = RegistrationEvent(id=event_id, action=action, reason=reason or "",
                                   created_at=datetime.fromisoformat(created_at))  # ISO on both databases
         event.staff = StaffMember(id=staff_id, name=staff_name) if staff_id is not None else None
@@ -195,17 +192,12 @@ def _read_trail(value):
     return sorted(events, key=lambda event: (event.created_at, event.id))
 
 
-def _json_rows(value):
-    """A JSON column's rows: PostgreSQL's driver decodes json itself; SQLite gives its text."""
-    return json.loads(value) if isinstance(value, str) else value or []
-
-
 def _read_look_alikes(value, registration):
     """The look-alikes' JSON rows, each request with what it has in common with `registration` (as the
     query chose them: an empty VAT or BCE number is in common with nothing)."""
     found, companies = [], []
     for source, _position, row_id, reference, name, status, vat_number, key, bce_number, same_email \
-            in sorted(_json_rows(value), key=_in_order):
+            in sorted(json_rows(value), key=_in_order):
         alike = LookAlike(row_id, reference or "", name or "", status or "", vat_number or "")
         if source == "company":
             companies.append(alike)
@@ -259,25 +251,18 @@ def _look_alikes_query():
                          SQL("NULL").alias("name_key"), SQL("NULL").alias("bce_number"), SQL("0").alias("same_email"))
                  .where(found.id.in_(firms) & (found.id != fn.COALESCE(company, SQL("-1"))))
                  .order_by(found.id).limit(20))
-    both = (requests.select_from(SQL("*")) + companies.select_from(SQL("*"))).alias("alikes")
+    both = _union([requests, companies]).alias("alikes")
     columns = [SQL(f'"alikes"."{name}"') for name in ("source", "position", "id", "reference", "name", "status",
                                                       "vat_number", "name_key", "bce_number", "same_email")]
-    return Select([both], [_json_list(columns)])
+    return Select([both], [json_rows_agg(columns)])
 
 
 def _trail_query():
     """The trail of the enclosing query's request: each event with its staff member's id and name."""
     event, staff = RegistrationEvent.alias("event"), StaffMember.alias("acting")
-    return (event.select(_json_list([event.id, event.action, event.reason, event.created_at, staff.id, staff.name]))
+    return (event.select(json_rows_agg([event.id, event.action, event.reason, event.created_at, staff.id, staff.name]))
             .join(staff, JOIN.LEFT_OUTER, on=(event.staff == staff.id))
             .where(event.registration == Registration.id))
-
-
-def _json_list(columns):
-    """An aggregate: the rows' `columns`, each row a JSON array, as one JSON array (NULL when no row)."""
-    if is_postgres():
-        return fn.json_agg(fn.json_build_array(*columns))
-    return fn.json_group_array(fn.json_array(*columns))
 
 
 def _review_query():
