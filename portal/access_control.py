@@ -140,10 +140,10 @@ def owned_or_404(model, row_id):
     if prepared is None:  # one prepared statement per model (prepared.py)
         prepared = _OWNED[model] = Prepared(lambda: model.select().where(
             (model.id == slot("id")) & (model.company == slot("company"))).limit(1))
-    found = prepared.rows(id=row_id, company=company.id) if company is not None and row_id is not None else []
-    if not found:
+    found = prepared.first(id=row_id, company=company.id) if company is not None and row_id is not None else None
+    if found is None:
         abort(404)
-    return found[0]
+    return found
 
 
 _OWNED = {}

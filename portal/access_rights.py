@@ -95,8 +95,7 @@ def health_quality(company, fresh=False):
 
 def membership(person, company):
     """The person's designation for the company's health quality, or None."""
-    found = _MEMBERSHIP.rows(person=_id(person), company=_id(company))
-    return found[0] if found else None
+    return _MEMBERSHIP.first(person=_id(person), company=_id(company))
 
 
 def is_legal_representative(person, company):
@@ -148,8 +147,7 @@ def _designation(person, company):
     kept = g.get("designations", {}).get((person.id, company.id))
     if kept is not None:
         return kept
-    rows = _DESIGNATION.rows(person=person.id, company=company.id)
-    quality = rows[0] if rows else None
+    quality = _DESIGNATION.first(person=person.id, company=company.id)
     return _keep_designation(person, company, quality, quality.granted if quality else None)
 
 

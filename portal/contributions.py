@@ -73,8 +73,7 @@ def open_years():
 
 
 def year_of(year):
-    found = _YEAR.rows(year=year)
-    return found[0] if found else None
+    return _YEAR.first(year=year)
 
 
 def is_open(params, today=None):
@@ -104,8 +103,7 @@ def estimate(params, entities, turnover, private_only):
 
 
 def declaration_of(company, year):
-    found = _DECLARATION.rows(company=company.id, year=getattr(year, "id", year))
-    return found[0] if found else None
+    return _DECLARATION.first(company=company.id, year=getattr(year, "id", year))
 
 
 # A year's page reads these three on every view: prepared once (prepared.py).

@@ -56,8 +56,7 @@ def current_values(company):
 
 def pending(company):
     """The change waiting for the agency, or None."""
-    found = _PENDING.rows(company=company.id)
-    return found[0] if found else None
+    return _PENDING.first(company=company.id)
 
 
 _PENDING = Prepared(lambda: Registration.without_blobs()
@@ -187,8 +186,7 @@ def _tell(request, company, template, subject, **context):
 def current_proof(company):
     """The newest validated request of the company with an official proof (its
     registration, or a change): the proof in force. Without the PDF itself."""
-    found = _CURRENT_PROOF.rows(company=company.id)
-    return found[0] if found else None
+    return _CURRENT_PROOF.first(company=company.id)
 
 
 _CURRENT_PROOF = Prepared(lambda: Registration.without_blobs()

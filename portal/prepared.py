@@ -62,6 +62,11 @@ class Prepared:
         query, cursor = self._execute(values)
         return self._read(query, cursor)
 
+    def first(self, **values):
+        """The first row, as `rows` reads it, or None."""
+        found = self.rows(**values)
+        return found[0] if found else None
+
     def raw_rows(self, **values):
         """The rows as the database driver gives them, each column untouched (a
         SQLite datetime is its text): for a list of many rows whose caller

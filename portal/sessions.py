@@ -87,8 +87,7 @@ def current(now=None):
     if not token:
         return None
     now = now or clock.utc()
-    found = _WHO_IS_ASKING.rows(token_hash=_hash(token))
-    login = found[0] if found else None
+    login = _WHO_IS_ASKING.first(token_hash=_hash(token))
     if login is None or _expired(login, now):
         session.pop(COOKIE_KEY, None)
         return None

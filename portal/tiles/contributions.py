@@ -19,8 +19,7 @@ APPLICATION = "contributions"
 
 def summary(company):
     """The dashboard tile: the newest year and whether the company declared it (one query)."""
-    found = _NEWEST_YEAR.rows(company=company.id)
-    params = found[0] if found else None
+    params = _NEWEST_YEAR.first(company=company.id)
     if params is None:
         return {"params": None, "declared": None, "is_open": False}
     return {"params": params, "declared": params.declared_status == ContributionDeclaration.SUBMITTED,

@@ -41,8 +41,7 @@ def _registration(token, with_proof=False):
         registration = Registration.get_or_none((Registration.token == token)
                                                 & (Registration.kind == Registration.REGISTRATION))
     else:
-        found = _DRAFT.rows(token=token)
-        registration = found[0] if found else None
+        registration = _DRAFT.first(token=token)
     if registration is None:  # a change request's row is never reached through the wizard
         abort(404)
     return registration
