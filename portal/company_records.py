@@ -27,6 +27,7 @@ from .identifiers import NoNumberLeft
 from .form_text import single_line_errors
 from .models import (Activity, Company, CompanyEvent, ContactPerson, EstablishmentUnit, LegalRepresentative, Person,
                      Quality)
+from .prepared import Prepared, slot
 from .registrations import LANGUAGES
 
 ADDRESS_FIELDS = ("street", "house_number", "box", "postcode", "city")
@@ -287,6 +288,30 @@ def mail_addresses(company):
     return [(link.person.email, link.person.language) for link in
             LegalRepresentative.select(LegalRepresentative, Person).join(Person)
             .where(LegalRepresentative.company == company)]
+
+
+def units_of(company):
+    """The company's establishment units, by name."""
+    return _UNITS.rows(company=company.id)
+
+
+def contact_persons_of(company):
+    """The company's contact persons, each with their person, by name."""
+    return _CONTACTS.rows(company=company.id)
+
+
+def legal_representatives_of(company):
+    """The company's legal representatives, each with their person, in the order they were added."""
+    return _REPRESENTATIVES.rows(company=company.id)
+
+
+# Read on every view of the company's pages (the company's own, its activities, the agency's): prepared once.
+_UNITS = Prepared(lambda: EstablishmentUnit.select().where(EstablishmentUnit.company == slot("company"))
+                  .order_by(EstablishmentUnit.name))
+_CONTACTS = Prepared(lambda: ContactPerson.select(ContactPerson, Person).join(Person)
+                     .where(ContactPerson.company == slot("company")).order_by(Person.last_name, Person.first_name))
+_REPRESENTATIVES = Prepared(lambda: LegalRepresentative.select(LegalRepresentative, Person).join(Person)
+                            .where(LegalRepresentative.company == slot("company")).order_by(LegalRepresentative.id))
 
 
 def history(company, limit=100):

@@ -14,13 +14,14 @@ import re
 from dataclasses import dataclass
 
 from .lazy_text import lazy_gettext as _l
-from peewee import fn
+from peewee import JOIN, fn
 
 from . import clock
 from .db import database, lock_name
 from .form_text import MULTI_LINE_MESSAGE, multi_line_ok, row_id, single_line_errors
 from .models import ACTIVITY_KINDS, Activity, ActivityContact, ActivityEvent, Company, ContactPerson, EstablishmentUnit
 from .people import parse_date
+from .prepared import Prepared, slot
 
 MD_CLASSES = ("I", "Is", "Im", "Ir", "IIa", "IIb", "III")
 IVD_CLASSES = ("A", "A sterile", "B", "C", "D")
@@ -203,6 +204,18 @@ def give_agency_number(company, actor=None):
         Company.update(agency_number=number).where(Company.id == company.id).execute()
         ActivityEvent.create(company=company, actor=actor, action="agency_number", reason=number)
     return number
+
+
+def activities_of(company):
+    """The company's activities, each with its establishment unit (or none), the active ones first, then by
+    when they were notified."""
+    return _ACTIVITIES.rows(company=company.id)
+
+
+_ACTIVITIES = Prepared(lambda: Activity.select(Activity, EstablishmentUnit)
+                       .join(EstablishmentUnit, JOIN.LEFT_OUTER, on=(Activity.unit == EstablishmentUnit.id))
+                       .where(Activity.company == slot("company"))
+                       .order_by(Activity.active.desc(), Activity.notified_at))
 
 
 def history(company, limit=200):

@@ -1,13 +1,10 @@
 """The agency's view of registered companies: find one, and see its data,
 its people, its activities and the history of every change (issue 12:
 "the agency sees the history")."""
-from peewee import JOIN
-
 from .. import company_records, identity_changes, inspections, notified_activities
 from ..countries import country_name
 from ..identifiers import IdentifierError, format_bce, format_niss, normalise_bce
-from ..models import (Activity, Company, ContactPerson, EstablishmentUnit, InspectionDossier, LegalRepresentative,
-                      Person, Registration, StaffMember)
+from ..models import Company, InspectionDossier, Registration, StaffMember
 from ..names import name_key
 from ..registrations import KINDS, STATUS_LABELS
 from ..rendering import render
@@ -37,15 +34,10 @@ def find_companies(query, limit=50):
 def record(company):
     """Everything the company page shows."""
     return {
-        "representatives": list(LegalRepresentative.select(LegalRepresentative, Person).join(Person)
-                                .where(LegalRepresentative.company == company)),
-        "contacts": list(ContactPerson.select(ContactPerson, Person).join(Person)
-                         .where(ContactPerson.company == company)),
-        "units": list(EstablishmentUnit.select().where(EstablishmentUnit.company == company)
-                      .order_by(EstablishmentUnit.name)),
-        "activities": list(Activity.select(Activity, EstablishmentUnit)
-                           .join(EstablishmentUnit, JOIN.LEFT_OUTER, on=(Activity.unit == EstablishmentUnit.id))
-                           .where(Activity.company == company).order_by(Activity.active.desc(), Activity.notified_at)),
+        "representatives": company_records.legal_representatives_of(company),
+        "contacts": company_records.contact_persons_of(company),
+        "units": company_records.units_of(company),
+        "activities": notified_activities.activities_of(company),
         "requests": list(Registration.without_blobs().where((Registration.company == company)
                                                             & Registration.status.in_(Registration.SENT))
                          .order_by(Registration.submitted_at.desc())),

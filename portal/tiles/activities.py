@@ -4,11 +4,11 @@ Activités et Classes"; every activity is looked up within the session's
 company."""
 from flask import redirect, request, url_for
 from flask_login import current_user
-from peewee import JOIN, fn
+from peewee import fn
 
-from .. import notified_activities as rules
+from .. import company_records as records, notified_activities as rules
 from ..access_control import application_required, current_company, owned_or_404
-from ..models import ACTIVITY_KINDS, Activity, ActivityContact, ContactPerson, EstablishmentUnit, Person
+from ..models import ACTIVITY_KINDS, Activity, ActivityContact
 from ..prepared import Prepared, slot
 from ..rendering import render
 from . import bp
@@ -20,8 +20,8 @@ def _page(status=200, **context):
     company = current_company()
     context.setdefault("errors", {})
     context.setdefault("form", rules.ActivityForm(started_on=""))
-    activities, units = _ACTIVITIES.rows(company=company.id), _UNITS.rows(company=company.id)
-    contacts = _CONTACTS.rows(company=company.id)
+    activities, units = rules.activities_of(company), records.units_of(company)
+    contacts = records.contact_persons_of(company)
     named = {}
     for activity_id, contact_id in _NAMED.raw_rows(company=company.id):
         named.setdefault(activity_id, []).append(contact_id)
@@ -33,15 +33,7 @@ def _page(status=200, **context):
                   **context)
 
 
-# The page's four reads, prepared once (prepared.py): peewee wrote each one's SQL on every view.
-_ACTIVITIES = Prepared(lambda: Activity.select(Activity, EstablishmentUnit)
-                       .join(EstablishmentUnit, JOIN.LEFT_OUTER, on=(Activity.unit == EstablishmentUnit.id))
-                       .where(Activity.company == slot("company"))
-                       .order_by(Activity.active.desc(), Activity.notified_at))
-_UNITS = Prepared(lambda: EstablishmentUnit.select().where(EstablishmentUnit.company == slot("company"))
-                  .order_by(EstablishmentUnit.name))
-_CONTACTS = Prepared(lambda: ContactPerson.select(ContactPerson, Person).join(Person)
-                     .where(ContactPerson.company == slot("company")).order_by(Person.last_name, Person.first_name))
+# Which contact persons each activity names, prepared once (prepared.py).
 _NAMED = Prepared(lambda: ActivityContact.select(ActivityContact.activity, ActivityContact.contact)
                   .join(Activity, on=(ActivityContact.activity == Activity.id))
                   .where(Activity.company == slot("company")).order_by(ActivityContact.id).tuples())

@@ -10,9 +10,8 @@ from ..access_control import application_required, current_company, owned_or_404
 from ..countries import all_countries, country_name
 from ..identifiers import format_bce, format_niss, vat_prefix
 from ..languages import current_language
-from ..models import ContactPerson, EstablishmentUnit, LegalRepresentative, Person
+from ..models import ContactPerson, EstablishmentUnit, LegalRepresentative
 from ..pdf import PdfError, inline_pdf, uploaded_pdf
-from ..prepared import Prepared, slot
 from ..registrations import LANGUAGES, SEXES
 from ..rendering import render
 from . import bp
@@ -36,23 +35,14 @@ def _page(status=200, **context):
     return render(
         "tiles/company.html", status=status, company=company, languages=LANGUAGES, sexes=SEXES,
         countries=all_countries(), country_name=country_name, format_bce=format_bce, format_niss=format_niss,
-        units=_UNITS.rows(company=company.id), contacts=_CONTACTS.rows(company=company.id),
-        representatives=_REPRESENTATIVES.rows(company=company.id),
+        units=records.units_of(company), contacts=records.contact_persons_of(company),
+        representatives=records.legal_representatives_of(company),
         events=records.history(company, 50), event_labels=records.EVENT_LABELS, done=request.args.get("done"),
         pending=pending, change_rows=identity_changes.rows(pending) if pending else [],
         current_proof=identity_changes.current_proof(company), kept_proof=identity_changes.kept_proof(company),
         may_change_representatives=records.may_change_representatives(current_user.person, company),
         vat_prefix=vat_prefix(company.country), bce_company=bce_company,
         enterprise=bce.find(company.bce_number, current_language()) if bce_company else None, **context)
-
-
-# The page's lists, prepared once (prepared.py): peewee wrote each one's SQL anew on every view.
-_UNITS = Prepared(lambda: EstablishmentUnit.select().where(EstablishmentUnit.company == slot("company"))
-                  .order_by(EstablishmentUnit.name))
-_CONTACTS = Prepared(lambda: ContactPerson.select(ContactPerson, Person).join(Person)
-                     .where(ContactPerson.company == slot("company")).order_by(ContactPerson.id))
-_REPRESENTATIVES = Prepared(lambda: LegalRepresentative.select(LegalRepresentative, Person).join(Person)
-                            .where(LegalRepresentative.company == slot("company")).order_by(LegalRepresentative.id))
 
 
 def summary(company):
