@@ -16,7 +16,6 @@ from babel import dates
 from flask import current_app
 from flask.globals import _cv_app
 from flask_babel import format_date as babel_format_date, format_datetime as babel_format_datetime, get_timezone
-from jinja2 import pass_context
 
 from .lazy_text import locale_in_force
 
@@ -86,21 +85,18 @@ def _parts(kind, length, locale):
 
 
 _zones = {}
-_SETTINGS = "_date_settings"  # the page's (locale, zone), in the template's context
+_SETTINGS = "_date_settings"  # on `g`: the request's (locale, zone)
 
 
-def _settings(context=None):
-    """The locale and time zone in force: read once per page by the context processor, and once
-    per request and locale for a macro imported without the page's context (the trail's dates)."""
-    found = context.get(_SETTINGS) if context is not None else None
-    if found is not None:
-        return found
+def _settings():
+    """The locale and time zone in force, read once per request and locale (an e-mail forced into
+    another language gets its own, then the page's again)."""
     locale, app_context = locale_in_force(), _cv_app.get(None)
     if app_context is None:
         return locale, _zone_in_force()
     data = vars(app_context.g)
     found = data.get(_SETTINGS)
-    if found is None or found[0] is not locale:  # a forced locale (an e-mail) gets its own
+    if found is None or found[0] is not locale:
         found = data[_SETTINGS] = (locale, _zone_in_force())
     return found
 
@@ -120,11 +116,6 @@ def _zone(name):
     return zone
 
 
-def page_locale(context=None):
-    """The locale in force, read once per page."""
-    return _settings(context)[0]
-
-
 def _local(moment, zone):
     """A UTC datetime (naive ones are UTC) in the portal's time zone, as flask-babel rebases it."""
     if moment.tzinfo is None:
@@ -132,8 +123,8 @@ def _local(moment, zone):
     return moment.astimezone(zone)
 
 
-def format_datetime(value, format="medium", context=None):
-    locale, zone = _settings(context)
+def format_datetime(value, format="medium"):
+    locale, zone = _settings()
     if value is None or format not in NAMED or locale is None:
         return babel_format_datetime(value, format)
     glue, time_part, date_part = _parts("datetime", format, locale)
@@ -141,8 +132,8 @@ def format_datetime(value, format="medium", context=None):
     return glue.replace("{0}", time_part(moment)).replace("{1}", date_part(moment.date()))
 
 
-def format_date(value, format="medium", context=None):
-    locale, zone = _settings(context)
+def format_date(value, format="medium"):
+    locale, zone = _settings()
     if value is None or format not in NAMED or locale is None:
         return babel_format_date(value, format)
     if isinstance(value, datetime.datetime):
@@ -150,21 +141,7 @@ def format_date(value, format="medium", context=None):
     return _parts("date", format, locale)(value)
 
 
-@pass_context
-def _datetime_filter(context, value, format="medium"):
-    return format_datetime(value, format, context)
-
-
-@pass_context
-def _date_filter(context, value, format="medium"):
-    return format_date(value, format, context)
-
-
 def init_app(app):
     """After flask-babel, whose filters of the same names these replace."""
-    app.jinja_env.filters["datetimeformat"] = _datetime_filter
-    app.jinja_env.filters["dateformat"] = _date_filter
-
-    @app.context_processor
-    def _date_settings():
-        return {_SETTINGS: _settings()}
+    app.jinja_env.filters["datetimeformat"] = format_datetime
+    app.jinja_env.filters["dateformat"] = format_date

@@ -6,7 +6,7 @@ from flask_babel import Domain
 from werkzeug.routing import BaseConverter
 
 from .countries import country_options
-from .lazy_text import KEPT, catalog, kept_catalog, locale_in_force
+from .lazy_text import catalog, kept_catalog, locale_in_force
 
 LANGUAGES = ("nl", "fr", "en")  # in the order of the switch, as on the agency's site
 DEFAULT_LANGUAGE = "fr"
@@ -122,25 +122,25 @@ def init_app(app):
 
 
 class RequestDomain(Domain):
-    """flask-babel's catalogs, looked up once per request and locale: it looks
-    them up again for every string (about 40 on the home page, and each lazy
-    label of a list's rows), a quarter of a page's time. An e-mail rendered in
+    """flask-babel's catalogs, kept by locale for the process's life (as
+    flask-babel keeps them, behind a look-up of the locale and the domain
+    through Flask's context proxies for every string: about 40 on the home
+    page, and each lazy label of a list's rows, a quarter of a page's time).
+    lazy_text reads them by the locale in force, so an e-mail rendered in
     another language (force_locale) gets its own."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.catalogs = {}  # locale -> its catalog, as flask-babel gave it (lazy_text reads them)
+        self.catalogs = {}  # Locale -> its catalog, as flask-babel gave it
 
     def get_translations(self):
         kept = kept_catalog()
         if kept is not None:
             return kept
         translations = super().get_translations()
-        if g:  # inside an app context: kept for this locale
-            locale = getattr(g.get("_flask_babel"), "babel_locale", None)
-            setattr(g, KEPT, (locale, translations))
-            if locale is not None:
-                self.catalogs[locale] = translations
+        locale = getattr(g.get("_flask_babel"), "babel_locale", None) if g else None
+        if locale is not None:
+            self.catalogs[locale] = translations
         return translations
 
 

@@ -1,13 +1,13 @@
 """The templates' `format_number` filter, as flask-babel writes numbers in
-the reader's language, with the page's locale read once (date_formats) and
-each locale's pattern parsed once. A count (a whole number, not negative) is
-grouped by thousands with the locale's own separator: the same text as
-Babel's, at a tenth of the cost; anything else is Babel's own."""
+the reader's language, with the locale in force read without flask-babel's
+look-ups (lazy_text) and each locale's pattern parsed once. A count (a whole
+number, not negative) is grouped by thousands with the locale's own
+separator: the same text as Babel's, at a tenth of the cost; anything else
+is Babel's own."""
 from babel import numbers
 from flask_babel import format_number as babel_format_number
-from jinja2 import pass_context
 
-from .date_formats import page_locale
+from .lazy_text import locale_in_force
 
 _groups = {}  # locale -> its thousands separator, or None where it does not group by threes (hi: 1,00,000)
 
@@ -29,9 +29,8 @@ def format_number(value, locale):
     return numbers.format_decimal(value, locale=locale)
 
 
-@pass_context
-def _number_filter(context, value):
-    return format_number(value, page_locale(context))
+def _number_filter(value):
+    return format_number(value, locale_in_force())
 
 
 def init_app(app):
