@@ -34,9 +34,10 @@ def queue_page():
         page = 1
     rows, total, counts = review.queue(status, country, unverified, kind, page, QUEUE_PAGE)
     filters = {"status": status, "country": country, "unverified": "1" if unverified else "", "kind": kind}
+    counted = review.COUNTED if country or unverified or kind else None  # a filter's matches stop there
     return render("backoffice/queue.html", block="results", rows=rows, current_status=status, country=country,
-                  total=total, counted=review.COUNTED, page=page,
-                  pages=-(-min(total, review.COUNTED) // QUEUE_PAGE), filters=filters,
+                  total=total, counted=counted, page=page,
+                  pages=-(-min(total, counted or total) // QUEUE_PAGE), filters=filters,
                   unverified=unverified, counts=counts, statuses=texts(STATUS_LABELS), kinds=texts(KINDS),
                   kind=kind, country_names=countries.names(),
                   filters_shown=(status, country, unverified, kind, *counts.values()))  # what the filters show

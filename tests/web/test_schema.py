@@ -33,3 +33,28 @@ def test_the_queue_names_of_requests_already_there_are_filled_from_their_answers
     assert names == {"named": "Alte Medizin GmbH", "nul": "Nul Medical", "unnamed": None, "odd": None,
                      "broken": None}
     old.close()
+
+
+def test_the_tally_of_requests_already_there_is_filled_and_then_kept(tmp_path):
+    """0025 counts the requests already sent, by status (drafts not), and its triggers keep the count from
+    then on (a separate database, migrated up to 0024 first)."""
+    from peewee import SqliteDatabase
+    from playhouse.migrations import Runner
+
+    from portal.migrations import DIRECTORY
+
+    old = SqliteDatabase(str(tmp_path / "before.db"))
+    runner = Runner(old, str(DIRECTORY))
+    runner.up("0024_queue_indexes")
+    for n, status in enumerate(["submitted", "submitted", "validated", "draft", "draft", "refused"]):
+        old.execute_sql("INSERT INTO registration (token, status, language, data, vat_status, created_at, updated_at, "
+                        "kind) VALUES (?, ?, 'fr', '{}', 'not_applicable', '2026-01-01', '2026-01-01', "
+                        "'registration')", (f"t{n}", status))
+    assert runner.up("0025_registration_tally") == ["0025_registration_tally"]
+    tally = "SELECT status, requests FROM registration_tally WHERE requests > 0"
+    assert dict(old.execute_sql(tally).fetchall()) == {"submitted": 2, "validated": 1, "refused": 1}
+    old.execute_sql("UPDATE registration SET status = 'submitted' WHERE status = 'draft'")
+    old.execute_sql("UPDATE registration SET status = 'needs_information' WHERE token = 't0'")
+    assert dict(old.execute_sql(tally).fetchall()) == {"submitted": 3, "needs_information": 1, "validated": 1,
+                                                       "refused": 1}
+    old.close()
