@@ -112,14 +112,17 @@ def send_mail_command():
 @portal.command("purge-drafts")
 def purge_drafts_command():
     """Delete registration drafts untouched for PORTAL_DRAFT_RETENTION_DAYS days,
-    logins abandoned halfway and old rate-limit windows."""
-    from . import rate_limit
+    logins abandoned halfway and old rate-limit windows; recount the staff queue's tabs."""
+    from . import rate_limit, request_tally
     from .auth import flow
     from .wizard.steps import purge_stale_drafts
 
     days = current_app.config["DRAFT_RETENTION_DAYS"]
     click.echo(f"Deleted {purge_stale_drafts(days)} draft(s) untouched for {days} days.")
     click.echo(f"Forgot {flow.purge()} unfinished login(s) and {rate_limit.purge()} rate-limit window(s).")
+    wrong = request_tally.recount()
+    click.echo("Recounted the requests of each status: " + (", ".join(
+        f"{status} {tallied} -> {counted}" for status, (tallied, counted) in wrong.items()) or "the tally was right."))
 
 
 @portal.command("recheck-vat")

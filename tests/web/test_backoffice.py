@@ -617,10 +617,32 @@ def test_the_tally_follows_every_change_of_a_request_s_status_whatever_makes_it(
         assert _tally() == _counted() == {"submitted": 2, "validated": 1, "refused": 1}
 
 
+def test_the_daily_maintenance_puts_a_wrong_tally_right_and_says_so(app, db, runner, caplog):
+    """A change made with the triggers off leaves the tally wrong: `purge-drafts` (daily) recounts,
+    puts it right and logs the difference; a right tally is left as it is."""
+    from portal import request_tally
+
+    with app.app_context():
+        request_tally.recount()  # the four rows, as the migration leaves them (the tests empty every table)
+        for i in range(3):
+            Registration.create(token=f"r{i}", status="submitted", reference=f"REG-2026-40000{i}",
+                                submitted_at=clock.utc())
+        RegistrationTally.update(requests=7).where(RegistrationTally.status == "submitted").execute()
+        RegistrationTally.delete().where(RegistrationTally.status == "refused").execute()
+    result = runner.invoke(args=["portal", "purge-drafts"])
+    assert "Recounted the requests of each status: submitted 7 -> 3, refused None -> 0" in result.output
+    assert "differed from a count and was put right" in caplog.text
+    with app.app_context():
+        assert _tally() == _counted() == {"submitted": 3}
+        assert RegistrationTally.select().count() == 4
+    again = runner.invoke(args=["portal", "purge-drafts"])
+    assert "Recounted the requests of each status: the tally was right." in again.output
+
+
 def test_parallel_moves_in_opposite_directions_keep_the_tally_and_never_deadlock(app, db):
     """Reviewers asking for information while companies send their requests again move the same two
-    rows of the tally in opposite directions, at once: every move lands, none fails, and the tally still
-    counts the requests."""
+    rows of the tally in opposite directions, at once, and so do transactions that move two requests
+    each: every move lands, none fails (no deadlock), and the tally still counts the requests."""
     import threading
 
     with app.app_context():
@@ -644,7 +666,22 @@ def test_parallel_moves_in_opposite_directions_keep_the_tally_and_never_deadlock
             finally:
                 database.close()
 
-    threads = [threading.Thread(target=move, args=(there[n::2],)) for n in (0, 1)]
+    def decide_both(waiting, sent):  # an operator's transaction that moves two requests, out of the tally's order
+        with app.app_context():
+            try:
+                for _ in range(10):
+                    for moves in ((sent, "validated"), (waiting, "refused")), ((sent, "submitted"),
+                                                                                 (waiting, "needs_information")):
+                        with database.atomic():
+                            for row_id, to in moves:
+                                Registration.update(status=to).where(Registration.id == row_id).execute()
+            except Exception as error:  # noqa: BLE001 - the test reports any failure
+                failures.append(error)
+            finally:
+                database.close()
+
+    threads = [threading.Thread(target=move, args=(there[n:10:2],)) for n in (0, 1)]
+    threads += [threading.Thread(target=decide_both, args=pair) for pair in (there[10:12], there[12:14])]
     for thread in threads:
         thread.start()
     for thread in threads:

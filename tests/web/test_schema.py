@@ -58,3 +58,32 @@ def test_the_tally_of_requests_already_there_is_filled_and_then_kept(tmp_path):
     assert dict(old.execute_sql(tally).fetchall()) == {"submitted": 3, "needs_information": 1, "validated": 1,
                                                        "refused": 1}
     old.close()
+
+
+def test_the_tally_counts_the_statuses_the_back_office_lists():
+    """0025's triggers count the statuses written in the migration; a status added to Registration.SENT
+    later needs a migration of its own, or its tab would read nothing."""
+    import importlib.util
+
+    from portal.migrations import DIRECTORY
+    from portal.models import Registration
+
+    spec = importlib.util.spec_from_file_location("tally", DIRECTORY / "0025_registration_tally.py")
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    assert migration.SENT == Registration.SENT
+
+
+def test_the_tally_s_triggers_are_there_after_every_migration(app, db):
+    """A later migration that rebuilds the registration table (playhouse does, on SQLite, for some column
+    changes) would drop 0025's triggers without a word, and the queue's tabs would stop counting."""
+    from portal.db import is_postgres
+
+    if is_postgres():
+        rows = database.execute_sql("SELECT tgname FROM pg_trigger WHERE tgrelid = 'registration'::regclass "
+                                    "AND NOT tgisinternal").fetchall()
+    else:
+        rows = database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                    "AND tbl_name = 'registration'").fetchall()
+    names = {name for (name,) in rows}
+    assert {"registration_tallied_insert", "registration_tallied_update", "registration_tallied_delete"} <= names
