@@ -39,7 +39,7 @@ from bench.queries import QueryCounter  # noqa: E402
 from bench.seed import seed  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.db import database, is_postgres  # noqa: E402
-from portal.models import (Account, Person, Registration, RegistrationEmail, RegistrationEvent,  # noqa: E402
+from portal.models import (Account, Company, Person, Registration, RegistrationEmail, RegistrationEvent,  # noqa: E402
                            StaffMember)
 from portal.passwords import hash_password  # noqa: E402
 from portal.backoffice import review  # noqa: E402
@@ -160,7 +160,7 @@ def company_routes(app):
 def _company_with_access(person, users=50):
     """The bench person's company: they are its GAP and GA, with `users` users."""
     from portal.applications import APPLICATIONS
-    from portal.models import Company, LegalRepresentative, MemberApplication, Quality, QualityMember
+    from portal.models import LegalRepresentative, MemberApplication, Quality, QualityMember
 
     Company.delete().where(Company.name == "Bench Medical GmbH").execute()  # the bench database is reused
     Person.delete().where(Person.email.endswith("@bench.example")).execute()
@@ -282,10 +282,28 @@ HISTORY = 10_000  # requests the agency decided before: the tabs, counts and loo
 
 
 def _request_history():
-    """Ten thousand requests sent over the years, as the agency holds them: most validated, some refused, a
-    few waiting for information, each with its representative's e-mail address (added once per database)."""
-    if Registration.select().where(Registration.token.startswith("history-")).exists():
-        return
+    """Ten thousand requests sent over the years, as the agency holds them: most validated, each of those
+    linked to the company its validation made (the seeded firms), some refused, a few waiting for
+    information, each with its representative's e-mail address (added once per database)."""
+    if not Registration.select().where(Registration.token.startswith("history-")).exists():
+        _add_request_history()
+    _link_validated_history()
+
+
+def _link_validated_history():
+    """A validated request points to its company, as validation leaves it. Without that, 93 % of the
+    requests had no company, and SQLite's statistics (which count the NULLs as one value) took a look-up
+    of a company's requests for a scan of them all."""
+    unlinked = [row_id for (row_id,) in Registration.select(Registration.id).where(
+        Registration.token.startswith("history-") & (Registration.status == "validated")
+        & Registration.company.is_null()).order_by(Registration.id).tuples()]
+    firms = [firm_id for (firm_id,) in Company.select(Company.id).order_by(Company.id).limit(len(unlinked)).tuples()]
+    with database.atomic():
+        for registration_id, firm_id in zip(unlinked, firms):
+            Registration.update(company=firm_id).where(Registration.id == registration_id).execute()
+
+
+def _add_request_history():
     start = datetime.datetime(2020, 1, 1)
     statuses = ["validated"] * 93 + ["refused"] * 6 + ["needs_information"]
     rows = []
