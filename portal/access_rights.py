@@ -51,6 +51,8 @@ def _keep_designation(person, company, quality, granted):
     (None when the outer join found none), their membership (same), its applications ("a,b")."""
     if quality is not None and quality.id is None:
         quality = None
+    if quality is not None:
+        quality.company = company  # the row it came with: `quality.company` needs no query of its own
     member = getattr(quality, "designated", None)
     if member is not None and member.id is None:
         member = None
@@ -88,9 +90,15 @@ def health_quality(company, fresh=False):
     for a check that decides a write."""
     cache = g.setdefault("health_quality", {})
     if fresh or company.id not in cache:
-        cache[company.id] = Quality.get_or_none((Quality.company == company)
-                                                & (Quality.kind == Quality.HEALTH_INSTITUTION))
+        quality = _HEALTH_QUALITY.first(company=company.id)
+        if quality is not None:
+            quality.company = company  # its company is this one: `quality.company` needs no query of its own
+        cache[company.id] = quality
     return cache[company.id]
+
+
+_HEALTH_QUALITY = Prepared(lambda: Quality.select().where((Quality.company == slot("company"))
+                                                          & (Quality.kind == Quality.HEALTH_INSTITUTION)).limit(1))
 
 
 def membership(person, company):

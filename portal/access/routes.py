@@ -151,21 +151,16 @@ def users():
     if quality is None:
         return redirect(url_for("access.home"), 303)
     search = user_list.UserFilter.from_args(request.args)
-    query = search.query(quality)
-    total = query.count()
-    pages = max(1, -(-total // user_list.PER_PAGE))
-    page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
-    members = list(query.paginate(page, user_list.PER_PAGE))
+    members, total, page, pages = search.page(quality, min(request.args.get("page", 1, type=int) or 1, 10**6))
     return _page("users", block="results", search=search, members=members, total=total, page=page, pages=pages,
-                 member_apps=user_list.applications_of(members), done=request.args.get("done"),
-                 may_manage=designations.manages(current_user.person, quality))
+                 done=request.args.get("done"), may_manage=designations.manages(current_user.person, quality))
 
 
 @bp.get("/<lang:lang>/portal/access/users.csv")
 @company_required
 def users_csv():
     quality = _quality_managers_only() or abort(404)
-    members = list(user_list.UserFilter.from_args(request.args).query(quality))
+    members = user_list.UserFilter.from_args(request.args).every(quality)
     body = user_list.export_csv(members, current_language())
     return csv_response(body, "users.csv")
 
@@ -191,13 +186,10 @@ def remove_users():
 
 def _users_with_error(message, status=422):
     quality = _quality_or_404()
-    query = user_list.UserFilter({name: "" for name in user_list.FILTERS}).query(quality)
-    members = list(query.paginate(1, user_list.PER_PAGE))
-    total = query.count()
-    return _page("users", status=status, search=user_list.UserFilter({n: "" for n in user_list.FILTERS}),
-                 members=members, total=total, page=1, pages=max(1, -(-total // user_list.PER_PAGE)),
-                 member_apps=user_list.applications_of(members), errors={"members": message},
-                 may_manage=designations.manages(current_user.person, quality))
+    search = user_list.UserFilter({name: "" for name in user_list.FILTERS})
+    members, total, page, pages = search.page(quality)
+    return _page("users", status=status, search=search, members=members, total=total, page=page, pages=pages,
+                 errors={"members": message}, may_manage=designations.manages(current_user.person, quality))
 
 
 # Adding a user, a co-manager, a new manager (Figures 19–20) ----------------------------------

@@ -104,6 +104,42 @@ def test_a_user_who_is_not_main_access_manager_cannot_activate(auth, client):
 
 # Users ------------------------------------------------------------------------------------------
 
+def test_the_users_list_filters_by_each_field_pages_and_takes_a_typed_wildcard_as_itself(app, gap, auth, client):
+    """Names and e-mail addresses from their first letters in any case, the NISS from its first digits,
+    the user name as e-mail or NISS; a % or _ typed matches itself only; 20 to a page, a page past the end
+    shows the last; each row counts the user's applications; the export lists every match."""
+    activate(client, auth)
+    quality = Quality.get(Quality.company == gap.company)
+    for n in range(23):
+        someone = person(f"8001010{n:02d}{n % 10}", f"First{n:02d}", f"Dupont_{n:02d}" if n < 2 else f"Name{n:02d}",
+                         f"user{n}@musterfirma.de")
+        member = QualityMember.create(quality=quality, person=someone, role="user", email=f"User{n}@musterfirma.de",
+                                      status="blocked" if n == 5 else "active")
+        for code in ("medseip", "contributions")[:n % 3]:
+            MemberApplication.create(member=member, application=code)
+
+    def listed(query):
+        return body(client.get(f"/en/portal/access/users?{query}"))
+
+    everyone = listed("")
+    assert "24 users found." in everyone and 'rel="next"' in everyone  # the 23 and the manager
+    last = listed("page=9")
+    assert "Name22" in last and "Name02" not in last and 'rel="next"' not in last
+    assert "One user found." in listed("first_name=FIRST07")
+    assert "One user found." in listed("niss=800101007")
+    assert "One user found." in listed("username=USER7@")
+    assert "One user found." in listed("username=800101007")
+    assert "2 users found." in listed("last_name=dupont_")  # the _ typed: Dupont_00, Dupont_01
+    assert "No user found." in listed("last_name=dupont%25")  # a % typed is no wildcard
+    assert "No user found." in listed("last_name=d_pont")
+    assert "One user found." in listed("status=blocked&last_name=name05")
+    both = listed("last_name=name04")  # 4 % 3 = 1 application; name05 has 2
+    assert re.search(r"Name04.*?<td>1</td>", both, re.S)
+    assert re.search(r"Name05.*?<td>2</td>", listed("last_name=name05"), re.S)
+    export = client.get("/en/portal/access/users.csv?application=contributions").get_data().decode("utf-8-sig")
+    assert len(export.strip().splitlines()) == 1 + 8  # n % 3 == 2 (2, 5, 8, 11, 14, 17, 20) and the manager
+
+
 def test_a_manager_adds_a_user_with_applications_and_the_user_enters_the_portal(app, gap, auth, client):
     activate(client, auth)
     user = person(USER_NISS, "Aline", "Macron", "aline@musterfirma.de", of=gap.company)
