@@ -102,8 +102,9 @@ _HEALTH_QUALITY = Prepared(lambda: Quality.select().where((Quality.company == sl
 
 
 def membership(person, company):
-    """The person's designation for the company's health quality, or None."""
-    return _MEMBERSHIP.first(person=_id(person), company=_id(company))
+    """The person's designation for the company's health quality, or None, as the pages' gates read it
+    (once per request)."""
+    return _designation(person, company)[1]
 
 
 def is_legal_representative(person, company):
@@ -119,9 +120,6 @@ def _id(row):
 
 
 # Asked on every access page: prepared once (prepared.py).
-_MEMBERSHIP = Prepared(lambda: QualityMember.select(QualityMember).join(Quality)
-                       .where((Quality.company == slot("company")) & (Quality.kind == Quality.HEALTH_INSTITUTION)
-                              & (QualityMember.person == slot("person"))).order_by(QualityMember.id).limit(1))
 _IS_REPRESENTATIVE = Prepared(lambda: LegalRepresentative.select(SQL("1")).where(
     (LegalRepresentative.company == slot("company")) & (LegalRepresentative.person == slot("person"))).limit(1))
 _IS_CONTACT = Prepared(lambda: ContactPerson.select(SQL("1")).where(

@@ -8,14 +8,14 @@ from flask_login import current_user
 
 from .. import sessions
 from ..access_control import company_required, current_company
-from ..access_rights import (health_quality, is_legal_representative, is_main_access_manager, may_manage_access,
-                             membership)
+from ..access_rights import health_quality, is_main_access_manager, may_manage_access, membership
 from ..applications import APPLICATIONS
+from ..company_records import legal_representatives_of
 from ..csv_export import csv_response
 from ..form_text import EMAIL, multi_line_ok, single_line_errors
 from ..identifiers import format_bce, format_niss
 from ..languages import current_language
-from ..models import LegalRepresentative, Person, QualityMember
+from ..models import Person, QualityMember
 from ..rendering import render
 from . import bp, designations, user_list
 from .designations import ROLE_LABELS, STATUS_LABELS, TITLES, Refused
@@ -73,12 +73,21 @@ def _member_or_404(member_id):
 @company_required
 def home():
     _managers_only()
-    company = current_company()
-    me = current_user.person
-    representatives = [link.person for link in LegalRepresentative.select().where(
-        LegalRepresentative.company == company)]
-    return _page("home", representatives=representatives, member=membership(me, company),
-                 is_representative=is_legal_representative(me, company), done=request.args.get("done"))
+    return _home(done=request.args.get("done"))
+
+
+def _home(status=200, **context):
+    """The home page: the legal representatives (one of them the main access manager) with their persons
+    in one prepared statement, and what the gates already read of the person's designation."""
+    company, me = current_company(), current_user.person
+    representatives = [link.person for link in legal_representatives_of(company)]
+    main_manager = next((person for person in representatives if person.id == company.main_access_manager_id),
+                        None)
+    if main_manager is None and company.main_access_manager_id:  # no longer a representative: read on its own
+        main_manager = company.main_access_manager
+    return _page("home", status=status, representatives=representatives, main_manager=main_manager,
+                 member=membership(me, company), is_representative=any(p.id == me.id for p in representatives),
+                 **context)
 
 
 @bp.post("/<lang:lang>/portal/access/main-manager")
@@ -93,10 +102,7 @@ def designate_main_manager():
     except Refused as refused:
         if refused.field is None:
             abort(403)
-        return _page("home", status=422, errors={refused.field: refused.message},
-                     representatives=[link.person for link in LegalRepresentative.select().where(
-                         LegalRepresentative.company == company)],
-                     member=membership(current_user.person, company), is_representative=True)
+        return _home(status=422, errors={refused.field: refused.message})
     return redirect(url_for("access.home", done="gap"), 303)
 
 

@@ -67,9 +67,16 @@ def test_a_legal_representative_designates_the_main_access_manager(auth, client)
     outsider = person(OTHER_NISS, "Eve", "Outsider", "eve@evil.example")
     refused = post(client, auth, "/main-manager", person=outsider.id)
     assert refused.status_code == 422 and Company.get_by_id(jan.company.id).main_access_manager_id is None
+    assert "Choose one of the company's legal representatives." in body(refused)
+    assert re.findall(r'<option value="(\d+)"', body(refused)) == [str(jan.id), str(colleague.id)]
     assert post(client, auth, "/main-manager", person=colleague.id).status_code == 303
     assert Company.get_by_id(jan.company.id).main_access_manager_id == colleague.id
     assert AccessEvent.get().action == "gap_designated"
+    page = body(client.get("/en/portal/access"))
+    assert "<p>Els Janssens</p>" in page and "Hand the role over to" in page
+    assert re.search(rf'<option value="{colleague.id}" selected>Els Janssens</option>', page)
+    Company.update(main_access_manager=jan).where(Company.id == jan.company.id).execute()
+    assert "Jan Peeters – <strong>you</strong>" in body(client.get("/en/portal/access"))
 
 
 def test_only_the_main_access_manager_activates_the_quality_and_manages_it(gap, auth, client):
