@@ -498,11 +498,14 @@ class AuditEvent(BaseModel):
 
     @classmethod
     def _trail_query(cls, owner_names):
-        query = cls.select(cls)
+        query, joined = cls.select(cls), {cls}
         for field in cls._meta.refs:
             if field.name in owner_names:
                 continue
-            named = field.rel_model.alias()
+            # A model named twice (or the trail's own) is joined as an alias; one named once as itself, whose
+            # rows model_rows then makes from a plan (it leaves aliases to peewee, at several times the cost).
+            named = field.rel_model.alias() if field.rel_model in joined else field.rel_model
+            joined.add(field.rel_model)
             query = (query.select_extend(*[getattr(named, f.name) for f in field.rel_model._meta.sorted_fields
                                            if not isinstance(f, peewee.BlobField)])
                      .join_from(cls, named, peewee.JOIN.LEFT_OUTER, on=(field == named.id), attr=field.name))
