@@ -108,15 +108,11 @@ def membership(person, company):
 
 
 def is_legal_representative(person, company):
-    return bool(_IS_REPRESENTATIVE.raw_rows(person=_id(person), company=_id(company)))
+    return bool(_IS_REPRESENTATIVE.raw_rows(person=person, company=company))
 
 
 def is_contact_person(person, company):
-    return bool(_IS_CONTACT.raw_rows(person=_id(person), company=_id(company)))
-
-
-def _id(row):
-    return getattr(row, "id", row)
+    return bool(_IS_CONTACT.raw_rows(person=person, company=company))
 
 
 # Asked on every access page: prepared once (prepared.py).

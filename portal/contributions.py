@@ -103,7 +103,7 @@ def estimate(params, entities, turnover, private_only):
 
 
 def declaration_of(company, year):
-    return _DECLARATION.first(company=company.id, year=getattr(year, "id", year))
+    return _DECLARATION.first(company=company, year=year)
 
 
 # A year's page reads these three on every view: prepared once (prepared.py).

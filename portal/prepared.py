@@ -8,7 +8,8 @@ than the database's answer, 40 % of a logged-in page.
     COMPANIES.rows(id=3)
 
 A slot is a parameter the query is built around; `rows` binds the values and
-reads the rows as the query itself would (models, joined models included).
+reads the rows as the query itself would (models, joined models included). A
+row given for a slot is bound as its id, as peewee binds `field == row`.
 
 On PostgreSQL each query is also a server-side prepared statement on each
 connection (PREPARE once, then EXECUTE): the server plans a union of four
@@ -17,7 +18,7 @@ look-ups and two joins in more time than it runs it.
 import itertools
 import re
 
-from peewee import Value
+from peewee import Model, Value
 
 from . import model_rows
 from .db import database, is_postgres
@@ -40,6 +41,10 @@ class Slot:
 
 def slot(name):
     return Value(Slot(name), converter=False)
+
+
+def _bound(value):
+    return value.get_id() if isinstance(value, Model) else value
 
 
 class Prepared:
@@ -75,7 +80,7 @@ class Prepared:
 
     def _execute(self, values):
         query, sql, params = self._compiled()
-        bound = [values[p.name] if isinstance(p, Slot) else p for p in params]
+        bound = [_bound(values[p.name]) if isinstance(p, Slot) else p for p in params]
         if is_postgres():
             return query, self._execute_prepared(sql, bound)
         return query, database.execute_sql(sql, bound)

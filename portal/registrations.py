@@ -70,7 +70,7 @@ class KeptProof:
     def shown(self, owner):
         """(filename, size) of the kept file, without the file, or None (a page shows it on every view:
         a prepared statement, prepared.py)."""
-        rows = self._shown.raw_rows(owner=getattr(owner, "id", owner))
+        rows = self._shown.raw_rows(owner=owner)
         return tuple(rows[0]) if rows else None
 
     def keep(self, owner, proof, **fields):

@@ -80,7 +80,7 @@ def _role(actor, quality):
     """The actor's place in the quality: "gap", "ga", "co_ga", "user" or None."""
     if is_main_access_manager(actor, quality.company):
         return "gap"
-    found = _MEMBER_ROLE.raw_rows(quality=quality.id, person=getattr(actor, "id", actor))
+    found = _MEMBER_ROLE.raw_rows(quality=quality, person=actor)
     if not found or found[0][0] != QualityMember.ACTIVE:
         return None
     return found[0][1]
