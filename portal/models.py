@@ -235,7 +235,7 @@ class Registration(BaseModel):
 class RegistrationTally(BaseModel):
     """How many requests there are of each sent status, kept by the database's triggers on every change
     of a request's status, whatever code makes it (migration 0025): the staff queue's tabs read these
-    rows instead of counting. A status no request has had yet has no row."""
+    rows instead of counting. The four rows are always there (request_tally.recount puts any right)."""
 
     status = peewee.CharField(max_length=20, primary_key=True)
     requests = peewee.IntegerField()
@@ -489,7 +489,7 @@ class AuditEvent(BaseModel):
         prepared = _TRAILS.get(shape)
         if prepared is None:
             prepared = _TRAILS[shape] = Prepared(lambda: cls._trail_query(shape[1]))
-        events = prepared.rows(limit=limit, **{name: getattr(value, "id", value) for name, value in owners.items()})
+        events = prepared.rows(limit=limit, **owners)
         for event in events:
             for name, value in owners.items():
                 if isinstance(value, peewee.Model):
