@@ -73,11 +73,17 @@ def queue(status=Registration.SUBMITTED, country="", unverified=False, kind="", 
                   row_status, *_ in rows)
     first = rows[0]
     tabs = dict(zip(STATUS_LABELS, first[-len(STATUS_LABELS):]))
-    if any(shape[1:]):  # filtered: the row's own count of the matches
+    if counted_up_to(country, unverified, kind):  # filtered: the row's own count of the matches
         total = first[-1 - len(STATUS_LABELS)]
     else:  # a tab's own count, or the sum of them all
         total = tabs[status] if shape[0] else sum(tabs.values())
     return found, total, tabs
+
+
+def counted_up_to(country="", unverified=False, kind=""):
+    """How far a view's total is counted: a filter's matches up to COUNTED; without a filter exactly (None),
+    from the tally."""
+    return COUNTED if country or unverified or kind else None
 
 
 _QUEUES = {}

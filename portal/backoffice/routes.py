@@ -34,7 +34,7 @@ def queue_page():
         page = 1
     rows, total, counts = review.queue(status, country, unverified, kind, page, QUEUE_PAGE)
     filters = {"status": status, "country": country, "unverified": "1" if unverified else "", "kind": kind}
-    counted = review.COUNTED if country or unverified or kind else None  # a filter's matches stop there
+    counted = review.counted_up_to(country, unverified, kind)
     return render("backoffice/queue.html", block="results", rows=rows, current_status=status, country=country,
                   total=total, counted=counted, page=page,
                   pages=-(-min(total, counted or total) // QUEUE_PAGE), filters=filters,
