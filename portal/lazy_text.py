@@ -5,8 +5,8 @@ flask-babel's own lazy strings ask it for the catalog at every use: three
 trips through Flask's context proxies to `g`, the domain, the locale. A list
 of fifty rows with a label or two each pays that a hundred times. These find
 the catalog this process keeps for the locale in force with two dictionary
-lookups, and
-give the same text (they are flask-babel's lazy strings otherwise).
+lookups, and give the same text (they are flask-babel's lazy strings
+otherwise).
 """
 from flask.globals import _cv_app
 from flask_babel import get_locale, get_translations, gettext
