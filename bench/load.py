@@ -298,9 +298,9 @@ def _link_validated_history():
         Registration.token.startswith("history-") & (Registration.status == "validated")
         & Registration.company.is_null()).order_by(Registration.id).tuples()]
     firms = [firm_id for (firm_id,) in Company.select(Company.id).order_by(Company.id).limit(len(unlinked)).tuples()]
+    linked = [Registration(id=registration_id, company=firm_id) for registration_id, firm_id in zip(unlinked, firms)]
     with database.atomic():
-        for registration_id, firm_id in zip(unlinked, firms):
-            Registration.update(company=firm_id).where(Registration.id == registration_id).execute()
+        Registration.bulk_update(linked, fields=[Registration.company], batch_size=500)
 
 
 def _add_request_history():
