@@ -1,4 +1,5 @@
 """The migrations build exactly the schema the models describe."""
+import pytest
 from playhouse.schema_diff import diff_models
 
 from portal.db import database
@@ -10,46 +11,49 @@ def test_migrated_schema_matches_the_models(app, db):
     assert not diff, str(diff)
 
 
-def test_the_queue_names_of_requests_already_there_are_filled_from_their_answers(tmp_path):
-    """0023 adds the column the staff queue reads a request's company name from, and fills it from the
-    answers of the requests that were there before (a separate database, migrated up to 0022 first)."""
+@pytest.fixture
+def before(tmp_path):
+    """A separate SQLite database and its migration runner: migrate it up to a migration, add rows as they
+    were then, and run the next one over them."""
     from peewee import SqliteDatabase
     from playhouse.migrations import Runner
 
     from portal.migrations import DIRECTORY
 
     old = SqliteDatabase(str(tmp_path / "before.db"))
-    runner = Runner(old, str(DIRECTORY))
+    yield old, Runner(old, str(DIRECTORY))
+    old.close()
+
+
+def _old_request(old, token, status="submitted", data="{}"):
+    old.execute_sql("INSERT INTO registration (token, status, language, data, vat_status, created_at, updated_at, "
+                    "kind) VALUES (?, ?, 'fr', ?, 'not_applicable', '2026-01-01', '2026-01-01', 'registration')",
+                    (token, status, data))
+
+
+def test_the_queue_names_of_requests_already_there_are_filled_from_their_answers(before):
+    """0023 adds the column the staff queue reads a request's company name from, and fills it from the
+    answers of the requests that were there before (migrated up to 0022 first)."""
+    old, runner = before
     runner.up("0022_name_prefixes")
     for token, data in [("named", '{"company": {"name": "Alte Medizin GmbH", "language": "de"}}'),
                         ("nul", '{"company": {"name": "Nul\\u0000 Medical"}}'),
                         ("unnamed", '{"identification": {"country": "DE"}}'), ("odd", '{"company": "?"}'),
                         ("broken", '{"company": ')]:
-        old.execute_sql("INSERT INTO registration (token, status, language, data, vat_status, created_at, updated_at, "
-                        "kind) VALUES (?, 'submitted', 'fr', ?, 'not_applicable', '2026-01-01', '2026-01-01', "
-                        "'registration')", (token, data))
+        _old_request(old, token, data=data)
     assert runner.up("0023_registration_company_name") == ["0023_registration_company_name"]
     names = dict(old.execute_sql("SELECT token, company_name FROM registration").fetchall())
     assert names == {"named": "Alte Medizin GmbH", "nul": "Nul Medical", "unnamed": None, "odd": None,
                      "broken": None}
-    old.close()
 
 
-def test_the_tally_of_requests_already_there_is_filled_and_then_kept(tmp_path):
+def test_the_tally_of_requests_already_there_is_filled_and_then_kept(before):
     """0025 counts the requests already sent, by status (drafts not), and its triggers keep the count from
-    then on (a separate database, migrated up to 0024 first)."""
-    from peewee import SqliteDatabase
-    from playhouse.migrations import Runner
-
-    from portal.migrations import DIRECTORY
-
-    old = SqliteDatabase(str(tmp_path / "before.db"))
-    runner = Runner(old, str(DIRECTORY))
+    then on (migrated up to 0024 first)."""
+    old, runner = before
     runner.up("0024_queue_indexes")
     for n, status in enumerate(["submitted", "submitted", "validated", "draft", "draft", "refused"]):
-        old.execute_sql("INSERT INTO registration (token, status, language, data, vat_status, created_at, updated_at, "
-                        "kind) VALUES (?, ?, 'fr', '{}', 'not_applicable', '2026-01-01', '2026-01-01', "
-                        "'registration')", (f"t{n}", status))
+        _old_request(old, f"t{n}", status)
     assert runner.up("0025_registration_tally") == ["0025_registration_tally"]
     tally = "SELECT status, requests FROM registration_tally WHERE requests > 0"
     assert dict(old.execute_sql(tally).fetchall()) == {"submitted": 2, "validated": 1, "refused": 1}
@@ -57,7 +61,6 @@ def test_the_tally_of_requests_already_there_is_filled_and_then_kept(tmp_path):
     old.execute_sql("UPDATE registration SET status = 'needs_information' WHERE token = 't0'")
     assert dict(old.execute_sql(tally).fetchall()) == {"submitted": 3, "needs_information": 1, "validated": 1,
                                                        "refused": 1}
-    old.close()
 
 
 def test_the_tally_counts_the_statuses_the_back_office_lists():
