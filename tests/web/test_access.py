@@ -429,3 +429,16 @@ def test_crafted_ids_in_a_removal_are_not_found(gap, auth, client):
     for value in ("²", "abc", "1e3", "99999999999999999999"):
         assert post(client, auth, "/users/remove", member=[value]).status_code == 404
     assert QualityMember.select().count() == 1
+
+
+@pytest.mark.parametrize("query", ["last_name=" + "a" * 100_000, "last_name=%5C", "last_name=%5C%25",
+                                   "username=%27%3B--", "username=" + "9" * 5000, "niss=%00", "page=-5",
+                                   "page=99999999999999999999", "page=abc", "application=bogus",
+                                   "type=%3Cscript%3E", "first_name=%E2%80%AE"])
+def test_hostile_filters_of_the_users_list_never_break_it(gap, auth, client, query):
+    """Whatever is typed into the filters or the address (a backslash, a quote, a NUL, a huge page
+    number, 100,000 letters), the list and its export answer without an error of the server."""
+    activate(client, auth)
+    for path in ("/en/portal/access/users", "/en/portal/access/users.csv"):
+        response = client.get(f"{path}?{query}")
+        assert response.status_code in (200, 400), (path, response.status_code)

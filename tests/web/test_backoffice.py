@@ -582,6 +582,13 @@ def test_the_tabs_count_exactly_and_a_filter_counts_up_to_a_limit(staff_client, 
     assert "Meer dan 3 aanvragen" in body(staff_client.get("/nl/staff/registrations?country=DE"))
 
 
+@pytest.mark.parametrize("query", ["page=99999999999999", "page=-1", "country=%00%00", "country=" + "Z" * 10_000,
+                                   "kind=%27", "status=all&page=1000000",
+                                   "unverified=1&country=DE&kind=change&status=all&page=3"])
+def test_hostile_queue_addresses_never_break_it(staff_client, db, query):
+    assert staff_client.get(f"/en/staff/registrations?{query}").status_code in (200, 400)
+
+
 def _tally():
     return {row.status: row.requests for row in RegistrationTally.select() if row.requests}
 
