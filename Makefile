@@ -30,7 +30,7 @@ compile-translations: $(VENV)/.installed
 # Extract every string from the code and merge it into the three catalogs.
 translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --add-comments=Translators: --no-location --sort-output -o translations/messages.pot .
-	$(VENV)/bin/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete -w 100
 
 migrate: install
 	$(FLASK) portal migrate

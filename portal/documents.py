@@ -7,7 +7,9 @@ actions), office documents (Word, Excel, PowerPoint in their OOXML form
 without macros; OpenDocument text, spreadsheet, presentation), PNG and JPEG
 images. At most MAX_BYTES each; an office document, being a ZIP archive, at
 most MAX_ENTRIES files and MAX_UNPACKED bytes once unpacked (a "ZIP bomb"
-is refused before anything is unpacked).
+is refused before anything is unpacked), of which only the parts that
+decide are read, as streams. PDFs are pdf.py's: every PDF the portal takes
+is checked the same way.
 """
 import io
 import re
@@ -37,8 +39,6 @@ OPENDOCUMENT = {
     "application/vnd.oasis.opendocument.spreadsheet": "ods",
     "application/vnd.oasis.opendocument.presentation": "odp",
 }
-# Names that make a PDF act: scripts, launching programs, actions on open.
-PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|RichMedia|XFA)\b")
 
 
 class DocumentError(ValueError):
@@ -75,59 +75,7 @@ def _check_pdf(data):
         pdf.check_pdf(data)
     except pdf.PdfError as error:
         raise DocumentError(error.message)
-    try:
-        acts = bool(PDF_ACTIVE.search(data)) or _pdf_acts(data)
-    except Exception:  # pypdf read it once already; a structure it cannot walk is refused, not served
-        raise DocumentError(_l("The file cannot be opened: it may be damaged. Save it again and send the new copy."))
-    if acts:
-        raise DocumentError(_l("The PDF contains scripts, actions or attached files (JavaScript, launching a "
-                               "program). Print it again as a plain PDF and send that copy."))
     return Checked(data, "application/pdf", "pdf")
-
-
-# Anywhere in a PDF, these names make it act or carry another file.
-# (An action on opening or an additional action is refused through its type: /S /JavaScript,
-# /S /Launch… are names the walk meets; a plain /GoTo to a page stays allowed.)
-PDF_ACTIVE_NAMES = {"/JavaScript", "/JS", "/Launch", "/RichMedia", "/XFA", "/EmbeddedFile", "/EmbeddedFiles",
-                    "/GoToE", "/GoToR", "/ImportData", "/SubmitForm", "/Rendition", "/Sound", "/Movie"}
-MAX_PDF_OBJECTS = 200_000
-MAX_PDF_PAGES = 2_000
-
-
-def _pdf_acts(data):
-    """Walk every object reachable from the trailer, as pypdf decodes them (names with #xx escapes,
-    objects inside compressed object streams), and look for an active name as a key or a value.
-    A file too large to walk, or with too many pages, counts as acting."""
-    from pypdf import PdfReader
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
-
-    reader = PdfReader(io.BytesIO(data), strict=False)
-    if len(reader.pages) > MAX_PDF_PAGES:
-        return True
-    seen, todo, budget = set(), [reader.trailer], MAX_PDF_OBJECTS
-    while todo:
-        budget -= 1
-        if budget < 0:
-            return True
-        node = todo.pop()
-        if isinstance(node, IndirectObject):
-            key = (node.idnum, node.generation)
-            if key in seen:
-                continue
-            seen.add(key)
-            node = node.get_object()
-        if isinstance(node, NameObject):
-            if str(node) in PDF_ACTIVE_NAMES:
-                return True
-        elif isinstance(node, DictionaryObject):
-            for name, value in node.items():
-                if str(name) in PDF_ACTIVE_NAMES:
-                    return True
-                if str(name) not in ("/Parent", "/P"):  # back links: the walk reaches those nodes anyway
-                    todo.append(value)
-        elif isinstance(node, ArrayObject):
-            todo.extend(node)
-    return False
 
 
 OOXML_TOP = {"[Content_Types].xml", "_rels", "docProps", "word", "xl", "ppt", "customXml"}
@@ -136,8 +84,12 @@ ODF_TOP = {"mimetype", "META-INF", "content.xml", "styles.xml", "meta.xml", "set
 # Content types and part names of active content in OOXML: macros, ActiveX, embedded OLE programs.
 OOXML_ACTIVE = re.compile(r"macroEnabled|vbaProject|vbaData|activeX|oleObject|ms-office\.vba|keyMapCustomizations",
                           re.IGNORECASE)
-ODF_ACTIVE = re.compile(rb"event-listener|office:scripts|vnd\.sun\.star\.script|macro:", re.IGNORECASE)
-MAX_XML = 2 * 1024 * 1024  # the parts read to decide: content types, relationships, ODF content
+# What makes an OpenDocument act, written in lower case: the parts are searched lowered, as they unpack.
+ODF_ACTIVE = (b"event-listener", b"office:scripts", b"vnd.sun.star.script", b"macro:")
+ODF_SEARCHED = ("content.xml", "styles.xml", "settings.xml")
+MAX_XML = 2 * 1024 * 1024  # one part parsed to decide: content types, relationships, manifest
+MAX_XML_IN_ALL = 4 * 1024 * 1024  # all the parts of one document parsed as XML
+CHUNK = 1024 * 1024
 
 
 def _damaged():
@@ -149,66 +101,80 @@ def _not_accepted():
                             "PowerPoint, OpenDocument) or a PNG or JPEG image."))
 
 
+def _too_many_parts():
+    return DocumentError(_l("The document holds too many parts: send a smaller document or a PDF."))
+
+
 def _active_office():
     return DocumentError(_l("The document contains macros, active content or links to other files. Save it "
                             "without them (.docx, .xlsx, .pptx, .odt) or as PDF, and send that copy."))
 
 
-def _read(archive, name, limit=MAX_XML):
-    with archive.open(name) as member:
-        content = member.read(limit + 1)
-    if len(content) > limit:
-        raise _damaged()
-    return content
+class _Archive:
+    """An office document's ZIP archive, read within bounds. Python's zipfile never returns more
+    of a part than the archive's directory declares (and then fails on its checksum), so the
+    declared sizes, checked before anything is unpacked, bound every read; the parts parsed as
+    XML share one budget, so that a document of many small parts costs no more than one."""
+
+    def __init__(self, data):
+        self.zip = zipfile.ZipFile(io.BytesIO(data))
+        self.entries = self.zip.infolist()
+        self.names = [entry.filename for entry in self.entries]
+        self.xml_left = MAX_XML_IN_ALL
+
+    def read(self, name, limit=MAX_XML):
+        with self.zip.open(name) as member:
+            content = member.read(limit + 1)
+        self.xml_left -= len(content)
+        if len(content) > limit:
+            raise _damaged()
+        if self.xml_left < 0:
+            raise _too_many_parts()
+        return content
+
+    def mentions(self, name, needles):
+        """Whether the part, lowered, holds one of `needles`: read as a stream, a chunk at a time."""
+        keep, tail = max(map(len, needles)) - 1, b""
+        with self.zip.open(name) as member:
+            while chunk := member.read(CHUNK):
+                window = tail + chunk.lower()
+                if any(needle in window for needle in needles):
+                    return True
+                tail = window[-keep:]
+        return False
 
 
 def _check_office(data):
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        entries = archive.infolist()
+        archive = _Archive(data)
     except (zipfile.BadZipFile, ValueError, OSError):
         raise _damaged()
+    entries, names = archive.entries, archive.names
     if len(entries) > MAX_ENTRIES:
-        raise DocumentError(_l("The document holds too many parts: send a smaller document or a PDF."))
+        raise _too_many_parts()
     if any(entry.flag_bits & 0x1 for entry in entries):  # an encrypted part nobody can scan
         raise DocumentError(_l("The document is protected by a password. Send a copy without protection."))
-    names = [entry.filename for entry in entries]
+    if sum(entry.file_size for entry in entries) > MAX_UNPACKED:
+        raise DocumentError(_l("The document unpacks to more than 100 MB: send a smaller document or a PDF."))
     try:
-        _unpacked_size_within_limit(archive, entries)
         if "mimetype" in names:
-            checked = _check_odf(archive, names, data)
-        elif "[Content_Types].xml" in names:
-            checked = _check_ooxml(archive, names, data)
-        else:
-            raise _not_accepted()
+            return _check_odf(archive, data)
+        if "[Content_Types].xml" in names:
+            return _check_ooxml(archive, data)
     except DocumentError:
         raise
     except Exception:  # zipfile, zlib and the XML parser raise many kinds for a broken or hostile file
         raise _damaged()
-    return checked
+    raise _not_accepted()
 
 
-def _unpacked_size_within_limit(archive, entries):
-    """Unpack every part as a stream, counting: the sizes an archive declares may lie (a ZIP bomb)."""
-    total = 0
-    for entry in entries:
-        with archive.open(entry) as member:
-            while True:
-                chunk = member.read(1024 * 1024)
-                if not chunk:
-                    break
-                total += len(chunk)
-                if total > MAX_UNPACKED:
-                    raise DocumentError(_l("The document unpacks to more than 100 MB: send a smaller document "
-                                           "or a PDF."))
-
-
-def _check_ooxml(archive, names, data):
+def _check_ooxml(archive, data):
     from defusedxml import ElementTree
 
+    names = archive.names
     if any(name.split("/")[0] not in OOXML_TOP for name in names) or any(OOXML_ACTIVE.search(n) for n in names):
         raise _active_office() if any(OOXML_ACTIVE.search(n) for n in names) else _not_accepted()
-    types = ElementTree.fromstring(_read(archive, "[Content_Types].xml"))
+    types = ElementTree.fromstring(archive.read("[Content_Types].xml"))
     declared = {}
     for element in types:
         kind = element.get("ContentType", "")
@@ -218,14 +184,14 @@ def _check_ooxml(archive, names, data):
             declared[element.get("PartName").lstrip("/")] = kind
     for name in names:
         if name.endswith(".rels"):
-            for relation in ElementTree.fromstring(_read(archive, name)):
+            for relation in ElementTree.fromstring(archive.read(name)):
                 external = relation.get("TargetMode", "") == "External"
                 if external and not relation.get("Type", "").endswith("/hyperlink"):
                     raise _active_office()
                 if OOXML_ACTIVE.search(relation.get("Type", "")) or "attachedTemplate" in relation.get("Type", ""):
                     raise _active_office()
     main = None
-    for relation in ElementTree.fromstring(_read(archive, "_rels/.rels")):
+    for relation in ElementTree.fromstring(archive.read("_rels/.rels")):
         if relation.get("Type", "").endswith("/officeDocument"):
             main = relation.get("Target", "").lstrip("/")
     if main not in names or declared.get(main) not in OOXML:
@@ -234,18 +200,18 @@ def _check_ooxml(archive, names, data):
     return Checked(data, kind, extension)
 
 
-def _check_odf(archive, names, data):
-    kind = _read(archive, "mimetype", 200).decode("ascii", "replace").strip()
+def _check_odf(archive, data):
+    names = archive.names
+    kind = archive.read("mimetype", 200).decode("ascii", "replace").strip()
     if kind not in OPENDOCUMENT or any(name.split("/")[0] not in ODF_TOP for name in names):
         if any(name.lower().startswith(("basic/", "scripts/")) for name in names):
             raise _active_office()
         raise _not_accepted()
-    manifest = _read(archive, "META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+    manifest = archive.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
     if b"encryption-data" in manifest:
         raise DocumentError(_l("The document is protected by a password. Send a copy without protection."))
-    for part in ("content.xml", "styles.xml", "settings.xml"):
-        if part in names and ODF_ACTIVE.search(_read(archive, part, 50 * 1024 * 1024)):
-            raise _active_office()
+    if any(part in names and archive.mentions(part, ODF_ACTIVE) for part in ODF_SEARCHED):
+        raise _active_office()
     return Checked(data, kind, OPENDOCUMENT[kind])
 
 

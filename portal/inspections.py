@@ -235,9 +235,6 @@ def add_document(dossier, checked, filename, kind, note, person=None, staff=None
         errors["kind"] = _l("Say what the document is.")
     if not multi_line_ok(note):
         errors["note"] = _l("Remove the invisible characters from this field.")
-    if person is not None and rate_limit.exceeded(rate_limit.DOCUMENTS, dossier.company_id):
-        errors["document"] = _l("Your company has sent many documents today: send the others tomorrow, or write "
-                                "to the inspector.")
     if errors:
         raise InspectionError(errors)
     with database.atomic():
@@ -267,7 +264,11 @@ def document_values(form):
 
 
 def receive_document(dossier, upload, values, person=None, staff=None):
-    """An uploaded file, checked by its content, added by either side; InspectionError says what is wrong."""
+    """An uploaded file, checked by its content, added by either side; InspectionError says what is wrong.
+    The company's daily quota is counted first: a file past it costs no check."""
+    if person is not None and rate_limit.exceeded(rate_limit.DOCUMENTS, dossier.company_id):
+        raise InspectionError({"document": _l("Your company has sent many documents today: send the others "
+                                              "tomorrow, or write to the inspector.")})
     try:
         checked = documents.check(upload.read(documents.MAX_BYTES + 1) if upload and upload.filename else b"")
     except documents.DocumentError as error:

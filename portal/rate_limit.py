@@ -31,6 +31,7 @@ REGISTRATION = Limit("register", 10, datetime.timedelta(hours=1))  # new drafts,
 RESUME_MAIL = Limit("resume-mail", 5, datetime.timedelta(hours=1))  # resume-link e-mails, per address
 WIZARD_WRITE = Limit("wizard", 120, datetime.timedelta(minutes=1))  # any wizard POST, per address
 STRENGTH = Limit("strength", 120, datetime.timedelta(minutes=1))  # password strength as typed, per address
+UPLOADS = Limit("uploads", 30, datetime.timedelta(minutes=10))  # PDF files sent (proofs), per address
 DOCUMENTS = Limit("documents", 50, datetime.timedelta(days=1))  # documents a company sends the inspectors, per company
 DOSSIER_MAIL = Limit("dossier-mail", 1, datetime.timedelta(hours=1))  # news of a dossier, per dossier and side
 NEW_PEOPLE = Limit("new-people", 20, datetime.timedelta(days=1))  # people a company adds (an e-mail each), per company

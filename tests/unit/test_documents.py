@@ -6,7 +6,8 @@ import pytest
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
-from portal import documents
+from portal import documents, pdf
+from tests.hostile_files import PAGES, a_zip, an_odt, raw_pdf
 
 
 def a_pdf(script=False):
@@ -24,14 +25,6 @@ def a_pdf(script=False):
     return buffer.getvalue()
 
 
-def a_zip(files):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 DOCX_TYPES = ('<?xml version="1.0"?><Types><Override PartName="/word/document.xml" ContentType="application/'
               'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
 RELS = ('<?xml version="1.0"?><Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
@@ -40,22 +33,6 @@ RELS = ('<?xml version="1.0"?><Relationships><Relationship Id="rId1" Type="http:
 
 def a_docx(**extra):
     return a_zip({"[Content_Types].xml": DOCX_TYPES, "_rels/.rels": RELS, "word/document.xml": "<w/>", **extra})
-
-
-def raw_pdf(objects):
-    """A PDF written by hand, object by object, as an attacker would."""
-    out, offsets = b"%PDF-1.7\n", []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return out
-
-
-PAGES = [b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"]
 
 
 def an_image(kind="PNG"):
@@ -140,7 +117,7 @@ def test_the_catalog_is_walked_too_where_compression_hides_the_names(monkeypatch
     """In a compressed object stream the raw bytes show no /JavaScript: the catalog's walk still finds it."""
     import re
 
-    monkeypatch.setattr(documents, "PDF_ACTIVE", re.compile(rb"(?!x)x"))  # the raw scan sees nothing
+    monkeypatch.setattr(pdf, "ACTIVE_BYTES", re.compile(rb"(?!x)x"))  # the raw scan sees nothing
     with pytest.raises(documents.DocumentError):
         documents.check(a_pdf(script=True))
     assert documents.check(a_pdf()).extension == "pdf"
@@ -235,12 +212,33 @@ def test_an_encrypted_part_is_refused():
     assert "password" in str(refused.value.message)
 
 
-def test_sizes_an_archive_lies_about_are_measured_as_it_unpacks(monkeypatch):
+def test_a_part_that_holds_more_than_its_archive_declares_is_refused_when_read(monkeypatch):
+    """zipfile stops at the declared size and then fails on the checksum: what the directory says bounds
+    every read, and the lie is refused rather than half-read."""
     import struct
 
-    monkeypatch.setattr(documents, "MAX_UNPACKED", 1024 * 1024)
-    data = bytearray(a_docx(**{"word/media/big.bin": b"\0" * (3 * 1024 * 1024)}))
-    at = data.rfind(b"PK\x01\x02")  # the big part's directory entry says 1,000 bytes
+    data = bytearray(an_odt(**{"content.xml": b"<office/>" + b" " * (3 * 1024 * 1024) + b"<office:scripts/>"}))
+    at = data.find(b"PK\x01\x02", data.find(b"PK\x01\x02") + 4)  # content.xml's directory entry says 1,000 bytes
+    assert data[at + 46:at + 57] == b"content.xml"
     struct.pack_into("<I", data, at + 24, 1000)
     with pytest.raises(documents.DocumentError):
         documents.check(bytes(data))
+
+
+def test_a_part_is_searched_as_it_unpacks_across_its_chunks(monkeypatch):
+    monkeypatch.setattr(documents, "CHUNK", 64)
+    for offset in range(0, 80, 7):  # the word falls on either side of a chunk's end, or across it
+        padded = "<office>" + " " * offset + "<office:SCRIPTS/></office>"
+        with pytest.raises(documents.DocumentError, match="macros"):
+            documents.check(an_odt(**{"content.xml": padded}))
+    assert documents.check(an_odt(**{"content.xml": "<office>" + " " * 200 + "</office>"})).extension == "odt"
+
+
+def test_the_xml_read_from_one_document_is_bounded_in_all(monkeypatch):
+    """Many small relationship parts cost no more than one big one: they share one budget."""
+    monkeypatch.setattr(documents, "MAX_XML_IN_ALL", 20_000)
+    rels = '<Relationships>' + '<Relationship Id="r" Type="x" Target="y"/>' * 20 + '</Relationships>'
+    parts = {f"word/_rels/part{number}.xml.rels": rels for number in range(40)}
+    with pytest.raises(documents.DocumentError, match="too many parts"):
+        documents.check(a_docx(**parts))
+    assert documents.check(a_docx(**dict(list(parts.items())[:5]))).extension == "docx"

