@@ -26,6 +26,7 @@ def seed_belgians(instance_dir, base_url):
     lines = []
     if bce.latest_extract() is None:
         path = Path(instance_dir) / "kbo-demo-extract.zip"
+        path.parent.mkdir(parents=True, exist_ok=True)  # with a key and a database of its own, nothing made it yet
         today = clock.today()
         write_full(path, ENTERPRISES, 1, today - datetime.timedelta(days=(today.weekday() - 4) % 7))  # last Friday
         import_extract(str(path))

@@ -102,3 +102,15 @@ def test_seed_demo_imports_a_bce_extract_and_links_a_belgian_person_in_developme
     assert first.name in page and 'id="s-bce"' in page
     again = runner.invoke(args=["portal", "seed-demo", "--firms", "5"])
     assert again.exit_code == 0 and belgian.count() == 2 and KboEnterprise.select().count() == 200
+
+
+def test_seed_demo_works_where_nothing_made_the_instance_folder_yet(app, runner, db, tmp_path, monkeypatch):
+    """make run on a fresh clone with PORTAL_SECRET_KEY set and the database elsewhere: the instance
+    folder, which the development key's creation would have made, does not exist yet."""
+    from portal.models import KboEnterprise
+
+    fresh = tmp_path / "fresh-clone" / "instance"
+    monkeypatch.setitem(app.config, "INSTANCE_DIR", str(fresh))
+    result = runner.invoke(args=["portal", "seed-demo", "--firms", "2"])
+    assert result.exit_code == 0, result.output
+    assert KboEnterprise.select().count() == 200 and (fresh / "kbo-demo-extract.zip").exists()
