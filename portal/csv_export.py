@@ -1,6 +1,6 @@
 """CSV files the portal hands out (users, contributions, a company's lists):
 cells no spreadsheet runs as formulas (ASVS 1.2.10), and the download
-response."""
+response, the one way every CSV leaves the portal."""
 from flask import Response
 
 
@@ -11,9 +11,14 @@ def safe_cell(value):
     return "'" + text if text.lstrip(" \t\r\n")[:1] in ("=", "+", "-", "@") or text[:1] in ("\t", "\r") else text
 
 
+BOM = "\ufeff"
+
+
 def csv_response(text, filename):
-    """A CSV download, never cached."""
-    response = Response(text.encode("utf-8"), mimetype="text/csv")
+    """A CSV download, never cached: UTF-8 with a byte order mark, without
+    which spreadsheet programs read the accents wrong. Callers give the text
+    alone; the mark is added here, once."""
+    response = Response((BOM + text).encode("utf-8"), mimetype="text/csv")
     response.headers["Content-Disposition"] = f"attachment; filename={filename}"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -6,20 +6,27 @@ keeps depends on the activities it notified.
 - A manufacturer keeps the devices it makes available in Belgium, with their
   identifiers checked (device_identifiers), added one by one or imported
   from a CSV file: nothing is imported unless every line is right, or the
-  person chose explicitly to import the right lines only.
+  person chose explicitly to import the right lines only. An import costs
+  little whatever the file holds (blank lines left out as they are read, one
+  query for the UDI-DIs already listed, the rows written in bulk), and a
+  company imports at most IMPORTS.hits files a day.
 - An authorised representative keeps the manufacturers outside the EEA and
   the customs union that it represents.
 
-Every list exports as CSV (no cell a spreadsheet would read as a formula).
+Every list is shown a page at a time and exports as CSV (no cell a
+spreadsheet would read as a formula).
 """
 import csv
 import datetime
+import functools
 import io
 from dataclasses import dataclass, field
 
+from peewee import JOIN
+
 from .lazy_text import lazy_gettext as _l
 
-from . import clock, device_identifiers as ids
+from . import clock, device_identifiers as ids, rate_limit
 from .countries import BELGIUM, EEA_AND_CUSTOMS_UNION, all_countries
 from .csv_export import safe_cell
 from .db import database
@@ -45,7 +52,14 @@ EVENT_LABELS = {
 CSV_COLUMNS = ("name", "reference", "basic_udi_di", "udi_di", "emdn", "class", "sterile", "marketed_from")
 MAX_IMPORT_LINES = 5000
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
+REPORTED_LINES = 100  # wrong lines an import's answer lists with their messages; the others are counted
+IMPORTS = rate_limit.Limit("device-imports", 10, datetime.timedelta(days=1))  # files, per company and Brussels day
 NO_FILE = _l("Choose the CSV file to import.")
+IMPORTS_EXCEEDED = _l("At most %(num)s imports a day per company: the company has reached this limit today. Import "
+                      "the file tomorrow.", num=IMPORTS.hits)
+YES = ("yes", "true", "1", "oui", "ja")
+PER_PAGE = 25
+LAST_PAGE = 10**6  # an OFFSET both databases hold
 
 
 class PartnerError(Exception):
@@ -70,6 +84,49 @@ def _event(company, actor, action, reason=""):
 
 def history(company, limit=50):
     return PartnerEvent.trail(company=company, limit=limit)
+
+
+# Pages of the lists ------------------------------------------------------------------------------
+
+def page_number(text):
+    """The page a link asks for: its digits; anything else is the first page (and a page past the end,
+    the last: see `list_page`)."""
+    text = text or ""
+    if not (text.isascii() and text.isdigit()):
+        return 1
+    return max(1, min(int(text) if len(text) <= 7 else LAST_PAGE, LAST_PAGE))
+
+
+@dataclass
+class Page:
+    rows: list
+    number: int
+    pages: int
+    total: int
+
+    def window(self, size=2):
+        """Page numbers to link: the first, the last, and a few around this one."""
+        shown = {1, self.pages} | set(range(self.number - size, self.number + size + 1))
+        return sorted(number for number in shown if 1 <= number <= self.pages)
+
+
+def _listed(company, section):
+    if section == SUPPLIERS:
+        return Supplier.select().where(Supplier.company == company).order_by(Supplier.name, Supplier.id)
+    if section == DEVICES:  # those on the market first
+        return (MarketedDevice.select().where(MarketedDevice.company == company)
+                .order_by(MarketedDevice.withdrawn_on.is_null(False), MarketedDevice.name, MarketedDevice.id))
+    return (RepresentedCompany.select().where(RepresentedCompany.company == company)
+            .order_by(RepresentedCompany.name, RepresentedCompany.id))
+
+
+def list_page(company, section, number=1, size=PER_PAGE):
+    """One page of one of the company's lists (two queries, whatever the list's length)."""
+    query = _listed(company, section)
+    total = query.count()
+    pages = max(1, -(-total // size))
+    number = min(max(1, number), pages)
+    return Page(list(query.paginate(number, size)), number, pages, total)
 
 
 def _address_values(form, prefix):
@@ -147,8 +204,13 @@ def device_values(form, prefix="device_"):
               ("name", "reference", "basic_udi_di", "udi_di", "emdn", "class", "marketed_from")}
     for name in ("basic_udi_di", "udi_di", "emdn"):
         values[name] = values[name].replace(" ", "")[:30]
-    values["sterile"] = form.get(prefix + "sterile", "") in ("yes", "true", "1", "oui", "ja")
+    values["sterile"] = form.get(prefix + "sterile", "") in YES
     return values
+
+
+# A file repeats its models' Basic UDI-DIs and its dates line after line: each is worked out once.
+_basic_udi_di_issuer = functools.lru_cache(maxsize=2048)(ids.basic_udi_di_issuer)
+_parse_date = functools.lru_cache(maxsize=2048)(parse_date)
 
 
 def check_device(values):
@@ -158,7 +220,7 @@ def check_device(values):
         errors["name"] = _l("Enter the device's name.")
     if not values["reference"]:
         errors["reference"] = _l("Enter the device's reference or model.")
-    if not ids.basic_udi_di_issuer(values["basic_udi_di"]):
+    if not _basic_udi_di_issuer(values["basic_udi_di"]):
         errors["basic_udi_di"] = _l("This Basic UDI-DI is not valid: check its characters and its check characters "
                                     "(GS1, HIBCC, IFA or ICCBBA).")
     if not ids.udi_di_ok(values["udi_di"]):
@@ -168,7 +230,7 @@ def check_device(values):
         errors["emdn"] = _l("Enter the EMDN code: a letter and digits, such as Z12010101.")
     if values["class"] not in MD_CLASSES + IVD_CLASSES:
         errors["class"] = _l("Choose the device's class.")
-    marketed = parse_date(values["marketed_from"])
+    marketed = _parse_date(values["marketed_from"])
     if marketed is None or not 1990 <= marketed.year <= 2100:
         errors["marketed_from"] = _l("Enter the date as day, month and year, for example 31/01/2024.")
     errors.update(single_line_errors({k: values[k] for k in ("name", "reference")}))
@@ -219,9 +281,67 @@ def withdraw_device(company, actor, device, text):
 
 @dataclass
 class ImportReport:
+    """What an import's answer says: how many device lines were read, imported and refused, and the
+    first REPORTED_LINES wrong lines (or what is wrong with the whole file) with their messages."""
     lines: int = 0
     imported: int = 0
-    problems: list = field(default_factory=list)  # (line number, [messages])
+    refused: int = 0
+    problems: list = field(default_factory=list)  # (line number, [messages]); 0 for the whole file
+
+    def refuse(self, number, messages):
+        self.refused += 1
+        self.problems.append((number, messages))
+
+    @property
+    def shown(self):
+        return self.problems[:REPORTED_LINES]
+
+    @property
+    def more(self):
+        return max(0, len(self.problems) - REPORTED_LINES)
+
+
+def import_allowed(company):
+    """Counts one more import of the company's day (in Brussels); False past IMPORTS. Asked before the
+    file is read, so that files past the limit cost nothing."""
+    return not rate_limit.exceeded(IMPORTS, f"{company.id}:{clock.today().isoformat()}")
+
+
+def _device_lines(text, report):
+    """[(line number, cells)] of the lines that hold something, or None when the file is refused
+    whole (its problem in `report`). Blank lines, and lines of separators and spaces alone, are left
+    out as they are read; reading stops at the first line past MAX_IMPORT_LINES."""
+    first = text[:text.find("\n")] if "\n" in text else text
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    found = []
+    try:
+        header = [cell.strip().lower() for cell in next(reader, [])]
+        if header[:len(CSV_COLUMNS)] != list(CSV_COLUMNS):
+            report.problems.append((1, [_l("The first line must name the columns: %(columns)s.",
+                                           columns=";".join(CSV_COLUMNS))]))
+            return None
+        for row in filter(None, reader):  # a blank line is an empty row, left out without a step in Python
+            if not "".join(row).strip():
+                continue
+            if len(found) == MAX_IMPORT_LINES:
+                report.problems.append((0, [_l("At most 5,000 devices per file: split it into smaller files.")]))
+                return None
+            found.append((reader.line_num, row[:len(CSV_COLUMNS)]))
+    except csv.Error:
+        report.problems.append((0, [_l("The file cannot be read as CSV: save it again as CSV (UTF-8, separated by "
+                                       "“;”).")]))
+        return None
+    if not found:
+        report.problems.append((0, [_l("The file lists no device: below its first line, every line is empty.")]))
+        return None
+    return found
+
+
+_ALREADY_LISTED = _l("This UDI-DI is already in the company's list or earlier in the file.")
+_INSERTED = (MarketedDevice.company, MarketedDevice.name, MarketedDevice.reference, MarketedDevice.basic_udi_di,
+             MarketedDevice.udi_di, MarketedDevice.emdn, MarketedDevice.device_class, MarketedDevice.sterile,
+             MarketedDevice.marketed_from, MarketedDevice.created_at, MarketedDevice.updated_at)
 
 
 def import_devices(company, actor, data, valid_only=False):
@@ -236,62 +356,42 @@ def import_devices(company, actor, data, valid_only=False):
     except UnicodeDecodeError:
         report.problems.append((0, [_l("Save the file as CSV in UTF-8 and send it again.")]))
         return report
-    delimiter = ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # old Macintosh files end their lines with CR alone
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error:
-        report.problems.append((0, [_l("The file cannot be read as CSV: save it again as CSV (UTF-8, separated by "
-                                       "“;”).")]))
+    found = _device_lines(text, report)
+    if found is None:
         return report
-    header = [cell.strip().lower() for cell in rows[0]] if rows else []
-    if header[:len(CSV_COLUMNS)] != list(CSV_COLUMNS):
-        report.problems.append((1, [_l("The first line must name the columns: %(columns)s.",
-                                       columns=";".join(CSV_COLUMNS))]))
-        return report
-    body = [row for row in rows[1:] if any(cell.strip() for cell in row)]
-    if len(body) > MAX_IMPORT_LINES:
-        report.problems.append((0, [_l("At most 5,000 devices per file: split it into smaller files.")]))
-        return report
-    report.lines = len(body)
-    good, seen = [], set()
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
+    report.lines = len(found)
+    good = {}  # UDI-DI -> (line number, columns) of the right lines
+    for number, row in found:
         cells = dict(zip(CSV_COLUMNS, (cell.strip()[:300] for cell in row)))
         values = device_values({"device_" + name: cells.get(name, "") for name in CSV_COLUMNS})
-        values["sterile"] = cells.get("sterile", "").lower() in ("yes", "true", "1", "oui", "ja")
+        values["sterile"] = cells.get("sterile", "").lower() in YES
         errors, columns = check_device(values)
         messages = list(errors.values())
-        if not errors and columns["udi_di"] in seen:
-            messages.append(_l("This UDI-DI is already in the company's list or earlier in the file."))
+        if not errors and columns["udi_di"] in good:
+            messages.append(_ALREADY_LISTED)
         if messages:
-            report.problems.append((number, messages))
+            report.refuse(number, messages)
         else:
-            seen.add(columns["udi_di"])
-            good.append(dict(columns, _line=number))
+            good[columns["udi_di"]] = (number, columns)
     if report.problems and not valid_only:
         return report
     with database.atomic():
         Company.lock_row(company.id)  # the list as it is now, another import or addition having waited its turn
-        listed = {udi for udi, in MarketedDevice.select(MarketedDevice.udi_di)
-                  .where(MarketedDevice.company == company).tuples()}
-        for columns in [columns for columns in good if columns["udi_di"] in listed]:
-            good.remove(columns)
-            report.problems.append((columns.pop("_line"), [_l("This UDI-DI is already in the company's list or "
-                                                             "earlier in the file.")]))
+        for udi_di, in (MarketedDevice.select(MarketedDevice.udi_di)
+                        .where((MarketedDevice.company == company) & MarketedDevice.udi_di.in_(list(good))).tuples()):
+            report.refuse(good.pop(udi_di)[0], [_ALREADY_LISTED])
+        report.problems.sort(key=lambda problem: problem[0])
         if report.problems and not valid_only:
-            report.problems.sort(key=lambda problem: problem[0])
             return report
-        for columns in good:
-            columns.pop("_line", None)
         now = clock.utc()
-        for start in range(0, len(good), 500):
-            MarketedDevice.insert_many([dict(columns, company=company.id, created_at=now, updated_at=now)
-                                        for columns in good[start:start + 500]]).execute()
-        if good:
-            _event(company, actor, "devices_imported", str(len(good)))
-    report.imported = len(good)
+        rows = [(company.id, c["name"], c["reference"], c["basic_udi_di"], c["udi_di"], c["emdn"], c["device_class"],
+                 c["sterile"], c["marketed_from"], now, now) for _, c in good.values()]
+        for start in range(0, len(rows), 500):
+            MarketedDevice.insert_many(rows[start:start + 500], fields=_INSERTED).execute()
+        if rows:
+            _event(company, actor, "devices_imported", str(len(rows)))
+    report.imported = len(rows)
     return report
 
 
@@ -345,8 +445,10 @@ def export_csv(company, section):
     writer = csv.writer(out, delimiter=";")
     if section == SUPPLIERS:
         writer.writerow(["role", "name", "country", "street", "postcode", "city", "registered_famhp_number"])
-        for row in Supplier.select(Supplier, Company).join(Company, on=(Supplier.registered == Company.id),
-                                                           join_type="LEFT OUTER").where(Supplier.company == company):
+        suppliers = (Supplier.select(Supplier, Company)
+                     .join(Company, JOIN.LEFT_OUTER, on=(Supplier.registered == Company.id))
+                     .where(Supplier.company == company))
+        for row in suppliers:
             writer.writerow([row.role, safe_cell(row.name), row.country, safe_cell(row.street), safe_cell(row.postcode),
                              safe_cell(row.city), row.registered.agency_number if row.registered_id else ""])
     elif section == DEVICES:

@@ -120,8 +120,8 @@ def _listed(query):
 
 
 def export_csv(members, language):
-    """UTF-8 with a BOM (spreadsheet programs then read accents right);
-    `;` between fields in French and Dutch, where `,` is the decimal mark."""
+    """`;` between fields in French and Dutch, where `,` is the decimal mark
+    (csv_response adds the BOM that makes spreadsheets read accents right)."""
     from flask_babel import gettext as _
 
     buffer = io.StringIO()
@@ -134,4 +134,4 @@ def export_csv(members, language):
             person.last_name, person.first_name, person.niss, str(ROLE_LABELS[member.role]),
             format_niss(person.niss), str(STATUS_LABELS[member.status]), member.email,
             " | ".join(str(application_name(code)) for code in member.applications))])
-    return "\ufeff" + buffer.getvalue()
+    return buffer.getvalue()

@@ -2,9 +2,14 @@
 distributor, devices for a manufacturer, represented companies for an
 authorised representative. Needs the application "Source authentique des
 représentants autorisés" (SARA); every row is looked up within the session's
-company. The rules are the shared `partners` module's."""
+company. The rules are the shared `partners` module's. Each list is shown a
+page at a time; its pages are plain links that keep the other lists' pages,
+and with htmx swap that list alone."""
+from urllib.parse import parse_qs, urlsplit
+
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
+from playhouse.shortcuts import model_to_dict
 
 from .. import partners as rules
 from ..access_control import application_required, current_company, owned_or_404
@@ -12,10 +17,11 @@ from ..countries import all_countries, country_name
 from ..csv_export import csv_response
 from ..models import MarketedDevice, RepresentedCompany, Supplier
 from ..notified_activities import IVD_CLASSES, MD_CLASSES
-from ..rendering import render
+from ..rendering import render, wants_fragment
 from . import bp
 
 APPLICATION = "sara"
+PAGE_ARGS = {rules.SUPPLIERS: "suppliers_page", rules.DEVICES: "devices_page", rules.REPRESENTED: "represented_page"}
 
 
 def summary(company):
@@ -23,7 +29,19 @@ def summary(company):
     return {"sections": rules.sections_of(company)}
 
 
-def _page(status=200, **context):
+def _page_numbers(paged=None):
+    """The page each list shows, as the request asks. When htmx swaps one list (`paged`) alone, the
+    others stay as the address bar shows them: their blocks, and the links in them, were not swapped,
+    so the link followed may name older pages of theirs."""
+    asked = request.args
+    if paged and wants_fragment():
+        shown = parse_qs(urlsplit(request.headers.get("HX-Current-URL", "")[:2000]).query)
+        asked = {name: values[-1] for name, values in shown.items()}
+        asked[PAGE_ARGS[paged]] = request.args.get(PAGE_ARGS[paged])
+    return {section: rules.page_number(asked.get(name)) for section, name in PAGE_ARGS.items()}
+
+
+def _page(status=200, paged=None, **context):
     company = current_company()
     sections = rules.sections_of(company)
     context.setdefault("errors", {})
@@ -32,19 +50,21 @@ def _page(status=200, **context):
     context.setdefault("editing", None)
     context.setdefault("report", None)
     query = request.args.get("firm", "").strip()[:100]
-    return render(
-        "tiles/partners.html", status=status, company=company, sections=sections,
-        suppliers=list(Supplier.select().where(Supplier.company == company).order_by(Supplier.name))
-        if rules.SUPPLIERS in sections else [],
-        devices=list(MarketedDevice.select().where(MarketedDevice.company == company)
-                     .order_by(MarketedDevice.withdrawn_on.is_null(False), MarketedDevice.name))
-        if rules.DEVICES in sections else [],
-        represented=list(RepresentedCompany.select().where(RepresentedCompany.company == company)
-                         .order_by(RepresentedCompany.name)) if rules.REPRESENTED in sections else [],
+    numbers = _page_numbers(paged)
+    lists = {section: rules.list_page(company, section, numbers[section]) for section in sections}
+    page_args = {PAGE_ARGS[section]: page.number for section, page in lists.items() if page.number > 1}
+    list_args = {section: {"section": section, **{name: number for name, number in page_args.items()
+                                                  if name != PAGE_ARGS[section]}} for section in sections}
+    response = render(
+        "tiles/partners.html", block=f"{paged}_list" if paged else None, status=status, company=company,
+        sections=sections, lists=lists, page_args=page_args, list_args=list_args, page_param=PAGE_ARGS,
         firm_query=query, firms=rules.find_registered(query, company) if query else [],
         roles=rules.SUPPLIER_ROLES, classes=[(c, c) for c in MD_CLASSES + IVD_CLASSES],
         countries=all_countries(), country_name=country_name, events=rules.history(company),
         event_labels=rules.EVENT_LABELS, done=request.args.get("done"), columns=rules.CSV_COLUMNS, **context)
+    if paged and wants_fragment():  # the address bar then names every list's page, as a link without htmx does
+        response.headers["HX-Push-Url"] = url_for("tiles.partner_list", section=paged, **page_args)
+    return response
 
 
 def _section_open(section):
@@ -69,11 +89,20 @@ def partners():
     context = {}
     if editing:
         kind, row = editing
-        data = dict(row.__data__)
+        data = model_to_dict(row, recurse=False)
         if kind == "device":
             data.update({"class": row.device_class, "marketed_from": row.marketed_from.strftime("%d/%m/%Y")})
         context[f"{kind}_values"] = data
     return _page(editing=editing, **context)
+
+
+@bp.get("/<lang:lang>/portal/partners/<any(suppliers, devices, represented):section>")
+@application_required(APPLICATION)
+def partner_list(section):
+    """A page of one list: with htmx that list alone, otherwise the whole page (the other lists at the
+    pages their links carry)."""
+    _section_open(section)
+    return _page(paged=section)
 
 
 @bp.get("/<lang:lang>/portal/partners/firms")
@@ -137,7 +166,11 @@ def withdraw_device(row_id):
 def import_devices():
     _section_open(rules.DEVICES)
     upload = request.files.get("devices_file")
-    data = upload.read(rules.MAX_IMPORT_BYTES + 1) if upload and upload.filename else b""
+    if not (upload and upload.filename):
+        return _page(status=422, errors={"devices_file": rules.NO_FILE})
+    if not rules.import_allowed(current_company()):  # before the file is read
+        return _page(status=429, errors={"devices_file": rules.IMPORTS_EXCEEDED})
+    data = upload.read(rules.MAX_IMPORT_BYTES + 1)
     if not data:
         return _page(status=422, errors={"devices_file": rules.NO_FILE})
     report = rules.import_devices(current_company(), current_user.person, data,

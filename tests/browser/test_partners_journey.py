@@ -108,3 +108,36 @@ def journey(visitor, live_server, company, lang, tmp_path):
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
 def test_a_supplier_is_picked_and_devices_imported(visitor, partner, live_server, tmp_path, lang):
     journey(visitor, live_server, partner, lang, tmp_path)
+
+
+def test_each_list_pages_on_its_own_with_and_without_javascript(visitor, partner, live_server):
+    """Sixty devices and thirty suppliers: one page of each; turning the devices' page keeps the suppliers'
+    page, swaps the devices' list alone with JavaScript, and is a plain link without."""
+    with live_server.app.app_context():
+        now = datetime.datetime(2026, 1, 1)
+        MarketedDevice.insert_many([
+            {"company": partner.id, "name": f"Device {n:03d}", "reference": f"R-{n}", "basic_udi_di": GMN,
+             "udi_di": f"A{n:07d}", "emdn": "Z12010101", "device_class": "IIa",
+             "marketed_from": datetime.date(2024, 1, 31), "created_at": now, "updated_at": now}
+            for n in range(1, 61)]).execute()
+        Supplier.insert_many([{"company": partner.id, "role": "manufacturer", "name": f"Supplier {n:02d}",
+                               "country": "DE"} for n in range(1, 31)]).execute()
+        database.close()
+    page = visitor.page
+    visitor.log_in(NISS, PASSWORD, SECRET, lang="en")
+    visitor.goto("/en/portal/partners")
+    visitor.check_page()
+    devices, suppliers = page.locator("#devices-list"), page.locator("#suppliers-list")
+    expect(devices).to_contain_text("Device 025")
+    expect(devices).not_to_contain_text("Device 026")
+    pager = page.get_by_role("navigation", name="Pages of the suppliers")
+    visitor.swap_or_navigate(lambda: pager.get_by_role("link", name="Next page").click())
+    expect(suppliers).to_contain_text("Supplier 26")
+    pager = page.get_by_role("navigation", name="Pages of the devices")
+    visitor.swap_or_navigate(lambda: pager.get_by_role("link", name="Next page").click())
+    expect(devices).to_contain_text("Device 026")
+    expect(devices).not_to_contain_text("Device 025")
+    expect(suppliers).to_contain_text("Supplier 26")  # the suppliers stayed on their page
+    assert "devices_page=2" in page.url and "suppliers_page=2" in page.url
+    if visitor.javascript:  # focus on the list's heading, where a screen reader goes on reading
+        assert page.evaluate("() => document.activeElement.id") == "s-devices"

@@ -1,8 +1,10 @@
 """“Mes fabricants et représentants autorisés” (guide 5.5): what each activity keeps, the device
-identifiers checked, the CSV import all or nothing, the exports; other companies' rows."""
+identifiers checked, the CSV import all or nothing and within bounds, the lists paged, the exports;
+other companies' rows."""
 import csv
 import datetime
 import io
+import re
 
 import pytest
 
@@ -100,11 +102,22 @@ def test_a_device_needs_identifiers_with_the_right_check_characters(operator, au
     assert MarketedDevice.get_by_id(device.id).withdrawn_on == datetime.date(2026, 6, 30)
 
 
+def send_bytes(client, auth, data, lang="en", valid_only=False):
+    """The import form sent with `data` as its file. The body is written here: the test client would
+    spool a body of more than 500 KB to a temporary file that it never closes."""
+    boundary = "partners-test-boundary"
+    fields = {"csrf_token": auth.token, **({"valid_only": "yes"} if valid_only else {})}
+    body = "".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+                   for name, value in fields.items())
+    body += (f'--{boundary}\r\nContent-Disposition: form-data; name="devices_file"; filename="devices.csv"\r\n'
+             f"Content-Type: text/csv\r\n\r\n")
+    return client.post(f"/{lang}/portal/partners/devices/import",
+                       content_type=f"multipart/form-data; boundary={boundary}",
+                       data=body.encode() + data + f"\r\n--{boundary}--\r\n".encode())
+
+
 def import_file(client, auth, text, valid_only=False):
-    data = {"csrf_token": auth.token, "devices_file": (io.BytesIO(text.encode()), "devices.csv")}
-    if valid_only:
-        data["valid_only"] = "yes"
-    return client.post("/en/portal/partners/devices/import", data=data, content_type="multipart/form-data")
+    return send_bytes(client, auth, text.encode(), valid_only=valid_only)
 
 
 HEADER = "name;reference;basic_udi_di;udi_di;emdn;class;sterile;marketed_from\n"
@@ -128,7 +141,7 @@ def test_an_import_is_all_or_nothing_unless_asked_otherwise(operator, auth, clie
     header = import_file(client, auth, "a;b;c\n1;2;3\n")
     assert header.status_code == 422 and "first line must name the columns" in body(header)
     template = client.get("/en/portal/partners/devices/template.csv")
-    assert template.mimetype == "text/csv" and template.get_data(as_text=True).startswith(HEADER.strip())
+    assert template.mimetype == "text/csv" and template.get_data().decode("utf-8-sig").startswith(HEADER.strip())
 
 
 def test_a_represented_company_is_outside_the_eea_and_the_customs_union(operator, auth, client):
@@ -214,3 +227,141 @@ def test_a_device_added_while_an_import_waits_its_turn_is_reported_not_crashed(o
     response = import_file(client, auth, HEADER + f"Thermometer;TC-1;{GMN};09506000134352;Z12010101;IIa;no;31/01/2024\n")
     assert response.status_code == 422 and "already in the company's list" in body(response)
     assert [d.name for d in MarketedDevice.select()] == ["Meanwhile"]
+
+
+# Bounds: the lists paged, the import's answer short and its cost small, imports per day ------------------------
+
+def gtin(number):
+    """A GTIN-14 with its check digit, one per number."""
+    digits = f"0950{number:09d}"
+    return digits + str(-sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits))) % 10)
+
+
+def device_lines(numbers, name="Device"):
+    return "".join(f"{name} {n:05d};R-{n};{GMN};{gtin(n)};Z12010101;IIa;no;31/01/2024\n" for n in numbers)
+
+
+def add_devices(company, numbers, name="Device"):
+    now = datetime.datetime(2026, 1, 1)
+    rows = [{"company": company.id, "name": f"{name} {n:05d}", "reference": f"R-{n}", "basic_udi_di": GMN,
+             "udi_di": gtin(n), "emdn": "Z12010101", "device_class": "IIa", "marketed_from": datetime.date(2024, 1, 31),
+             "created_at": now, "updated_at": now} for n in numbers]
+    for start in range(0, len(rows), 500):
+        MarketedDevice.insert_many(rows[start:start + 500]).execute()
+
+
+def test_each_list_is_paged_and_paging_one_keeps_the_others(operator, client):
+    notify(operator.company, "distributor", "manufacturer", "authorised_representative")
+    add_devices(operator.company, range(1, 61))
+    Supplier.insert_many([{"company": operator.company.id, "role": "manufacturer", "name": f"Supplier {n:02d}",
+                           "country": "DE"} for n in range(1, 31)]).execute()
+    RepresentedCompany.insert_many([{"company": operator.company.id, "name": f"Represented {n:02d}",
+                                     "country": "US"} for n in range(1, 31)]).execute()
+    other = Company(country="FR", city="Paris")
+    other.set_name("Autre SAS")
+    other.save()
+    add_devices(other, range(1000, 1100), name="Theirs")
+    page = body(client.get("/en/portal/partners"))
+    for shown, hidden in (("Device 00025", "Device 00026"), ("Supplier 25", "Supplier 26"),
+                          ("Represented 25", "Represented 26")):
+        assert shown in page and hidden not in page, shown
+    assert "Theirs" not in page
+
+    # Without JavaScript: a plain link to the devices' page 3 keeps the suppliers on their page 2.
+    page = body(client.get("/en/portal/partners/devices?devices_page=3&suppliers_page=2"))
+    assert "Device 00051" in page and "Device 00060" in page and "Device 00050" not in page
+    assert "Supplier 26" in page and "Supplier 25" not in page and "Represented 01" in page
+    assert "Theirs" not in page and "Device 00061" not in page  # 60 devices of its own: 3 pages
+    previous = re.search(r'<a href="([^"]*devices_page=2[^"]*)"[^>]*rel="prev"', page)
+    assert previous and "suppliers_page=2" in previous.group(1)
+    following = re.findall(r'<a href="([^"]*)"[^>]*rel="next"', page)
+    assert any("represented_page=2" in href and "suppliers_page=2" in href for href in following)
+
+    # With htmx: the devices' block alone.
+    fragment = body(client.get("/en/portal/partners/devices?devices_page=2", headers=HTMX))
+    assert "<html" not in fragment and 'id="devices-list"' in fragment
+    assert "Device 00026" in fragment and "Device 00050" in fragment and "Supplier" not in fragment
+    # … the suppliers then stay on the page the address bar shows, not on the one an older link names.
+    swapped = client.get("/en/portal/partners/devices?devices_page=3",
+                         headers=dict(HTMX, **{"HX-Current-URL": "http://localhost/en/portal/partners/suppliers"
+                                                                 "?suppliers_page=2&devices_page=2"}))
+    assert "Device 00051" in body(swapped) and "suppliers_page=2" in swapped.headers["HX-Push-Url"]
+    assert "devices_page=3" in swapped.headers["HX-Push-Url"]
+    assert re.search(r'href="[^"]*devices_page=2[^"]*suppliers_page=2|href="[^"]*suppliers_page=2[^"]*devices_page=2',
+                     body(swapped))
+
+    # Page numbers no person would type: the first or the last page, never an error.
+    for value, shown in (("-3", "Device 00001"), ("0", "Device 00001"), ("abc", "Device 00001"), ("", "Device 00001"),
+                         ("2.5", "Device 00001"), ("1e9", "Device 00001"), ("9" * 5000, "Device 00060"),
+                         ("99999999999999999999", "Device 00060"), ("٣", "Device 00001")):
+        response = client.get(f"/en/portal/partners?devices_page={value}&suppliers_page={value}"
+                              f"&represented_page={value}")
+        assert response.status_code == 200 and shown in body(response), value
+        assert client.get(f"/en/portal/partners/represented?represented_page={value}",
+                          headers=HTMX).status_code == 200, value
+
+
+def test_a_list_page_is_only_for_its_activity(operator, client):
+    notify(operator.company, "manufacturer")
+    assert client.get("/en/portal/partners/devices").status_code == 200
+    assert client.get("/en/portal/partners/suppliers").status_code == 404
+    assert client.get("/en/portal/partners/represented", headers=HTMX).status_code == 404
+
+
+def test_the_import_answers_with_counts_and_the_wrong_lines_only(operator, auth, client):
+    notify(operator.company, "manufacturer")
+    add_devices(operator.company, range(1, 301))  # already on the list: the answer shows one page of them
+    wrong = "".join(f"Wrong {n};R;{GMN};{gtin(n)};Z12010101;IX;no;31/01/2024\n" for n in range(2000, 2150))
+    response = import_file(client, auth, HEADER + device_lines(range(1000, 1200)) + wrong, valid_only=True)
+    page = body(response)
+    assert response.status_code == 200 and MarketedDevice.select().count() == 500
+    for count in ("350 lines read.", "200 devices imported.", "150 lines refused."):
+        assert count in page, count
+    assert len(re.findall(r"Line \d+:", page)) == 100 and "Line 202:" in page and "Line 301:" in page
+    assert "Line 302:" not in page and "And 50 more lines." in page
+    assert page.count("<tr>") <= 26 and len(response.data) < 150_000  # one page of devices, not all 500
+
+
+def test_a_file_of_blank_lines_is_refused_plainly(operator, auth, client):
+    notify(operator.company, "manufacturer")
+    for blank in ("\n" * 2_000_000, " ; ;\r\n" * 300_000, ";;;;;;;;\n" * 200_000):
+        response = import_file(client, auth, HEADER + blank)
+        assert response.status_code == 422 and "The file lists no device" in body(response)
+    assert not MarketedDevice.select().exists()
+    with_blanks = import_file(client, auth, HEADER + "\n" * 100_000 + device_lines([7]) + " ; \n" * 1000)
+    assert "1 line read." in body(with_blanks) and "1 device imported." in body(with_blanks)
+
+
+def test_imports_are_bounded_per_company_and_brussels_day(app, operator, auth, client):
+    """Ten files a day, whatever they hold; refused before the file is read, in the person's language."""
+    notify(operator.company, "manufacturer")
+    from zoneinfo import ZoneInfo
+
+    day = datetime.datetime.now(ZoneInfo("Europe/Brussels")).replace(hour=0, minute=0, second=0, microsecond=0)
+    day -= datetime.timedelta(days=1)  # a midnight in Brussels before the session began (22:00 or 23:00 UTC)
+    moment = [(day - datetime.timedelta(minutes=10)).timestamp()]
+    app.config["CLOCK"] = lambda: moment[0]
+    for number in range(10):
+        assert import_file(client, auth, HEADER + device_lines([number], name="Bad")[:-3] + "X\n").status_code == 422
+    refused = send_bytes(client, auth, b"\xff\xfe not even UTF-8")
+    page = body(refused)
+    assert refused.status_code == 429 and "At most 10 imports a day" in page and "Save the file as CSV" not in page
+    french = body(send_bytes(client, auth, (HEADER + device_lines([99])).encode(), lang="fr"))
+    assert "Au plus 10 importations par jour" in french and not MarketedDevice.select().exists()
+    moment[0] += 20 * 60  # ten past midnight in Brussels: a new day
+    assert "1 device imported." in body(import_file(client, auth, HEADER + device_lines([99])))
+
+
+def test_every_export_starts_with_a_bom_for_spreadsheets(operator, auth, client):
+    notify(operator.company, "distributor", "manufacturer", "authorised_representative")
+    add_devices(operator.company, [1])
+    MarketedDevice.update(name="Thermomètre").execute()
+    Supplier.create(company=operator.company, role="manufacturer", name="Medizintechnik Süd", country="DE")
+    for path in ("devices.csv", "suppliers.csv", "represented.csv", "devices/template.csv"):
+        raw = client.get(f"/en/portal/partners/{path}").get_data()
+        assert raw.startswith("\ufeff".encode()) and not raw.startswith(("\ufeff" * 2).encode()), path
+    rows = list(csv.reader(io.StringIO(client.get("/en/portal/partners/devices.csv").get_data().decode("utf-8-sig")),
+                           delimiter=";"))
+    assert rows[0][0] == "name" and rows[1][0] == "Thermomètre"
+    suppliers = client.get("/en/portal/partners/suppliers.csv").get_data().decode("utf-8-sig")
+    assert "Medizintechnik Süd" in suppliers  # the export of the suppliers answered 500 (a join written wrong)
