@@ -11,10 +11,17 @@ otherwise).
 from flask.globals import _cv_app
 from flask_babel import get_locale, get_translations, gettext
 from flask_babel.speaklater import LazyString
+from markupsafe import escape
+
 
 class LazyText(LazyString):
     def __init__(self, msgid, **variables):
         super().__init__(gettext, msgid, **variables)
+
+    def __html__(self):
+        """Escaped on a page as any text is. flask-babel's lazy strings pass as markup, which would
+        let a value put into one (a company's name, a line of the BCE's data) onto the page unescaped."""
+        return escape(str(self))
 
     def __str__(self):
         text = catalog().ugettext(self._args[0])

@@ -303,3 +303,17 @@ def test_a_visitor_cannot_have_their_token_copied_into_a_shared_pages_links(clie
 def test_a_history_restore_is_its_own_entry_in_a_shared_cache(client, db):
     restore = client.get("/en/firms?name=a", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
     assert "HX-History-Restore-Request" in restore.headers["Vary"]
+
+
+def test_a_value_put_into_a_translated_text_is_escaped_on_the_page(app):
+    """A text translated when shown (`_l`) with a company's name or a line of the BCE's data in it:
+    flask-babel's lazy strings pass as markup, ours are escaped as any text is."""
+    from flask import render_template_string
+
+    from portal.lazy_text import lazy_gettext as _l
+
+    with app.test_request_context("/fr/"):
+        page = render_template_string("<p>{{ warning }}</p>", warning=_l(
+            "According to the BCE, this enterprise is bankrupt (juridical situation: %(situation)s).",
+            situation='<img src=x onerror="alert(1)">'))
+    assert "<img" not in page and "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in page and "faillite" in page
