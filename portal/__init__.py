@@ -5,7 +5,8 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (addresses, assets, cli, config as settings, csrf, date_formats, db, errors, form_text, fragment_cache,
-               http_headers, languages, log_privacy, number_formats, page_cache, session_cookie, translated_templates)
+               http_headers, identifiers, languages, log_privacy, number_formats, page_cache, session_cookie,
+               translated_templates)
 from .extensions import babel, login_manager
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ def create_app(config=None):
     babel.init_app(app, locale_selector=languages.current_language)
     date_formats.init_app(app)
     number_formats.init_app(app)
+    identifiers.init_app(app)
     login_manager.init_app(app)
     languages.init_app(app)
     db.init_app(app)

@@ -25,6 +25,22 @@ LEGAL_NAME, ABBREVIATION, COMMERCIAL_NAME = "001", "002", "003"
 REGISTERED_OFFICE, ESTABLISHMENT_ADDRESS = "REGO", "BAET"
 ACTIVE = "AC"
 
+# Juridical situations (enterprise.csv's JuridicalSituation) that the agency must see before it lets someone
+# act for the enterprise: the BCE still lists such an enterprise as active. By code, as the code table gives
+# them (010 dissolution by law, 012 early dissolution, 013 judicial dissolution, 014 closure of the
+# liquidation, 050 bankruptcy); any other code by its own description in the code table (French, Dutch,
+# German), so that a code the BCE adds later is not missed.
+NORMAL_SITUATION = "000"
+BANKRUPTCY, DISSOLUTION, REORGANISATION = "bankruptcy", "dissolution", "reorganisation"
+SITUATION_KINDS = {"050": BANKRUPTCY, "010": DISSOLUTION, "012": DISSOLUTION, "013": DISSOLUTION,
+                   "014": DISSOLUTION}
+SITUATION_WORDS = (
+    (BANKRUPTCY, ("faillite", "faillissement", "konkurs")),
+    (DISSOLUTION, ("dissolution", "liquidation", "ontbinding", "vereffening", "auflösung", "abwicklung")),
+    (REORGANISATION, ("réorganisation", "reorganisatie", "reorganisation", "concordat", "akkoord", "sursis",
+                      "opschorting", "aufschub")),
+)
+
 
 def latest_extract():
     """The last extract imported, or None: its snapshot date is what "updated on" says."""
@@ -66,6 +82,21 @@ class Enterprise:
     establishments: list
     activities: list  # [(NACE version, code, description, classification)]
     snapshot_date: datetime.date = None
+    situation_kind: str = None  # BANKRUPTCY, DISSOLUTION, REORGANISATION, or None when nothing to warn of
+
+    @property
+    def situation_warning(self):
+        """What a reader must be told of the enterprise's juridical situation, or None."""
+        if self.situation_kind == BANKRUPTCY:
+            return _l("According to the BCE, this enterprise is bankrupt (juridical situation: %(situation)s).",
+                      situation=self.situation)
+        if self.situation_kind == DISSOLUTION:
+            return _l("According to the BCE, this enterprise is dissolved or in liquidation (juridical situation: "
+                      "%(situation)s).", situation=self.situation)
+        if self.situation_kind == REORGANISATION:
+            return _l("According to the BCE, this enterprise is in judicial reorganisation (juridical situation: "
+                      "%(situation)s).", situation=self.situation)
+        return None
 
     def name_in(self, language):
         """The legal name in this language, else the first one the BCE gives."""
@@ -101,6 +132,20 @@ def _descriptions(pairs, language):
         if key not in found or rank < found[key][0]:
             found[key] = (rank, row.description)
     return {key: description for key, (_, description) in found.items()}
+
+
+def situation_kind(code):
+    """BANKRUPTCY, DISSOLUTION, REORGANISATION or None for a JuridicalSituation code."""
+    if not code or code == NORMAL_SITUATION:
+        return None
+    if code in SITUATION_KINDS:
+        return SITUATION_KINDS[code]
+    descriptions = [row.description.lower() for row in KboCode.select(KboCode.description).where(
+        (KboCode.category == "JuridicalSituation") & (KboCode.code == code))]
+    for kind, words in SITUATION_WORDS:
+        if any(word in description for description in descriptions for word in words):
+            return kind
+    return None
 
 
 def find(number, language="fr", extract=None):
@@ -145,7 +190,8 @@ def find(number, language="fr", extract=None):
                      described.get((f"Nace{row.nace_version}", row.nace_code), ""),
                      described.get(("Classification", row.classification), row.classification))
                     for row in activities],
-        snapshot_date=extract.snapshot_date if extract else None)
+        snapshot_date=extract.snapshot_date if extract else None,
+        situation_kind=situation_kind(enterprise.juridical_situation))
 
 
 def _company_fields(enterprise, language):

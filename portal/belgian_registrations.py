@@ -20,6 +20,7 @@ from .lazy_text import lazy_gettext as _l
 from . import bce, clock, mail, rate_limit
 from .access_rights import companies_of
 from .company_records import check_link
+from .date_formats import lazy_date
 from .db import database, lock_name
 from .form_text import EMAIL, single_line_errors
 from .identifiers import IdentifierError, format_bce, normalise_bce
@@ -75,7 +76,7 @@ def look_up(text, language):
     if enterprise is None:
         return number, None, _l("The BCE does not list %(number)s among the active enterprises (data of "
                                 "%(date)s). Check the number.", number=format_bce(number),
-                                date=extract.snapshot_date.strftime("%d/%m/%Y"))
+                                date=lazy_date(extract.snapshot_date))
     return number, enterprise, None
 
 

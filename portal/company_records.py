@@ -206,7 +206,10 @@ def _add_person(model, prefix, action, company, actor, row, base_url, link):
             _tell_representatives(company, actor, "added", person)
         model.create(company=company, person=person, **link)
         _record(company, actor, action, f"{person.first_name} {person.last_name}")
-        people.welcome(person, password, company, base_url)
+        if model is ContactPerson:
+            people.welcome_contact(person, password, company, actor, base_url)
+        else:
+            people.welcome(person, password, company, base_url)
     mail.send_after_commit()
     return person
 

@@ -30,6 +30,7 @@ from peewee import fn
 from . import clock, mail
 from .company_records import mail_addresses
 from .csv_export import safe_cell
+from .date_formats import lazy_date
 from .db import database
 from .models import Activity, Company, ContributionDeclaration, ContributionEvent, ContributionYear
 from .prepared import Prepared, slot
@@ -286,7 +287,7 @@ def remind(today=None, days=None):
                 for address, _language in mail_addresses(company):  # the reminder speaks the company's language
                     mail.queue(address, "contribution_reminder", company.language,
                                _l("Your contribution declaration for %(year)s is due by %(date)s",
-                                  year=params.year, date=params.deadline.strftime("%d/%m/%Y")),
+                                  year=params.year, date=lazy_date(params.deadline)),
                                company=company, params=params)
             reminded += 1
     mail.send_after_commit()

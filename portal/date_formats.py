@@ -16,6 +16,7 @@ from babel import dates
 from flask import current_app
 from flask.globals import _cv_app
 from flask_babel import format_date as babel_format_date, format_datetime as babel_format_datetime, get_timezone
+from flask_babel.speaklater import LazyString
 
 from .lazy_text import locale_in_force
 
@@ -133,12 +134,22 @@ def format_datetime(value, format="medium"):
 
 
 def format_date(value, format="medium"):
+    if isinstance(value, str):  # a date kept as ISO text (in a JSON column): "2026-01-15"
+        if not value:
+            return ""
+        value = datetime.date.fromisoformat(value)
     locale, zone = _settings()
     if value is None or format not in NAMED or locale is None:
         return babel_format_date(value, format)
     if isinstance(value, datetime.datetime):
         value = _local(value, zone).date()
     return _parts("date", format, locale)(value)
+
+
+def lazy_date(value, format="medium"):
+    """A date for a text made at import or before its language is known (`_l(…, date=lazy_date(d))`, an
+    e-mail's subject): written in the language in force when the text is."""
+    return LazyString(format_date, value, format)
 
 
 def init_app(app):

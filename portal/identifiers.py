@@ -59,6 +59,21 @@ def format_bce(digits):
     return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
 
 
+def company_number(company):
+    """The number that tells a company apart, as the page header shows it beside its name (guide,
+    Figure 31): its BCE number, else (a firm abroad) its VAT number; None when it has neither.
+    Plain text, which the page escapes (a lazy text would pass as markup)."""
+    if company.bce_number:
+        return str(_l("BCE: %(number)s", number=format_bce(company.bce_number)))
+    if company.vat_number:
+        return str(_l("VAT: %(number)s", number=company.vat_number))
+    return None
+
+
+def init_app(app):
+    app.jinja_env.globals["company_number"] = company_number
+
+
 def vat_prefix(country):
     """The prefix of a VAT number, fixed by the country (EL for Greece)."""
     if country == "GR":

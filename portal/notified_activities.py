@@ -64,7 +64,7 @@ class ActivityForm:
         classes = tuple(c for c in (activity.classes or "").split("|") if c)
         return cls(kind=activity.kind, md=activity.medical_devices, ivd=activity.ivds, classes=classes,
                    unit=str(activity.unit_id or ""), srn=activity.srn or "",
-                   started_on=activity.started_on.isoformat() if activity.started_on else "",
+                   started_on=activity.started_on.strftime("%d/%m/%Y") if activity.started_on else "",
                    contacts=tuple(str(row.contact_id) for row in
                                   ActivityContact.select(ActivityContact.contact).where(ActivityContact.activity == activity)))
 

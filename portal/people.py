@@ -117,3 +117,14 @@ def welcome(person, password, company, base_url):
     mail.queue(person.email, "account_created", company.language, _l("Your login for the FAMHP portal"),
                person=person, niss=format_niss(person.niss), password=password, company={"name": company.name},
                login_url=base_url.rstrip("/") + f"/{company.language}/login")
+
+
+def welcome_contact(person, password, company, actor, base_url):
+    """A contact person's e-mail (guide 3.2.3), in their language: who added them, for which company, what a
+    contact person is, the login and temporary password, and that the company's access manager gives them
+    their applications. Not the legal representative's, whose next steps are not theirs to take."""
+    mail.queue(person.email, "contact_person_added", person.language,
+               _l("%(company)s added you as a contact person on the FAMHP portal", company=company.name),
+               person=person, actor=actor, niss=format_niss(person.niss), password=password,
+               company={"name": company.name},
+               login_url=base_url.rstrip("/") + f"/{person.language}/login")

@@ -7,7 +7,7 @@ from .. import account_devices, bce, belgian_registrations, countries, form_text
 from ..access_control import staff_required
 from ..countries import country_name
 from ..identifiers import format_bce, format_niss
-from ..languages import texts
+from ..languages import current_language, texts
 from ..models import Account, Company, Person, Registration
 from ..pdf import inline_pdf
 from ..registrations import EVENT_LABELS, KINDS, LANGUAGES, SEXES, STATUS_LABELS
@@ -68,7 +68,8 @@ def _detail(registration_id, status=200, **extra):
                       country_name=country_name, **extra)
     if registration.kind == Registration.BELGIAN:
         return render("backoffice/belgian.html", answers=registration.answers,
-                      enterprise=bce.find(registration.bce_number), person=Person.get_by_id(registration.person_id),
+                      enterprise=bce.find(registration.bce_number, current_language()),
+                      person=Person.get_by_id(registration.person_id),
                       company=Company.get_or_none(Company.bce_number == registration.bce_number),
                       roles=belgian_registrations.ROLES, format_niss=format_niss, format_bce=format_bce,
                       languages=LANGUAGES, **extra)
@@ -76,6 +77,7 @@ def _detail(registration_id, status=200, **extra):
                   matches=validation.representative_matches(registration.representatives),
                   country_name=country_name, format_niss=format_niss,
                   bce=format_bce(registration.bce_number) if registration.bce_number else "",
+                  enterprise=bce.find(registration.bce_number, current_language()) if registration.bce_number else None,
                   languages=LANGUAGES, sexes=SEXES, **extra)
 
 

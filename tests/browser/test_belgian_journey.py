@@ -84,7 +84,7 @@ def test_a_belgian_asks_for_an_enterprise_the_agency_validates_and_its_bce_data_
     page.get_by_label("Ondernemingsnummer (KBO)").fill(f"{ASKED[:4]}.{ASKED[4:7]}.{ASKED[7:]}")
     visitor.swap_or_navigate(lambda: page.get_by_role("button", name="Opzoeken in de KBO").click())
     bce_data = page.get_by_role("region", name="Gegevens van de Kruispuntbank van Ondernemingen (KBO)")
-    expect(bce_data).to_contain_text("Bron: KBO, bijgewerkt op 02/10/2026")
+    expect(bce_data).to_contain_text("Bron: KBO, bijgewerkt op 2 okt 2026")
     expect(bce_data).to_contain_text(bce.find(ASKED).name_in("nl"))
 
     # Sent without the role: the error says so, what was typed stays.
@@ -120,7 +120,7 @@ def test_a_belgian_asks_for_an_enterprise_the_agency_validates_and_its_bce_data_
     click(visitor, "button", asked_name)
     visitor.goto("/nl/portal/company")
     expect(page.get_by_role("region", name="Gegevens van de Kruispuntbank van Ondernemingen (KBO)")).to_contain_text(
-        "Bron: KBO, bijgewerkt op 02/10/2026")
+        "Bron: KBO, bijgewerkt op 2 okt 2026")
     expect(page.get_by_role("region", name="Bedrijfsgegevens")).to_contain_text(asked_name)
     expect(page.locator("#field-street")).to_have_count(0)
     expect(page.locator("#unit-form")).to_have_count(0)

@@ -51,3 +51,17 @@ def test_a_macro_without_the_pages_context_writes_the_pages_language_then_an_ema
         assert format_date(moment, "long") == "14 juli 2026"
     with app.test_request_context("/en/"), force_locale("en"):
         assert format_date(moment, "long") == "July 14, 2026"
+
+
+def test_a_date_kept_as_iso_text_and_a_date_in_a_lazy_text_read_as_every_other_date(app):
+    """A birth date or an expiry date kept in a JSON column, and a date in an e-mail's subject, read
+    "15 janv. 2026" like the rest of the page, never "2026-01-15"."""
+    from portal.date_formats import lazy_date
+    from portal.lazy_text import lazy_gettext
+
+    subject = lazy_gettext("since %(date)s", date=lazy_date(datetime.date(2026, 1, 15)))
+    with app.test_request_context("/fr/"), force_locale("fr"):
+        assert format_date("2026-01-15") == "15 janv. 2026" and format_date("") == ""
+        assert str(subject) == "depuis le 15 janv. 2026"
+        with force_locale("en"):  # the same text, written for an English reader
+            assert str(subject) == "since Jan 15, 2026"

@@ -92,10 +92,27 @@ def test_an_activity_is_changed_in_place(operator, auth, client):
     activity = Activity.get()
     page = body(client.get(f"/en/portal/activities/{activity.id}"))
     assert "Change the activity" in page and 'value="IIa" checked' in page
+    assert 'value="01/03/2025"' in page  # the start date as the field's hint says to type it, not 2025-03-01
     response = client.post(f"/en/portal/activities/{activity.id}", data={
         "csrf_token": auth.token, "kind": "distributor", "md": "yes", "classes": ["III"], "unit": "",
         "started_on": "2025-03-01"})
     assert response.status_code == 303 and Activity.get().classes == "III"
+
+
+@pytest.mark.parametrize("lang,since,ended", [
+    ("fr", "depuis le 15 janv. 2026", "terminée le 6 déc. 2026"),
+    ("nl", "sinds 15 jan 2026", "beëindigd op 6 dec 2026"),
+    ("en", "since Jan 15, 2026", "ended on Dec 6, 2026"),
+])
+def test_the_activities_dates_read_like_the_other_dates_of_the_page(operator, client, lang, since, ended):
+    """Not "depuis le 2026-01-15" beside "6 déc. 2026": one way of writing a date per language."""
+    company = operator.company
+    Activity.create(company=company, kind="distributor", classes="I", started_on=datetime.date(2026, 1, 15))
+    Activity.create(company=company, kind="exporter", classes="I", started_on=datetime.date(2025, 3, 1),
+                    active=False, ended_on=datetime.date(2026, 12, 6), end_reason="Stopped exporting")
+    page = body(client.get(f"/{lang}/portal/activities"))
+    assert since in page and ended in page
+    assert "2026-01-15" not in page and "2026-12-06" not in page
 
 
 def test_without_the_application_the_tile_is_closed(operator, auth, client):

@@ -484,7 +484,7 @@ def test_a_known_niss_with_other_names_is_a_conflict_the_reviewer_sees(app, staf
     registration = _request_naming(app, niss="85073003328", last_name="Intruder", first_name="Eve",
                                    birth_date="01/01/1990", email="eve@musterfirma.de")
     page = body(staff_client.get(f"/en/staff/registrations/{registration.id}"))
-    assert "Conflict: the portal knows this NISS as Jan Peeters, born on 1985-07-30." in page
+    assert "Conflict: the portal knows this NISS as Jan Peeters, born on Jul 30, 1985." in page
     response = decide(staff_client, registration, "validate")
     assert response.status_code == 409 and "was not validated" in body(response)
     assert Registration.get_by_id(registration.id).status == "submitted"
@@ -824,3 +824,17 @@ def test_look_alikes_read_companies_and_requests_by_index_never_a_whole_table(ap
                                                                                               "SCAN (subquery"))]
     assert not scans, plan
     assert any("company_name_key" in row[3] for row in plan) and any("registration_name_key" in row[3] for row in plan)
+
+
+def test_a_registration_whose_bce_number_the_bce_lists_as_bankrupt_says_so(app, staff_client, runner, tmp_path):
+    """Issue 27, item 7: a company from abroad with a Belgian enterprise number (a branch) too."""
+    from portal.kbo_synthetic import enterprise_number, write_full
+
+    path = str(write_full(tmp_path / "full.zip", 10, 140, datetime.date(2026, 10, 2)))
+    assert runner.invoke(args=["portal", "import-kbo", path]).exit_code == 0
+    bankrupt, normal = submitted_request(app), submitted_request(app)
+    Registration.update(bce_number=enterprise_number(3)).where(Registration.id == bankrupt.id).execute()
+    Registration.update(bce_number=enterprise_number(1)).where(Registration.id == normal.id).execute()
+    assert ("Cette entreprise est en faillite selon la BCE (situation juridique : Faillite)."
+            in body(staff_client.get(f"/fr/staff/registrations/{bankrupt.id}")))
+    assert "is bankrupt" not in body(staff_client.get(f"/en/staff/registrations/{normal.id}"))

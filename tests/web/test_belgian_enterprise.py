@@ -72,12 +72,12 @@ def test_the_enterprise_number_shows_the_bces_data_to_confirm(client, extract):
     page = body(client.get("/en/portal/belgian-enterprise"))
     assert "Enterprise number (BCE)" in page and "Proof of the mandate" not in page
     found = body(client.get(f"/en/portal/belgian-enterprise?number={ONE_UNIT[:4]}.{ONE_UNIT[4:7]}.{ONE_UNIT[7:]}"))
-    assert "Data of the Crossroads Bank for Enterprises (BCE)" in found and "Source: BCE, updated on 02/10/2026" in found
+    assert "Data of the Crossroads Bank for Enterprises (BCE)" in found and "Source: BCE, updated on Oct 2, 2026" in found
     assert "Optiliège Devices 1" in found and "Establishment units" in found and "Proof of the mandate" in found
     fragment = body(client.get(f"/en/portal/belgian-enterprise?number={ONE_UNIT}", headers={"HX-Request": "true"}))
     assert fragment.lstrip().startswith('<div id="enterprise">') and "<html" not in fragment
     unknown = body(client.get("/en/portal/belgian-enterprise?number=0123456749"))
-    assert "does not list 0123.456.749 among the active enterprises (data of 02/10/2026)" in unknown
+    assert "does not list 0123.456.749 among the active enterprises (data of Oct 2, 2026)" in unknown
     wrong = body(client.get("/en/portal/belgian-enterprise?number=0123456789"))
     assert 'aria-invalid="true"' in wrong and "Proof of the mandate" not in wrong
 
@@ -154,7 +154,7 @@ def test_mon_entreprise_shows_the_bce_data_read_only(client, extract, agent):
     company = Company.get(Company.bce_number == TWO_UNITS)
     open_tiles(jan, company)
     page = body(client.get("/en/portal/company"))
-    assert "Source: BCE, updated on 02/10/2026" in page and "Legal form" in page and "NACE" in page
+    assert "Source: BCE, updated on Oct 2, 2026" in page and "Legal form" in page and "NACE" in page
     assert 'name="street"' not in page and 'id="unit-form"' not in page and 'id="identity-form"' not in page
     assert "Save the language" in page and "Source: BCE, unit" in page
     # What the forms do not offer is refused when sent anyway.
@@ -337,9 +337,9 @@ def test_eight_sends_at_once_file_one_request_and_eight_validations_make_one_com
 
 
 @pytest.mark.parametrize("lang, title, source", [
-    ("fr", "Vous représentez une entreprise belge", "Source : BCE, mise à jour le 02/10/2026"),
-    ("nl", "U vertegenwoordigt een Belgisch bedrijf", "Bron: KBO, bijgewerkt op 02/10/2026"),
-    ("en", "You represent a Belgian company", "Source: BCE, updated on 02/10/2026"),
+    ("fr", "Vous représentez une entreprise belge", "Source : BCE, mise à jour le 2 oct. 2026"),
+    ("nl", "U vertegenwoordigt een Belgisch bedrijf", "Bron: KBO, bijgewerkt op 2 okt 2026"),
+    ("en", "You represent a Belgian company", "Source: BCE, updated on Oct 2, 2026"),
 ])
 def test_the_request_speaks_each_language(client, extract, lang, title, source):
     eid_login(client)
@@ -365,3 +365,59 @@ def test_a_huge_field_is_cut_to_its_length_not_a_crash(client, extract):
     eid_login(client)
     assert send(client, function="x" * 100_000).status_code == 303
     assert len(Registration.get(Registration.status == "submitted").answers["function"]) == 100
+
+
+# Issue 27, item 7: an enterprise that the BCE lists as active but bankrupt (enterprise 3 of the synthetic
+# extract: juridical situation 050), or in liquidation (enterprise 5: 012).
+BANKRUPT, IN_LIQUIDATION = enterprise_number(3), enterprise_number(5)
+
+
+@pytest.mark.parametrize("lang, warning", [
+    ("fr", "Cette entreprise est en faillite selon la BCE (situation juridique : Faillite)."),
+    ("nl", "Deze onderneming is failliet volgens de KBO (rechtstoestand: Faillissement)."),
+    ("en", "According to the BCE, this enterprise is bankrupt (juridical situation: Faillite)."),
+])
+def test_the_agency_is_warned_of_a_bankrupt_enterprise_beside_the_bce_data(client, extract, agent, lang, warning):
+    eid_login(client)
+    assert send(client, number=BANKRUPT).status_code == 303  # a notice, not a block: the agency decides
+    request = Registration.get(Registration.kind == "belgian")
+    page = body(agent.get(f"/{lang}/staff/registrations/{request.id}"))
+    assert warning in page
+    panel = page.index('id="s-bce"')
+    assert panel < page.index(warning) < page.index("<dl>", panel)  # at the top of the BCE's data
+
+
+@pytest.mark.parametrize("lang, word", [("fr", "faillite"), ("nl", "failliet"), ("en", "bankrupt")])
+def test_a_normal_enterprise_brings_no_warning(client, extract, agent, lang, word):
+    eid_login(client)
+    assert send(client, number=ONE_UNIT).status_code == 303
+    request = Registration.get(Registration.kind == "belgian")
+    page = body(agent.get(f"/{lang}/staff/registrations/{request.id}"))
+    assert 'id="s-bce"' in page and "situation-warning" not in page and word not in page.lower()
+
+
+def test_the_person_asking_is_told_too_and_may_still_send(client, extract):
+    eid_login(client)
+    page = body(client.get(f"/fr/portal/belgian-enterprise?number={BANKRUPT}"))
+    assert "Cette entreprise est en faillite selon la BCE (situation juridique : Faillite)." in page
+    assert "Vous pouvez tout de même envoyer la demande" in page
+    assert "situation-warning" not in body(client.get(f"/fr/portal/belgian-enterprise?number={ONE_UNIT}"))
+
+
+def test_dissolution_liquidation_and_reorganisation_are_warned_of_too(client, extract, agent):
+    from portal.models import KboCode, KboEnterprise
+
+    eid_login(client)
+    assert send(client, number=IN_LIQUIDATION).status_code == 303
+    request = Registration.get(Registration.kind == "belgian")
+    page = body(agent.get(f"/en/staff/registrations/{request.id}"))
+    assert "this enterprise is dissolved or in liquidation (juridical situation: Liquidation)" in page
+    # a code this portal does not list is read by its description in the BCE's code table
+    KboCode.insert_many([{"category": "JuridicalSituation", "code": "999", "language": language,
+                          "description": description} for language, description in
+                         (("FR", "Réorganisation judiciaire par accord collectif"),
+                          ("NL", "Gerechtelijke reorganisatie door collectief akkoord"))]).execute()
+    KboEnterprise.update(juridical_situation="999").where(KboEnterprise.number == IN_LIQUIDATION).execute()
+    page = body(agent.get(f"/nl/staff/registrations/{request.id}"))
+    assert ("Deze onderneming is in gerechtelijke reorganisatie volgens de KBO (rechtstoestand: Gerechtelijke "
+            "reorganisatie door collectief akkoord).") in page

@@ -295,3 +295,42 @@ def test_an_address_part_longer_than_the_register_keeps_is_refused_with_a_messag
                                                               "street": "Rue", "house_number": "1", "box": "",
                                                               "postcode": "9" * 25, "city": "Paris"})
     assert french.status_code == 422 and "20 caractères au maximum." in body(french)
+
+
+# Issue 27, item 8: a contact person's e-mail is a contact person's, not a legal representative's.
+@pytest.mark.parametrize("lang, added, role, manager, not_representative", [
+    ("fr", "Jan Peeters vous a ajouté(e) comme personne de contact de Musterfirma GmbH",
+     "Une personne de contact est une personne que l'entreprise désigne dans « Mon entreprise »",
+     "Le gestionnaire d'accès de Musterfirma GmbH vous désigne ensuite comme utilisateur",
+     "Vous êtes représentant légal"),
+    ("nl", "Jan Peeters heeft u toegevoegd als contactpersoon van Musterfirma GmbH",
+     "Een contactpersoon is iemand die het bedrijf in „Mijn bedrijf” aanduidt",
+     "De toegangsbeheerder van Musterfirma GmbH duidt u daarna aan als gebruiker",
+     "U bent wettelijke vertegenwoordiger"),
+    ("en", "Jan Peeters added you as a contact person of Musterfirma GmbH",
+     "A contact person is someone the company names in “My company”",
+     "The access manager of Musterfirma GmbH then designates you as a user",
+     "You are a legal representative"),
+])
+def test_a_contact_person_gets_a_contact_persons_email_in_her_language(keeper, auth, client, mailbox, lang, added,
+                                                                       role, manager, not_representative):
+    Company.update(language=lang).where(Company.id == keeper.company.id).execute()
+    assert post(client, auth, "/contacts", **CONTACT).status_code == 303
+    claire = Person.get(Person.last_name == "Dubois")
+    assert claire.language == lang
+    message = mailbox.received("claire@musterfirma.de")[0]
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content().replace("&#39;", "'").replace("&#34;", '"')
+    for part in (text, html):
+        assert added in part and role in part and manager in part
+        assert not_representative not in part and "main access manager" not in part
+    assert "Musterfirma GmbH" in message["Subject"]
+    assert f"/{lang}/login" in text
+
+
+def test_a_legal_representative_still_gets_the_representatives_email(keeper, auth, client, mailbox):
+    Company.update(language="nl").where(Company.id == keeper.company.id).execute()
+    assert post(client, auth, "/representatives", **person("rep_")).status_code == 303
+    text = mailbox.received("claire@musterfirma.de")[0].get_body(("plain",)).get_content()
+    assert "U bent wettelijke vertegenwoordiger van het bedrijf" in text
+    assert "Wijs de hoofdtoegangsbeheerder van het bedrijf aan." in text and "contactpersoon" not in text

@@ -30,9 +30,20 @@ def operator(auth):
     return jan
 
 
-def test_the_header_names_the_person_the_company_and_its_bce_number(operator, client):
-    page = body(client.get("/fr/portal"))
-    assert "Jan Peeters" in page and "BCE" in page and "0123456749" in page and "Se déconnecter" in page
+@pytest.mark.parametrize("lang,number", [("fr", "(BCE : 0123.456.749)"), ("nl", "(KBO: 0123.456.749)"),
+                                         ("en", "(BCE: 0123.456.749)")])
+def test_the_header_names_the_person_the_company_and_its_bce_number(operator, client, lang, number):
+    """As Figure 31 shows it: "Steve Ukaba (BCE: 1000416131)"."""
+    page = body(client.get(f"/{lang}/portal"))
+    assert f"Jan Peeters – Musterfirma GmbH {number}</span>" in page
+
+
+@pytest.mark.parametrize("lang,number", [("fr", "(TVA : DE123456788)"), ("nl", "(Btw: DE123456788)"),
+                                         ("en", "(VAT: DE123456788)")])
+def test_the_header_gives_a_firm_without_bce_number_its_vat_number(operator, client, lang, number):
+    Company.update(bce_number=None).where(Company.id == operator.company.id).execute()
+    page = body(client.get(f"/{lang}/portal"))
+    assert f"Jan Peeters – Musterfirma GmbH {number}</span>" in page
 
 
 def test_each_tile_is_a_plain_link_that_loads_its_summary_with_javascript(operator, client):
