@@ -7,15 +7,12 @@ Both return a ViesResult; nothing else of the service leaks into the portal.
 """
 import json
 import logging
-import socket
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 
+import requests
 from flask import current_app
 
 from . import clock
-
 
 log = logging.getLogger(__name__)
 
@@ -52,32 +49,35 @@ def _clean(text):
 
 
 class LiveVies:
+    """One connection per check (a registration asks one or two): nothing shared between threads."""
+
     def __init__(self, url=DEFAULT_URL, timeout=10.0):
         self.url = url
         self.timeout = timeout
 
     def check(self, prefix, number):
-        body = json.dumps({"countryCode": prefix, "vatNumber": number}).encode()
-        request = urllib.request.Request(self.url, data=body, method="POST", headers={
-            "Content-Type": "application/json", "Accept": "application/json"})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                answer = json.loads(response.read() or b"{}")
-        except urllib.error.HTTPError as error:
-            try:
-                answer = json.loads(error.read() or b"{}")
-            except ValueError:
-                answer = {}
-            if error.code == 429:
-                return self._result(UNAVAILABLE, error="RATE_LIMITED")
-            if not answer.get("errorWrappers"):
-                return self._result(UNAVAILABLE, error=f"HTTP_{error.code}")
-        except (socket.timeout, TimeoutError):
+            response = requests.post(self.url, json={"countryCode": prefix, "vatNumber": number},
+                                     headers={"Accept": "application/json"}, timeout=self.timeout)
+        except requests.ReadTimeout:
             return self._result(UNAVAILABLE, error="TIMEOUT")
-        except (urllib.error.URLError, OSError, ValueError) as error:
-            log.warning("VIES unreachable: %s", type(error).__name__)
-            return self._result(UNAVAILABLE, error="UNREACHABLE")
+        except requests.RequestException as error:  # refused, reset, DNS, TLS, connect timeout
+            return self._unreachable(error)
+        if response.status_code == 429:
+            return self._result(UNAVAILABLE, error="RATE_LIMITED")
+        try:
+            answer = json.loads(response.content or b"{}")
+        except ValueError as error:
+            if response.ok:  # a 200 that is not JSON: something else than VIES answered
+                return self._unreachable(error)
+            answer = {}
+        if not response.ok and not answer.get("errorWrappers"):
+            return self._result(UNAVAILABLE, error=f"HTTP_{response.status_code}")
         return self._interpret(answer)
+
+    def _unreachable(self, error):
+        log.warning("VIES unreachable: %s", type(error).__name__)
+        return self._result(UNAVAILABLE, error="UNREACHABLE")
 
     def _interpret(self, answer):
         wrappers = answer.get("errorWrappers") or []

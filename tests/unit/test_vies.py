@@ -6,6 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from portal import vies
 from portal.vies import INPUT_ERROR, INVALID, UNAVAILABLE, VALID, FakeVies, LiveVies
 
 # vatNumber -> (HTTP status, JSON answer, delay in seconds)
@@ -20,6 +21,7 @@ ANSWERS = {
     "777": (200, {"countryCode": "DE", "vatNumber": "777", "valid": True}, 1.0),
     "888": (200, {"countryCode": "ES", "vatNumber": "888", "valid": True, "name": "---", "address": "---"}, 0),
     "999": (200, {"actionSucceed": False, "errorWrappers": [{"error": "TIMEOUT"}]}, 0),
+    "000": (200, None, 0),  # something else than VIES answers, and not in JSON
 }
 
 
@@ -102,6 +104,17 @@ def test_bad_input_is_not_a_service_trouble(client):
 def test_unreachable_service():
     result = LiveVies("http://127.0.0.1:9/check-vat-number", timeout=0.3).check("DE", "111")
     assert result.status == UNAVAILABLE and result.error in ("UNREACHABLE", "TIMEOUT")
+
+
+def test_an_answer_that_is_not_json_means_try_later(client):
+    result = client.check("DE", "000")
+    assert result.status == UNAVAILABLE and result.error == "UNREACHABLE"
+
+
+def test_the_app_checks_through_the_live_client_its_settings_name(app, vies_url):
+    app.config.update(VIES="live", VIES_URL=vies_url, VIES_TIMEOUT=0.3)
+    with app.app_context():
+        assert vies.client().check("DE", "111").status == VALID
 
 
 def test_fake_answers_from_its_table_else_valid():

@@ -9,9 +9,9 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
+from joserfc import jwt
+from joserfc.jwk import OctKey, RSAKey
 
 from portal.models import LoginSession, Person
 
@@ -23,8 +23,8 @@ class Provider:
     """A small OpenID provider: discovery, JWKS, token endpoint, signed ID tokens."""
 
     def __init__(self, discovery_issuer=None):
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.key = RSAKey.generate_key(2048)
+        self.other_key = RSAKey.generate_key(2048)
         self.kid = "k1"
         self.codes = {}
         self.issued = []  # the ID tokens handed out by the token endpoint
@@ -47,17 +47,17 @@ class Provider:
                   "surname": "Peeters", "acr": "urn:be:fedict:iam:fas:Level500"}
         changes = dict(entry["changes"])
         key = self.other_key if changes.pop("wrong_key", False) else self.key
-        algorithm = changes.pop("alg", "RS256")
-        if algorithm == "HS256":
-            key = CLIENT_SECRET  # the classic confusion: a MAC keyed with a secret the client knows
-        elif algorithm == "none":
-            key = None
+        header = {"alg": changes.pop("alg", "RS256"), "kid": self.kid}
         claims.update(changes)
         claims = {name: value for name, value in claims.items() if value is not None}  # None: left out
-        return jwt.encode(claims, key, algorithm=algorithm, headers={"kid": self.kid})
+        if header["alg"] == "none":
+            return unsigned(header, claims)
+        if header["alg"] == "HS256":
+            key = OctKey.import_key(CLIENT_SECRET)  # the classic confusion: a MAC keyed with a secret the client knows
+        return jwt.encode(header, claims, key, algorithms=[header["alg"]])
 
     def rotate_keys(self):
-        self.key, self.kid = rsa.generate_private_key(public_exponent=65537, key_size=2048), self.kid + "'"
+        self.key, self.kid = RSAKey.generate_key(2048), self.kid + "'"
 
     def handler(self):
         provider = self
@@ -76,7 +76,7 @@ class Provider:
                     self._json(200, {"issuer": provider.discovery_issuer, "authorization_endpoint": provider.issuer + "/authorize",
                                      "token_endpoint": provider.issuer + "/token", "jwks_uri": provider.issuer + "/jwks"})
                 elif self.path == "/jwks":
-                    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(provider.key.public_key()))
+                    jwk = provider.key.as_dict(private=False)
                     self._json(200, {"keys": [dict(jwk, kid=provider.kid, use="sig", alg="RS256")]})
                 else:
                     self._json(404, {})
@@ -97,6 +97,13 @@ class Provider:
                 pass
 
         return Handler
+
+
+def unsigned(header, claims):
+    """A token with `"alg": "none"` and no signature, written as an attacker would."""
+    def part(value):
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+    return f"{part(dict(header, typ='JWT'))}.{part(claims)}."
 
 
 @pytest.fixture(scope="module")
