@@ -5,8 +5,13 @@ PY := $(VENV)/bin/python
 # make run and its helpers are for development: the stand-ins (fake VIES, eID simulator) are on.
 FLASK := PORTAL_ENV=development $(VENV)/bin/flask --app wsgi
 PYTEST_ARGS ?=
+LOCK := requirements/test.txt
+# The lock tool (uv, pinned with hashes in requirements/tools.txt) lives in its own venv.
+TOOLS := .venv-tools
+UV := $(TOOLS)/bin/uv
+COMPILE := $(UV) pip compile --quiet --universal --python-version 3.11 --generate-hashes --custom-compile-command 'make upgrade'
 
-.PHONY: run test install translations compile-translations migrate seed bench-tools soak-tools bench soak clean
+.PHONY: run test install lock upgrade translations compile-translations migrate seed bench-tools soak-tools bench soak clean
 
 run: install
 	$(FLASK) portal migrate
@@ -16,13 +21,35 @@ run: install
 test: install
 	./scripts/test.sh $(PYTEST_ARGS)
 
-$(VENV)/.installed: pyproject.toml
+# Versions come from the lock (requirements/test.txt: the run-time dependencies of
+# requirements/main.txt plus the test extra), every file checked against its hash, wheels only;
+# then the project itself, without dependencies. pip check fails here if a run-time dependency
+# of pyproject.toml is missing from the lock: run `make lock`.
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes --only-binary :all: -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip check
 	touch $@
 
 install: $(VENV)/.installed compile-translations
+
+$(UV): requirements/tools.txt
+	test -x $(TOOLS)/bin/python || python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --require-hashes --only-binary :all: -r requirements/tools.txt
+	touch $@
+
+# Re-resolve the lock files from pyproject.toml, keeping every pin that still fits (after adding or
+# changing a dependency). One package to its newest: make lock LOCK_ARGS='--upgrade-package NAME'
+# main.txt (what a server installs) takes the versions of test.txt (what the tests ran).
+lock: $(UV)
+	$(COMPILE) $(LOCK_ARGS) --extra test -o requirements/test.txt pyproject.toml
+	$(COMPILE) -c requirements/test.txt -o requirements/main.txt pyproject.toml
+
+# Every package to its newest version within the ranges of pyproject.toml.
+upgrade: LOCK_ARGS := --upgrade
+upgrade: lock
 
 compile-translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel -q compile -d translations
@@ -61,4 +88,4 @@ soak: install soak-tools
 	$(PY) bench/soak.py --minutes 10 $(SOAK_ARGS)
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) $(TOOLS) instance .pytest_cache
