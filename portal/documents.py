@@ -145,6 +145,8 @@ class _Archive:
 
 
 def _check_office(data):
+    if data.count(b"PK\x01\x02") > MAX_ENTRIES:  # each entry of the directory starts so: counted before zipfile reads it
+        raise _too_many_parts()
     try:
         archive = _Archive(data)
     except (zipfile.BadZipFile, ValueError, OSError):

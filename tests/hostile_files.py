@@ -53,3 +53,30 @@ def a_zip(files):
 
 def an_odt(**parts):
     return a_zip({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<office/>", **parts})
+
+
+def object_stream_pdf(inner):
+    """A catalog pointing to object 4, and objects 4, 5 … (`inner`) compressed in one object stream,
+    found through a cross-reference stream: nothing of them shows in the file's bytes."""
+    import zlib
+
+    header, body = b"", b""
+    for number, obj in enumerate(inner, 4):
+        header += b"%d %d " % (number, len(body))
+        body += obj + b" "
+    stream = zlib.compress(header + body)
+    holder = 4 + len(inner)
+    out, offsets = b"%PDF-1.7\n", {}
+    for number, obj in ((1, b"<< /Type /Catalog /Pages 2 0 R /X 4 0 R >>"), (2, PAGES[0]), (3, PAGE),
+                        (holder, b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+                         % (len(inner), len(header), len(stream)) + stream + b"\nendstream")):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(out)
+    rows = [b"\x00" + bytes(4) + b"\xff\xff"] + [b"\x01" + offsets[n].to_bytes(4, "big") + bytes(2) for n in (1, 2, 3)]
+    rows += [b"\x02" + holder.to_bytes(4, "big") + index.to_bytes(2, "big") for index in range(len(inner))]
+    rows += [b"\x01" + offsets[holder].to_bytes(4, "big") + bytes(2), b"\x01" + xref.to_bytes(4, "big") + bytes(2)]
+    table = zlib.compress(b"".join(rows))
+    return out + (b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Filter /FlateDecode /Length %d >>\n"
+                  b"stream\n" % (holder + 1, holder + 2, len(table)) + table
+                  + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref)

@@ -31,6 +31,7 @@ NOT_OBJECT_IDS = {
     "static": "a file of the app", "hashed_static": "a file of the app",
     "tiles.summary": "a tile's code, the same for every company",
     "tiles.export": "a list's name (devices, suppliers…), the same for every company",
+    "tiles.partner_list": "a list's name (devices, suppliers…), the same for every company: its rows are the session's company's",
 }
 CAPABILITY_LINKS = re.compile(r"^(wizard\.|auth\.reset)")
 
