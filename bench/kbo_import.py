@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from portal.kbo_synthetic import write_full, write_update  # noqa: E402
+from portal.kbo_synthetic import write_full, write_update  # noqa: E402  (after sys.path names the project)
 
 FLASK = [sys.executable, "-m", "flask", "--app", "wsgi", "portal"]
 

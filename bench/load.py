@@ -30,20 +30,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import datetime  # noqa: E402
-import re  # noqa: E402
+import datetime  # noqa: E402  (after sys.path names the project)
+import re  # noqa: E402  (after sys.path names the project)
 
-import pyotp  # noqa: E402
+import pyotp  # noqa: E402  (after sys.path names the project)
 
-from bench.queries import QueryCounter  # noqa: E402
-from bench.seed import seed  # noqa: E402
-from portal import create_app  # noqa: E402
-from portal.db import database, is_postgres  # noqa: E402
-from portal.models import (Account, Company, Person, Registration, RegistrationEmail, RegistrationEvent,  # noqa: E402
-                           StaffMember)
-from portal.passwords import hash_password  # noqa: E402
-from portal.backoffice import review  # noqa: E402
-from portal.wizard import steps, submission  # noqa: E402
+from bench.queries import QueryCounter  # noqa: E402  (after sys.path names the project)
+from bench.seed import seed  # noqa: E402  (after sys.path names the project)
+from portal import create_app  # noqa: E402  (after sys.path names the project)
+from portal.backoffice import review  # noqa: E402  (after sys.path names the project)
+from portal.db import database, is_postgres  # noqa: E402  (after sys.path names the project)
+from portal.models import Account, Company, Person, Registration, RegistrationEmail, RegistrationEvent, StaffMember  # noqa: E402  (after sys.path names the project)
+from portal.passwords import hash_password  # noqa: E402  (after sys.path names the project)
+from portal.wizard import steps, submission  # noqa: E402  (after sys.path names the project)
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 RANDOM_SEARCH = "random name search"  # a path chosen by the wrk script for each request
@@ -214,7 +213,8 @@ def _contribution_year():
 
 def _dossier_of(company, person, documents=20, actions=10):
     """An inspection dossier with its documents and corrective actions, made through the shared rules."""
-    from portal import documents as checks, inspections
+    from portal import documents as checks
+    from portal import inspections
     from portal.demo_tiles import blank_pdf
     from portal.models import StaffMember
 

@@ -17,11 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.queries import QueryCounter  # noqa: E402
-from bench.seed import seed  # noqa: E402
-from portal import create_app  # noqa: E402
-from portal.db import database  # noqa: E402
-from portal.models import CompanyNameWord  # noqa: E402
+from bench.queries import QueryCounter  # noqa: E402  (after sys.path names the project)
+from bench.seed import seed  # noqa: E402  (after sys.path names the project)
+from portal import create_app  # noqa: E402  (after sys.path names the project)
+from portal.db import database  # noqa: E402  (after sys.path names the project)
+from portal.models import CompanyNameWord  # noqa: E402  (after sys.path names the project)
 
 
 def terms_of(app, count):

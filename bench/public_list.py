@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.queries import QueryCounter  # noqa: E402
-from bench.seed import seed  # noqa: E402
-from portal import create_app  # noqa: E402
+from bench.queries import QueryCounter  # noqa: E402  (after sys.path names the project)
+from bench.seed import seed  # noqa: E402  (after sys.path names the project)
+from portal import create_app  # noqa: E402  (after sys.path names the project)
 
 ROUTES = [
     ("bare page (/healthz)", "/healthz"),

@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import load  # noqa: E402
+from bench import load  # noqa: E402  (after sys.path names the project)
 
 CONNECTIONS = {"public": 6, "list": 8, "portal": 8, "staff": 4, "wizard": 6}  # 32 in all
 P95_TARGET = {"public": 10, "list": 25, "portal": 30, "staff": 30, "wizard": 25}  # ms, at 16 connections

@@ -1,6 +1,7 @@
 """Indexes for finding look-alike registration requests: name key and e-mail addresses."""
 from peewee import *
 
+
 def up(migrator, db):
     class Registration(Model):
         class Meta:

@@ -1,6 +1,7 @@
 """Logging in: TOTP replay guard, lockouts, recovery codes, per-address throttle."""
 from peewee import *
 
+
 def up(migrator, db):
     class Account(Model):
         class Meta:

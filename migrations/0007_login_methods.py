@@ -1,6 +1,7 @@
 """Login sessions record the person, the method and the assurance level (eID/itsme)."""
 from peewee import *
 
+
 def up(migrator, db):
     class Person(Model):
         class Meta:

@@ -4,9 +4,26 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import (addresses, assets, cli, config as settings, csrf, date_formats, db, errors, form_text, fragment_cache,
-               http_headers, identifiers, languages, log_privacy, number_formats, page_cache, session_cookie,
-               translated_templates)
+from . import (
+    addresses,
+    assets,
+    cli,
+    csrf,
+    date_formats,
+    db,
+    errors,
+    form_text,
+    fragment_cache,
+    http_headers,
+    identifiers,
+    languages,
+    log_privacy,
+    number_formats,
+    page_cache,
+    session_cookie,
+    translated_templates,
+)
+from . import config as settings
 from .extensions import babel, login_manager
 
 log = logging.getLogger(__name__)
@@ -63,8 +80,8 @@ def create_app(config=None):
     from .access import bp as access_bp
     from .auth import bp as auth_bp
     from .backoffice import bp as backoffice_bp
-    from .tiles import bp as tiles_bp
     from .public import bp as public_bp
+    from .tiles import bp as tiles_bp
     from .wizard import bp as wizard_bp
 
     app.register_blueprint(public_bp)

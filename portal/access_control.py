@@ -13,8 +13,8 @@ from flask import redirect, request, url_for
 from flask_login import AnonymousUserMixin, current_user
 
 from . import sessions
-from .prepared import Prepared, slot
 from .extensions import login_manager
+from .prepared import Prepared, slot
 
 _PORTAL_PATH = re.compile(r"^/(?:fr|nl|en)/portal(?:/|$)")
 _STAFF_PATH = re.compile(r"^/(?:fr|nl|en)/staff/")

@@ -8,12 +8,12 @@ takes effect at the person's next request, not at their next login.
 from dataclasses import dataclass
 
 from flask import g
-from .lazy_text import lazy_gettext as _l
 from peewee import JOIN, SQL
 
 from .applications import PORTAL
-from .models import Company, ContactPerson, LegalRepresentative, MemberApplication, Quality, QualityMember
 from .db import text_agg
+from .lazy_text import lazy_gettext as _l
+from .models import Company, ContactPerson, LegalRepresentative, MemberApplication, Quality, QualityMember
 from .prepared import Prepared, slot
 
 # Why a person may not enter the portal (FAQ 13), each with what to do.

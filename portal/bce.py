@@ -11,12 +11,22 @@ notified to the agency.
 import datetime
 from dataclasses import dataclass, field
 
-from .lazy_text import lazy_gettext as _l
-
 from . import company_records
 from .db import database
-from .models import (Activity, Company, CompanyEvent, EstablishmentUnit, KboActivity, KboAddress, KboCode,
-                     KboDenomination, KboEnterprise, KboEstablishment, KboExtract)
+from .lazy_text import lazy_gettext as _l
+from .models import (
+    Activity,
+    Company,
+    CompanyEvent,
+    EstablishmentUnit,
+    KboActivity,
+    KboAddress,
+    KboCode,
+    KboDenomination,
+    KboEnterprise,
+    KboEstablishment,
+    KboExtract,
+)
 
 # denomination.csv's Language codes.
 LANGUAGES = {"1": "fr", "2": "nl", "3": "de", "4": "en"}

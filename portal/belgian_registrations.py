@@ -15,8 +15,6 @@ import datetime
 import secrets
 from dataclasses import dataclass, field
 
-from .lazy_text import lazy_gettext as _l
-
 from . import bce, clock, mail, rate_limit
 from .access_rights import companies_of
 from .company_records import check_link
@@ -24,6 +22,7 @@ from .date_formats import lazy_date
 from .db import database, lock_name
 from .form_text import EMAIL, single_line_errors
 from .identifiers import IdentifierError, format_bce, normalise_bce
+from .lazy_text import lazy_gettext as _l
 from .models import Company, CompanyEvent, LegalRepresentative, Person, Registration, RegistrationEvent
 from .registrations import LANGUAGES, KeptProof
 

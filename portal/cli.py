@@ -50,7 +50,7 @@ def seed_demo_command(firms):
             from .models import Company, Person
 
             gap = Person.get(Person.niss == PEOPLE[0][0])
-            company = Company.select().where(Company.is_demo == True).order_by(Company.id).first()  # noqa: E712
+            company = Company.select().where(Company.is_demo == True).order_by(Company.id).first()  # noqa: E712  (a peewee expression: SQL's = TRUE)
             for line in seed_tiles(company, gap):
                 click.echo(f"  {company.name}: {line}")
         from .demo_belgians import seed_belgians

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 
-
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
 

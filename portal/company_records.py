@@ -18,15 +18,22 @@ numbers, official proof) is not changed here: the agency validates it.
 """
 import re
 
-from .lazy_text import lazy_gettext as _l
-
 from . import mail, people, rate_limit
 from .access_rights import is_legal_representative, is_main_access_manager
 from .db import database
-from .identifiers import NoNumberLeft
 from .form_text import single_line_errors
-from .models import (Activity, Company, CompanyEvent, ContactPerson, EstablishmentUnit, LegalRepresentative, Person,
-                     Quality)
+from .identifiers import NoNumberLeft
+from .lazy_text import lazy_gettext as _l
+from .models import (
+    Activity,
+    Company,
+    CompanyEvent,
+    ContactPerson,
+    EstablishmentUnit,
+    LegalRepresentative,
+    Person,
+    Quality,
+)
 from .prepared import Prepared, slot
 from .registrations import LANGUAGES
 
@@ -140,7 +147,7 @@ def save_unit(company, actor, values, unit=None):
 def remove_unit(company, actor, unit):
     if unit.bce_number:
         raise RecordError({"units": FROM_BCE})
-    if Activity.select().where((Activity.unit == unit) & (Activity.active == True)).exists():  # noqa: E712
+    if Activity.select().where((Activity.unit == unit) & (Activity.active == True)).exists():  # noqa: E712  (a peewee expression: SQL's = TRUE)
         raise RecordError({"units": _l("Activities are notified for this establishment unit: deactivate them in "
                                        "“My activities” first.")})
     with database.atomic():

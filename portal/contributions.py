@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask import current_app
-from .lazy_text import lazy_gettext as _l
 from peewee import fn
 
 from . import clock, mail
@@ -32,6 +31,7 @@ from .company_records import mail_addresses
 from .csv_export import safe_cell
 from .date_formats import lazy_date
 from .db import database
+from .lazy_text import lazy_gettext as _l
 from .models import Activity, Company, ContributionDeclaration, ContributionEvent, ContributionYear
 from .prepared import Prepared, slot
 

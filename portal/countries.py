@@ -2,9 +2,10 @@
 import functools
 
 from babel import Locale
-from .lazy_text import lazy_gettext as _l, locale_in_force
 from markupsafe import Markup, escape
 
+from .lazy_text import lazy_gettext as _l
+from .lazy_text import locale_in_force
 from .names import fold
 
 # The 27 EU member states, as ISO 3166 codes.

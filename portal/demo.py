@@ -114,7 +114,7 @@ def _insert_returning_ids(rows):
 def seed_demo(count=300, seed=2026):
     """Add demo firms unless there are some already, each through the real
     path; returns how many were added."""
-    if Company.select().where(Company.is_demo == True).exists():  # noqa: E712
+    if Company.select().where(Company.is_demo == True).exists():  # noqa: E712  (a peewee expression: SQL's = TRUE)
         return 0
     rng = random.Random(seed)
     for index in range(1, count + 1):

@@ -5,11 +5,11 @@ real way: their request, then the agency's validation."""
 import datetime
 from pathlib import Path
 
-from . import belgian_registrations, bce, clock
+from . import bce, belgian_registrations, clock
 from .applications import APPLICATIONS
 from .backoffice import review
-from .demo_tiles import blank_pdf
 from .db import database
+from .demo_tiles import blank_pdf
 from .identifiers import format_bce, format_niss
 from .kbo_import import import_extract
 from .kbo_synthetic import enterprise_number, write_full

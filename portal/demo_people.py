@@ -23,7 +23,7 @@ PEOPLE = [
 
 def seed_people():
     """Add the demo people to the first demo firm, once; returns [(NISS, name, role)] added."""
-    company = Company.select().where(Company.is_demo == True).order_by(Company.id).first()  # noqa: E712
+    company = Company.select().where(Company.is_demo == True).order_by(Company.id).first()  # noqa: E712  (a peewee expression: SQL's = TRUE)
     if company is None or Person.select().where(Person.niss == PEOPLE[0][0]).exists():
         return []
     added = []

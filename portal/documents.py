@@ -17,9 +17,9 @@ import zipfile
 from dataclasses import dataclass
 
 from flask import make_response
-from .lazy_text import lazy_gettext as _l
 
 from . import pdf
+from .lazy_text import lazy_gettext as _l
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ENTRIES = 2000

@@ -1,9 +1,9 @@
 """Error pages in the user's language, inside the layout."""
 from flask import render_template
-from .lazy_text import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .csrf import CSRFError
+from .lazy_text import lazy_gettext as _l
 
 MESSAGES = {
     400: (_l("The request could not be understood"),

@@ -27,8 +27,8 @@ from jinja2.ext import Extension
 from markupsafe import Markup
 
 from .lazy_text import locale_in_force
-from .page_cache import PLACEHOLDER, token_for_page
 from .lru import Lru
+from .page_cache import PLACEHOLDER, token_for_page
 from .translated_templates import SEPARATOR
 
 # Per process, in characters (a queue row is 0.5 to 2 K, a page of 25 rows 12 to 50 K): about 8 MB of text.

@@ -4,7 +4,6 @@ Each check takes what a person typed (spaces, dots, dashes allowed) and
 returns the compact form, or raises IdentifierError with a message in the
 user's language. The rules come from python-stdnum.
 """
-from .lazy_text import lazy_gettext as _l
 from stdnum import exceptions as stdnum_errors
 from stdnum.ad import nrt as ad_nrt
 from stdnum.be import bis as be_bis
@@ -21,6 +20,7 @@ from stdnum.sm import coe as sm_coe
 from stdnum.tr import vkn as tr_vkn
 
 from .countries import EU, NORTHERN_IRELAND
+from .lazy_text import lazy_gettext as _l
 
 # Countries whose VAT number VIES can confirm: the EU and Northern Ireland.
 VIES_COUNTRIES = EU | {NORTHERN_IRELAND}

@@ -11,12 +11,11 @@ asked why. Either way the company's history keeps it.
 import secrets
 from dataclasses import dataclass, field
 
-from .lazy_text import lazy_gettext as _l
-
 from . import clock, company_identity, mail
 from .db import database
 from .form_text import single_line_errors
 from .identifiers import vat_prefix
+from .lazy_text import lazy_gettext as _l
 from .models import Company, CompanyEvent, LegalRepresentative, Person, Registration, RegistrationEvent
 from .prepared import Prepared, slot
 from .registrations import KeptProof

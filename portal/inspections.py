@@ -14,14 +14,22 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from .lazy_text import lazy_gettext as _l
-
 from . import clock, documents, mail, rate_limit
 from .company_records import mail_addresses
 from .db import database, is_postgres
 from .form_text import multi_line_ok, row_id, single_line_errors
-from .models import (Activity, Company, CorrectiveAction, DossierDocument, DossierEvent, InspectionDossier,
-                     Questionnaire, QuestionnaireEvent, StaffMember)
+from .lazy_text import lazy_gettext as _l
+from .models import (
+    Activity,
+    Company,
+    CorrectiveAction,
+    DossierDocument,
+    DossierEvent,
+    InspectionDossier,
+    Questionnaire,
+    QuestionnaireEvent,
+    StaffMember,
+)
 from .pdf import safe_filename
 from .people import parse_date
 from .prepared import Prepared, slot

@@ -31,8 +31,17 @@ import psycopg2
 
 from . import bce, clock
 from .db import database, is_postgres, lock_name
-from .models import (KboActivity, KboAddress, KboBranch, KboCode, KboContact, KboDenomination, KboEnterprise,
-                     KboEstablishment, KboExtract)
+from .models import (
+    KboActivity,
+    KboAddress,
+    KboBranch,
+    KboCode,
+    KboContact,
+    KboDenomination,
+    KboEnterprise,
+    KboEstablishment,
+    KboExtract,
+)
 
 BATCH = 10_000  # rows per executemany on SQLite
 _DATE = re.compile(r"^(\d{2})-(\d{2})-(\d{4})$")

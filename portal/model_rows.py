@@ -3,8 +3,7 @@ the plan worked out once.
 
 Peewee builds each model of a row by calling the model with no values and then
 `setattr` for every column: a Python descriptor call and a "dirty" mark per
-column, then the marks cleared. For the 42 columns of "who is asking" that was
-more than half of the statement's cost in the app on PostgreSQL. Here each
+column, then the marks cleared. Here each
 model's data is one dict built from the row's slice, and the joins are linked
 exactly as peewee links them (`ModelCursorWrapper.process_row`, copied with
 its rules: an outer join that found nothing is None, not an empty model).
@@ -16,8 +15,17 @@ a column that is no plain field), which peewee then keeps reading itself.
 """
 from operator import itemgetter
 
-from peewee import (Field, FieldAccessor, ForeignKeyAccessor, ForeignKeyField, IntegerField, Model, ModelCursorWrapper,
-                    ModelObjectCursorWrapper, _StringField)
+from peewee import (
+    Field,
+    FieldAccessor,
+    ForeignKeyAccessor,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    ModelCursorWrapper,
+    ModelObjectCursorWrapper,
+    _StringField,
+)
 
 _PLAIN_SETTERS = (FieldAccessor.__set__, ForeignKeyAccessor.__set__)
 

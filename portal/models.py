@@ -2,14 +2,13 @@
 import json
 
 import peewee
-from .lazy_text import lazy_gettext as _l
 
 from . import deferred_columns
 from .clock import utc
 from .db import BaseModel, database
+from .lazy_text import lazy_gettext as _l
 from .names import name_key, name_words
 from .prepared import Prepared, slot
-
 
 # Activities an economic operator notifies ("Mes activités"), in display order.
 ACTIVITY_KINDS = {
@@ -77,7 +76,7 @@ class Company(BaseModel):
                                                                     self.country)).execute()
 
     def refresh_listing(self):
-        active = self.activities.where(Activity.active == True).exists()  # noqa: E712
+        active = self.activities.where(Activity.active == True).exists()  # noqa: E712  (a peewee expression: SQL's = TRUE)
         listed = bool(self.agency_number) and active
         if listed != self.listed:
             self.listed = listed

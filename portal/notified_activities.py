@@ -13,12 +13,12 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from .lazy_text import lazy_gettext as _l
 from peewee import JOIN, fn
 
 from . import clock
 from .db import database, lock_name
 from .form_text import MULTI_LINE_MESSAGE, multi_line_ok, row_id, single_line_errors
+from .lazy_text import lazy_gettext as _l
 from .models import ACTIVITY_KINDS, Activity, ActivityContact, ActivityEvent, Company, ContactPerson, EstablishmentUnit
 from .people import parse_date
 from .prepared import Prepared, slot
@@ -112,7 +112,7 @@ def check(company, form, exclude=None):
     errors.update(single_line_errors({"srn": form.srn}))
     if not errors:
         same = Activity.select().where((Activity.company == company) & (Activity.kind == form.kind)
-                                       & (Activity.active == True)  # noqa: E712
+                                       & (Activity.active == True)  # noqa: E712  (a peewee expression: SQL's = TRUE)
                                        & (Activity.unit == unit if unit else Activity.unit.is_null()))
         if exclude is not None:
             same = same.where(Activity.id != exclude.id)
@@ -179,7 +179,7 @@ def deactivate(activity, actor, ended_on, reason):
         raise ActivityError(errors)
     with database.atomic():
         changed = (Activity.update(active=False, ended_on=ended, end_reason=reason.strip()[:500])
-                   .where((Activity.id == activity.id) & (Activity.active == True)).execute())  # noqa: E712
+                   .where((Activity.id == activity.id) & (Activity.active == True)).execute())  # noqa: E712  (a peewee expression: SQL's = TRUE)
         if changed:
             ActivityEvent.create(company=activity.company, actor=actor, activity=activity, action="deactivated",
                                  reason=reason.strip()[:500])

@@ -2,8 +2,7 @@
 the reader's language, with the locale in force read without flask-babel's
 look-ups (lazy_text) and each locale's pattern parsed once. A count (a whole
 number, not negative) is grouped by thousands with the locale's own
-separator: the same text as Babel's, at a tenth of the cost; anything else
-is Babel's own."""
+separator: the same text as Babel's; anything else is Babel's own."""
 from babel import numbers
 from flask_babel import format_number as babel_format_number
 

@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN
 
-from .lazy_text import lazy_gettext as _l
-
-from . import clock, device_identifiers as ids, rate_limit
+from . import clock, rate_limit
+from . import device_identifiers as ids
 from .countries import BELGIUM, EEA_AND_CUSTOMS_UNION, all_countries
 from .csv_export import safe_cell
 from .db import database
 from .form_text import EMAIL, row_id, single_line_errors
+from .lazy_text import lazy_gettext as _l
 from .models import Activity, Company, MarketedDevice, PartnerEvent, RepresentedCompany, Supplier
 from .names import name_key
 from .notified_activities import IVD_CLASSES, MD_CLASSES

@@ -21,8 +21,7 @@ import sys
 
 from pypdf import PdfReader, apply_configuration
 from pypdf.errors import PyPdfError
-from pypdf.generic import (ArrayObject, ByteStringObject, DictionaryObject, IndirectObject, NameObject,
-                           TextStringObject)
+from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, IndirectObject, NameObject, TextStringObject
 
 OK, ENCRYPTED, NO_PAGE, TOO_COMPLEX, ACTIVE, DAMAGED = "ok", "encrypted", "no-page", "too-complex", "active", "damaged"
 VERDICTS = (OK, ENCRYPTED, NO_PAGE, TOO_COMPLEX, ACTIVE, DAMAGED)

@@ -5,12 +5,12 @@ that carries the temporary password."""
 import datetime
 
 from flask import current_app
-from .lazy_text import lazy_gettext as _l
 
 from . import clock, mail
 from .countries import all_countries
 from .form_text import EMAIL, single_line_errors
 from .identifiers import IdentifierError, format_niss, generate_bis, normalise_niss
+from .lazy_text import lazy_gettext as _l
 from .models import Account, Person
 from .names import name_key
 from .passwords import hash_password, temporary_password

@@ -1,8 +1,8 @@
 """Queries written with peewee but turned into SQL once per process and kind
 of database, for the few that every logged-in request runs (who is asking,
 their companies, their rights). Peewee walks a query's whole expression tree
-to write its SQL each time it runs: for these joins and unions that cost more
-than the database's answer, 40 % of a logged-in page.
+to write its SQL each time it runs: for these joins and unions that costs more
+than the database's answer.
 
     COMPANIES = Prepared(lambda: Company.select().where(Company.id == slot("id")))
     COMPANIES.rows(id=3)

@@ -6,10 +6,9 @@ import datetime
 import secrets
 import statistics
 
-from .lazy_text import lazy_gettext as _l
-
 from . import clock
 from .db import database
+from .lazy_text import lazy_gettext as _l
 from .models import Registration
 from .prepared import Prepared, slot
 

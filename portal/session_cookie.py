@@ -2,7 +2,7 @@
 
 Every request of a logged-in person brings the same cookie back until the
 session changes. Flask builds a new serializer and checks the cookie's HMAC
-(two HMACs, with the key derived again) at each one: 50 µs of a small page.
+(two HMACs, with the key derived again) at each one.
 Here the serializer is made once per key, and a cookie whose signature was
 checked is remembered by its whole value: the same bytes, the same valid
 signature. Only its age is checked again, as itsdangerous checks it, and its

@@ -4,7 +4,7 @@ Every `{{ f(x) }}`, macro call and `{% call %}` in a template goes through
 `Context.call`, which asks the callee twice whether it wants the context,
 the evaluation context or the environment passed first (`hasattr` on it and
 on its `__call__`, three to five attribute look-ups) before calling it: 40
-to 60 times a page, a tenth of a logged-in page's rendering.
+to 60 times a page.
 
 For the callees that cannot hide such a wish anywhere but on themselves (a
 plain function, a bound method, a built-in, a Jinja macro), one `getattr`

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite, as `make test` runs it:
+# The whole test suite, as `make test` runs it, after ruff:
 #   1. unit, web and browser tests on SQLite (Chromium headless, axe-core);
 #   2. unit, web and security tests again on a throwaway PostgreSQL server, and two app servers
 #      sharing it (tests/scaleout).
@@ -20,6 +20,9 @@ if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
   echo "== installing axe-core (tests/browser/package-lock.json)"
   npm ci --prefix tests/browser --no-audit --no-fund --silent
 fi
+
+echo "== ruff (lint and import order: pyproject.toml's [tool.ruff])"
+.venv/bin/ruff check .
 
 echo "== unit, web and browser tests on SQLite"
 $PY -m pytest -n 2 -p no:cacheprovider tests "$@"

@@ -9,17 +9,22 @@ views pass the person acting (`actor`) and the company of their session.
 - The quality's managers (GA, co-GA, and the GAP) add, remove, block and
   unblock users and choose their applications.
 """
-from ..lazy_text import lazy_gettext as _l
 from peewee import IntegrityError
 
 from .. import account_devices, clock
-from ..access_rights import (companies_of, health_quality, is_contact_person, is_legal_representative,
-                             is_main_access_manager)
+from ..access_rights import (
+    companies_of,
+    health_quality,
+    is_contact_person,
+    is_legal_representative,
+    is_main_access_manager,
+)
 from ..applications import APPLICATIONS
 from ..db import database
-from ..prepared import Prepared, slot
 from ..identifiers import IdentifierError, normalise_niss
+from ..lazy_text import lazy_gettext as _l
 from ..models import AccessEvent, Account, Company, MemberApplication, Person, Quality, QualityMember
+from ..prepared import Prepared, slot
 
 EVENT_LABELS = {
     "gap_designated": _l("Main access manager designated"),

@@ -3,7 +3,6 @@ object is looked up within that company (another company's id is a 404),
 and every action is checked against the person's role by the rules of
 designations.py."""
 from flask import abort, redirect, request, url_for
-from ..lazy_text import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import sessions
@@ -15,6 +14,7 @@ from ..csv_export import csv_response
 from ..form_text import EMAIL, multi_line_ok, single_line_errors
 from ..identifiers import format_bce, format_niss
 from ..languages import current_language
+from ..lazy_text import lazy_gettext as _l
 from ..models import Person, QualityMember
 from ..rendering import render
 from . import bp, designations, user_list

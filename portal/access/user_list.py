@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from peewee import OP, SQL, Expression, NodeList, Value, fn
 
-from ..applications import APPLICATIONS, name as application_name
+from ..applications import APPLICATIONS
+from ..applications import name as application_name
 from ..csv_export import safe_cell
 from ..db import text_agg
 from ..identifiers import format_niss

@@ -6,4 +6,4 @@ from . import device
 bp = Blueprint("auth", __name__)
 bp.after_app_request(device.set_cookie)
 
-from . import account, csam_routes, reset, routes, strength  # noqa: E402,F401
+from . import account, csam_routes, reset, routes, strength  # noqa: E402,F401  (the route modules attach their views to bp, once it exists)

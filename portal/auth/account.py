@@ -7,13 +7,13 @@ session's row, never in the cookie.
 import functools
 
 from flask import Response, abort, redirect, request, url_for
-from ..lazy_text import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import account_notices as notices
 from .. import clock, mail, sessions
 from ..access_control import login_required
 from ..db import database
+from ..lazy_text import lazy_gettext as _l
 from ..models import Account, LoginSession, PasswordReset, PendingLogin, Person
 from ..passwords import hash_password
 from ..rendering import render

@@ -8,10 +8,9 @@ is used once at most.
 """
 from dataclasses import dataclass
 
-from ..lazy_text import lazy_gettext as _l
-
 from .. import clock, mail, one_time_codes
 from ..db import database
+from ..lazy_text import lazy_gettext as _l
 from ..models import Account
 from ..passwords import burn_time, verify_password
 from . import lockout, recovery, totp

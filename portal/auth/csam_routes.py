@@ -5,6 +5,7 @@ import logging
 from flask import abort, current_app, g, redirect, request, session, url_for
 
 from .. import sessions
+from ..access_control import safe_next
 from ..db import database
 from ..identifiers import IdentifierError, niss_birth, normalise_niss
 from ..languages import current_language
@@ -13,7 +14,6 @@ from ..names import name_key
 from ..rendering import render
 from . import bp
 from .csam import FederalAuthClient, LoginRefused
-from ..access_control import safe_next
 
 log = logging.getLogger(__name__)
 KEY = "csam_login"

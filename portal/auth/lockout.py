@@ -12,10 +12,10 @@ without failure; a completed login starts it again.
 """
 import datetime
 
-from ..lazy_text import lazy_gettext as _l
 from peewee import Case
 
 from .. import mail
+from ..lazy_text import lazy_gettext as _l
 from ..models import Account
 
 FAILURES_BEFORE_LOCK = 5

@@ -2,10 +2,10 @@
 code, staff, a reset link): the next required action, or the end of the
 login, with its session and the page it was for; and the one refusal."""
 from flask import redirect, url_for
-from ..lazy_text import lazy_gettext as _l
 
 from .. import sessions
 from ..access_control import safe_next, safe_staff_next
+from ..lazy_text import lazy_gettext as _l
 from ..rendering import render
 from . import device, flow, lockout
 

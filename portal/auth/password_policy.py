@@ -13,9 +13,10 @@ digits.
 from functools import lru_cache
 from pathlib import Path
 
-from ..lazy_text import lazy_gettext as _l
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+from ..lazy_text import lazy_gettext as _l
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128

@@ -21,15 +21,15 @@ import hashlib
 import secrets
 
 from flask import current_app, request, url_for
-from ..lazy_text import lazy_gettext as _l
 
+from .. import account_notices as notices
 from .. import clock, mail, rate_limit, sessions
 from ..db import database
 from ..languages import current_language
+from ..lazy_text import lazy_gettext as _l
 from ..models import Account, PasswordReset, Person
 from ..passwords import hash_password
 from ..rendering import render
-from .. import account_notices as notices
 from . import bp, credentials, flow, password_policy
 from .login_steps import TOO_MANY, continue_login
 

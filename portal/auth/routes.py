@@ -1,10 +1,10 @@
 """The login pages (guide 4.1, 4.2, Figures 22–28)."""
 from flask import Response, redirect, request, url_for
-from ..lazy_text import lazy_gettext as _l
 
 from .. import clock, rate_limit, sessions
 from ..db import database
 from ..identifiers import format_niss
+from ..lazy_text import lazy_gettext as _l
 from ..models import Account, Person, StaffMember
 from ..page_cache import shared_page
 from ..passwords import hash_password, verify_password

@@ -1,9 +1,9 @@
 """How strong a new password is, shown as the person types (htmx); without
 JavaScript the same rules answer when the form is sent."""
 from flask import abort, request
-from ..lazy_text import lazy_gettext as _l
 
 from .. import rate_limit, sessions
+from ..lazy_text import lazy_gettext as _l
 from ..rendering import render
 from . import bp, flow, password_policy
 

@@ -3,15 +3,15 @@
 A decision is one conditional UPDATE from a status that still allows it, so
 when two staff members decide at once exactly one wins; the other is told.
 """
-from datetime import datetime
 from dataclasses import dataclass
+from datetime import datetime
 from typing import NamedTuple
 
-from ..lazy_text import lazy_gettext as _l
 from peewee import JOIN, SQL, Case, Select, fn
 
 from .. import belgian_registrations, clock, identity_changes, mail
 from ..db import database, json_rows, json_rows_agg
+from ..lazy_text import lazy_gettext as _l
 from ..models import Company, Registration, RegistrationEmail, RegistrationEvent, RegistrationTally, StaffMember
 from ..prepared import Prepared, slot
 from ..registrations import STATUS_LABELS

@@ -1,6 +1,5 @@
 """The back office's pages, all for a staff session (the staff login is the auth part's)."""
 from flask import abort, current_app, redirect, request, url_for
-from ..lazy_text import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import account_devices, bce, belgian_registrations, countries, form_text, identity_changes, sessions
@@ -8,6 +7,7 @@ from ..access_control import staff_required
 from ..countries import country_name
 from ..identifiers import format_bce, format_niss
 from ..languages import current_language, texts
+from ..lazy_text import lazy_gettext as _l
 from ..models import Account, Company, Person, Registration
 from ..pdf import inline_pdf
 from ..registrations import EVENT_LABELS, KINDS, LANGUAGES, SEXES, STATUS_LABELS

@@ -2,10 +2,9 @@
 the company, its establishment units, the legal representatives as people
 with a NISS (a new BIS number for those without one), and their accounts
 with a temporary password, which is e-mailed and never stored in clear."""
-from ..lazy_text import lazy_gettext as _l
-
 from .. import company_records, mail, people
 from ..identifiers import format_niss
+from ..lazy_text import lazy_gettext as _l
 from ..models import LegalRepresentative, Person
 from ..people import IdentityConflict  # noqa: F401  (what validate raises)
 

@@ -10,11 +10,11 @@ import time
 from dataclasses import dataclass, field
 
 from flask import current_app
-from ..lazy_text import lazy_gettext as _l
 from peewee import SQL, NodeList, Value
 
 from ..countries import all_countries
 from ..db import database, from_replica, is_postgres, text_agg
+from ..lazy_text import lazy_gettext as _l
 from ..models import ACTIVITY_KINDS, Activity, Company, CompanyNamePrefix, CompanyNameWord
 from ..names import WORD_LENGTH, fold, prefix_range
 
@@ -159,14 +159,14 @@ def _other_filters(query, search, company_id, name_key, skip_term=None):
                                           Value(f"% {term[:WORD_LENGTH]}%"))))
     if search.activity:
         query = query.where(company_id.in_(Activity.select(Activity.company).where(
-            (Activity.kind == search.activity) & (Activity.active == True))))  # noqa: E712
+            (Activity.kind == search.activity) & (Activity.active == True))))  # noqa: E712  (a peewee expression: SQL's = TRUE)
     return query
 
 
 def _by_prefix(search, block):
     """Firms with a word starting with `block` (1 to 4 letters), from the prefix index in name order."""
     P = CompanyNamePrefix
-    query = P.select().where((P.prefix == block) & (P.listed == True))  # noqa: E712
+    query = P.select().where((P.prefix == block) & (P.listed == True))  # noqa: E712  (a peewee expression: SQL's = TRUE)
     if search.country:
         query = query.where(P.country == search.country)
     return _other_filters(query, search, P.company, P.name_key, skip_term=block), P.name_key, P.company
@@ -177,14 +177,14 @@ def _by_word(search, term):
     low, high = prefix_range(term)
     W = CompanyNameWord
     query = (Company.select().join(W, on=(W.company == Company.id))
-             .where(W.word.between(low, high) & (Company.listed == True)))  # noqa: E712
+             .where(W.word.between(low, high) & (Company.listed == True)))  # noqa: E712  (a peewee expression: SQL's = TRUE)
     if search.country:
         query = query.where(Company.country == search.country)
     return _other_filters(query, search, Company.id, Company.name_key, skip_term=term), Company.name_key, Company.id
 
 
 def _plain(search):
-    query = Company.select().where(Company.listed == True)  # noqa: E712
+    query = Company.select().where(Company.listed == True)  # noqa: E712  (a peewee expression: SQL's = TRUE)
     if search.country:
         query = query.where(Company.country == search.country)
     return _other_filters(query, search, Company.id, Company.name_key), Company.name_key, Company.id
@@ -223,7 +223,7 @@ class Plan:
 def _active_kinds(company_id):
     """The kinds of a firm's active activities, in the firm's own row ("a,b")."""
     other = Activity.alias()
-    return other.select(text_agg(other.kind)).where((other.company == company_id) & (other.active == True))  # noqa: E712
+    return other.select(text_agg(other.kind)).where((other.company == company_id) & (other.active == True))  # noqa: E712  (a peewee expression: SQL's = TRUE)
 
 
 def _rarest(terms):

@@ -1,8 +1,8 @@
 from flask import current_app, make_response, redirect, request, url_for
-from ..lazy_text import lazy_gettext as _l
 
 from ..countries import all_countries, country_name
 from ..languages import detect_language
+from ..lazy_text import lazy_gettext as _l
 from ..models import ACTIVITY_KINDS
 from ..page_cache import shared_page
 from ..rendering import render

@@ -6,7 +6,8 @@ from flask import redirect, request, url_for
 from flask_login import current_user
 from peewee import fn
 
-from .. import company_records as records, notified_activities as rules
+from .. import company_records as records
+from .. import notified_activities as rules
 from ..access_control import application_required, current_company, owned_or_404
 from ..models import ACTIVITY_KINDS, Activity, ActivityContact
 from ..prepared import Prepared, slot

@@ -5,7 +5,8 @@ is looked up within the session's company."""
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from .. import bce, company_records as records, identity_changes, people
+from .. import bce, identity_changes, people
+from .. import company_records as records
 from ..access_control import application_required, current_company, owned_or_404
 from ..countries import all_countries, country_name
 from ..identifiers import format_bce, format_niss, vat_prefix

@@ -8,16 +8,18 @@ JavaScript a tile is a plain link to its page."""
 from dataclasses import dataclass
 
 from flask import abort, redirect, request, url_for
-from ..lazy_text import lazy_gettext as _l
 from flask_login import current_user
 
 from ..access_control import choose_company, company_required, current_company, login_required
 from ..access_rights import CAUSES, may_manage_access, rights
-from ..applications import TILE_APPLICATIONS, name as application_name
+from ..applications import TILE_APPLICATIONS
+from ..applications import name as application_name
 from ..countries import country_name
 from ..identifiers import format_bce
+from ..lazy_text import lazy_gettext as _l
 from ..rendering import render
-from . import activities, bp, company as company_tile, contributions, controls, partners
+from . import activities, bp, contributions, controls, partners
+from . import company as company_tile
 
 
 @dataclass(frozen=True)

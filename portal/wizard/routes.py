@@ -8,23 +8,23 @@ import json
 from typing import NamedTuple
 
 from flask import abort, current_app, flash, make_response, redirect, request, url_for
-from ..lazy_text import lazy_gettext as _l
 from markupsafe import escape
 
-from .. import company_identity, mail, rate_limit
+from .. import company_identity, mail, rate_limit, vies
 from ..countries import EEA_AND_CUSTOMS_UNION, all_countries, country_name, options_html, region, with_selected
 from ..db import database
 from ..form_text import EMAIL, single_line_errors
 from ..identifiers import format_niss, vat_prefix
 from ..languages import current_language, texts
+from ..lazy_text import lazy_gettext as _l
 from ..models import Registration, RegistrationEvent
 from ..page_cache import shared_page
 from ..pdf import PdfError, inline_pdf, uploaded_pdf
 from ..prepared import Prepared, slot
 from ..registrations import LANGUAGES, SEXES, STATUS_LABELS, median_decision_time
 from ..rendering import render, wants_fragment
-from .. import vies
-from . import bp, identification as identification_rule, steps, submission
+from . import bp, steps, submission
+from . import identification as identification_rule
 
 # Extra swap target: the whole wizard frame (progress, errors, the step).
 WIZARD_TARGET = "#wizard"

@@ -3,11 +3,10 @@ import datetime
 import secrets
 import uuid
 
-from ..lazy_text import lazy_gettext as _l
-
 from .. import clock, company_records, people
 from ..form_text import single_line_errors
 from ..identifiers import format_bce
+from ..lazy_text import lazy_gettext as _l
 from ..models import Registration
 from ..registrations import LANGUAGES
 

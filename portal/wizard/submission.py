@@ -1,10 +1,10 @@
 """Sending a registration: from draft to a request waiting for the agency."""
-from ..lazy_text import lazy_gettext as _l
-
 from .. import clock, company_identity, mail
 from ..db import database
+from ..lazy_text import lazy_gettext as _l
 from ..models import Registration, RegistrationEmail, RegistrationEvent
 from . import steps
+
 
 def submit(registration):
     """Submit once; returns a dict of problems, or None when it was submitted.

@@ -1,7 +1,7 @@
 """VAT numbers VIES could not check during registration, asked again later."""
 from .. import vies
-from ..models import Registration
 from ..company_identity import split_vat
+from ..models import Registration
 
 
 def recheck_unverified():

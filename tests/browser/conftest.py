@@ -14,8 +14,8 @@ from werkzeug.serving import make_server
 from portal.db import database
 from portal.demo import insert_firms
 from portal.migrations import migrate
-from tests.builders import make_firm
 from tests.browser.visitor import Visitor
+from tests.builders import make_firm
 from tests.harness import make_app
 
 CHROMIUM = "/usr/bin/chromium"

@@ -7,8 +7,16 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.db import database
-from portal.models import (AccessEvent, Account, Company, LegalRepresentative, LoginSession, Person, Quality,
-                           QualityMember, RecoveryCode)
+from portal.models import (
+    AccessEvent,
+    Account,
+    Company,
+    LegalRepresentative,
+    LoginSession,
+    Person,
+    QualityMember,
+    RecoveryCode,
+)
 from portal.passwords import hash_password
 
 pytestmark = pytest.mark.browser

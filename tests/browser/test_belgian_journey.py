@@ -12,8 +12,18 @@ from portal import bce, clock
 from portal.db import database
 from portal.kbo_import import import_extract
 from portal.kbo_synthetic import enterprise_number, write_full
-from portal.models import (Account, Company, LegalRepresentative, LoginSession, MemberApplication, Person, Quality,
-                           QualityMember, Registration, StaffMember)
+from portal.models import (
+    Account,
+    Company,
+    LegalRepresentative,
+    LoginSession,
+    MemberApplication,
+    Person,
+    Quality,
+    QualityMember,
+    Registration,
+    StaffMember,
+)
 from portal.passwords import hash_password
 from tests.wizard_driver import a_pdf
 

@@ -6,8 +6,16 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.db import database
-from portal.models import (Account, Company, LegalRepresentative, LoginSession, MemberApplication, Person, Quality,
-                           QualityMember)
+from portal.models import (
+    Account,
+    Company,
+    LegalRepresentative,
+    LoginSession,
+    MemberApplication,
+    Person,
+    Quality,
+    QualityMember,
+)
 from portal.passwords import hash_password
 
 pytestmark = pytest.mark.browser

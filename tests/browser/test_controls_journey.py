@@ -8,8 +8,18 @@ from playwright.sync_api import expect
 
 from portal import inspections
 from portal.db import database
-from portal.models import (Account, Company, InspectionDossier, LegalRepresentative, LoginSession, MemberApplication,
-                           Person, Quality, QualityMember, StaffMember)
+from portal.models import (
+    Account,
+    Company,
+    InspectionDossier,
+    LegalRepresentative,
+    LoginSession,
+    MemberApplication,
+    Person,
+    Quality,
+    QualityMember,
+    StaffMember,
+)
 from portal.passwords import hash_password
 from tests.unit.test_documents import a_pdf
 

@@ -7,8 +7,18 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.db import database
-from portal.models import (Account, Company, LegalRepresentative, LoginSession, MemberApplication, Person, Quality,
-                           QualityMember, Registration, StaffMember)
+from portal.models import (
+    Account,
+    Company,
+    LegalRepresentative,
+    LoginSession,
+    MemberApplication,
+    Person,
+    Quality,
+    QualityMember,
+    Registration,
+    StaffMember,
+)
 from portal.passwords import hash_password
 from tests.wizard_driver import a_pdf
 

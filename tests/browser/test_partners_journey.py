@@ -7,8 +7,19 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.db import database
-from portal.models import (Account, Activity, Company, LegalRepresentative, LoginSession, MarketedDevice,
-                           MemberApplication, Person, Quality, QualityMember, Supplier)
+from portal.models import (
+    Account,
+    Activity,
+    Company,
+    LegalRepresentative,
+    LoginSession,
+    MarketedDevice,
+    MemberApplication,
+    Person,
+    Quality,
+    QualityMember,
+    Supplier,
+)
 from portal.passwords import hash_password
 
 pytestmark = pytest.mark.browser

@@ -10,8 +10,18 @@ from playwright.sync_api import expect
 
 from portal import clock
 from portal.db import database
-from portal.models import (Account, Activity, Company, ContributionYear, LegalRepresentative, LoginSession,
-                           MemberApplication, Person, Quality, QualityMember)
+from portal.models import (
+    Account,
+    Activity,
+    Company,
+    ContributionYear,
+    LegalRepresentative,
+    LoginSession,
+    MemberApplication,
+    Person,
+    Quality,
+    QualityMember,
+)
 from portal.passwords import hash_password
 from tests.browser.visitor import Visitor
 

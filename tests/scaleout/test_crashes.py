@@ -22,8 +22,16 @@ import requests
 from aiosmtpd.controller import Controller
 
 from portal import kbo_synthetic, mail
-from portal.models import (Account, Company, KboEnterprise, KboExtract, OutboxMessage, Person, Registration,
-                           RegistrationEvent)
+from portal.models import (
+    Account,
+    Company,
+    KboEnterprise,
+    KboExtract,
+    OutboxMessage,
+    Person,
+    Registration,
+    RegistrationEvent,
+)
 from tests.harness import TEST_SECRET, AuthActions, free_port
 from tests.scaleout.servers import ROOT, serve
 from tests.wizard_driver import WizardDriver

@@ -13,6 +13,7 @@ import requests
 from portal.models import Account, Person, Registration
 from portal.passwords import hash_password
 from tests.scaleout.servers import serve
+
 PASSWORD = "four words are stronger"
 
 pytestmark = pytest.mark.skipif(not os.environ.get("PORTAL_TEST_DATABASE_URL", "").startswith("postgresql"),

@@ -9,15 +9,31 @@ import datetime
 import itertools
 import re
 
-
 from portal import clock, contributions, inspections
 from portal.applications import APPLICATIONS
 from portal.demo_tiles import blank_pdf
 from portal.documents import check as check_document
-from portal.models import (Activity, Company, ContactPerson, ContributionDeclaration, CorrectiveAction,
-                           DossierDocument, EstablishmentUnit, InspectionDossier, LegalRepresentative, LoginSession,
-                           MarketedDevice, MemberApplication, Person, Quality, QualityMember, Registration,
-                           RepresentedCompany, StaffMember, Supplier)
+from portal.models import (
+    Activity,
+    Company,
+    ContactPerson,
+    ContributionDeclaration,
+    CorrectiveAction,
+    DossierDocument,
+    EstablishmentUnit,
+    InspectionDossier,
+    LegalRepresentative,
+    LoginSession,
+    MarketedDevice,
+    MemberApplication,
+    Person,
+    Quality,
+    QualityMember,
+    Registration,
+    RepresentedCompany,
+    StaffMember,
+    Supplier,
+)
 from tests.harness import AuthActions
 
 MARK = "Victima"  # in a text of every object of the victim company: a page that shows one leaks

@@ -1,7 +1,8 @@
 """BIS numbers the portal gives to legal representatives without a NISS."""
 import datetime
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from stdnum.be import bis as be_bis
 
 from portal.identifiers import bis_number, generate_bis

@@ -3,7 +3,8 @@ import datetime
 
 import pytest
 from flask_babel import force_locale
-from flask_babel import format_date as babel_date, format_datetime as babel_datetime
+from flask_babel import format_date as babel_date
+from flask_babel import format_datetime as babel_datetime
 
 from portal.date_formats import format_date, format_datetime
 

@@ -1,12 +1,11 @@
 """Documents sent to the inspectors are judged by their content (documents.check)."""
 import io
-import zipfile
 
 import pytest
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
-from portal import documents, pdf
+from portal import documents
 from tests.hostile_files import PAGES, a_zip, an_odt, raw_pdf
 
 

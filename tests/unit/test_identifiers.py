@@ -3,8 +3,15 @@ import pytest
 from flask_babel import force_locale
 from stdnum.be import bis as be_bis
 
-from portal.identifiers import (IdentifierError, format_bce, format_niss, normalise_bce, normalise_niss,
-                                normalise_vat, vat_prefix)
+from portal.identifiers import (
+    IdentifierError,
+    format_bce,
+    format_niss,
+    normalise_bce,
+    normalise_niss,
+    normalise_vat,
+    vat_prefix,
+)
 
 
 def niss_for(year, month, day, sequence, bis_offset=0):

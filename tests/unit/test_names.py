@@ -1,5 +1,6 @@
 """How firm names become sort keys and searchable words."""
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from portal.names import WORD_LENGTH, fold, name_key, name_words, prefix_range
 

@@ -1,5 +1,4 @@
 """Templates translated when they are loaded say exactly what gettext said at run time."""
-import re
 from pathlib import Path
 
 import pytest

@@ -4,8 +4,8 @@ import datetime
 import pytest
 from flask_babel import force_locale
 
-from portal.models import Registration
 from portal import company_identity
+from portal.models import Registration
 from portal.wizard import steps
 
 IDENTIFICATION = {"country": "DE", "bce_registered": "no", "bce_number": "", "vat_number": "136695976",

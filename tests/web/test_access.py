@@ -8,8 +8,16 @@ import re
 
 import pytest
 
-from portal.models import (AccessEvent, Account, Company, LegalRepresentative, LoginSession, MemberApplication,
-                           Person, Quality, QualityMember)
+from portal.models import (
+    AccessEvent,
+    Account,
+    Company,
+    LegalRepresentative,
+    MemberApplication,
+    Person,
+    Quality,
+    QualityMember,
+)
 from tests.harness import AuthActions
 
 LR_NISS, COLLEAGUE_NISS, USER_NISS, OTHER_NISS = "85073003328", "00012556777", "70123100141", "90010100185"

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from portal.models import Activity, ActivityEvent, Company, EstablishmentUnit, MemberApplication, Quality, QualityMember
+from portal.models import Activity, Company, EstablishmentUnit, MemberApplication, Quality, QualityMember
 
 
 def body(response):

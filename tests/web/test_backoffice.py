@@ -8,13 +8,24 @@ from peewee import fn
 from stdnum.be import bis as be_bis
 
 from portal import clock
-from portal.registrations import median_decision_time
-from portal.wizard import steps, submission
-from portal.models import (Account, Company, EstablishmentUnit, LegalRepresentative, LoginSession, Person,
-                           Registration, RegistrationEmail, RegistrationEvent, RegistrationTally, StaffMember)
 from portal.db import database
+from portal.models import (
+    Account,
+    Company,
+    EstablishmentUnit,
+    LegalRepresentative,
+    LoginSession,
+    Person,
+    Registration,
+    RegistrationEmail,
+    RegistrationEvent,
+    RegistrationTally,
+    StaffMember,
+)
 from portal.names import name_key
 from portal.passwords import hash_password, verify_password
+from portal.registrations import median_decision_time
+from portal.wizard import steps, submission
 from tests.wizard_driver import WizardDriver, csrf
 
 PASSWORD = "a long staff password 42"
@@ -702,8 +713,8 @@ def test_the_queue_reads_each_status_in_order_from_its_index_never_a_whole_table
     """At 10,000 requests the queue sorted every request of its tab and counted every sent request:
     5 ms a view on PostgreSQL, growing with each decision. SQLite's plan, which needs no statistics, is
     held here: the page is read in index order, each tab's count is one row of the tally."""
-    from portal.db import database, is_postgres
     from portal.backoffice import review
+    from portal.db import database, is_postgres
     from portal.prepared import Slot
 
     if is_postgres():
@@ -809,8 +820,8 @@ def test_a_request_renamed_while_the_agency_waits_is_a_look_alike_by_its_new_nam
 def test_look_alikes_read_companies_and_requests_by_index_never_a_whole_table(app, staff_client):
     """At 100,000 companies a scan made the request's page take 200 ms (the load bench found it). SQLite
     plans without statistics, so its plan is the one to hold; PostgreSQL's depends on table sizes."""
-    from portal.db import database, is_postgres
     from portal.backoffice import review
+    from portal.db import database, is_postgres
     from portal.prepared import Slot
 
     if is_postgres():

@@ -8,8 +8,18 @@ import re
 import pytest
 
 from portal.kbo_synthetic import enterprise_number, write_full, write_update
-from portal.models import (Company, CompanyEvent, EstablishmentUnit, LegalRepresentative, MemberApplication,
-                           OutboxMessage, Person, Quality, QualityMember, Registration)
+from portal.models import (
+    Company,
+    CompanyEvent,
+    EstablishmentUnit,
+    LegalRepresentative,
+    MemberApplication,
+    OutboxMessage,
+    Person,
+    Quality,
+    QualityMember,
+    Registration,
+)
 from tests.harness import AuthActions
 from tests.wizard_driver import a_pdf
 

@@ -13,8 +13,8 @@ def test_seed_demo_fills_a_searchable_list_once(runner, client, db):
     assert result.exit_code == 0 and "Created 120 demo firms" in result.output
     again = runner.invoke(args=["portal", "seed-demo", "--firms", "120"])
     assert again.exit_code == 0 and "nothing to do" in again.output
-    assert Company.select().where(Company.is_demo == True).count() == 120  # noqa: E712
-    listed = Company.select().where(Company.listed == True).count()  # noqa: E712
+    assert Company.select().where(Company.is_demo == True).count() == 120  # noqa: E712  (a peewee expression: SQL's = TRUE)
+    listed = Company.select().where(Company.listed == True).count()  # noqa: E712  (a peewee expression: SQL's = TRUE)
     assert 100 <= listed < 120  # a few demo firms have only deactivated activities
     assert Company.select(Company.country).distinct().count() >= 15
     assert Activity.select().count() >= 120
@@ -27,12 +27,12 @@ def test_seed_demo_goes_through_the_real_path(runner, db):
     from portal.models import ActivityEvent, CompanyNameWord
 
     runner.invoke(args=["portal", "seed-demo", "--firms", "40"])
-    numbers = sorted(number for number, in Company.select(Company.agency_number).where(Company.is_demo == True).tuples())  # noqa: E712
+    numbers = sorted(number for number, in Company.select(Company.agency_number).where(Company.is_demo == True).tuples())  # noqa: E712  (a peewee expression: SQL's = TRUE)
     assert numbers == [f"{n:06d}" for n in range(1, 41)]  # the next free number, once per firm
     given = ActivityEvent.select().where(ActivityEvent.action == "agency_number").count()
     assert given == 40 and ActivityEvent.select().where(ActivityEvent.action == "notified").count() == \
         Activity.select().count()
-    for company in Company.select().where(Company.is_demo == True):  # noqa: E712
+    for company in Company.select().where(Company.is_demo == True):  # noqa: E712  (a peewee expression: SQL's = TRUE)
         active = Activity.select().where((Activity.company == company) & Activity.active).exists()
         assert company.listed == active
         assert CompanyNameWord.select().where(CompanyNameWord.company == company).exists()
@@ -47,7 +47,7 @@ def test_seed_demo_adds_one_person_of_each_role_in_development(runner, db):
     assert result.exit_code == 0 and "Demo people" in result.output
     for role in ("gap", "co_ga", "user", "blocked"):
         assert role in result.output
-    demo_firm = QualityMember.select().join(Quality).join(Company).where(Company.is_demo == True)  # noqa: E712
+    demo_firm = QualityMember.select().join(Quality).join(Company).where(Company.is_demo == True)  # noqa: E712  (a peewee expression: SQL's = TRUE)
     assert demo_firm.count() == 4
     again = runner.invoke(args=["portal", "seed-demo", "--firms", "5"])
     assert "Demo people" not in again.output and demo_firm.count() == 4
@@ -66,7 +66,7 @@ def test_seed_demo_fills_every_tile_of_the_demo_firm_in_development(runner, db):
 
     result = runner.invoke(args=["portal", "seed-demo", "--firms", "5"])
     assert result.exit_code == 0, result.output
-    company = Company.select().where(Company.is_demo == True).order_by(Company.id).first()  # noqa: E712
+    company = Company.select().where(Company.is_demo == True).order_by(Company.id).first()  # noqa: E712  (a peewee expression: SQL's = TRUE)
     assert InspectionDossier.get().company_id == company.id and DossierDocument.get().kind == "report"
     assert Supplier.get().company_id == company.id and Supplier.get().registered_id is not None
     assert MarketedDevice.select().where(MarketedDevice.company == company).count() == 2

@@ -4,8 +4,18 @@ import re
 
 import pytest
 
-from portal.models import (Account, Company, CompanyEvent, ContactPerson, EstablishmentUnit, LegalRepresentative,
-                           MemberApplication, Person, Quality, QualityMember)
+from portal.models import (
+    Account,
+    Company,
+    CompanyEvent,
+    ContactPerson,
+    EstablishmentUnit,
+    LegalRepresentative,
+    MemberApplication,
+    Person,
+    Quality,
+    QualityMember,
+)
 
 
 def body(response):

@@ -12,10 +12,10 @@ import pyotp
 import pytest
 
 from portal import clock
-from portal.models import (Account, ActivityEvent, Company, LoginSession, OutboxMessage, Registration,
-                           RegistrationEvent)
-from tests.web.test_backoffice import log_in as staff_log_in, make_staff, submitted_request
-from tests.web.test_login import MINE, TEMPORARY, Login, person  # noqa: F401  (fixture)
+from portal.models import Account, ActivityEvent, Company, LoginSession, OutboxMessage, Registration, RegistrationEvent
+from tests.accounts import MINE, TEMPORARY, Login
+from tests.web.test_backoffice import log_in as staff_log_in
+from tests.web.test_backoffice import make_staff, submitted_request
 from tests.wizard_driver import WizardDriver, csrf
 
 THREADS = 8

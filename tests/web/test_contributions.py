@@ -6,8 +6,15 @@ from decimal import Decimal
 
 import pytest
 
-from portal.models import (Activity, Company, ContributionDeclaration, ContributionYear, MemberApplication,
-                           OutboxMessage, Quality, QualityMember)
+from portal.models import (
+    Activity,
+    Company,
+    ContributionDeclaration,
+    ContributionYear,
+    MemberApplication,
+    Quality,
+    QualityMember,
+)
 from tests.harness import AuthActions
 from tests.unit.test_documents import a_pdf
 

@@ -5,8 +5,17 @@ import io
 
 import pytest
 
-from portal.models import (Activity, Company, CorrectiveAction, DossierDocument, InspectionDossier, MemberApplication,
-                           OutboxMessage, Quality, QualityMember, Questionnaire)
+from portal.models import (
+    Activity,
+    Company,
+    CorrectiveAction,
+    DossierDocument,
+    InspectionDossier,
+    MemberApplication,
+    Quality,
+    QualityMember,
+    Questionnaire,
+)
 from tests.harness import AuthActions
 from tests.unit.test_documents import a_pdf
 

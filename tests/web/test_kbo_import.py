@@ -6,8 +6,17 @@ import pytest
 
 from portal import bce
 from portal.kbo_synthetic import dotted, enterprise_number, write_full, write_update
-from portal.models import (KboActivity, KboAddress, KboBranch, KboCode, KboContact, KboDenomination, KboEnterprise,
-                           KboEstablishment, KboExtract)
+from portal.models import (
+    KboActivity,
+    KboAddress,
+    KboBranch,
+    KboCode,
+    KboContact,
+    KboDenomination,
+    KboEnterprise,
+    KboEstablishment,
+    KboExtract,
+)
 
 OCTOBER = datetime.date(2026, 10, 2)
 NOVEMBER = datetime.date(2026, 11, 6)

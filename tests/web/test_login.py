@@ -6,76 +6,9 @@ import pyotp
 import pytest
 
 from portal.clock import utc
-from portal.models import Account, Company, LegalRepresentative, LoginSession, Person, RecoveryCode
-from portal.passwords import hash_password, verify_password
-from tests.wizard_driver import csrf
-
-NISS = "85073003328"
-TEMPORARY = "Kx7p-Qm3r-T9wz-Hb4n"
-MINE = "four words are stronger"
-
-
-class Clock:
-    def __init__(self, start=1_800_000_000.0):
-        self.now = start
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, seconds):
-        self.now += seconds
-
-
-@pytest.fixture
-def clock(app):
-    clock = Clock()
-    app.config["CLOCK"] = clock
-    return clock
-
-
-@pytest.fixture
-def person(db):
-    person = Person.create(niss=NISS, last_name="Peeters", first_name="Jan", sex="M",
-                           birth_date=datetime.date(1985, 7, 30), birth_country="BE",
-                           email="jan@example.be", language="nl")
-    company = Company(country="DE", city="Berlin", street="Hauptstraße", house_number="1", postcode="10115")
-    company.set_name("Musterfirma GmbH")
-    company.save()
-    LegalRepresentative.create(company=company, person=person)
-    return person
-
-
-@pytest.fixture
-def new_account(person):
-    return Account.create(person=person, password_hash=hash_password(TEMPORARY), must_change_password=True)
-
-
-@pytest.fixture
-def ready_account(person):
-    secret = pyotp.random_base32()
-    account = Account.create(person=person, password_hash=hash_password(MINE), must_change_password=False,
-                             totp_secret=secret)
-    account.secret = secret
-    return account
-
-
-def body(response):
-    return response.get_data(as_text=True).replace("&#39;", "'").replace("&#34;", '"')
-
-
-class Login:
-    def __init__(self, client):
-        self.client = client
-        self.token = csrf(client)
-
-    def post(self, path, **data):
-        return self.client.post(f"/en/login/{path}", data={"csrf_token": self.token, **data})
-
-    def password(self, username="85.07.30-033.28", password=MINE, next_url=""):
-        return self.post("afmps", username=username, password=password, next=next_url)
-
-    def code(self, code):
-        return self.post("code", code=code)
+from portal.models import Account, LegalRepresentative, LoginSession, Person, RecoveryCode
+from portal.passwords import verify_password
+from tests.accounts import MINE, TEMPORARY, Login, body
 
 
 @pytest.fixture
@@ -264,7 +197,7 @@ def test_account_page_lists_sessions_and_ends_another(app, logged_in, ready_acco
     page = body(logged_in.client.get("/en/portal/account"))
     assert "(this session)" in page and page.count("End this session") == 1
     other_id = LoginSession.select().order_by(LoginSession.id.desc()).first().id
-    end = lambda: logged_in.client.post(f"/en/portal/account/sessions/{other_id}/end",  # noqa: E731
+    end = lambda: logged_in.client.post(f"/en/portal/account/sessions/{other_id}/end",  # noqa: E731  (a one-line request the test repeats)
                                         data={"csrf_token": logged_in.token}).status_code
     assert end() == 303 and end() == 303  # a second click: done all the same
     assert other.client.get("/en/portal").status_code == 303
@@ -289,7 +222,8 @@ def test_changing_the_password_needs_the_current_one_and_ends_other_sessions(app
     other.password()
     clock.advance(30)
     other.code(pyotp.TOTP(ready_account.secret).at(clock.now))
-    post = lambda **data: logged_in.client.post("/en/portal/account/password", data={"csrf_token": logged_in.token, **data})
+    def post(**data):
+        return logged_in.client.post("/en/portal/account/password", data={"csrf_token": logged_in.token, **data})
     wrong = post(current="not it", password="a brand new password", password_confirm="a brand new password")
     assert wrong.status_code == 422 and "current password is not right" in body(wrong)
     assert post(current=MINE, password="a brand new password", password_confirm="a brand new password").status_code == 303
@@ -299,7 +233,8 @@ def test_changing_the_password_needs_the_current_one_and_ends_other_sessions(app
 
 
 def test_replacing_the_authenticator_needs_the_current_code(logged_in, ready_account, clock, mailbox):
-    post = lambda **data: logged_in.client.post("/en/portal/account/authenticator", data={"csrf_token": logged_in.token, **data})
+    def post(**data):
+        return logged_in.client.post("/en/portal/account/authenticator", data={"csrf_token": logged_in.token, **data})
     assert post(code="000000").status_code == 422
     page = body(post(code=pyotp.TOTP(ready_account.secret).at(clock.now)))
     new_secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)
@@ -342,7 +277,8 @@ def test_forgot_password_answers_the_same_for_any_address(login, ready_account, 
     known = login.post("forgot", email="jan@example.be")
     unknown = login.post("forgot", email="nobody@example.be")
     assert known.status_code == unknown.status_code == 200
-    strip = lambda r: body(r).replace("jan@example.be", "").replace("nobody@example.be", "")
+    def strip(r):
+        return body(r).replace("jan@example.be", "").replace("nobody@example.be", "")
     assert strip(known) == strip(unknown)
     assert len(mailbox.received("jan@example.be")) == 1 and not mailbox.received("nobody@example.be")
 

@@ -4,8 +4,7 @@ import datetime
 
 from aiosmtpd.controller import Controller
 
-from portal import clock
-from portal import mail
+from portal import clock, mail
 from portal.models import OutboxMessage
 from tests.harness import Mailbox, free_port
 

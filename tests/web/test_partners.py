@@ -8,8 +8,16 @@ import re
 
 import pytest
 
-from portal.models import (Activity, Company, MarketedDevice, MemberApplication, Quality, QualityMember,
-                           RepresentedCompany, Supplier)
+from portal.models import (
+    Activity,
+    Company,
+    MarketedDevice,
+    MemberApplication,
+    Quality,
+    QualityMember,
+    RepresentedCompany,
+    Supplier,
+)
 
 HTMX = {"HX-Request": "true"}
 GMN = "1987654Ad4X4bL5ttr2310c2K"

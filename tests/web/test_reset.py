@@ -7,8 +7,9 @@ import pytest
 
 from portal.auth import recovery
 from portal.models import Account, AccountEvent, LoginSession, PasswordReset
-from tests.web.test_backoffice import log_in as staff_log_in, make_staff
-from tests.web.test_login import Login, body, clock, new_account, person, ready_account  # noqa: F401  (fixtures)
+from tests.accounts import Login, body
+from tests.web.test_backoffice import log_in as staff_log_in
+from tests.web.test_backoffice import make_staff
 
 NEW = "my renewed password"
 
