@@ -26,9 +26,9 @@ from .lazy_text import lazy_gettext as _l
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_REVISIONS = 100  # cross-reference sections: the first save and one per incremental update
-MAX_OBJECTS = 200_000  # objects written in the file, and entries of its cross-reference tables
+MAX_OBJECTS = 100_000  # objects written in the file, and entries of its cross-reference tables
 MAX_PAGES = 2_000
-MAX_RESOLVED = 100_000  # objects the walk may have pypdf parse
+MAX_RESOLVED = 60_000  # objects the walk may have pypdf parse (about the CPU time allowed)
 MAX_WALKED = 1_000_000  # dictionaries and arrays it may visit inside them
 CPU_SECONDS = 2
 MEMORY_BYTES = 1024 * 1024 * 1024

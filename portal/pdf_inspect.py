@@ -20,7 +20,7 @@ import resource
 import sys
 
 from pypdf import PdfReader, apply_configuration
-from pypdf.errors import PyPdfError
+from pypdf.errors import LimitReachedError, PyPdfError
 from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, IndirectObject, NameObject, TextStringObject
 
 OK, ENCRYPTED, NO_PAGE, TOO_COMPLEX, ACTIVE, DAMAGED = "ok", "encrypted", "no-page", "too-complex", "active", "damaged"
@@ -66,6 +66,8 @@ def inspect(data, limits):
             pages = _walk(reader.trailer, limits)
     except Verdict as found:
         return found.verdict
+    except LimitReachedError:  # one of pypdf's own limits (PYPDF_LIMITS)
+        return TOO_COMPLEX
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError, MemoryError):
         return DAMAGED
     return OK if pages else NO_PAGE

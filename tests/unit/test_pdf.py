@@ -126,3 +126,11 @@ def test_a_pdf_that_acts_is_refused(catalog, page):
 ], ids=["show-first-page", "web-link", "mail-link", "page-link", "base-address"])
 def test_plain_links_and_destinations_stay_allowed(catalog, page):
     check_pdf(hostile_files.plain_pdf(catalog, page))
+
+
+def test_a_file_past_pypdfs_own_limits_is_too_complex_not_damaged(monkeypatch):
+    from portal import pdf_inspect
+
+    monkeypatch.setitem(pdf_inspect.PYPDF_LIMITS, "array_maximum_element_count", 10)
+    assert pdf_inspect.inspect(hostile_files.many_pages(20), pdf.limits()) == pdf_inspect.TOO_COMPLEX
+    assert pdf_inspect.inspect(hostile_files.many_pages(5), pdf.limits()) == pdf_inspect.OK
