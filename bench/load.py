@@ -484,7 +484,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     database_arguments(parser)
     parser.add_argument("--seconds", type=int, default=5)
-    parser.add_argument("--only", help="only the routes whose name contains this (and hello)")
+    parser.add_argument("--only", help="only the routes whose name contains this, or one of several "
+                                        "separated by | (and hello)")
     args = parser.parse_args()
 
     with serving(args.firms, args.postgres, args.database_url) as (url, port, app, _):
@@ -493,7 +494,8 @@ def main():
         routes = ROUTES + company_routes(app) + staff_routes(app) + wizard_routes(app)
         settle(app)
         if args.only:
-            routes = [route for route in routes if route[0].startswith("hello") or args.only in route[0]]
+            wanted = args.only.split("|")
+            routes = [route for route in routes if route[0].startswith("hello") or any(w in route[0] for w in wanted)]
         script, terms = search_script(app)
         unmet = 0
         print(f"{args.firms:,} firms on {url.split(':')[0]}; gunicorn 2 sync workers; "
