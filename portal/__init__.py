@@ -29,23 +29,9 @@ from .extensions import babel, login_manager
 log = logging.getLogger(__name__)
 
 
-class Portal(Flask):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._synchronous = {}
-
-    def ensure_sync(self, func):
-        """Flask's, remembered per function: it asks `inspect` whether each view
-        and hook is a coroutine at every call, fifteen times a request."""
-        found = self._synchronous.get(func)
-        if found is None:
-            found = self._synchronous[func] = super().ensure_sync(func)
-        return found
-
-
 def create_app(config=None):
     """Build the app. `config` overrides the PORTAL_* environment settings."""
-    app = Portal(__name__)
+    app = Flask(__name__)
     app.config.update(settings.from_environment())
     if config:
         app.config.update(config)

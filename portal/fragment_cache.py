@@ -26,8 +26,8 @@ from jinja2 import nodes
 from jinja2.ext import Extension
 from markupsafe import Markup
 
+from .caches import SharedLru
 from .lazy_text import locale_in_force
-from .lru import Lru
 from .page_cache import PLACEHOLDER, token_for_page
 from .translated_templates import SEPARATOR
 
@@ -84,6 +84,6 @@ def _with_placeholder_tokens(caller):
 
 
 def init_app(app):
-    app.jinja_env.fragment_store = app.extensions["fragment_cache"] = Lru(MAX_CHARACTERS, weigh=len)  # each app its own
+    app.jinja_env.fragment_store = app.extensions["fragment_cache"] = SharedLru(MAX_CHARACTERS, getsizeof=len)  # each app its own
     app.jinja_env.add_extension(FragmentCache)
     app.jinja_env.filters["frozen"] = frozen

@@ -20,8 +20,8 @@ import time
 
 from flask import current_app, g, make_response, request, session
 
+from .caches import SharedLru
 from .csrf import csrf_token
-from .lru import Lru
 
 # Random per process (the store is too): a visitor cannot type it into an address to have their token
 # copied into the page's links.
@@ -37,7 +37,7 @@ def pages():
 
 
 def init_app(app):
-    app.extensions["page_cache"] = Lru(MAX_PAGES)
+    app.extensions["page_cache"] = SharedLru(MAX_PAGES)
     app.jinja_env.globals["csrf_token"] = token_for_page
 
 

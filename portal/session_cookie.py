@@ -15,7 +15,7 @@ import time
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, SignatureExpired
 
-from .lru import Lru
+from .caches import SharedLru
 
 # This portal's cookies are about 150 bytes (1.5 MB for all entries); a browser's largest, 4 KB, would
 # make it 30 MB at worst. Only cookies whose signature holds are kept: a stranger's cookies can push
@@ -26,7 +26,7 @@ VERIFIED_COOKIES = 4096
 class SessionCookies(SecureCookieSessionInterface):
     def __init__(self):
         self.serializers = {}
-        self.verified = Lru(VERIFIED_COOKIES)
+        self.verified = SharedLru(VERIFIED_COOKIES)
 
     def _keys(self, app):
         return (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
