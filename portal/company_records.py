@@ -216,7 +216,7 @@ def _add_person(model, prefix, action, company, actor, row, base_url, link):
         if model is ContactPerson:
             people.welcome_contact(person, password, company, actor, base_url)
         else:
-            people.welcome(person, password, company, base_url)
+            people.welcome(person, password, company, base_url, actor=actor)
     mail.send_after_commit()
     return person
 

@@ -112,11 +112,13 @@ def person_with_account(row, language):
     return person, password
 
 
-def welcome(person, password, company, base_url):
-    """The e-mail with the login (NISS or BIS number) and the temporary password, in the company's language."""
+def welcome(person, password, company, base_url, actor=None):
+    """The e-mail with the login (NISS or BIS number) and the temporary password, in the company's language;
+    to a legal representative `actor` added in "Mon entreprise", it says so (not "the FAMHP validated the
+    registration", which happened long before, nor the first steps, which may be done)."""
     mail.queue(person.email, "account_created", company.language, _l("Your login for the FAMHP portal"),
                person=person, niss=format_niss(person.niss), password=password, company={"name": company.name},
-               login_url=base_url.rstrip("/") + f"/{company.language}/login")
+               actor=actor, login_url=base_url.rstrip("/") + f"/{company.language}/login")
 
 
 def welcome_contact(person, password, company, actor, base_url):

@@ -338,9 +338,12 @@ def test_a_contact_person_gets_a_contact_persons_email_in_her_language(keeper, a
     assert f"/{lang}/login" in text
 
 
-def test_a_legal_representative_still_gets_the_representatives_email(keeper, auth, client, mailbox):
+def test_a_legal_representative_added_later_is_told_who_added_them_not_that_the_registration_was_validated(
+        keeper, auth, client, mailbox):
     Company.update(language="nl").where(Company.id == keeper.company.id).execute()
     assert post(client, auth, "/representatives", **person("rep_")).status_code == 303
-    text = mailbox.received("claire@musterfirma.de")[0].get_body(("plain",)).get_content()
-    assert "U bent wettelijke vertegenwoordiger van het bedrijf" in text
-    assert "Wijs de hoofdtoegangsbeheerder van het bedrijf aan." in text and "contactpersoon" not in text
+    message = mailbox.received("claire@musterfirma.de")[0]
+    for part in (message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content()):
+        assert "heeft u toegevoegd als wettelijke vertegenwoordiger van" in part
+        assert "hoofdtoegangsbeheerder" in part and "contactpersoon" not in part
+        assert "gevalideerd" not in part and "Activeer de hoedanigheid" not in part
