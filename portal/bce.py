@@ -144,16 +144,16 @@ def _descriptions(pairs, language):
     return {key: description for key, (_, description) in found.items()}
 
 
-def situation_kind(code):
-    """BANKRUPTCY, DISSOLUTION, REORGANISATION or None for a JuridicalSituation code."""
+def situation_kind(code, description):
+    """BANKRUPTCY, DISSOLUTION, REORGANISATION or None for a JuridicalSituation code and its
+    description in the code table (the one `find` already read, in the page's language)."""
     if not code or code == NORMAL_SITUATION:
         return None
     if code in SITUATION_KINDS:
         return SITUATION_KINDS[code]
-    descriptions = [row.description.lower() for row in KboCode.select(KboCode.description).where(
-        (KboCode.category == "JuridicalSituation") & (KboCode.code == code))]
+    description = (description or "").lower()
     for kind, words in SITUATION_WORDS:
-        if any(word in description for description in descriptions for word in words):
+        if any(word in description for word in words):
             return kind
     return None
 
@@ -179,6 +179,7 @@ def find(number, language="fr", extract=None):
     codes += [(f"Nace{row.nace_version}", row.nace_code) for row in activities]
     codes += [("Classification", row.classification) for row in activities]
     described = _descriptions(codes, language)
+    situation = described.get(("JuridicalSituation", enterprise.juridical_situation), enterprise.juridical_situation)
 
     def of(entity, kind):
         return [(LANGUAGES.get(row.language, ""), row.name) for row in names
@@ -186,7 +187,7 @@ def find(number, language="fr", extract=None):
     extract = extract or latest_extract()
     return Enterprise(
         number=number, status=enterprise.status, active=enterprise.status == ACTIVE,
-        situation=described.get(("JuridicalSituation", enterprise.juridical_situation), enterprise.juridical_situation),
+        situation=situation,
         kind=described.get(("TypeOfEnterprise", enterprise.type_of_enterprise), enterprise.type_of_enterprise),
         legal_form=described.get(("JuridicalForm", enterprise.juridical_form_cac or enterprise.juridical_form), ""),
         start_date=enterprise.start_date,
@@ -201,7 +202,7 @@ def find(number, language="fr", extract=None):
                      described.get(("Classification", row.classification), row.classification))
                     for row in activities],
         snapshot_date=extract.snapshot_date if extract else None,
-        situation_kind=situation_kind(enterprise.juridical_situation))
+        situation_kind=situation_kind(enterprise.juridical_situation, situation))
 
 
 def _company_fields(enterprise, language):
