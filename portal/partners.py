@@ -36,6 +36,7 @@ from .names import name_key
 from .notified_activities import IVD_CLASSES, MD_CLASSES
 from .people import parse_date
 from .prepared import Prepared, slot
+from .rendering import pages_around
 
 SUPPLIERS, DEVICES, REPRESENTED = "suppliers", "devices", "represented"
 SECTION_KINDS = {SUPPLIERS: ("distributor",), DEVICES: ("manufacturer", "custom_manufacturer"),
@@ -104,10 +105,8 @@ class Page:
     pages: int
     total: int
 
-    def window(self, size=2):
-        """Page numbers to link: the first, the last, and a few around this one."""
-        shown = {1, self.pages} | set(range(self.number - size, self.number + size + 1))
-        return sorted(number for number in shown if 1 <= number <= self.pages)
+    def window(self):
+        return pages_around(self.number, self.pages)
 
 
 def _listed(company, section):

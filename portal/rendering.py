@@ -25,3 +25,9 @@ def render(template, block=None, status=200, **context):
     context["fragment"] = fragment
     body = render_block(template, block, **context) if fragment else render_template(template, **context)
     return make_response(body, status)
+
+
+def pages_around(page, pages, size=2):
+    """The page numbers a pager links (macros/pager.html): the first, the last, and a few around `page`."""
+    shown = {1, pages} | set(range(page - size, page + size + 1))
+    return sorted(number for number in shown if 1 <= number <= pages)

@@ -17,6 +17,7 @@ from ..db import database, from_replica, is_postgres, text_agg
 from ..lazy_text import lazy_gettext as _l
 from ..models import ACTIVITY_KINDS, Activity, Company, CompanyNamePrefix, CompanyNameWord
 from ..names import WORD_LENGTH, fold, prefix_range
+from ..rendering import pages_around
 
 MAX_NAME_TERMS = 5
 # Counting stops here: nobody pages past 500 pages, and counting every match
@@ -116,10 +117,8 @@ class FirmPage:
     def last_index(self):
         return min(self.page * self.per_page, self.shown_total)
 
-    def window(self, size=2):
-        """Page numbers to link: the first, the last, and a few around this one."""
-        shown = {1, self.pages} | set(range(self.page - size, self.page + size + 1))
-        return sorted(p for p in shown if 1 <= p <= self.pages)
+    def window(self):
+        return pages_around(self.page, self.pages)
 
 
 _seen_version = {}  # per process: (version, when it was read)
