@@ -42,16 +42,15 @@ class PdfError(ValueError):
         self.message = message
 
 
-def _messages():
-    return {
-        pdf_inspect.DAMAGED: _l("The PDF cannot be opened: it may be damaged. Save it again and send the new copy."),
-        pdf_inspect.ENCRYPTED: _l("The PDF is protected by a password. Send a copy without protection."),
-        pdf_inspect.NO_PAGE: _l("The PDF has no page."),
-        pdf_inspect.TOO_COMPLEX: _l("The PDF is too complex to be checked (too many revisions, objects or pages). "
-                                    "Print it again as a new PDF, or split it, and send that copy."),
-        pdf_inspect.ACTIVE: _l("The PDF contains scripts, actions or attached files (JavaScript, launching a "
-                               "program, an action on opening). Print it again as a plain PDF and send that copy."),
-    }
+MESSAGES = {  # what each of pdf_inspect's verdicts tells the person
+    pdf_inspect.DAMAGED: _l("The PDF cannot be opened: it may be damaged. Save it again and send the new copy."),
+    pdf_inspect.ENCRYPTED: _l("The PDF is protected by a password. Send a copy without protection."),
+    pdf_inspect.NO_PAGE: _l("The PDF has no page."),
+    pdf_inspect.TOO_COMPLEX: _l("The PDF is too complex to be checked (too many revisions, objects or pages). "
+                                "Print it again as a new PDF, or split it, and send that copy."),
+    pdf_inspect.ACTIVE: _l("The PDF contains scripts, actions or attached files (JavaScript, launching a "
+                           "program, an action on opening). Print it again as a plain PDF and send that copy."),
+}
 
 
 def limits():
@@ -71,7 +70,7 @@ def check_pdf(data):
         raise PdfError(_l("The file is not a PDF. Save the document as PDF and send it again."))
     verdict = inspect_apart(data)
     if verdict != pdf_inspect.OK:
-        raise PdfError(_messages()[verdict])
+        raise PdfError(MESSAGES[verdict])
 
 
 def inspect_apart(data):

@@ -112,17 +112,19 @@ def _walk(trailer, limits):
                 raise Verdict(ACTIVE)
             for name, value in node.items():
                 _refuse_if_active(name, value)
-                if isinstance(value, (IndirectObject, DictionaryObject, ArrayObject)):
-                    todo.append(value)
-                elif isinstance(value, NameObject) and value in ACTIVE_NAMES:
-                    raise Verdict(ACTIVE)
+                _follow(value, todo)
         elif isinstance(node, ArrayObject):
             for value in node:
-                if isinstance(value, (IndirectObject, DictionaryObject, ArrayObject)):
-                    todo.append(value)
-                elif isinstance(value, NameObject) and value in ACTIVE_NAMES:
-                    raise Verdict(ACTIVE)
+                _follow(value, todo)
     return pages
+
+
+def _follow(value, todo):
+    """A value met in a dictionary or an array: a container is walked later, an active name refused now."""
+    if isinstance(value, (IndirectObject, DictionaryObject, ArrayObject)):
+        todo.append(value)
+    elif isinstance(value, NameObject) and value in ACTIVE_NAMES:
+        raise Verdict(ACTIVE)
 
 
 def _refuse_if_active(name, value):
