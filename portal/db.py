@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import peewee
-import psycopg2.extensions
 from playhouse.db_url import parse as parse_url
 from playhouse.pool import PooledPostgresqlDatabase
 from werkzeug.routing import IntegerConverter
@@ -75,53 +74,41 @@ def open_database(url, replica=False):
         # transaction that reads and then writes fails at once with "database
         # is locked" when another writer got there first (no wait applies to
         # a lock upgrade), which under two simultaneous clicks was a 500.
-        return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, autoconnect=True, lock_type="IMMEDIATE")
+        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, autoconnect=True, lock_type="IMMEDIATE")
     if url.startswith(("postgres://", "postgresql://")):
         # A pool: "close" at the end of a request hands the connection back
         # instead of paying a new TCP connection and authentication next time.
+        # psycopg 3 prepares on the server each statement a connection runs
+        # PREPARE_AFTER times (the queries of every request: who is asking,
+        # their companies), so that the server plans them once.
         extra = {"connect_timeout": 2, "options": "-c default_transaction_read_only=on"} if replica else {}
-        return Pool(**{**parse_url("postgresql://" + url.split("://", 1)[1]), **extra}, max_connections=POOL_SIZE,
-                    stale_timeout=300, timeout=10, connection_factory=Connection)
+        return PostgresqlDatabase(**{**parse_url("postgresql://" + url.split("://", 1)[1]), **extra},
+                                  prefer_psycopg3=True, prepare_threshold=PREPARE_AFTER,
+                                  max_connections=POOL_SIZE, stale_timeout=300, timeout=10)
     raise ValueError(f"unsupported database URL scheme: {url.split(':', 1)[0]}")
 
 
-class Connection(psycopg2.extensions.connection):
-    """A PostgreSQL connection that remembers the statements prepared on it
-    (prepared.py): they live and die with the server session."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.prepared = set()
+PREPARE_AFTER = 2  # runs of one statement on a connection before psycopg prepares it
 
 
-class Pool(PooledPostgresqlDatabase):
-    """peewee's pool, without the round trip (SELECT 1) it makes at every
-    check-out to learn whether the server still holds the connection, when the
-    connection was handed back less than PING_AFTER seconds ago: under load
-    that round trip was a quarter of a small page's database time. A
-    connection idle longer is checked as before; one the server dropped within
-    the window fails that one request, and is then discarded."""
+class WrittenOnce:
+    """A Database that runs a query whose SQL prepared.py wrote already
+    (`query.portal_sql`, its text and parameters) as it is, instead of
+    writing it again; peewee then reads its rows as for any query."""
 
-    PING_AFTER = 5.0
+    def execute(self, query, **context_options):
+        written = getattr(query, "portal_sql", None)
+        if written is None:
+            return super().execute(query, **context_options)
+        return self.execute_sql(*written)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._handed_back = {}  # id(connection) -> when
 
-    def _is_closed(self, conn):
-        if conn.closed:
-            return True
-        handed_back = self._handed_back.get(id(conn))
-        if handed_back is not None and time.monotonic() - handed_back < self.PING_AFTER \
-                and self._adapter.txn_status(conn) == self._adapter.txn_idle:
-            return False
-        return super()._is_closed(conn)
+class SqliteDatabase(WrittenOnce, peewee.SqliteDatabase):
+    pass
 
-    def _close(self, conn, close_conn=False):
-        if len(self._handed_back) > 4 * POOL_SIZE:  # ids of connections long gone
-            self._handed_back.clear()
-        self._handed_back[id(conn)] = time.monotonic()
-        super()._close(conn, close_conn)
+
+class PostgresqlDatabase(WrittenOnce, PooledPostgresqlDatabase):
+    pass
 
 
 REPLICA_RESTS = 30.0  # seconds the primary serves alone after the replica failed
@@ -206,6 +193,9 @@ def init_app(app):
     time (the connection holds no transaction between requests)."""
     global _replica, _replica_failed_at
     app.url_map.converters["int"] = DatabaseInteger  # before the blueprints' rules are made
+    for previous in (database.obj, _replica):  # a second app in one process (a test, a command): the first
+        if isinstance(previous, PooledPostgresqlDatabase):  # one's idle connections end now, not when collected
+            previous.close_all()
     database.initialize(open_database(app.config["DATABASE_URL"]))
     replica_url = app.config.get("DATABASE_REPLICA_URL")
     _replica = open_database(replica_url, replica=True) if replica_url else None

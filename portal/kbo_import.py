@@ -27,7 +27,7 @@ import zipfile
 from dataclasses import dataclass
 
 import peewee
-import psycopg2
+import psycopg
 
 from . import bce, clock
 from .db import database, is_postgres, lock_name
@@ -44,6 +44,7 @@ from .models import (
 )
 
 BATCH = 10_000  # rows per executemany on SQLite
+COPY_CHUNK = 1 << 20  # bytes per write into PostgreSQL's COPY
 _DATE = re.compile(r"^(\d{2})-(\d{2})-(\d{4})$")
 
 
@@ -245,7 +246,7 @@ def import_extract(path, update=False, progress=lambda nbytes: None):
                         rows[member] = load(table, step, _Counting(raw, progress))
                 except ExtractRefused as refused:
                     raise ExtractRefused(f"{member}: {refused.message}")
-                except (peewee.PeeweeException, psycopg2.Error, sqlite3.Error, csv.Error, UnicodeDecodeError,
+                except (peewee.PeeweeException, psycopg.Error, sqlite3.Error, csv.Error, UnicodeDecodeError,
                         zipfile.BadZipFile) as error:  # the transaction rolls back: nothing changes
                     raise ExtractRefused(f"{member}: {str(error).strip()[:300]}")
             extract = KboExtract.create(number=meta.number, kind=meta.kind, snapshot_date=meta.snapshot_date,
@@ -347,7 +348,9 @@ def _load_postgres(table, step, raw):
     cursor = database.cursor()
     cursor.execute(f"DROP TABLE IF EXISTS {stage}")
     cursor.execute(f"CREATE TEMP TABLE {stage} ({', '.join(c + ' text' for c in staged)}) ON COMMIT DROP")
-    cursor.copy_expert(f"COPY {stage} FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')", raw)
+    with cursor.copy(f"COPY {stage} FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')") as copy:
+        while chunk := raw.read(COPY_CHUNK):
+            copy.write(chunk)
     count = cursor.rowcount
     if step == "delete":
         cursor.execute(f'DELETE FROM "{name}" WHERE "{table.key}" IN (SELECT replace(c0, \'.\', \'\') FROM {stage})')

@@ -3,7 +3,6 @@ import json
 
 import peewee
 
-from . import deferred_columns
 from .clock import utc
 from .db import BaseModel, database
 from .lazy_text import lazy_gettext as _l
@@ -492,7 +491,7 @@ class AuditEvent(BaseModel):
         for event in events:
             for name, value in owners.items():
                 if isinstance(value, peewee.Model):
-                    event.__rel__[name] = value
+                    setattr(event, name, value)  # the same id: the row given, not a second read
         return events
 
     @classmethod
@@ -501,8 +500,7 @@ class AuditEvent(BaseModel):
         for field in cls._meta.refs:
             if field.name in owner_names:
                 continue
-            # A model named twice (or the trail's own) is joined as an alias; one named once as itself, whose
-            # rows model_rows then makes from a plan (it leaves aliases to peewee, at several times the cost).
+            # A model named twice (or the trail's own) is joined as an alias; one named once as itself.
             named = field.rel_model.alias() if field.rel_model in joined else field.rel_model
             joined.add(field.rel_model)
             query = (query.select_extend(*[getattr(named, f.name) for f in field.rel_model._meta.sorted_fields
@@ -924,7 +922,3 @@ ALL_MODELS = peewee.sort_models(list(dict.fromkeys(_tables())))
 
 _CODES_LEFT = Prepared(lambda: RecoveryCode.unused_count(slot("account")).tuples())
 _TRAILS = {}  # (event model, owner fields) -> its prepared trail query
-
-# "Who is asking" reads sessions and accounts without some columns (sessions.py): those load when asked for.
-deferred_columns.install(Account)
-deferred_columns.install(LoginSession)

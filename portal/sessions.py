@@ -14,7 +14,6 @@ from flask import current_app, g, session
 from peewee import JOIN
 
 from . import clock
-from .deferred_columns import narrow
 from .models import Account, LoginSession, Person, RecoveryCode, StaffMember
 from .prepared import Prepared, slot
 
@@ -46,12 +45,9 @@ def start(staff=None, account=None, person=None, method="password", assurance=No
     return token
 
 
-# What every request reads of an account; its secrets and counters load when a request asks for them.
-_ACCOUNT_COLUMNS = (Account.id, Account.person, Account.staff, Account.must_change_password, Account.blocked)
-_SESSION_COLUMNS = tuple(field for field in LoginSession._meta.sorted_fields if field is not LoginSession.token_hash)
-
-# One query for who is asking: the session with its account, person or staff member.
-_WHO_IS_ASKING = Prepared(lambda: LoginSession.select(*_SESSION_COLUMNS, *_ACCOUNT_COLUMNS, Person, StaffMember)
+# One query for who is asking: the session with its account, person or staff member, whole rows (a
+# column left out would read as None, not as its value).
+_WHO_IS_ASKING = Prepared(lambda: LoginSession.select(LoginSession, Account, Person, StaffMember)
                           .join_from(LoginSession, Account, JOIN.LEFT_OUTER)
                           .join_from(LoginSession, Person, JOIN.LEFT_OUTER)
                           .join_from(LoginSession, StaffMember, JOIN.LEFT_OUTER)
@@ -93,9 +89,7 @@ def current(now=None):
         return None
     if now - login.last_seen_at > datetime.timedelta(minutes=1):  # one write a minute at most
         LoginSession.update(last_seen_at=now).where(LoginSession.id == login.id).execute()
-    narrow(login)
     if login.account_id:
-        narrow(login.account)
         if login.person_id and login.account.person_id == login.person_id:
             login.account.person = login.person
     g.login_session = login

@@ -22,10 +22,10 @@ def _worker():
 
 def _postgres_database(admin_url, purpose="test"):
     """Create a fresh database for this worker on the server at admin_url."""
-    import psycopg2
+    import psycopg
 
     name = f"portal_{purpose}_{_worker()}"
-    connection = psycopg2.connect(admin_url)
+    connection = psycopg.connect(admin_url)
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')

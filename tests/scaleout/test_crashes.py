@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 
-import psycopg2
+import psycopg
 import pytest
 import requests
 from aiosmtpd.controller import Controller
@@ -77,9 +77,9 @@ class HeldLock:
     """A lock on `table` held by another connection until released."""
 
     def __init__(self, database_url, table, mode="EXCLUSIVE"):
-        self.connection = psycopg2.connect(database_url)
+        self.connection = psycopg.connect(database_url)
         self.connection.cursor().execute(f"LOCK TABLE {table} IN {mode} MODE")
-        self.watch = psycopg2.connect(database_url)  # its own: a transaction sees one snapshot of the statistics
+        self.watch = psycopg.connect(database_url)  # its own: a transaction sees one snapshot of the statistics
         self.watch.autocommit = True
         self.database = database_url.rsplit("/", 1)[1]
 
@@ -102,7 +102,7 @@ class HeldLock:
 
 def wait_until_gone(database_url, timeout=20):
     """Until PostgreSQL has ended the killed process's sessions (their transactions rolled back)."""
-    connection = psycopg2.connect(database_url)
+    connection = psycopg.connect(database_url)
     connection.autocommit = True
     name = database_url.rsplit("/", 1)[1]
     deadline = time.monotonic() + timeout

@@ -38,10 +38,10 @@ def replica_url(tmp_path):
     subprocess.run([sys.executable, "-c", fill], cwd=ROOT, check=True, capture_output=True)
     yield url
     if admin_url:
-        import psycopg2
+        import psycopg
 
         database.close()
-        connection = psycopg2.connect(admin_url)
+        connection = psycopg.connect(admin_url)
         connection.autocommit = True
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{urlsplit(url).path[1:]}" WITH (FORCE)')
