@@ -140,17 +140,16 @@ def recheck_vat_command():
 @click.option("--password", help="For scripts; without it the password is asked twice.")
 def create_staff_command(email, name, password):
     """Create an agency staff account."""
-    from flask_babel import force_locale
-
     from .auth import password_policy
     from .db import database
+    from .lazy_text import forced
     from .models import Account, StaffMember
     from .passwords import hash_password
 
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     email = email.strip().lower()
-    with force_locale("en"):
+    with forced("en"):
         problem = password_policy.problems(password, (email.split("@")[0], *name.split()))
         if problem:
             raise click.ClickException(str(problem))

@@ -13,14 +13,12 @@ import re
 import zoneinfo
 
 from babel import dates
-from flask import current_app
-from flask.globals import _cv_app
+from flask import current_app, has_app_context
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import get_timezone
-from flask_babel.speaklater import LazyString
 
-from .lazy_text import locale_in_force
+from .lazy_text import Lazy, locale_in_force
 
 NAMED = ("short", "medium", "long", "full")
 _FIELD = re.compile(r"%\((\w+)\)s")
@@ -88,20 +86,6 @@ def _parts(kind, length, locale):
 
 
 _zones = {}
-_SETTINGS = "_date_settings"  # on `g`: the request's (locale, zone)
-
-
-def _settings():
-    """The locale and time zone in force, read once per request and locale (an e-mail forced into
-    another language gets its own, then the page's again)."""
-    locale, app_context = locale_in_force(), _cv_app.get(None)
-    if app_context is None:
-        return locale, _zone_in_force()
-    data = vars(app_context.g)
-    found = data.get(_SETTINGS)
-    if found is None or found[0] is not locale:
-        found = data[_SETTINGS] = (locale, _zone_in_force())
-    return found
 
 
 def _zone_in_force():
@@ -127,11 +111,10 @@ def _local(moment, zone):
 
 
 def format_datetime(value, format="medium"):
-    locale, zone = _settings()
-    if value is None or format not in NAMED or locale is None:
+    if value is None or format not in NAMED or not has_app_context():
         return babel_format_datetime(value, format)
-    glue, time_part, date_part = _parts("datetime", format, locale)
-    moment = _local(value, zone)
+    glue, time_part, date_part = _parts("datetime", format, locale_in_force())
+    moment = _local(value, _zone_in_force())
     return glue.replace("{0}", time_part(moment)).replace("{1}", date_part(moment.date()))
 
 
@@ -140,18 +123,17 @@ def format_date(value, format="medium"):
         if not value:
             return ""
         value = datetime.date.fromisoformat(value)
-    locale, zone = _settings()
-    if value is None or format not in NAMED or locale is None:
+    if value is None or format not in NAMED or not has_app_context():
         return babel_format_date(value, format)
     if isinstance(value, datetime.datetime):
-        value = _local(value, zone).date()
-    return _parts("date", format, locale)(value)
+        value = _local(value, _zone_in_force()).date()
+    return _parts("date", format, locale_in_force())(value)
 
 
 def lazy_date(value, format="medium"):
     """A date for a text made at import or before its language is known (`_l(…, date=lazy_date(d))`, an
     e-mail's subject): written in the language in force when the text is."""
-    return LazyString(format_date, value, format)
+    return Lazy(format_date, value, format)
 
 
 def init_app(app):

@@ -27,9 +27,8 @@ from jinja2.ext import Extension
 from markupsafe import Markup
 
 from .caches import SharedLru
-from .lazy_text import locale_in_force
+from .lazy_text import language_in_force
 from .page_cache import PLACEHOLDER, token_for_page
-from .translated_templates import SEPARATOR
 
 # Per process, in characters (a queue row is 0.5 to 2 K, a page of 25 rows 12 to 50 K): about 8 MB of text.
 MAX_CHARACTERS = 8_000_000
@@ -52,8 +51,7 @@ class FragmentCache(Extension):
         # Each value with its type: Markup("a<b>") equals "a<b>" but is written out otherwise.
         key = tuple((type(part), part) for part in key) if isinstance(key, tuple) else (type(key), key)
         store = self.environment.fragment_store  # the app's, on its environment: no context look-up per piece
-        # A template loaded for a language has it in its name (translated_templates): no look-up then.
-        full = (template, key) if template and SEPARATOR in template else (template, str(locale_in_force()), key)
+        full = (template, language_in_force(), key)
         try:
             found = store.get(full)
         except TypeError:  # a value in the key that cannot be a key (a list, a dict): rendered each time

@@ -2,14 +2,13 @@
 from types import MappingProxyType
 
 from flask import g, has_request_context, request
-from flask_babel import Domain
 from werkzeug.routing import BaseConverter
 
+from . import lazy_text
 from .countries import country_options
-from .lazy_text import catalog, kept_catalog, locale_in_force
+from .lazy_text import DEFAULT_LANGUAGE, catalog, language_in_force
 
 LANGUAGES = ("nl", "fr", "en")  # in the order of the switch, as on the agency's site
-DEFAULT_LANGUAGE = "fr"
 COOKIE = "portal_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
@@ -37,12 +36,21 @@ def current_language():
     return g.get("lang") or DEFAULT_LANGUAGE
 
 
+def use_language(language):
+    """The language of this request from now on: its pages' strings, dates and links."""
+    g.lang = language
+    previous = g.pop("language_token", None)
+    if previous is not None:
+        lazy_text.stop_using(previous)
+    g.language_token = lazy_text.use(language)
+
+
 def texts(labels):
     """A module's lazy labels ({key: label} or [(key, label)]) as text in the
     language in force, made once per language and kept (read-only: a mapping
     proxy, or a tuple of pairs). Only for labels that live as long as the
     process: they are kept by their identity."""
-    key = (id(labels), str(locale_in_force()))
+    key = (id(labels), language_in_force())
     kept = _TEXTS.get(key)
     if kept is None or kept[0] is not labels:
         if isinstance(labels, dict):
@@ -78,7 +86,7 @@ def init_app(app):
     @app.url_value_preprocessor
     def _pull_language(endpoint, values):
         if values and "lang" in values:
-            g.lang = values.pop("lang")
+            use_language(values.pop("lang"))
 
     @app.url_defaults
     def _add_language(endpoint, values):
@@ -87,8 +95,14 @@ def init_app(app):
 
     @app.before_request
     def _language_for_other_pages():
-        if "lang" not in g:
-            g.lang = detect_language()
+        if "language_token" not in g:
+            use_language(g.lang if "lang" in g else detect_language())
+
+    @app.teardown_request
+    def _language_ends(exc):
+        token = g.pop("language_token", None)
+        if token is not None:
+            lazy_text.stop_using(token)
 
     @app.after_request
     def _remember_language(response):
@@ -106,8 +120,7 @@ def init_app(app):
         return response
 
     app.jinja_env.globals["country_options"] = country_options
-    _install_translations_once_per_request(app)
-    app.extensions["babel"].instance.domain_instance = RequestDomain()
+    _install_translations(app)
 
     @app.context_processor
     def _language_context():
@@ -121,30 +134,8 @@ def init_app(app):
         }
 
 
-class RequestDomain(Domain):
-    """flask-babel's catalogs, kept by locale for the process's life (as
-    flask-babel keeps them, behind a look-up of the locale and the domain
-    through Flask's context proxies for every string: about 40 on the home
-    page, and each lazy label of a list's rows, a quarter of a page's time).
-    lazy_text reads them by the locale in force, so an e-mail rendered in
-    another language (force_locale) gets its own."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.catalogs = {}  # Locale -> its catalog, as flask-babel gave it
-
-    def get_translations(self):
-        kept = kept_catalog()
-        if kept is not None:
-            return kept
-        translations = super().get_translations()
-        locale = getattr(g.get("_flask_babel"), "babel_locale", None) if g else None
-        if locale is not None:
-            self.catalogs[locale] = translations
-        return translations
-
-
-def _install_translations_once_per_request(app):
+def _install_translations(app):
+    """The templates' gettext: the catalog of the language in force, without flask-babel's look-ups."""
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: catalog().ugettext(s),
         ngettext=lambda s, p, n: catalog().ungettext(s, p, n),

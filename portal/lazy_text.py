@@ -1,63 +1,168 @@
-"""Labels translated when they are shown (`_l`), in the language in force:
-the page's, or an e-mail's under `force_locale`.
+"""The language in force, its catalog, and labels translated when they are
+shown (`_l`).
 
-flask-babel's own lazy strings ask it for the catalog at every use: three
-trips through Flask's context proxies to `g`, the domain, the locale. A list
-of fifty rows with a label or two each pays that a hundred times. These find
-the catalog this process keeps for the locale in force with two dictionary
-lookups, and give the same text (they are flask-babel's lazy strings
-otherwise).
+The language in force is the page's (set when a request starts, in
+languages.py), or the one an e-mail is written in (`forced`, never
+flask-babel's `force_locale` alone, which a page would not see). It is kept in
+a context variable of the portal's own, which every string and date of a page
+reads without going through Flask's context proxies; flask-babel is told the
+same language (its `force_locale`), for its own functions. Each language's
+catalog is the one flask-babel loads, kept here for the process's life.
 """
-from flask.globals import _cv_app
-from flask_babel import get_locale, get_translations, gettext
-from flask_babel.speaklater import LazyString
+import contextlib
+import contextvars
+
+from babel import Locale
+from flask import has_app_context
+from flask_babel import force_locale, get_locale, get_translations, gettext
 from markupsafe import escape
 
+DEFAULT_LANGUAGE = "fr"
 
-class LazyText(LazyString):
-    def __init__(self, msgid, **variables):
-        super().__init__(gettext, msgid, **variables)
+_in_force = contextvars.ContextVar("portal_language_in_force", default=None)
+_catalogs = {}  # language -> flask-babel's catalog for it
+_locales = {}  # language -> its Babel Locale
+
+
+def language_in_force():
+    """"fr", "nl" or "en": a forced language, else the request's, else flask-babel's (outside a request: a
+    command, a test), else the default."""
+    return _in_force.get() or _outside_requests()
+
+
+def _outside_requests():
+    locale = get_locale() if has_app_context() else None
+    return locale.language if locale is not None else DEFAULT_LANGUAGE
+
+
+def locale_in_force():
+    language = language_in_force()
+    locale = _locales.get(language)
+    if locale is None:
+        locale = _locales[language] = Locale.parse(language)
+    return locale
+
+
+def use(language):
+    """The language of this request from now on (languages.py, as a request starts); a token for `stop_using`."""
+    return _in_force.set(language)
+
+
+def stop_using(token):
+    _in_force.reset(token)
+
+
+@contextlib.contextmanager
+def forced(language):
+    """Everything written inside (an e-mail, a command's message) is in `language`."""
+    token = _in_force.set(language)
+    try:
+        with force_locale(language):
+            yield
+    finally:
+        _in_force.reset(token)
+
+
+def catalog():
+    """The catalog of the language in force (flask-babel's, loaded once per language), or None outside an app
+    (a label then reads as its msgid, as flask-babel gives it)."""
+    language = _in_force.get()
+    if language is None:
+        if not has_app_context():
+            return None
+        language = _outside_requests()
+    found = _catalogs.get(language)
+    if found is None:
+        with force_locale(language):
+            found = _catalogs[language] = get_translations()
+    return found
+
+
+def translate(msgid):
+    found = catalog()
+    return found.ugettext(msgid) if found is not None else gettext(msgid)
+
+
+class WrittenWhenShown:
+    """A text whose words are chosen when it is shown (str()), and which then behaves as that text. On a
+    page it is escaped as any text is."""
+
+    __slots__ = ()
 
     def __html__(self):
-        """Escaped on a page as any text is. flask-babel's lazy strings pass as markup, which would
-        let a value put into one (a company's name, a line of the BCE's data) onto the page unescaped."""
         return escape(str(self))
 
+    def __repr__(self):
+        return f"<lazy {str(self)!r}>"
+
+    def __len__(self):
+        return len(str(self))
+
+    def __contains__(self, item):
+        return item in str(self)
+
+    def __iter__(self):
+        return iter(str(self))
+
+    def __getitem__(self, key):
+        return str(self)[key]
+
+    def __add__(self, other):
+        return str(self) + other
+
+    def __radd__(self, other):
+        return other + str(self)
+
+    def __mod__(self, other):
+        return str(self) % other
+
+    def __rmod__(self, other):
+        return other % str(self)
+
+    def __eq__(self, other):
+        return str(self) == other
+
+    def __lt__(self, other):
+        return str(self) < other
+
+    def __hash__(self):
+        return hash(str(self))
+
+    def __bool__(self):
+        return bool(str(self))
+
+    def __getattr__(self, name):  # the text's own methods: .upper(), .split(), .format()
+        if name.startswith("__") or name in type(self).__slots__:
+            raise AttributeError(name)
+        return getattr(str(self), name)
+
+
+class Lazy(WrittenWhenShown):
+    """`function(*args)`, called when shown (a date written in the reader's language)."""
+
+    __slots__ = ("function", "args")
+
+    def __init__(self, function, *args):
+        self.function = function
+        self.args = args
+
     def __str__(self):
-        text = catalog().ugettext(self._args[0])
-        return text % self._kwargs if self._kwargs else text
+        return str(self.function(*self.args))
+
+
+class LazyText(WrittenWhenShown):
+    """A label, translated when shown; `%(name)s` filled from its variables."""
+
+    __slots__ = ("msgid", "variables")
+
+    def __init__(self, msgid, **variables):
+        self.msgid = msgid
+        self.variables = variables
+
+    def __str__(self):
+        text = translate(self.msgid)
+        return text % self.variables if self.variables else text
 
 
 def lazy_gettext(msgid, **variables):
     return LazyText(msgid, **variables)
-
-
-def _chosen(data):
-    """The locale flask-babel chose for this context (the page's, or a forced one), read where it keeps
-    it, or None before it chose one."""
-    return getattr(data.get("_flask_babel"), "babel_locale", None)
-
-
-def kept_catalog():
-    """The catalog of the locale in force, when this process keeps it (languages.RequestDomain keeps
-    each one flask-babel gives: flask-babel itself keeps them for the process's life); else None."""
-    context = _cv_app.get(None)
-    if context is None:
-        return None
-    locale = _chosen(vars(context.g))
-    if locale is None:
-        return None
-    return getattr(context.app.extensions["babel"].instance.domain_instance, "catalogs", {}).get(locale)
-
-
-def locale_in_force():
-    """flask-babel's locale of the moment, without its trips through the
-    context proxies; flask-babel's get_locale() when none is chosen yet."""
-    context = _cv_app.get(None)
-    locale = _chosen(vars(context.g)) if context is not None else None
-    return locale if locale is not None else get_locale()
-
-
-def catalog():
-    found = kept_catalog()
-    return found if found is not None else get_translations()

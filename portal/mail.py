@@ -17,9 +17,9 @@ from email.utils import formatdate
 from pathlib import Path
 
 from flask import current_app, render_template
-from flask_babel import force_locale
 
 from . import clock
+from .lazy_text import forced
 from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ CLAIM_FOR = datetime.timedelta(minutes=5)
 
 def queue(recipient, template, language, subject, **context):
     """Render `email/<template>.txt` and `.html` in `language` and store them."""
-    with force_locale(language):
+    with forced(language):
         message = OutboxMessage.create(
             recipient=recipient,
             subject=" ".join(str(subject).split())[:300],  # a header is one line

@@ -2,13 +2,13 @@
 import datetime
 import logging
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import abort, current_app, redirect, request, session, url_for
 
 from .. import sessions
 from ..access_control import safe_next
 from ..db import database
 from ..identifiers import IdentifierError, niss_birth, normalise_niss
-from ..languages import current_language
+from ..languages import LANGUAGES, current_language, use_language
 from ..models import Account, Person
 from ..names import name_key
 from ..rendering import render
@@ -118,8 +118,8 @@ def csam_callback():
     if not current_app.config.get("FAS_ISSUER"):
         abort(404)  # no provider configured: nothing can call back
     kept = session.get(KEY) or {}
-    if kept.get("lang"):
-        g.lang = kept["lang"]  # the callback's address has no language: use the one the login began in
+    if kept.get("lang") in LANGUAGES:
+        use_language(kept["lang"])  # the callback's address has no language: use the one the login began in
     if request.args.get("error"):
         session.pop(KEY, None)
         return render("auth/profile_not_valid.html", status=403)
