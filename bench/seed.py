@@ -30,7 +30,7 @@ def seed(firms, database_url=None):
         have = Company.select().count()
         if have < firms:
             started = time.perf_counter()
-            insert_firms(firms - have, start=have + 1, batch=1000)  # PostgreSQL takes 65,535 parameters a statement
+            insert_firms(firms - have, start=have + 1, batch=2000)
             if url.startswith("sqlite"):
                 database.execute_sql("ANALYZE")
             else:

@@ -21,6 +21,7 @@ from . import (
     number_formats,
     page_cache,
     session_cookie,
+    translated_templates,
 )
 from . import config as settings
 from .extensions import babel, login_manager
@@ -43,6 +44,7 @@ def create_app(config=None):
     if proxies:  # the client's address and scheme as the TLS proxy saw them
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
+    translated_templates.init_app(app)
     fragment_cache.init_app(app)
     babel.init_app(app, locale_selector=languages.current_language)
     date_formats.init_app(app)

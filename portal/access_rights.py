@@ -67,12 +67,13 @@ def _companies_of_query():
            | Quality.select(Quality.company).join(QualityMember).where(QualityMember.person == person)
            | Company.select(Company.id).where(Company.main_access_manager == person)
            | ContactPerson.select(ContactPerson.company).where(ContactPerson.person == person))
-    return (Company.select(Company, Quality, QualityMember, _applications().alias("granted"))
-            .join_from(Company, Quality, JOIN.LEFT_OUTER, attr="health",
-                       on=(Quality.company == Company.id) & (Quality.kind == Quality.HEALTH_INSTITUTION))
-            .join_from(Quality, QualityMember, JOIN.LEFT_OUTER, attr="designated",
-                       on=(QualityMember.quality == Quality.id) & (QualityMember.person == person))
-            .where(Company.id.in_(ids)).order_by(Company.name_key))
+    query = (Company.select(Company, Quality, QualityMember, _applications().alias("granted"))
+             .join_from(Company, Quality, JOIN.LEFT_OUTER, attr="health",
+                        on=(Quality.company == Company.id) & (Quality.kind == Quality.HEALTH_INSTITUTION))
+             .join_from(Quality, QualityMember, JOIN.LEFT_OUTER, attr="designated",
+                        on=(QualityMember.quality == Quality.id) & (QualityMember.person == person))
+             .where(Company.id.in_(ids)).order_by(Company.name_key))
+    return query, {"health": Quality, "designated": (QualityMember, Quality)}  # where the joined rows go
 
 
 def _applications():

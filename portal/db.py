@@ -93,14 +93,17 @@ PREPARE_AFTER = 2  # runs of one statement on a connection before psycopg prepar
 
 class WrittenOnce:
     """A Database that runs a query whose SQL prepared.py wrote already
-    (`query.portal_sql`, its text and parameters) as it is, instead of
-    writing it again; peewee then reads its rows as for any query."""
+    (`query.portal_sql`: its text and parameters, or rows already fetched)
+    as it is, instead of writing it again; peewee then reads its rows as for
+    any query."""
 
     def execute(self, query, **context_options):
         written = getattr(query, "portal_sql", None)
         if written is None:
             return super().execute(query, **context_options)
-        return self.execute_sql(*written)
+        if isinstance(written, tuple):
+            return self.execute_sql(*written)
+        return written
 
 
 class SqliteDatabase(WrittenOnce, peewee.SqliteDatabase):
@@ -158,6 +161,18 @@ def is_postgres():
     return isinstance(database.obj, peewee.PostgresqlDatabase)
 
 
+# Parameters one statement may carry: PostgreSQL takes 65,535 (psycopg 3 binds them on the server), SQLite
+# 32,766 by default.
+MAX_PARAMETERS = 32_766
+
+
+def insert_rows(model, rows):
+    """`model.insert_many(rows)` (dicts with the same keys), in as many statements as the parameters need."""
+    if rows:
+        for chunk in peewee.chunked(rows, max(1, MAX_PARAMETERS // len(rows[0]))):
+            model.insert_many(chunk).execute()
+
+
 def lock_name(name):
     """Inside a transaction: the work named `name` (an import, a number being
     given) one transaction at a time on every app server. SQLite's writing
@@ -193,8 +208,10 @@ def init_app(app):
     time (the connection holds no transaction between requests)."""
     global _replica, _replica_failed_at
     app.url_map.converters["int"] = DatabaseInteger  # before the blueprints' rules are made
-    for previous in (database.obj, _replica):  # a second app in one process (a test, a command): the first
-        if isinstance(previous, PooledPostgresqlDatabase):  # one's idle connections end now, not when collected
+    # A second app in one process (a test, a command that makes its own) replaces the first one's database:
+    # its connections, idle or held (no thread uses the first app any more), end now, not when collected.
+    for previous in (database.obj, _replica):
+        if isinstance(previous, PooledPostgresqlDatabase):
             previous.close_all()
     database.initialize(open_database(app.config["DATABASE_URL"]))
     replica_url = app.config.get("DATABASE_REPLICA_URL")

@@ -12,7 +12,7 @@ import datetime
 import random
 
 from . import clock, company_records, notified_activities
-from .db import database
+from .db import database, insert_rows
 from .models import ACTIVITY_KINDS, Activity, Company, CompanyNamePrefix, CompanyNameWord
 from .names import name_key, name_words
 
@@ -92,9 +92,9 @@ def insert_firms(count, seed=2026, start=1, batch=500):
                     listed.append(company_id)
                 words.extend({"company": company_id, "word": w} for w in name_words(firm["name"]))
                 prefixes.extend(CompanyNamePrefix.rows_of(company_id, firm["name"], active, firm["country"]))
-            Activity.insert_many(activities).execute()
-            CompanyNameWord.insert_many(words).execute()
-            CompanyNamePrefix.insert_many(prefixes).execute()
+            insert_rows(Activity, activities)
+            insert_rows(CompanyNameWord, words)
+            insert_rows(CompanyNamePrefix, prefixes)
             if listed:
                 Company.update(listed=True).where(Company.id.in_(listed)).execute()
         index += size
@@ -104,7 +104,7 @@ def insert_firms(count, seed=2026, start=1, batch=500):
 def _insert_returning_ids(rows):
     # One INSERT per batch; the ids are contiguous when we hold the write lock,
     # but reading them back by agency number is right on every database.
-    Company.insert_many(rows).execute()
+    insert_rows(Company, rows)
     numbers = [row["agency_number"] for row in rows]
     by_number = dict(Company.select(Company.agency_number, Company.id)
                      .where(Company.agency_number.in_(numbers)).tuples())

@@ -82,6 +82,7 @@ def _switched(path, query, target):
 
 def init_app(app):
     app.url_map.converters["lang"] = LanguageConverter
+    app.wsgi_app = lazy_text.OwnContext(app.wsgi_app)  # and teardown resets it: a test's request context too
 
     @app.url_value_preprocessor
     def _pull_language(endpoint, values):

@@ -44,12 +44,24 @@ def locale_in_force():
 
 
 def use(language):
-    """The language of this request from now on (languages.py, as a request starts); a token for `stop_using`."""
+    """The language of this request from now on (languages.py, as a request starts); a token for `stop_using`.
+    Not inside `forced`, which would undo it on leaving."""
     return _in_force.set(language)
 
 
 def stop_using(token):
     _in_force.reset(token)
+
+
+class OwnContext:
+    """WSGI middleware: each request runs in a copy of the context, so that what it sets there (its
+    language) ends with it, whatever fails on its way out."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        return contextvars.copy_context().run(self.wsgi_app, environ, start_response)
 
 
 @contextlib.contextmanager
@@ -71,8 +83,15 @@ def catalog():
         if not has_app_context():
             return None
         language = _outside_requests()
+    return catalog_of(language)
+
+
+def catalog_of(language):
+    """flask-babel's catalog of `language`, loaded once; None outside an app."""
     found = _catalogs.get(language)
     if found is None:
+        if not has_app_context():  # flask-babel would give an empty catalog, which must not be kept
+            return None
         with force_locale(language):
             found = _catalogs[language] = get_translations()
     return found

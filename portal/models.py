@@ -124,6 +124,8 @@ class CompanyNamePrefix(BaseModel):
 class Person(BaseModel):
     """Someone the portal knows by NISS: a legal representative, a contact person."""
 
+    NAMED_BY = ("first_name", "last_name")  # what an audit trail shows of the row (AuditEvent.trail)
+
     niss = peewee.CharField(max_length=11, unique=True)
     last_name = peewee.CharField(max_length=100)
     first_name = peewee.CharField(max_length=100)
@@ -295,6 +297,8 @@ class ContactPerson(BaseModel):
 class Activity(BaseModel):
     """An activity notified to the agency (see notified_activities)."""
 
+    NAMED_BY = ("kind",)  # its label
+
     company = peewee.ForeignKeyField(Company, backref="activities", on_delete="CASCADE")
     kind = peewee.CharField(max_length=40)
     active = peewee.BooleanField(default=True)
@@ -439,6 +443,8 @@ class PendingLogin(BaseModel):
 
 
 class StaffMember(BaseModel):
+    NAMED_BY = ("name",)
+
     email = peewee.CharField(max_length=254, unique=True)
     name = peewee.CharField(max_length=200)
     active = peewee.BooleanField(default=True)
@@ -482,7 +488,10 @@ class AuditEvent(BaseModel):
     def trail(cls, limit=200, **owners):
         """The newest entries of the trail of `owners` (e.g. company=…, year=…),
         with the rows they name (people, staff, activities…): one prepared
-        query, the named rows joined. The owners' own rows are the ones given."""
+        query, the named rows joined. The owners' own rows are the ones given.
+        Of a named row, a trail reads its id and what names it (`NAMED_BY`: a
+        person's names, a document's file name), or, for a model that does not
+        say, every column but the files."""
         shape = (cls, tuple(sorted(owners)))
         prepared = _TRAILS.get(shape)
         if prepared is None:
@@ -496,19 +505,22 @@ class AuditEvent(BaseModel):
 
     @classmethod
     def _trail_query(cls, owner_names):
-        query, joined = cls.select(cls), {cls}
+        """The query, and the joined models by the attribute they fill (prepared.Prepared)."""
+        query, joined, links = cls.select(cls), {cls}, {}
         for field in cls._meta.refs:
             if field.name in owner_names:
                 continue
             # A model named twice (or the trail's own) is joined as an alias; one named once as itself.
-            named = field.rel_model.alias() if field.rel_model in joined else field.rel_model
+            named = links[field.name] = field.rel_model.alias() if field.rel_model in joined else field.rel_model
             joined.add(field.rel_model)
-            query = (query.select_extend(*[getattr(named, f.name) for f in field.rel_model._meta.sorted_fields
-                                           if not isinstance(f, peewee.BlobField)])
+            shown = getattr(field.rel_model, "NAMED_BY", None)
+            columns = ([field.rel_model._meta.primary_key, *[field.rel_model._meta.fields[n] for n in shown]] if shown
+                       else [f for f in field.rel_model._meta.sorted_fields if not isinstance(f, peewee.BlobField)])
+            query = (query.select_extend(*[getattr(named, f.name) for f in columns])
                      .join_from(cls, named, peewee.JOIN.LEFT_OUTER, on=(field == named.id), attr=field.name))
         for name in owner_names:
             query = query.where(getattr(cls, name) == slot(name))
-        return query.order_by(cls.created_at.desc(), cls.id.desc()).limit(slot("limit"))
+        return query.order_by(cls.created_at.desc(), cls.id.desc()).limit(slot("limit")), links
 
 
 class RegistrationEvent(AuditEvent):
@@ -656,6 +668,8 @@ class InspectionDossier(BaseModel):
 
 class DossierDocument(BaseModel):
     """A document of a dossier, checked by content (see documents)."""
+
+    NAMED_BY = ("filename",)
 
     dossier = peewee.ForeignKeyField(InspectionDossier, backref="documents", on_delete="CASCADE")
     kind = peewee.CharField(max_length=20)  # "report", "action_plan", "other"

@@ -8,17 +8,26 @@ than the database's answer.
     COMPANIES.rows(id=3)
 
 A slot is a parameter the query is built around; `rows` binds the values and
-peewee reads the rows as for the query itself (models, joined models
-included): the query runs as a clone that carries its written SQL, which the
-database runs as it is (db.WrittenOnce). A row given for a slot is bound as
-its id, as peewee binds `field == row`.
+reads the rows as the query itself would (models, joined models included). A
+row given for a slot is bound as its id, as peewee binds `field == row`.
 
-On PostgreSQL, psycopg prepares the statement on the server once a connection
-has run it a few times (db.PREPARE_AFTER).
+The SQL runs as it is through `Database.execute_sql`. The rows are made by
+rows.Reader, planned once per query, which the first rows read are checked
+against: peewee reads them too, and where the two differ (or the reader does
+not cover the query's shape, or the query asks for tuples or dicts), peewee
+keeps reading that query's rows itself, as a clone of the query carrying its
+SQL (db.WrittenOnce). On PostgreSQL, psycopg prepares the statement on the
+server once a connection has run it a few times (db.PREPARE_AFTER).
 """
+import logging
+
 from peewee import Model, Value
 
 from .db import database
+from .rows import Reader
+
+log = logging.getLogger(__name__)
+_UNCHECKED = object()
 
 
 class Slot:
@@ -43,30 +52,50 @@ def _bound(value):
 
 class Prepared:
     def __init__(self, build):
+        """`build()` gives the query, or (query, links): the joined models (or their aliases) by the
+        attribute of the root they fill, where the root has two foreign keys to one model."""
         self.build = build
-        self.written = {}  # kind of database -> (query, sql, params)
+        self.written = {}  # kind of database -> (query, sql, params, links)
+        self.readers = {}  # kind of database -> Reader, None (peewee reads), or not yet checked
 
     def written_once(self):
-        """(query, sql, params) for the database in use, written at the first call; a slot's parameter is
-        its Slot."""
+        """(query, sql, params, links) for the database in use, written at the first call; a slot's
+        parameter is its Slot."""
         kind = type(database.obj)
         found = self.written.get(kind)
         if found is None:
-            query = self.build()
-            found = self.written[kind] = (query, *query.sql())
+            built = self.build()
+            query, links = built if isinstance(built, tuple) else (built, None)
+            found = self.written[kind] = (query, *query.sql(), links)
         return found
 
-    def _query(self, values):
-        """A clone of the query, carrying its SQL with the values bound."""
-        query, sql, params = self.written_once()
-        bound = [_bound(values[p.name]) if isinstance(p, Slot) else p for p in params]
-        run = query.clone()
-        run.portal_sql = (sql, bound)
-        return run
+    def _bound(self, values):
+        query, sql, params, links = self.written_once()
+        return query, sql, [_bound(values[p.name]) if isinstance(p, Slot) else p for p in params], links
 
     def rows(self, **values):
         """The rows, as the query reads them (models, with their joins)."""
-        return list(self._query(values))
+        query, sql, bound, links = self._bound(values)
+        kind = type(database.obj)
+        reader = self.readers.get(kind, _UNCHECKED)
+        if reader is None:
+            return self._by_peewee(query, sql, bound)
+        cursor = database.execute_sql(sql, bound)
+        rows = cursor.fetchall()
+        if reader is not _UNCHECKED:
+            return reader.read(rows)
+        if not rows:
+            return []  # nothing to check against yet
+        run = query.clone()
+        run.portal_sql = Fetched(cursor.description, rows)  # peewee reads the same rows, not a second run
+        theirs = list(run)
+        names = [column[0] for column in cursor.description]
+        reader = Reader.of(query, names, links) if isinstance(theirs[0], query.model) else None  # not tuples
+        if reader is not None and not reader.same_as(reader.read(rows), theirs):
+            log.warning("prepared rows: %s read otherwise than peewee reads it; peewee reads it", query.model)
+            reader = None
+        self.readers[kind] = reader
+        return theirs
 
     def first(self, **values):
         """The first row, as `rows` reads it, or None."""
@@ -77,4 +106,25 @@ class Prepared:
         """The rows as tuples, each column as the database driver gives it (a
         SQLite datetime is its text): for a list of many rows whose caller
         converts the one or two columns that need it."""
-        return database.execute(self._query(values)).fetchall()
+        _, sql, bound, _ = self._bound(values)
+        return database.execute_sql(sql, bound).fetchall()
+
+    @staticmethod
+    def _by_peewee(query, sql, bound):
+        run = query.clone()
+        run.portal_sql = (sql, bound)
+        return list(run)
+
+
+class Fetched:
+    """Rows already fetched, as a DB-API cursor gives them, for peewee to read again."""
+
+    def __init__(self, description, rows):
+        self.description = description
+        self.rows = iter(rows)
+
+    def fetchone(self):
+        return next(self.rows, None)
+
+    def close(self):
+        pass

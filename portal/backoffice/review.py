@@ -183,9 +183,10 @@ def review_of(registration_id):
     registration = _REVIEW.first(id=registration_id)
     if registration is None:
         return None
-    values = registration.__dict__
-    found, companies = _read_look_alikes(values.pop("look_alikes", None), registration)
-    return Review(registration, _read_trail(values.pop("trail", None)), found, companies)
+    look_alikes, trail = registration.look_alikes, registration.trail  # the query's aliases, as JSON
+    del registration.look_alikes, registration.trail  # read here, once: nothing else sees the raw JSON
+    found, companies = _read_look_alikes(look_alikes, registration)
+    return Review(registration, _read_trail(trail), found, companies)
 
 
 def _read_trail(value):

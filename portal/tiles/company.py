@@ -4,6 +4,7 @@ place. Needs the application "Source authentique des acteurs"; every object
 is looked up within the session's company."""
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
+from playhouse.shortcuts import model_to_dict
 
 from .. import bce, identity_changes, people
 from .. import company_records as records
@@ -61,7 +62,7 @@ def _done(what):
 def company():
     editing = request.args.get("unit", type=int)
     unit = owned_or_404(EstablishmentUnit, editing) if editing else None
-    return _page(editing_unit=unit, unit_values=unit.__data__ if unit else {})
+    return _page(editing_unit=unit, unit_values=model_to_dict(unit, recurse=False) if unit else {})
 
 
 @bp.post("/<lang:lang>/portal/company/details")

@@ -721,7 +721,7 @@ def test_the_queue_reads_each_status_in_order_from_its_index_never_a_whole_table
         pytest.skip("PostgreSQL chooses by the tables' statistics; the load bench measures it")
     with app.app_context():
         review.queue("submitted", "", False, "", 1, 25)
-        _, sql, params = review._QUEUES[(True, False, False, False)].written_once()
+        _, sql, params, _ = review._QUEUES[(True, False, False, False)].written_once()
         values = {"status": "submitted", "limit": 25, "offset": 0}
         plan = [row[3] for row in database.execute_sql(
             "EXPLAIN QUERY PLAN " + sql, [values[p.name] if isinstance(p, Slot) else p for p in params]).fetchall()]
@@ -752,7 +752,7 @@ def test_a_company_s_proof_in_force_is_looked_up_by_its_company_with_many_drafts
                                   for i, firm in enumerate(firms)]).execute()
         Registration.insert_many([{"token": f"d{i}"} for i in range(300)]).execute()
         database.execute_sql("ANALYZE")
-        _, sql, params = identity_changes._CURRENT_PROOF.written_once()
+        _, sql, params, _ = identity_changes._CURRENT_PROOF.written_once()
         plan = [row[3] for row in database.execute_sql(
             "EXPLAIN QUERY PLAN " + sql, [firms[0] if isinstance(p, Slot) else p for p in params]).fetchall()]
         assert identity_changes.current_proof(Company.get_by_id(firms[0])).token == "v0"
@@ -828,7 +828,7 @@ def test_look_alikes_read_companies_and_requests_by_index_never_a_whole_table(ap
         pytest.skip("PostgreSQL chooses by the tables' statistics; the load bench measures it")
     request = submitted_request(app)
     with app.app_context():
-        _, sql, params = review._REVIEW.written_once()
+        _, sql, params, _ = review._REVIEW.written_once()
         plan = database.execute_sql("EXPLAIN QUERY PLAN " + sql,
                                     [request.id if isinstance(p, Slot) else p for p in params]).fetchall()
     scans = [row[3] for row in plan if row[3].startswith("SCAN ") and not row[3].startswith(("SCAN t", "SCAN alikes",
