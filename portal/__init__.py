@@ -8,6 +8,7 @@ from . import (
     addresses,
     assets,
     cli,
+    clock,
     csrf,
     date_formats,
     db,
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 def create_app(config=None):
     """Build the app. `config` overrides the PORTAL_* environment settings."""
     app = Flask(__name__)
+    app.config = clock.Config(app.root_path, app.config)
     app.config.update(settings.from_environment())
     if config:
         app.config.update(config)

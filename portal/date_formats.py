@@ -110,15 +110,15 @@ def _local(moment, zone):
     return moment.astimezone(zone)
 
 
-def format_datetime(value, format="medium"):
+def format_datetime(value, format="medium", zone=None):
     if value is None or format not in NAMED or not has_app_context():
         return babel_format_datetime(value, format)
     glue, time_part, date_part = _parts("datetime", format, locale_in_force())
-    moment = _local(value, _zone_in_force())
+    moment = _local(value, zone or _zone_in_force())
     return glue.replace("{0}", time_part(moment)).replace("{1}", date_part(moment.date()))
 
 
-def format_date(value, format="medium"):
+def format_date(value, format="medium", zone=None):
     if isinstance(value, str):  # a date kept as ISO text (in a JSON column): "2026-01-15"
         if not value:
             return ""
@@ -126,7 +126,7 @@ def format_date(value, format="medium"):
     if value is None or format not in NAMED or not has_app_context():
         return babel_format_date(value, format)
     if isinstance(value, datetime.datetime):
-        value = _local(value, _zone_in_force()).date()
+        value = _local(value, zone or _zone_in_force()).date()
     return _parts("date", format, locale_in_force())(value)
 
 
@@ -137,6 +137,10 @@ def lazy_date(value, format="medium"):
 
 
 def init_app(app):
-    """After flask-babel, whose filters of the same names these replace."""
-    app.jinja_env.filters["datetimeformat"] = format_datetime
-    app.jinja_env.filters["dateformat"] = format_date
+    """After flask-babel, whose filters of the same names these replace. Without a zone chosen per
+    request, the filters write in the portal's zone, read from the settings once."""
+    zone = None
+    if app.extensions["babel"].timezone_selector is None:
+        zone = _zone(app.config["BABEL_DEFAULT_TIMEZONE"])
+    app.jinja_env.filters["datetimeformat"] = lambda value, format="medium": format_datetime(value, format, zone)
+    app.jinja_env.filters["dateformat"] = lambda value, format="medium": format_date(value, format, zone)
