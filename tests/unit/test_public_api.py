@@ -16,7 +16,8 @@ PORTAL = Path(portal.__file__).parent
 ALLOWED = {"_meta", "_get_current_object"}
 # Python's own special names the code may use; a library's dunder-named internals (peewee's __data__, __rel__)
 # are not among them.
-PYTHON_DUNDERS = {"__dict__", "__name__", "__class__", "__subclasses__", "__init__", "__html__", "__slots__",
+PYTHON_DUNDERS = {name for kind in (object, type, dict, list, str) for name in dir(kind)} | {
+                  "__dict__", "__name__", "__class__", "__subclasses__", "__init__", "__html__", "__slots__",
                   "__file__", "__module__", "__qualname__", "__doc__", "__str__", "__func__", "__getattr__", "__mro__",
                   "__call__", "__wrapped__"}
 
