@@ -14,7 +14,7 @@ from flask_login import AnonymousUserMixin, current_user
 
 from . import sessions
 from .extensions import login_manager
-from .prepared import Prepared, slot
+from .queries.prepared import Prepared, slot
 
 _PORTAL_PATH = re.compile(r"^/(?:fr|nl|en)/portal(?:/|$)")
 _STAFF_PATH = re.compile(r"^/(?:fr|nl|en)/staff/")

@@ -14,7 +14,7 @@ from .applications import PORTAL
 from .db import text_agg
 from .lazy_text import lazy_gettext as _l
 from .models import Company, ContactPerson, LegalRepresentative, MemberApplication, Quality, QualityMember
-from .prepared import Prepared, slot
+from .queries.prepared import Prepared, slot
 
 # Why a person may not enter the portal (FAQ 13), each with what to do.
 NO_QUALITY = "no_quality"

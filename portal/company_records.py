@@ -34,7 +34,7 @@ from .models import (
     Person,
     Quality,
 )
-from .prepared import Prepared, slot
+from .queries.prepared import Prepared, slot
 from .registrations import LANGUAGES
 
 ADDRESS_FIELDS = ("street", "house_number", "box", "postcode", "city")

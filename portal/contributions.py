@@ -33,7 +33,7 @@ from .date_formats import lazy_date
 from .db import database
 from .lazy_text import lazy_gettext as _l
 from .models import Activity, Company, ContributionDeclaration, ContributionEvent, ContributionYear
-from .prepared import Prepared, slot
+from .queries.prepared import Prepared, slot
 
 MAX_AMOUNT = Decimal("999999999999.99")
 CENT = Decimal("0.01")

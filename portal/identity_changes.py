@@ -17,7 +17,7 @@ from .form_text import single_line_errors
 from .identifiers import vat_prefix
 from .lazy_text import lazy_gettext as _l
 from .models import Company, CompanyEvent, LegalRepresentative, Person, Registration, RegistrationEvent
-from .prepared import Prepared, slot
+from .queries.prepared import Prepared, slot
 from .registrations import KeptProof
 
 FIELDS = ("name", "vat_number", "bce_number")

@@ -32,7 +32,7 @@ from .models import (
 )
 from .pdf import safe_filename
 from .people import parse_date
-from .prepared import Prepared, slot
+from .queries.prepared import Prepared, slot
 
 QMS_CHOICES = {"iso13485": _l("Certified to EN ISO 13485"), "other": _l("Another certified quality system"),
                "none": _l("No certified quality system")}

@@ -7,7 +7,7 @@ from .clock import utc
 from .db import BaseModel, database
 from .lazy_text import lazy_gettext as _l
 from .names import name_key, name_words
-from .prepared import Prepared, slot
+from .queries.prepared import Prepared, slot
 
 # Activities an economic operator notifies ("Mes activités"), in display order.
 ACTIVITY_KINDS = {

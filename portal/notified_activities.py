@@ -21,7 +21,7 @@ from .form_text import MULTI_LINE_MESSAGE, multi_line_ok, row_id, single_line_er
 from .lazy_text import lazy_gettext as _l
 from .models import ACTIVITY_KINDS, Activity, ActivityContact, ActivityEvent, Company, ContactPerson, EstablishmentUnit
 from .people import parse_date
-from .prepared import Prepared, slot
+from .queries.prepared import Prepared, slot
 
 MD_CLASSES = ("I", "Is", "Im", "Ir", "IIa", "IIb", "III")
 IVD_CLASSES = ("A", "A sterile", "B", "C", "D")

@@ -35,7 +35,7 @@ from .models import Activity, Company, MarketedDevice, PartnerEvent, Represented
 from .names import name_key
 from .notified_activities import IVD_CLASSES, MD_CLASSES
 from .people import parse_date
-from .prepared import Prepared, slot
+from .queries.prepared import Prepared, slot
 from .rendering import pages_around
 
 SUPPLIERS, DEVICES, REPRESENTED = "suppliers", "devices", "represented"

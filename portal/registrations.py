@@ -10,7 +10,7 @@ from . import clock
 from .db import database
 from .lazy_text import lazy_gettext as _l
 from .models import Registration
-from .prepared import Prepared, slot
+from .queries.prepared import Prepared, slot
 
 STATUS_LABELS = {
     Registration.SUBMITTED: _l("Waiting for review"),

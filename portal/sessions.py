@@ -15,7 +15,7 @@ from peewee import JOIN
 
 from . import clock
 from .models import Account, LoginSession, Person, RecoveryCode, StaffMember
-from .prepared import Prepared, slot
+from .queries.prepared import Prepared, slot
 
 COOKIE_KEY = "login"
 

@@ -24,7 +24,7 @@ from ..db import database
 from ..identifiers import IdentifierError, normalise_niss
 from ..lazy_text import lazy_gettext as _l
 from ..models import AccessEvent, Account, Company, MemberApplication, Person, Quality, QualityMember
-from ..prepared import Prepared, slot
+from ..queries.prepared import Prepared, slot
 
 EVENT_LABELS = {
     "gap_designated": _l("Main access manager designated"),

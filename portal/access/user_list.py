@@ -11,7 +11,7 @@ from ..csv_export import safe_cell
 from ..db import text_agg
 from ..identifiers import format_niss
 from ..models import MemberApplication, Person, QualityMember
-from ..prepared import Prepared, slot
+from ..queries.prepared import Prepared, slot
 from .designations import ROLE_LABELS, STATUS_LABELS
 
 PER_PAGE = 20

@@ -13,7 +13,7 @@ from .. import belgian_registrations, clock, identity_changes, mail
 from ..db import database, json_rows, json_rows_agg
 from ..lazy_text import lazy_gettext as _l
 from ..models import Company, Registration, RegistrationEmail, RegistrationEvent, RegistrationTally, StaffMember
-from ..prepared import Prepared, slot
+from ..queries.prepared import Prepared, slot
 from ..registrations import STATUS_LABELS
 from . import validation
 

@@ -10,7 +10,7 @@ from .. import company_records as records
 from .. import notified_activities as rules
 from ..access_control import application_required, current_company, owned_or_404
 from ..models import ACTIVITY_KINDS, Activity, ActivityContact
-from ..prepared import Prepared, slot
+from ..queries.prepared import Prepared, slot
 from ..rendering import render
 from . import bp
 

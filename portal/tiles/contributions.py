@@ -10,7 +10,7 @@ from .. import contributions as rules
 from ..access_control import application_required, current_company
 from ..models import ContributionDeclaration, ContributionYear
 from ..pdf import PdfError, inline_pdf, uploaded_pdf
-from ..prepared import Prepared, slot
+from ..queries.prepared import Prepared, slot
 from ..rendering import render
 from . import bp
 

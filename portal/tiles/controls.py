@@ -10,7 +10,7 @@ from peewee import fn
 from .. import inspections
 from ..access_control import application_required, current_company, owned_or_404
 from ..models import CorrectiveAction, InspectionDossier, Questionnaire
-from ..prepared import Prepared, slot
+from ..queries.prepared import Prepared, slot
 from ..rendering import render
 from . import bp
 

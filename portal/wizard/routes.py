@@ -20,7 +20,7 @@ from ..lazy_text import lazy_gettext as _l
 from ..models import Registration, RegistrationEvent
 from ..page_cache import shared_page
 from ..pdf import PdfError, inline_pdf, uploaded_pdf
-from ..prepared import Prepared, slot
+from ..queries.prepared import Prepared, slot
 from ..registrations import LANGUAGES, SEXES, STATUS_LABELS, median_decision_time
 from ..rendering import render, wants_fragment
 from . import bp, steps, submission

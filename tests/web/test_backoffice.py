@@ -715,7 +715,7 @@ def test_the_queue_reads_each_status_in_order_from_its_index_never_a_whole_table
     held here: the page is read in index order, each tab's count is one row of the tally."""
     from portal.backoffice import review
     from portal.db import database, is_postgres
-    from portal.prepared import Slot
+    from portal.queries.prepared import Slot
 
     if is_postgres():
         pytest.skip("PostgreSQL chooses by the tables' statistics; the load bench measures it")
@@ -736,7 +736,7 @@ def test_a_company_s_proof_in_force_is_looked_up_by_its_company_with_many_drafts
     validated one (3 ms a view at 10,000, when the bench's history had no companies)."""
     from portal import identity_changes
     from portal.db import is_postgres
-    from portal.prepared import Slot
+    from portal.queries.prepared import Slot
 
     if is_postgres():
         pytest.skip("PostgreSQL's statistics hold the share of NULLs; the load bench measures it")
@@ -822,7 +822,7 @@ def test_look_alikes_read_companies_and_requests_by_index_never_a_whole_table(ap
     plans without statistics, so its plan is the one to hold; PostgreSQL's depends on table sizes."""
     from portal.backoffice import review
     from portal.db import database, is_postgres
-    from portal.prepared import Slot
+    from portal.queries.prepared import Slot
 
     if is_postgres():
         pytest.skip("PostgreSQL chooses by the tables' statistics; the load bench measures it")

@@ -7,8 +7,8 @@ import pytest
 
 from portal import access_rights, sessions
 from portal.models import AccessEvent, Company, Person, Quality, QualityMember
-from portal.prepared import Prepared, slot
-from portal.rows import Reader
+from portal.queries.prepared import Prepared, _by_peewee, slot
+from portal.queries.rows import Reader
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def jan(auth):
 
 def by_peewee(prepared, **values):
     query, sql, bound, _ = prepared._bound(values)
-    return Prepared._by_peewee(query, sql, bound)
+    return _by_peewee(query, (sql, bound))
 
 
 def read_twice(prepared, **values):
@@ -72,7 +72,7 @@ def test_a_trail_that_names_two_people_names_each_in_its_place(app, jan, db):
 def test_where_the_portal_would_read_otherwise_peewee_keeps_reading(app, jan, db, monkeypatch, caplog):
     prepared = Prepared(lambda: Person.select().where(Person.id == slot("id")))
     monkeypatch.setattr(Reader, "read", lambda self, rows: [Person(id=row[0], first_name="Not Jan") for row in rows])
-    with caplog.at_level(logging.WARNING, logger="portal.prepared"):
+    with caplog.at_level(logging.WARNING, logger="portal.queries.prepared"):
         assert prepared.rows(id=jan.id)[0].first_name == "Jan"
     assert next(iter(prepared.readers.values())) is None and "peewee reads it" in caplog.text
     assert prepared.rows(id=jan.id)[0].first_name == "Jan"

@@ -23,7 +23,7 @@ import logging
 
 from peewee import Model, Value
 
-from .db import database
+from ..db import database
 from .rows import Reader
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def slot(name):
     return Value(Slot(name), converter=False)
 
 
-def _bound(value):
+def _parameter(value):
     return value.get_id() if isinstance(value, Model) else value
 
 
@@ -58,10 +58,10 @@ class Prepared:
         self.written = {}  # kind of database -> (query, sql, params, links)
         self.readers = {}  # kind of database -> Reader, None (peewee reads), or not yet checked
 
-    def written_once(self):
+    def written_once(self, kind=None):
         """(query, sql, params, links) for the database in use, written at the first call; a slot's
         parameter is its Slot."""
-        kind = type(database.obj)
+        kind = kind or type(database.obj)
         found = self.written.get(kind)
         if found is None:
             built = self.build()
@@ -69,30 +69,29 @@ class Prepared:
             found = self.written[kind] = (query, *query.sql(), links)
         return found
 
-    def _bound(self, values):
-        query, sql, params, links = self.written_once()
-        return query, sql, [_bound(values[p.name]) if isinstance(p, Slot) else p for p in params], links
+    def _bound(self, values, kind=None):
+        query, sql, params, links = self.written_once(kind)
+        return query, sql, [_parameter(values[p.name]) if isinstance(p, Slot) else p for p in params], links
 
     def rows(self, **values):
         """The rows, as the query reads them (models, with their joins)."""
-        query, sql, bound, links = self._bound(values)
         kind = type(database.obj)
+        query, sql, bound, links = self._bound(values, kind)
         reader = self.readers.get(kind, _UNCHECKED)
         if reader is None:
-            return self._by_peewee(query, sql, bound)
+            return _by_peewee(query, (sql, bound))
         cursor = database.execute_sql(sql, bound)
         rows = cursor.fetchall()
         if reader is not _UNCHECKED:
             return reader.read(rows)
         if not rows:
             return []  # nothing to check against yet
-        run = query.clone()
-        run.portal_sql = Fetched(cursor.description, rows)  # peewee reads the same rows, not a second run
-        theirs = list(run)
-        names = [column[0] for column in cursor.description]
-        reader = Reader.of(query, names, links) if isinstance(theirs[0], query.model) else None  # not tuples
+        theirs = _by_peewee(query, Fetched(cursor.description, rows))  # the same rows, not a second run
+        model = getattr(query, "model", None)
+        reader = (Reader.of(query, [column[0] for column in cursor.description], links)
+                  if model is not None and isinstance(theirs[0], model) else None)  # not tuples, not a plain Select
         if reader is not None and not reader.same_as(reader.read(rows), theirs):
-            log.warning("prepared rows: %s read otherwise than peewee reads it; peewee reads it", query.model)
+            log.warning("prepared rows: %s read otherwise than peewee reads it; peewee reads it", model)
             reader = None
         self.readers[kind] = reader
         return theirs
@@ -109,11 +108,14 @@ class Prepared:
         _, sql, bound, _ = self._bound(values)
         return database.execute_sql(sql, bound).fetchall()
 
-    @staticmethod
-    def _by_peewee(query, sql, bound):
-        run = query.clone()
-        run.portal_sql = (sql, bound)
-        return list(run)
+
+
+def _by_peewee(query, written):
+    """The rows as peewee reads them, from a clone of the query carrying its SQL and parameters, or rows
+    already fetched (db.WrittenOnce)."""
+    run = query.clone()
+    run.portal_sql = written
+    return list(run)
 
 
 class Fetched:

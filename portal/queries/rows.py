@@ -25,7 +25,7 @@ class Reader:
         self.root = root
         # (owner: a model or its alias, its model, the owner it is joined to, the attribute it fills there
         # (None for the root), whether that is a plain attribute (no foreign key), ((index, name, convert,
-        # type kept as it is), …), its fields not read), each after the one it is joined to
+        # type kept as it is), …), its fields not read, as None each), each after the one it is joined to
         self.parts = parts
         self.extras = extras  # ((index, name), …)
 
@@ -57,15 +57,15 @@ class Reader:
         for owner, columns in owners.items():
             if len({column[1] for column in columns}) != len(columns):
                 return None  # one name twice: which one peewee keeps is its own business
-            model = owner.model if isinstance(owner, peewee.ModelAlias) else owner
+            model = model_of(owner)
             if owner not in places:
                 places[owner] = (root, _foreign_key_to(root, owner, model))
             parent, attribute = places[owner]
             if owner is not root and (attribute is None or parent not in owners):
                 return None
             read = {column[1] for column in columns}  # a field not selected reads as None, as in peewee
-            unread = tuple(f.name for f in model._meta.sorted_fields if f.name not in read)
-            plain = attribute is not None and not isinstance(parent_model(parent)._meta.fields.get(attribute),
+            unread = dict.fromkeys(f.name for f in model._meta.sorted_fields if f.name not in read)
+            plain = attribute is not None and not isinstance(model_of(parent)._meta.fields.get(attribute),
                                                              peewee.ForeignKeyField)
             parts.append((owner, model, parent, attribute, plain, tuple(columns), unread))
         ordered, placed = [], set()
@@ -85,7 +85,7 @@ class Reader:
                 values = {name: value if value is None or type(value) is kept else convert(value)
                           for index, name, convert, kept in columns for value in (row[index],)}
                 found = any(value is not None for value in values.values())
-                values.update(dict.fromkeys(unread))
+                values.update(unread)
                 instance = instances[owner] = model(**values) if found or attribute is None else None
                 holder = instances.get(parent)
                 if attribute is None or holder is None:
@@ -135,7 +135,8 @@ def _kept_as(field):
     return {peewee.CharField.adapt: str, peewee.TextField.adapt: str, peewee.IntegerField.adapt: int}.get(kind.adapt)
 
 
-def parent_model(owner):
+def model_of(owner):
+    """The model of a model or of its alias."""
     return owner.model if isinstance(owner, peewee.ModelAlias) else owner
 
 
