@@ -83,7 +83,9 @@ class TranslatingLoader(BaseLoader):
 
 
 class TranslatedAtLoad(Extension):
-    """Each `_("literal")` of a template loaded in a language becomes `("translation"|_translated)`."""
+    """Each `_("literal")` of a template loaded in a language becomes `("translation"|_translated)`, and
+    a whole output tag `{{ _("literal") }}` becomes the translation as template text (gettext's Markup
+    is written as it is, as is text where the template does not autoescape)."""
 
     def __init__(self, environment):
         super().__init__(environment)
@@ -92,11 +94,15 @@ class TranslatedAtLoad(Extension):
     def filter_stream(self, stream):
         language = (stream.name or "").rpartition(SEPARATOR)[0]
         catalog = catalog_of(language) if language else None
-        return stream if catalog is None else fold(list(stream), catalog)
+        if catalog is None:
+            return stream
+        return fold(list(stream), catalog, as_text=self.environment.finalize is None)
 
 
-def fold(tokens, catalog):
-    """The tokens with each `_` `(` string `)` (not an attribute `x._(…)`) replaced by its translation."""
+def fold(tokens, catalog, as_text=True):
+    """The tokens with each `_` `(` string `)` (not an attribute `x._(…)`) replaced by its translation:
+    a `data` token where the call is a whole output tag (and `as_text`), else the string through the
+    filter."""
     folded, index = [], 0
     while index < len(tokens):
         token = tokens[index]
@@ -106,6 +112,11 @@ def fold(tokens, catalog):
             text = _translation(catalog, tokens[index + 2].value)
             if text is not None:
                 line = token.lineno
+                if (as_text and folded and folded[-1].type == "variable_begin" and index + 4 < len(tokens)
+                        and tokens[index + 4].type == "variable_end"):
+                    folded[-1] = Token(line, "data", text)
+                    index += 5
+                    continue
                 folded += [Token(line, "lparen", "("), Token(line, "string", text), Token(line, "pipe", "|"),
                            Token(line, "name", FILTER), Token(line, "rparen", ")")]
                 index += 4
