@@ -64,7 +64,9 @@ class Reader:
             if owner is not root and (attribute is None or parent not in owners):
                 return None
             read = {column[1] for column in columns}  # a field not selected reads as None, as in peewee
-            unread = dict.fromkeys(f.name for f in model._meta.sorted_fields if f.name not in read)
+            # a field not read would otherwise hold its default, which is set on every new model
+            unread = dict.fromkeys(f.name for f in model._meta.sorted_fields
+                                   if f.name not in read and f.default is not None)
             plain = attribute is not None and not isinstance(model_of(parent)._meta.fields.get(attribute),
                                                              peewee.ForeignKeyField)
             parts.append((owner, model, parent, attribute, plain, tuple(columns), unread))
