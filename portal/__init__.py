@@ -4,7 +4,7 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import (
+from portal import (
     addresses,
     assets,
     cli,
@@ -24,8 +24,8 @@ from . import (
     session_cookie,
     translated_templates,
 )
-from . import config as settings
-from .extensions import babel, login_manager
+from portal import config as settings
+from portal.extensions import babel, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -64,13 +64,13 @@ def create_app(config=None):
     errors.init_app(app)
     cli.init_app(app)
 
-    from . import access_control  # noqa: F401  (registers the user loader)
-    from .access import bp as access_bp
-    from .auth import bp as auth_bp
-    from .backoffice import bp as backoffice_bp
-    from .public import bp as public_bp
-    from .tiles import bp as tiles_bp
-    from .wizard import bp as wizard_bp
+    from portal import access_control  # noqa: F401  (registers the user loader)
+    from portal.access import bp as access_bp
+    from portal.auth import bp as auth_bp
+    from portal.backoffice import bp as backoffice_bp
+    from portal.public import bp as public_bp
+    from portal.tiles import bp as tiles_bp
+    from portal.wizard import bp as wizard_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(wizard_bp)

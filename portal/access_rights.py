@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from flask import g
 from peewee import JOIN, SQL
 
-from .applications import PORTAL
-from .db import text_agg
-from .lazy_text import lazy_gettext as _l
-from .models import Company, ContactPerson, LegalRepresentative, MemberApplication, Quality, QualityMember
-from .queries.prepared import Prepared, slot
+from portal.applications import PORTAL
+from portal.db import text_agg
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import Company, ContactPerson, LegalRepresentative, MemberApplication, Quality, QualityMember
+from portal.queries.prepared import Prepared, slot
 
 # Why a person may not enter the portal (FAQ 13), each with what to do.
 NO_QUALITY = "no_quality"

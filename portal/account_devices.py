@@ -1,10 +1,10 @@
 """Allowing a new device for someone who lost their phone and every recovery
 code: the agency's back office, or the company's access manager, after
 checking who the person is. Shared by both parts."""
-from . import account_notices as notices
-from . import mail, one_time_codes, sessions
-from .db import database
-from .models import Account, AccountEvent, RecoveryCode
+from portal import account_notices as notices
+from portal import mail, one_time_codes, sessions
+from portal.db import database
+from portal.models import Account, AccountEvent, RecoveryCode
 
 
 def allow_new_device(account, reason, staff=None):

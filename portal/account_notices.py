@@ -1,9 +1,9 @@
 """E-mails that tell a person (and the other legal representatives of their
 companies) that a way into their account changed: a reset password, a new
 authenticator. Queued in the caller's transaction."""
-from . import mail
-from .lazy_text import lazy_gettext as _l
-from .models import LegalRepresentative
+from portal import mail
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import LegalRepresentative
 
 
 def _colleagues(person):

@@ -5,7 +5,7 @@ on its endpoint, its values, the page's language and where the app is
 mounted, so it is kept under those."""
 from flask import has_request_context, request
 
-from .languages import current_language
+from portal.languages import current_language
 
 MAX_ADDRESSES = 4096
 _HASHABLE = (str, int, type(None))

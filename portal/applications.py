@@ -1,6 +1,6 @@
 """The agency's applications that an access manager grants (guide 3.2.2,
 Figure 19), and which tile of the portal needs which."""
-from .lazy_text import lazy_gettext as _l
+from portal.lazy_text import lazy_gettext as _l
 
 # code -> (name, description), in the guide's order
 APPLICATIONS = {

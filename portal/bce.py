@@ -11,10 +11,10 @@ notified to the agency.
 import datetime
 from dataclasses import dataclass, field
 
-from . import company_records
-from .db import database
-from .lazy_text import lazy_gettext as _l
-from .models import (
+from portal import company_records
+from portal.db import database
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import (
     Activity,
     Company,
     CompanyEvent,

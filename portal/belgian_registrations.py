@@ -15,16 +15,16 @@ import datetime
 import secrets
 from dataclasses import dataclass, field
 
-from . import bce, clock, mail, rate_limit
-from .access_rights import companies_of
-from .company_records import check_link
-from .date_formats import lazy_date
-from .db import database, lock_name
-from .form_text import EMAIL, single_line_errors
-from .identifiers import IdentifierError, format_bce, normalise_bce
-from .lazy_text import lazy_gettext as _l
-from .models import Company, CompanyEvent, LegalRepresentative, Person, Registration, RegistrationEvent
-from .registrations import LANGUAGES, KeptProof
+from portal import bce, clock, mail, rate_limit
+from portal.access_rights import companies_of
+from portal.company_records import check_link
+from portal.date_formats import lazy_date
+from portal.db import database, lock_name
+from portal.form_text import EMAIL, single_line_errors
+from portal.identifiers import IdentifierError, format_bce, normalise_bce
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import Company, CompanyEvent, LegalRepresentative, Person, Registration, RegistrationEvent
+from portal.registrations import LANGUAGES, KeptProof
 
 LEGAL_REPRESENTATIVE, MAIN_ACCESS_MANAGER = "legal_representative", "main_access_manager"
 ROLES = {

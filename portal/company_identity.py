@@ -4,12 +4,12 @@ change it (“Mon entreprise”): the offline checks, numbers another company or
 request holds, then VIES when the country is covered by it."""
 from dataclasses import dataclass, field
 
-from . import vies
-from .countries import all_countries, region
-from .form_text import single_line_errors
-from .identifiers import VIES_COUNTRIES, IdentifierError, normalise_bce, normalise_vat, vat_prefix
-from .lazy_text import lazy_gettext as _l
-from .models import Company, Registration
+from portal import vies
+from portal.countries import all_countries, region
+from portal.form_text import single_line_errors
+from portal.identifiers import VIES_COUNTRIES, IdentifierError, normalise_bce, normalise_vat, vat_prefix
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import Company, Registration
 
 
 def check_identification(values, taken=lambda vat=None, bce=None: False):

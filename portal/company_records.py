@@ -18,13 +18,13 @@ numbers, official proof) is not changed here: the agency validates it.
 """
 import re
 
-from . import mail, people, rate_limit
-from .access_rights import is_legal_representative, is_main_access_manager
-from .db import database
-from .form_text import single_line_errors
-from .identifiers import NoNumberLeft
-from .lazy_text import lazy_gettext as _l
-from .models import (
+from portal import mail, people, rate_limit
+from portal.access_rights import is_legal_representative, is_main_access_manager
+from portal.db import database
+from portal.form_text import single_line_errors
+from portal.identifiers import NoNumberLeft
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import (
     Activity,
     Company,
     CompanyEvent,
@@ -34,8 +34,8 @@ from .models import (
     Person,
     Quality,
 )
-from .queries.prepared import Prepared, slot
-from .registrations import LANGUAGES
+from portal.queries.prepared import Prepared, slot
+from portal.registrations import LANGUAGES
 
 ADDRESS_FIELDS = ("street", "house_number", "box", "postcode", "city")
 EVENT_LABELS = {

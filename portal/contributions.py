@@ -26,14 +26,14 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from flask import current_app
 from peewee import fn
 
-from . import clock, mail
-from .company_records import mail_addresses
-from .csv_export import safe_cell
-from .date_formats import lazy_date
-from .db import database
-from .lazy_text import lazy_gettext as _l
-from .models import Activity, Company, ContributionDeclaration, ContributionEvent, ContributionYear
-from .queries.prepared import Prepared, slot
+from portal import clock, mail
+from portal.company_records import mail_addresses
+from portal.csv_export import safe_cell
+from portal.date_formats import lazy_date
+from portal.db import database
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import Activity, Company, ContributionDeclaration, ContributionEvent, ContributionYear
+from portal.queries.prepared import Prepared, slot
 
 MAX_AMOUNT = Decimal("999999999999.99")
 CENT = Decimal("0.01")
@@ -192,7 +192,7 @@ def year_values(form):
 
 def save_year(values):
     """Open a year, or change its parameters."""
-    from .people import parse_date
+    from portal.people import parse_date
 
     errors, columns = {}, {}
     year = int(values["year"]) if values["year"].isascii() and values["year"].isdigit() else None

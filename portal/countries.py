@@ -4,9 +4,9 @@ import functools
 from babel import Locale
 from markupsafe import Markup, escape
 
-from .lazy_text import lazy_gettext as _l
-from .lazy_text import locale_in_force
-from .names import fold
+from portal.lazy_text import lazy_gettext as _l
+from portal.lazy_text import locale_in_force
+from portal.names import fold
 
 # The 27 EU member states, as ISO 3166 codes.
 EU = frozenset("AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split())

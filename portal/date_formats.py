@@ -18,7 +18,7 @@ from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import get_timezone
 
-from .lazy_text import Lazy, locale_in_force
+from portal.lazy_text import Lazy, locale_in_force
 
 NAMED = ("short", "medium", "long", "full")
 _FIELD = re.compile(r"%\((\w+)\)s")

@@ -11,10 +11,10 @@ key, words, agency number, listed) as the real path would.
 import datetime
 import random
 
-from . import clock, company_records, notified_activities
-from .db import database, insert_rows
-from .models import ACTIVITY_KINDS, Activity, Company, CompanyNamePrefix, CompanyNameWord
-from .names import name_key, name_words
+from portal import clock, company_records, notified_activities
+from portal.db import database, insert_rows
+from portal.models import ACTIVITY_KINDS, Activity, Company, CompanyNamePrefix, CompanyNameWord
+from portal.names import name_key, name_words
 
 # country -> (legal forms, cities with postcodes, language of correspondence)
 COUNTRIES = {

@@ -5,15 +5,15 @@ real way: their request, then the agency's validation."""
 import datetime
 from pathlib import Path
 
-from . import bce, belgian_registrations, clock
-from .applications import APPLICATIONS
-from .backoffice import review
-from .db import database
-from .demo_tiles import blank_pdf
-from .identifiers import format_bce, format_niss
-from .kbo_import import import_extract
-from .kbo_synthetic import enterprise_number, write_full
-from .models import MemberApplication, Person, Quality, QualityMember, Registration
+from portal import bce, belgian_registrations, clock
+from portal.applications import APPLICATIONS
+from portal.backoffice import review
+from portal.db import database
+from portal.demo_tiles import blank_pdf
+from portal.identifiers import format_bce, format_niss
+from portal.kbo_import import import_extract
+from portal.kbo_synthetic import enterprise_number, write_full
+from portal.models import MemberApplication, Person, Quality, QualityMember, Registration
 
 ENTERPRISES = 200
 NISS, FIRST_NAME, LAST_NAME = "75010100196", "Sofie", "Janssens"

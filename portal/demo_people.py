@@ -4,12 +4,12 @@ see. Every demo person has the same password and links an authenticator at
 the first login."""
 import datetime
 
-from . import clock
-from .applications import APPLICATIONS
-from .db import database
-from .identifiers import format_niss
-from .models import Account, Company, LegalRepresentative, MemberApplication, Person, Quality, QualityMember
-from .passwords import hash_password
+from portal import clock
+from portal.applications import APPLICATIONS
+from portal.db import database
+from portal.identifiers import format_niss
+from portal.models import Account, Company, LegalRepresentative, MemberApplication, Person, Quality, QualityMember
+from portal.passwords import hash_password
 
 PASSWORD = "demo portal password 2026"
 # (NISS, first name, last name, role); the NISS numbers are valid and fictitious.

@@ -8,8 +8,8 @@ import io
 
 from pypdf import PdfWriter
 
-from . import clock, contributions, documents, inspections, notified_activities, partners
-from .models import Activity, Company, ContributionYear, InspectionDossier, StaffMember, Supplier
+from portal import clock, contributions, documents, inspections, notified_activities, partners
+from portal.models import Activity, Company, ContributionYear, InspectionDossier, StaffMember, Supplier
 
 DEVICES = """name;reference;basic_udi_di;udi_di;emdn;class;sterile;marketed_from
 Thermomètre clinique;TC-100;1987654Ad4X4bL5ttr2310c2K;09506000134352;Z12010101;IIa;no;31/01/2024

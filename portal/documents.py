@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from flask import make_response
 
-from . import pdf
-from .lazy_text import lazy_gettext as _l
+from portal import pdf
+from portal.lazy_text import lazy_gettext as _l
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ENTRIES = 2000

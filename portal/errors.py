@@ -2,8 +2,8 @@
 from flask import render_template
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .csrf import CSRFError
-from .lazy_text import lazy_gettext as _l
+from portal.csrf import CSRFError
+from portal.lazy_text import lazy_gettext as _l
 
 MESSAGES = {
     400: (_l("The request could not be understood"),

@@ -8,7 +8,7 @@ export or the reading of a page later.
 """
 import re
 
-from .lazy_text import lazy_gettext as _l
+from portal.lazy_text import lazy_gettext as _l
 
 _SINGLE_LINE_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 _MULTI_LINE_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")

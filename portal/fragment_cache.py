@@ -26,9 +26,9 @@ from jinja2 import nodes
 from jinja2.ext import Extension
 from markupsafe import Markup
 
-from .caches import SharedLru
-from .lazy_text import language_in_force
-from .page_cache import PLACEHOLDER, token_for_page
+from portal.caches import SharedLru
+from portal.lazy_text import language_in_force
+from portal.page_cache import PLACEHOLDER, token_for_page
 
 # Per process, in characters (a queue row is 0.5 to 2 K, a page of 25 rows 12 to 50 K): about 8 MB of text.
 MAX_CHARACTERS = 8_000_000

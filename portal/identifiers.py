@@ -19,8 +19,8 @@ from stdnum.no import mva as no_mva
 from stdnum.sm import coe as sm_coe
 from stdnum.tr import vkn as tr_vkn
 
-from .countries import EU, NORTHERN_IRELAND
-from .lazy_text import lazy_gettext as _l
+from portal.countries import EU, NORTHERN_IRELAND
+from portal.lazy_text import lazy_gettext as _l
 
 # Countries whose VAT number VIES can confirm: the EU and Northern Ireland.
 VIES_COUNTRIES = EU | {NORTHERN_IRELAND}

@@ -11,14 +11,14 @@ asked why. Either way the company's history keeps it.
 import secrets
 from dataclasses import dataclass, field
 
-from . import clock, company_identity, mail
-from .db import database
-from .form_text import single_line_errors
-from .identifiers import vat_prefix
-from .lazy_text import lazy_gettext as _l
-from .models import Company, CompanyEvent, LegalRepresentative, Person, Registration, RegistrationEvent
-from .queries.prepared import Prepared, slot
-from .registrations import KeptProof
+from portal import clock, company_identity, mail
+from portal.db import database
+from portal.form_text import single_line_errors
+from portal.identifiers import vat_prefix
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import Company, CompanyEvent, LegalRepresentative, Person, Registration, RegistrationEvent
+from portal.queries.prepared import Prepared, slot
+from portal.registrations import KeptProof
 
 FIELDS = ("name", "vat_number", "bce_number")
 
@@ -169,7 +169,7 @@ def refused(request, staff, reason):
 
 def _tell(request, company, template, subject, **context):
     """The person who asked, if they still act for the company; else its legal representatives."""
-    from .access_rights import companies_of
+    from portal.access_rights import companies_of
 
     asker = Person.get_or_none(Person.id == request.answers.get("requested_by"))
     if asker is not None and any(mine.id == company.id for mine in companies_of(asker)):

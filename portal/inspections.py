@@ -14,12 +14,12 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from . import clock, documents, mail, rate_limit
-from .company_records import mail_addresses
-from .db import database, is_postgres
-from .form_text import multi_line_ok, row_id, single_line_errors
-from .lazy_text import lazy_gettext as _l
-from .models import (
+from portal import clock, documents, mail, rate_limit
+from portal.company_records import mail_addresses
+from portal.db import database, is_postgres
+from portal.form_text import multi_line_ok, row_id, single_line_errors
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import (
     Activity,
     Company,
     CorrectiveAction,
@@ -30,9 +30,9 @@ from .models import (
     QuestionnaireEvent,
     StaffMember,
 )
-from .pdf import safe_filename
-from .people import parse_date
-from .queries.prepared import Prepared, slot
+from portal.pdf import safe_filename
+from portal.people import parse_date
+from portal.queries.prepared import Prepared, slot
 
 QMS_CHOICES = {"iso13485": _l("Certified to EN ISO 13485"), "other": _l("Another certified quality system"),
                "none": _l("No certified quality system")}

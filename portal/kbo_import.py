@@ -29,9 +29,9 @@ from dataclasses import dataclass
 import peewee
 import psycopg
 
-from . import bce, clock
-from .db import database, is_postgres, lock_name
-from .models import (
+from portal import bce, clock
+from portal.db import database, is_postgres, lock_name
+from portal.models import (
     KboActivity,
     KboAddress,
     KboBranch,

@@ -13,7 +13,7 @@ import random
 import tempfile
 import zipfile
 
-from .kbo_import import CODES, FILES
+from portal.kbo_import import CODES, FILES
 
 FIRST_ENTERPRISE = 200_000_000  # numbers from 0200.000.0xx: each gets its mod-97 check digits
 FIRST_ESTABLISHMENT = 2_000_000_000

@@ -4,9 +4,9 @@ from types import MappingProxyType
 from flask import g, has_request_context, request
 from werkzeug.routing import BaseConverter
 
-from . import lazy_text
-from .countries import country_options
-from .lazy_text import DEFAULT_LANGUAGE, catalog, language_in_force
+from portal import lazy_text
+from portal.countries import country_options
+from portal.lazy_text import DEFAULT_LANGUAGE, catalog, language_in_force
 
 LANGUAGES = ("nl", "fr", "en")  # in the order of the switch, as on the agency's site
 COOKIE = "portal_lang"

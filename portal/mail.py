@@ -18,9 +18,9 @@ from pathlib import Path
 
 from flask import current_app, render_template
 
-from . import clock
-from .lazy_text import forced
-from .models import OutboxMessage
+from portal import clock
+from portal.lazy_text import forced
+from portal.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +165,7 @@ def send_after_response():
     @after_this_request
     def _later(response):
         def send():
-            from .db import database
+            from portal.db import database
 
             with app.app_context():
                 send_after_commit()

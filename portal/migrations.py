@@ -2,8 +2,8 @@
 from flask import current_app
 from playhouse.migrations import Runner
 
-from .config import PROJECT_ROOT
-from .db import database
+from portal.config import PROJECT_ROOT
+from portal.db import database
 
 DIRECTORY = PROJECT_ROOT / "migrations"
 

@@ -3,11 +3,11 @@ import json
 
 import peewee
 
-from .clock import utc
-from .db import BaseModel, database
-from .lazy_text import lazy_gettext as _l
-from .names import name_key, name_words
-from .queries.prepared import Prepared, slot
+from portal.clock import utc
+from portal.db import BaseModel, database
+from portal.lazy_text import lazy_gettext as _l
+from portal.names import name_key, name_words
+from portal.queries.prepared import Prepared, slot
 
 # Activities an economic operator notifies ("Mes activités"), in display order.
 ACTIVITY_KINDS = {

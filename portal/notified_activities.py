@@ -15,13 +15,21 @@ from dataclasses import dataclass
 
 from peewee import JOIN, fn
 
-from . import clock
-from .db import database, lock_name
-from .form_text import MULTI_LINE_MESSAGE, multi_line_ok, row_id, single_line_errors
-from .lazy_text import lazy_gettext as _l
-from .models import ACTIVITY_KINDS, Activity, ActivityContact, ActivityEvent, Company, ContactPerson, EstablishmentUnit
-from .people import parse_date
-from .queries.prepared import Prepared, slot
+from portal import clock
+from portal.db import database, lock_name
+from portal.form_text import MULTI_LINE_MESSAGE, multi_line_ok, row_id, single_line_errors
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import (
+    ACTIVITY_KINDS,
+    Activity,
+    ActivityContact,
+    ActivityEvent,
+    Company,
+    ContactPerson,
+    EstablishmentUnit,
+)
+from portal.people import parse_date
+from portal.queries.prepared import Prepared, slot
 
 MD_CLASSES = ("I", "Is", "Im", "Ir", "IIa", "IIb", "III")
 IVD_CLASSES = ("A", "A sterile", "B", "C", "D")

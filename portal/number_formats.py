@@ -6,7 +6,7 @@ separator: the same text as Babel's; anything else is Babel's own."""
 from babel import numbers
 from flask_babel import format_number as babel_format_number
 
-from .lazy_text import locale_in_force
+from portal.lazy_text import locale_in_force
 
 _groups = {}  # locale -> its thousands separator, or None where it does not group by threes (hi: 1,00,000)
 

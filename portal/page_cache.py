@@ -20,8 +20,8 @@ import time
 
 from flask import current_app, g, make_response, request, session
 
-from .caches import SharedLru
-from .csrf import csrf_token
+from portal.caches import SharedLru
+from portal.csrf import csrf_token
 
 # Random per process (the store is too): a visitor cannot type it into an address to have their token
 # copied into the page's links.

@@ -24,19 +24,19 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN
 
-from . import clock, rate_limit
-from . import device_identifiers as ids
-from .countries import BELGIUM, EEA_AND_CUSTOMS_UNION, all_countries
-from .csv_export import safe_cell
-from .db import database
-from .form_text import EMAIL, row_id, single_line_errors
-from .lazy_text import lazy_gettext as _l
-from .models import Activity, Company, MarketedDevice, PartnerEvent, RepresentedCompany, Supplier
-from .names import name_key
-from .notified_activities import IVD_CLASSES, MD_CLASSES
-from .people import parse_date
-from .queries.prepared import Prepared, slot
-from .rendering import pages_around
+from portal import clock, rate_limit
+from portal import device_identifiers as ids
+from portal.countries import BELGIUM, EEA_AND_CUSTOMS_UNION, all_countries
+from portal.csv_export import safe_cell
+from portal.db import database
+from portal.form_text import EMAIL, row_id, single_line_errors
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import Activity, Company, MarketedDevice, PartnerEvent, RepresentedCompany, Supplier
+from portal.names import name_key
+from portal.notified_activities import IVD_CLASSES, MD_CLASSES
+from portal.people import parse_date
+from portal.queries.prepared import Prepared, slot
+from portal.rendering import pages_around
 
 SUPPLIERS, DEVICES, REPRESENTED = "suppliers", "devices", "represented"
 SECTION_KINDS = {SUPPLIERS: ("distributor",), DEVICES: ("manufacturer", "custom_manufacturer"),

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from flask import make_response
 
-from . import pdf_inspect, rate_limit
-from .lazy_text import lazy_gettext as _l
+from portal import pdf_inspect, rate_limit
+from portal.lazy_text import lazy_gettext as _l
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_REVISIONS = 100  # cross-reference sections: the first save and one per incremental update

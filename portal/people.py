@@ -6,15 +6,15 @@ import datetime
 
 from flask import current_app
 
-from . import clock, mail
-from .countries import all_countries
-from .form_text import EMAIL, single_line_errors
-from .identifiers import IdentifierError, format_niss, generate_bis, normalise_niss
-from .lazy_text import lazy_gettext as _l
-from .models import Account, Person
-from .names import name_key
-from .passwords import hash_password, temporary_password
-from .registrations import SEXES
+from portal import clock, mail
+from portal.countries import all_countries
+from portal.form_text import EMAIL, single_line_errors
+from portal.identifiers import IdentifierError, format_niss, generate_bis, normalise_niss
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import Account, Person
+from portal.names import name_key
+from portal.passwords import hash_password, temporary_password
+from portal.registrations import SEXES
 
 PERSON_FIELDS = ("niss", "last_name", "first_name", "sex", "birth_date", "birth_country", "email")
 MINIMUM_AGE = 16

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from flask import current_app, request
 from peewee import Case
 
-from . import clock
-from .models import RateLimit
+from portal import clock
+from portal.models import RateLimit
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ import datetime
 import secrets
 import statistics
 
-from . import clock
-from .db import database
-from .lazy_text import lazy_gettext as _l
-from .models import Registration
-from .queries.prepared import Prepared, slot
+from portal import clock
+from portal.db import database
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import Registration
+from portal.queries.prepared import Prepared, slot
 
 STATUS_LABELS = {
     Registration.SUBMITTED: _l("Waiting for review"),

@@ -4,8 +4,8 @@ import logging
 
 from peewee import fn
 
-from .db import database, is_postgres
-from .models import Registration, RegistrationTally
+from portal.db import database, is_postgres
+from portal.models import Registration, RegistrationTally
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ import time
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, SignatureExpired
 
-from .caches import SharedLru
+from portal.caches import SharedLru
 
 # This portal's cookies are about 150 bytes (1.5 MB for all entries); a browser's largest, 4 KB, would
 # make it 30 MB at worst. Only cookies whose signature holds are kept: a stranger's cookies can push

@@ -13,9 +13,9 @@ import secrets
 from flask import current_app, g, session
 from peewee import JOIN
 
-from . import clock
-from .models import Account, LoginSession, Person, RecoveryCode, StaffMember
-from .queries.prepared import Prepared, slot
+from portal import clock
+from portal.models import Account, LoginSession, Person, RecoveryCode, StaffMember
+from portal.queries.prepared import Prepared, slot
 
 COOKIE_KEY = "login"
 

@@ -21,7 +21,7 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token
 from markupsafe import Markup
 
-from .lazy_text import catalog_of, language_in_force
+from portal.lazy_text import catalog_of, language_in_force
 
 SEPARATOR = "\x00"  # between a language and a template's name; never in a file name
 FILTER = "_translated"

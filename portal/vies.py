@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import requests
 from flask import current_app
 
-from . import clock
+from portal import clock
 
 log = logging.getLogger(__name__)
 

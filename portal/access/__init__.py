@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("access", __name__)
 
-from . import routes  # noqa: E402,F401  (the route modules attach their views to bp, once it exists)
+from portal.access import routes  # noqa: E402,F401  (the route modules attach their views to bp, once it exists)

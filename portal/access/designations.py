@@ -11,20 +11,20 @@ views pass the person acting (`actor`) and the company of their session.
 """
 from peewee import IntegrityError
 
-from .. import account_devices, clock
-from ..access_rights import (
+from portal import account_devices, clock
+from portal.access_rights import (
     companies_of,
     health_quality,
     is_contact_person,
     is_legal_representative,
     is_main_access_manager,
 )
-from ..applications import APPLICATIONS
-from ..db import database
-from ..identifiers import IdentifierError, normalise_niss
-from ..lazy_text import lazy_gettext as _l
-from ..models import AccessEvent, Account, Company, MemberApplication, Person, Quality, QualityMember
-from ..queries.prepared import Prepared, slot
+from portal.applications import APPLICATIONS
+from portal.db import database
+from portal.identifiers import IdentifierError, normalise_niss
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import AccessEvent, Account, Company, MemberApplication, Person, Quality, QualityMember
+from portal.queries.prepared import Prepared, slot
 
 EVENT_LABELS = {
     "gap_designated": _l("Main access manager designated"),

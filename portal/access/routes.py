@@ -5,20 +5,20 @@ designations.py."""
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from .. import sessions
-from ..access_control import company_required, current_company
-from ..access_rights import health_quality, is_main_access_manager, may_manage_access, membership
-from ..applications import APPLICATIONS
-from ..company_records import legal_representatives_of
-from ..csv_export import csv_response
-from ..form_text import EMAIL, multi_line_ok, single_line_errors
-from ..identifiers import format_bce, format_niss
-from ..languages import current_language
-from ..lazy_text import lazy_gettext as _l
-from ..models import Person, QualityMember
-from ..rendering import render
-from . import bp, designations, user_list
-from .designations import ROLE_LABELS, STATUS_LABELS, TITLES, Refused
+from portal import sessions
+from portal.access import bp, designations, user_list
+from portal.access.designations import ROLE_LABELS, STATUS_LABELS, TITLES, Refused
+from portal.access_control import company_required, current_company
+from portal.access_rights import health_quality, is_main_access_manager, may_manage_access, membership
+from portal.applications import APPLICATIONS
+from portal.company_records import legal_representatives_of
+from portal.csv_export import csv_response
+from portal.form_text import EMAIL, multi_line_ok, single_line_errors
+from portal.identifiers import format_bce, format_niss
+from portal.languages import current_language
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import Person, QualityMember
+from portal.rendering import render
 
 LANGUAGES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 

@@ -5,14 +5,14 @@ from dataclasses import dataclass
 
 from peewee import OP, SQL, Expression, NodeList, Value, fn
 
-from ..applications import APPLICATIONS
-from ..applications import name as application_name
-from ..csv_export import safe_cell
-from ..db import text_agg
-from ..identifiers import format_niss
-from ..models import MemberApplication, Person, QualityMember
-from ..queries.prepared import Prepared, slot
-from .designations import ROLE_LABELS, STATUS_LABELS
+from portal.access.designations import ROLE_LABELS, STATUS_LABELS
+from portal.applications import APPLICATIONS
+from portal.applications import name as application_name
+from portal.csv_export import safe_cell
+from portal.db import text_agg
+from portal.identifiers import format_niss
+from portal.models import MemberApplication, Person, QualityMember
+from portal.queries.prepared import Prepared, slot
 
 PER_PAGE = 20
 FILTERS = ("last_name", "first_name", "username", "type", "niss", "status", "application")

@@ -9,15 +9,15 @@ import functools
 from flask import Response, abort, redirect, request, url_for
 from flask_login import current_user
 
-from .. import account_notices as notices
-from .. import clock, mail, sessions
-from ..access_control import login_required
-from ..db import database
-from ..lazy_text import lazy_gettext as _l
-from ..models import Account, LoginSession, PasswordReset, PendingLogin, Person
-from ..passwords import hash_password
-from ..rendering import render
-from . import bp, credentials, password_policy, recovery, totp
+from portal import account_notices as notices
+from portal import clock, mail, sessions
+from portal.access_control import login_required
+from portal.auth import bp, credentials, password_policy, recovery, totp
+from portal.db import database
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import Account, LoginSession, PasswordReset, PendingLogin, Person
+from portal.passwords import hash_password
+from portal.rendering import render
 
 LANGUAGES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 

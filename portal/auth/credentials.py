@@ -8,12 +8,12 @@ is used once at most.
 """
 from dataclasses import dataclass
 
-from .. import clock, mail, one_time_codes
-from ..db import database
-from ..lazy_text import lazy_gettext as _l
-from ..models import Account
-from ..passwords import burn_time, verify_password
-from . import lockout, recovery, totp
+from portal import clock, mail, one_time_codes
+from portal.auth import lockout, recovery, totp
+from portal.db import database
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import Account
+from portal.passwords import burn_time, verify_password
 
 WRONG_CODE = _l("This code is not valid. Try again with the next code.")
 WRONG_RECOVERY_CODE = _l("This recovery code is not valid or was already used.")

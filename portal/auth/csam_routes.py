@@ -4,16 +4,16 @@ import logging
 
 from flask import abort, current_app, redirect, request, session, url_for
 
-from .. import sessions
-from ..access_control import safe_next
-from ..db import database
-from ..identifiers import IdentifierError, niss_birth, normalise_niss
-from ..languages import LANGUAGES, current_language, use_language
-from ..models import Account, Person
-from ..names import name_key
-from ..rendering import render
-from . import bp
-from .csam import FederalAuthClient, LoginRefused
+from portal import sessions
+from portal.access_control import safe_next
+from portal.auth import bp
+from portal.auth.csam import FederalAuthClient, LoginRefused
+from portal.db import database
+from portal.identifiers import IdentifierError, niss_birth, normalise_niss
+from portal.languages import LANGUAGES, current_language, use_language
+from portal.models import Account, Person
+from portal.names import name_key
+from portal.rendering import render
 
 log = logging.getLogger(__name__)
 KEY = "csam_login"

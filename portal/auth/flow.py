@@ -13,8 +13,8 @@ import secrets
 
 from flask import session
 
-from .. import clock
-from ..models import Account, PendingLogin
+from portal import clock
+from portal.models import Account, PendingLogin
 
 KEY = "pending_login"
 PENDING_FOR = datetime.timedelta(minutes=10)  # to finish the steps

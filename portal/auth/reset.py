@@ -22,16 +22,16 @@ import secrets
 
 from flask import current_app, request, url_for
 
-from .. import account_notices as notices
-from .. import clock, mail, rate_limit, sessions
-from ..db import database
-from ..languages import current_language
-from ..lazy_text import lazy_gettext as _l
-from ..models import Account, PasswordReset, Person
-from ..passwords import hash_password
-from ..rendering import render
-from . import bp, credentials, flow, password_policy
-from .login_steps import TOO_MANY, continue_login
+from portal import account_notices as notices
+from portal import clock, mail, rate_limit, sessions
+from portal.auth import bp, credentials, flow, password_policy
+from portal.auth.login_steps import TOO_MANY, continue_login
+from portal.db import database
+from portal.languages import current_language
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import Account, PasswordReset, Person
+from portal.passwords import hash_password
+from portal.rendering import render
 
 KEEP, LOST = "keep", "lost"
 

@@ -1,16 +1,16 @@
 """The login pages (guide 4.1, 4.2, Figures 22–28)."""
 from flask import Response, redirect, request, url_for
 
-from .. import clock, rate_limit, sessions
-from ..db import database
-from ..identifiers import format_niss
-from ..lazy_text import lazy_gettext as _l
-from ..models import Account, Person, StaffMember
-from ..page_cache import shared_page
-from ..passwords import hash_password, verify_password
-from ..rendering import render
-from . import bp, credentials, device, flow, password_policy, recovery, totp
-from .login_steps import GENERIC_ERROR, STAFF_GENERIC_ERROR, TOO_MANY, continue_login, refuse
+from portal import clock, rate_limit, sessions
+from portal.auth import bp, credentials, device, flow, password_policy, recovery, totp
+from portal.auth.login_steps import GENERIC_ERROR, STAFF_GENERIC_ERROR, TOO_MANY, continue_login, refuse
+from portal.db import database
+from portal.identifiers import format_niss
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import Account, Person, StaffMember
+from portal.page_cache import shared_page
+from portal.passwords import hash_password, verify_password
+from portal.rendering import render
 
 EXPIRED_TEMPORARY = _l("Your temporary password has expired. Choose a new password with “Forgot password?” "
                        "below, or ask the agency for a new temporary password.")

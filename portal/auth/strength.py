@@ -2,10 +2,10 @@
 JavaScript the same rules answer when the form is sent."""
 from flask import abort, request
 
-from .. import rate_limit, sessions
-from ..lazy_text import lazy_gettext as _l
-from ..rendering import render
-from . import bp, flow, password_policy
+from portal import rate_limit, sessions
+from portal.auth import bp, flow, password_policy
+from portal.lazy_text import lazy_gettext as _l
+from portal.rendering import render
 
 LABELS = {0: _l("Very weak"), 1: _l("Very weak"), 2: _l("Weak"), 3: _l("Good"), 4: _l("Strong")}
 

@@ -1,13 +1,13 @@
 """The agency's view of registered companies: find one, and see its data,
 its people, its activities and the history of every change (issue 12:
 "the agency sees the history")."""
-from .. import company_records, identity_changes, inspections, notified_activities
-from ..countries import country_name
-from ..identifiers import IdentifierError, format_bce, format_niss, normalise_bce
-from ..models import Company, InspectionDossier, Registration, StaffMember
-from ..names import name_key
-from ..registrations import KINDS, STATUS_LABELS
-from ..rendering import render
+from portal import company_records, identity_changes, inspections, notified_activities
+from portal.countries import country_name
+from portal.identifiers import IdentifierError, format_bce, format_niss, normalise_bce
+from portal.models import Company, InspectionDossier, Registration, StaffMember
+from portal.names import name_key
+from portal.registrations import KINDS, STATUS_LABELS
+from portal.rendering import render
 
 
 def find_companies(query, limit=50):

@@ -3,13 +3,13 @@ declarations of a year, who has not declared, the CSV export. The rules are
 the shared `contributions` module's."""
 from flask import abort, redirect, request, url_for
 
-from .. import contributions as rules
-from ..access_control import staff_required
-from ..csv_export import csv_response
-from ..models import ContributionDeclaration
-from ..pdf import inline_pdf
-from ..rendering import render
-from . import bp
+from portal import contributions as rules
+from portal.access_control import staff_required
+from portal.backoffice import bp
+from portal.csv_export import csv_response
+from portal.models import ContributionDeclaration
+from portal.pdf import inline_pdf
+from portal.rendering import render
 
 
 def _page(status=200, **context):

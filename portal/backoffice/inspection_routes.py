@@ -4,11 +4,11 @@ adding the report, closing. The rules are the shared `inspections` module's."""
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from .. import inspections
-from ..access_control import staff_required
-from ..models import Company, InspectionDossier
-from ..rendering import render
-from . import bp, companies
+from portal import inspections
+from portal.access_control import staff_required
+from portal.backoffice import bp, companies
+from portal.models import Company, InspectionDossier
+from portal.rendering import render
 
 PAGE = 50
 

@@ -9,13 +9,13 @@ from typing import NamedTuple
 
 from peewee import JOIN, SQL, Case, Select, fn
 
-from .. import belgian_registrations, clock, identity_changes, mail
-from ..db import database, json_rows, json_rows_agg
-from ..lazy_text import lazy_gettext as _l
-from ..models import Company, Registration, RegistrationEmail, RegistrationEvent, RegistrationTally, StaffMember
-from ..queries.prepared import Prepared, slot
-from ..registrations import STATUS_LABELS
-from . import validation
+from portal import belgian_registrations, clock, identity_changes, mail
+from portal.backoffice import validation
+from portal.db import database, json_rows, json_rows_agg
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import Company, Registration, RegistrationEmail, RegistrationEvent, RegistrationTally, StaffMember
+from portal.queries.prepared import Prepared, slot
+from portal.registrations import STATUS_LABELS
 
 LOOK_ALIKE_REASONS = {
     "name": _l("name"), "vat": _l("VAT number"), "bce": _l("BCE number"), "email": _l("e-mail address"),

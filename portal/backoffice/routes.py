@@ -2,17 +2,17 @@
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from .. import account_devices, bce, belgian_registrations, countries, form_text, identity_changes, sessions
-from ..access_control import staff_required
-from ..countries import country_name
-from ..identifiers import format_bce, format_niss
-from ..languages import current_language, texts
-from ..lazy_text import lazy_gettext as _l
-from ..models import Account, Company, Person, Registration
-from ..pdf import inline_pdf
-from ..registrations import EVENT_LABELS, KINDS, LANGUAGES, SEXES, STATUS_LABELS
-from ..rendering import render
-from . import accounts, bp, companies, review, validation
+from portal import account_devices, bce, belgian_registrations, countries, form_text, identity_changes, sessions
+from portal.access_control import staff_required
+from portal.backoffice import accounts, bp, companies, review, validation
+from portal.countries import country_name
+from portal.identifiers import format_bce, format_niss
+from portal.languages import current_language, texts
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import Account, Company, Person, Registration
+from portal.pdf import inline_pdf
+from portal.registrations import EVENT_LABELS, KINDS, LANGUAGES, SEXES, STATUS_LABELS
+from portal.rendering import render
 
 MAX_REASON = 2000
 QUEUE_PAGE = 25  # a reviewer works from the top; 25 rows fit a screen or two

@@ -2,11 +2,11 @@
 the company, its establishment units, the legal representatives as people
 with a NISS (a new BIS number for those without one), and their accounts
 with a temporary password, which is e-mailed and never stored in clear."""
-from .. import company_records, mail, people
-from ..identifiers import format_niss
-from ..lazy_text import lazy_gettext as _l
-from ..models import LegalRepresentative, Person
-from ..people import IdentityConflict  # noqa: F401  (what validate raises)
+from portal import company_records, mail, people
+from portal.identifiers import format_niss
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import LegalRepresentative, Person
+from portal.people import IdentityConflict  # noqa: F401  (what validate raises)
 
 NEW, SAME, CONFLICT = "new", "same", "conflict"
 

@@ -1,14 +1,14 @@
 from flask import current_app, make_response, redirect, request, url_for
 
-from ..countries import all_countries, country_name
-from ..languages import detect_language
-from ..lazy_text import lazy_gettext as _l
-from ..models import ACTIVITY_KINDS
-from ..page_cache import shared_page
-from ..rendering import render
-from . import bp
-from .faq import faq_entries
-from .firm_list import SORTS, FirmSearch, listing_version, search_firms
+from portal.countries import all_countries, country_name
+from portal.languages import detect_language
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import ACTIVITY_KINDS
+from portal.page_cache import shared_page
+from portal.public import bp
+from portal.public.faq import faq_entries
+from portal.public.firm_list import SORTS, FirmSearch, listing_version, search_firms
+from portal.rendering import render
 
 
 @bp.route("/")

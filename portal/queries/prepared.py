@@ -23,8 +23,8 @@ import logging
 
 from peewee import Model, Value
 
-from ..db import database
-from .rows import Reader
+from portal.db import database
+from portal.queries.rows import Reader
 
 log = logging.getLogger(__name__)
 _UNCHECKED = object()

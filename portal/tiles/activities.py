@@ -6,13 +6,13 @@ from flask import redirect, request, url_for
 from flask_login import current_user
 from peewee import fn
 
-from .. import company_records as records
-from .. import notified_activities as rules
-from ..access_control import application_required, current_company, owned_or_404
-from ..models import ACTIVITY_KINDS, Activity, ActivityContact
-from ..queries.prepared import Prepared, slot
-from ..rendering import render
-from . import bp
+from portal import company_records as records
+from portal import notified_activities as rules
+from portal.access_control import application_required, current_company, owned_or_404
+from portal.models import ACTIVITY_KINDS, Activity, ActivityContact
+from portal.queries.prepared import Prepared, slot
+from portal.rendering import render
+from portal.tiles import bp
 
 APPLICATION = "sanac"
 

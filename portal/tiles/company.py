@@ -6,17 +6,17 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 from playhouse.shortcuts import model_to_dict
 
-from .. import bce, identity_changes, people
-from .. import company_records as records
-from ..access_control import application_required, current_company, owned_or_404
-from ..countries import all_countries, country_name
-from ..identifiers import format_bce, format_niss, vat_prefix
-from ..languages import current_language
-from ..models import ContactPerson, EstablishmentUnit, LegalRepresentative
-from ..pdf import PdfError, inline_pdf, uploaded_pdf
-from ..registrations import LANGUAGES, SEXES
-from ..rendering import render
-from . import bp
+from portal import bce, identity_changes, people
+from portal import company_records as records
+from portal.access_control import application_required, current_company, owned_or_404
+from portal.countries import all_countries, country_name
+from portal.identifiers import format_bce, format_niss, vat_prefix
+from portal.languages import current_language
+from portal.models import ContactPerson, EstablishmentUnit, LegalRepresentative
+from portal.pdf import PdfError, inline_pdf, uploaded_pdf
+from portal.registrations import LANGUAGES, SEXES
+from portal.rendering import render
+from portal.tiles import bp
 
 APPLICATION = "saa"
 

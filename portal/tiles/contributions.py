@@ -6,13 +6,13 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user
 from peewee import JOIN
 
-from .. import contributions as rules
-from ..access_control import application_required, current_company
-from ..models import ContributionDeclaration, ContributionYear
-from ..pdf import PdfError, inline_pdf, uploaded_pdf
-from ..queries.prepared import Prepared, slot
-from ..rendering import render
-from . import bp
+from portal import contributions as rules
+from portal.access_control import application_required, current_company
+from portal.models import ContributionDeclaration, ContributionYear
+from portal.pdf import PdfError, inline_pdf, uploaded_pdf
+from portal.queries.prepared import Prepared, slot
+from portal.rendering import render
+from portal.tiles import bp
 
 APPLICATION = "contributions"
 

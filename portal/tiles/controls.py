@@ -7,12 +7,12 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user
 from peewee import fn
 
-from .. import inspections
-from ..access_control import application_required, current_company, owned_or_404
-from ..models import CorrectiveAction, InspectionDossier, Questionnaire
-from ..queries.prepared import Prepared, slot
-from ..rendering import render
-from . import bp
+from portal import inspections
+from portal.access_control import application_required, current_company, owned_or_404
+from portal.models import CorrectiveAction, InspectionDossier, Questionnaire
+from portal.queries.prepared import Prepared, slot
+from portal.rendering import render
+from portal.tiles import bp
 
 APPLICATION = "autocontrole"
 

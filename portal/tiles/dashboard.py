@@ -10,16 +10,16 @@ from dataclasses import dataclass
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from ..access_control import choose_company, company_required, current_company, login_required
-from ..access_rights import CAUSES, may_manage_access, rights
-from ..applications import TILE_APPLICATIONS
-from ..applications import name as application_name
-from ..countries import country_name
-from ..identifiers import format_bce
-from ..lazy_text import lazy_gettext as _l
-from ..rendering import render
-from . import activities, bp, contributions, controls, partners
-from . import company as company_tile
+from portal.access_control import choose_company, company_required, current_company, login_required
+from portal.access_rights import CAUSES, may_manage_access, rights
+from portal.applications import TILE_APPLICATIONS
+from portal.applications import name as application_name
+from portal.countries import country_name
+from portal.identifiers import format_bce
+from portal.lazy_text import lazy_gettext as _l
+from portal.rendering import render
+from portal.tiles import activities, bp, contributions, controls, partners
+from portal.tiles import company as company_tile
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,14 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user
 from playhouse.shortcuts import model_to_dict
 
-from .. import partners as rules
-from ..access_control import application_required, current_company, owned_or_404
-from ..countries import all_countries, country_name
-from ..csv_export import csv_response
-from ..models import MarketedDevice, RepresentedCompany, Supplier
-from ..notified_activities import IVD_CLASSES, MD_CLASSES
-from ..rendering import render, wants_fragment
-from . import bp
+from portal import partners as rules
+from portal.access_control import application_required, current_company, owned_or_404
+from portal.countries import all_countries, country_name
+from portal.csv_export import csv_response
+from portal.models import MarketedDevice, RepresentedCompany, Supplier
+from portal.notified_activities import IVD_CLASSES, MD_CLASSES
+from portal.rendering import render, wants_fragment
+from portal.tiles import bp
 
 APPLICATION = "sara"
 PAGE_ARGS = {rules.SUPPLIERS: "suppliers_page", rules.DEVICES: "devices_page", rules.REPRESENTED: "represented_page"}

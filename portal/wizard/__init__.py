@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("wizard", __name__)
 
-from . import belgian_routes, routes  # noqa: E402,F401  (the route modules attach their views to bp, once it exists)
+from portal.wizard import belgian_routes, routes  # noqa: E402,F401  (the route modules attach their views to bp, once it exists)

@@ -7,15 +7,15 @@ role, the person's contact data and the proof of the mandate (a POST)."""
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from .. import belgian_registrations as belgian
-from ..access_control import login_required
-from ..identifiers import format_bce, format_niss
-from ..languages import current_language
-from ..models import Registration
-from ..pdf import PdfError, uploaded_pdf
-from ..registrations import LANGUAGES, STATUS_LABELS
-from ..rendering import render
-from . import bp
+from portal import belgian_registrations as belgian
+from portal.access_control import login_required
+from portal.identifiers import format_bce, format_niss
+from portal.languages import current_language
+from portal.models import Registration
+from portal.pdf import PdfError, uploaded_pdf
+from portal.registrations import LANGUAGES, STATUS_LABELS
+from portal.rendering import render
+from portal.wizard import bp
 
 EID_METHODS = ("csam", "simulator")
 

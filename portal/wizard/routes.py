@@ -10,21 +10,21 @@ from typing import NamedTuple
 from flask import abort, current_app, flash, make_response, redirect, request, url_for
 from markupsafe import escape
 
-from .. import company_identity, mail, rate_limit, vies
-from ..countries import EEA_AND_CUSTOMS_UNION, all_countries, country_name, options_html, region, with_selected
-from ..db import database
-from ..form_text import EMAIL, single_line_errors
-from ..identifiers import format_niss, vat_prefix
-from ..languages import current_language, texts
-from ..lazy_text import lazy_gettext as _l
-from ..models import Registration, RegistrationEvent
-from ..page_cache import shared_page
-from ..pdf import PdfError, inline_pdf, uploaded_pdf
-from ..queries.prepared import Prepared, slot
-from ..registrations import LANGUAGES, SEXES, STATUS_LABELS, median_decision_time
-from ..rendering import render, wants_fragment
-from . import bp, steps, submission
-from . import identification as identification_rule
+from portal import company_identity, mail, rate_limit, vies
+from portal.countries import EEA_AND_CUSTOMS_UNION, all_countries, country_name, options_html, region, with_selected
+from portal.db import database
+from portal.form_text import EMAIL, single_line_errors
+from portal.identifiers import format_niss, vat_prefix
+from portal.languages import current_language, texts
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import Registration, RegistrationEvent
+from portal.page_cache import shared_page
+from portal.pdf import PdfError, inline_pdf, uploaded_pdf
+from portal.queries.prepared import Prepared, slot
+from portal.registrations import LANGUAGES, SEXES, STATUS_LABELS, median_decision_time
+from portal.rendering import render, wants_fragment
+from portal.wizard import bp, steps, submission
+from portal.wizard import identification as identification_rule
 
 # Extra swap target: the whole wizard frame (progress, errors, the step).
 WIZARD_TARGET = "#wizard"

@@ -3,12 +3,12 @@ import datetime
 import secrets
 import uuid
 
-from .. import clock, company_records, people
-from ..form_text import single_line_errors
-from ..identifiers import format_bce
-from ..lazy_text import lazy_gettext as _l
-from ..models import Registration
-from ..registrations import LANGUAGES
+from portal import clock, company_records, people
+from portal.form_text import single_line_errors
+from portal.identifiers import format_bce
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import Registration
+from portal.registrations import LANGUAGES
 
 STEPS = [
     ("identification", _l("Company identification")),

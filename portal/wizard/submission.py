@@ -1,9 +1,9 @@
 """Sending a registration: from draft to a request waiting for the agency."""
-from .. import clock, company_identity, mail
-from ..db import database
-from ..lazy_text import lazy_gettext as _l
-from ..models import Registration, RegistrationEmail, RegistrationEvent
-from . import steps
+from portal import clock, company_identity, mail
+from portal.db import database
+from portal.lazy_text import lazy_gettext as _l
+from portal.models import Registration, RegistrationEmail, RegistrationEvent
+from portal.wizard import steps
 
 
 def submit(registration):

@@ -1,7 +1,7 @@
 """VAT numbers VIES could not check during registration, asked again later."""
-from .. import vies
-from ..company_identity import split_vat
-from ..models import Registration
+from portal import vies
+from portal.company_identity import split_vat
+from portal.models import Registration
 
 
 def recheck_unverified():
