@@ -1,6 +1,6 @@
 """Import bench: `flask portal import-kbo` on a synthetic extract of the size
 of the real one (1.9 million enterprises, about 36 million activity rows),
-in the published format (portal/kbo_synthetic.py).
+in the published format (portal/demo/kbo_synthetic.py).
 
     python bench/kbo_import.py [--enterprises 1900000] [--activities 19] [--sqlite] [--extract PATH]
 
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from portal.kbo_synthetic import write_full, write_update  # noqa: E402  (after sys.path names the project)
+from portal.demo.kbo_synthetic import write_full, write_update  # noqa: E402  (after sys.path names the project)
 
 FLASK = [sys.executable, "-m", "flask", "--app", "wsgi", "portal"]
 

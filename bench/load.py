@@ -39,9 +39,9 @@ from bench.queries import QueryCounter  # noqa: E402  (after sys.path names the 
 from bench.seed import seed  # noqa: E402  (after sys.path names the project)
 from portal import create_app  # noqa: E402  (after sys.path names the project)
 from portal.backoffice import review  # noqa: E402  (after sys.path names the project)
-from portal.db import database, is_postgres  # noqa: E402  (after sys.path names the project)
+from portal.data.db import database, is_postgres  # noqa: E402  (after sys.path names the project)
 from portal.models import Account, Company, Person, Registration, RegistrationEmail, RegistrationEvent, StaffMember  # noqa: E402  (after sys.path names the project)
-from portal.passwords import hash_password  # noqa: E402  (after sys.path names the project)
+from portal.people.passwords import hash_password  # noqa: E402  (after sys.path names the project)
 from portal.wizard import steps, submission  # noqa: E402  (after sys.path names the project)
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
@@ -158,8 +158,8 @@ def company_routes(app):
 
 def _company_with_access(person, users=50):
     """The bench person's company: they are its GAP and GA, with `users` users."""
-    from portal.applications import APPLICATIONS
     from portal.models import LegalRepresentative, MemberApplication, Quality, QualityMember
+    from portal.rights.applications import APPLICATIONS
 
     Company.delete().where(Company.name == "Bench Medical GmbH").execute()  # the bench database is reused
     Person.delete().where(Person.email.endswith("@bench.example")).execute()
@@ -188,7 +188,7 @@ def _devices_of(company, person, devices=200):
     """A manufacturer's list of devices, imported the real way from a CSV file."""
     from stdnum import ean
 
-    from portal import partners
+    from portal.partners import lists as partners
 
     lines = ["name;reference;basic_udi_di;udi_di;emdn;class;sterile;marketed_from"]
     for i in range(devices):
@@ -213,9 +213,9 @@ def _contribution_year():
 
 def _dossier_of(company, person, documents=20, actions=10):
     """An inspection dossier with its documents and corrective actions, made through the shared rules."""
-    from portal import documents as checks
-    from portal import inspections
-    from portal.demo_tiles import blank_pdf
+    from portal.demo.tiles import blank_pdf
+    from portal.inspections import documents as checks
+    from portal.inspections import dossiers as inspections
     from portal.models import StaffMember
 
     staff = StaffMember.get_or_none(StaffMember.email == "bench-inspector@afmps.be") or \
@@ -234,7 +234,8 @@ def _dossier_of(company, person, documents=20, actions=10):
 
 def _records_of(company, person, units=10, contacts=10, activities=20):
     """What a busy company keeps in "Mon entreprise" and "Mes activités", made the real way."""
-    from portal import company_records, notified_activities
+    from portal.activities import notified as notified_activities
+    from portal.companies import records as company_records
     from portal.models import ContactPerson
 
     for i in range(units):

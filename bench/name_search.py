@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.queries import QueryCounter  # noqa: E402  (after sys.path names the project)
 from bench.seed import seed  # noqa: E402  (after sys.path names the project)
 from portal import create_app  # noqa: E402  (after sys.path names the project)
-from portal.db import database  # noqa: E402  (after sys.path names the project)
+from portal.data.db import database  # noqa: E402  (after sys.path names the project)
 from portal.models import CompanyNameWord  # noqa: E402  (after sys.path names the project)
 
 

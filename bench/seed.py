@@ -13,9 +13,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from portal import create_app  # noqa: E402  (after sys.path names the project)
-from portal.db import database  # noqa: E402  (after sys.path names the project)
-from portal.demo import insert_firms  # noqa: E402  (after sys.path names the project)
-from portal.migrations import migrate  # noqa: E402  (after sys.path names the project)
+from portal.data.db import database  # noqa: E402  (after sys.path names the project)
+from portal.data.migrations import migrate  # noqa: E402  (after sys.path names the project)
+from portal.demo.firms import insert_firms  # noqa: E402  (after sys.path names the project)
 from portal.models import Company  # noqa: E402  (after sys.path names the project)
 
 DEFAULT_DIR = Path(__file__).resolve().parent / "out"

@@ -4,28 +4,23 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import (
-    addresses,
+from portal import cli, clock
+from portal import config as settings
+from portal.data import db
+from portal.extensions import babel, login_manager
+from portal.text import date_formats, form_text, identifiers, languages, number_formats
+from portal.web import (
     assets,
-    cli,
-    clock,
     csrf,
-    date_formats,
-    db,
     errors,
-    form_text,
     fragment_cache,
     http_headers,
-    identifiers,
-    languages,
     log_privacy,
-    number_formats,
     page_cache,
     session_cookie,
     translated_templates,
+    urls,
 )
-from portal import config as settings
-from portal.extensions import babel, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +54,7 @@ def create_app(config=None):
     csrf.init_app(app)
     page_cache.init_app(app)
     assets.init_app(app)
-    addresses.init_app(app)
+    urls.init_app(app)
     http_headers.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

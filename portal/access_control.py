@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 from flask import redirect, request, url_for
 from flask_login import AnonymousUserMixin, current_user
 
-from portal import sessions
+from portal.data.prepared import Prepared, slot
 from portal.extensions import login_manager
-from portal.queries.prepared import Prepared, slot
+from portal.people import sessions
 
 _PORTAL_PATH = re.compile(r"^/(?:fr|nl|en)/portal(?:/|$)")
 _STAFF_PATH = re.compile(r"^/(?:fr|nl|en)/staff/")
@@ -117,7 +117,7 @@ def current_company():
     choose (Figure 8). Never another company than theirs, whatever was sent."""
     from flask import g, session
 
-    from portal.access_rights import companies_of
+    from portal.rights.access_rights import companies_of
 
     if "company" in g:
         return g.company
@@ -153,7 +153,7 @@ def choose_company(company_id):
     """Keep the person's choice, if the company is theirs; returns it or None."""
     from flask import g, session
 
-    from portal.access_rights import companies_of
+    from portal.rights.access_rights import companies_of
 
     companies = companies_of(current_user.person)
     company = next((c for c in companies if c.id == company_id), None)
@@ -180,7 +180,7 @@ def application_required(application):
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            from portal.access_rights import rights
+            from portal.rights.access_rights import rights
 
             if not rights(current_user.person, current_company()).has(application):
                 return redirect(url_for("tiles.dashboard"), 303)

@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from portal import migrations
+from portal.data import migrations
 
 portal = AppGroup("portal", help="Operate the portal: database, demo data, mail.")
 
@@ -30,7 +30,7 @@ def init_db_command():
 @click.option("--firms", default=300, show_default=True, help="How many demo firms.")
 def seed_demo_command(firms):
     """Fill the database with demo firms; does nothing when they already exist."""
-    from portal.demo import seed_demo
+    from portal.demo.firms import seed_demo
 
     created = seed_demo(firms)
     if created:
@@ -38,22 +38,22 @@ def seed_demo_command(firms):
     else:
         click.echo("Demo data already present; nothing to do.")
     if current_app.config["DEVELOPMENT"]:  # people with known passwords: never on a real server
-        from portal.demo_people import PASSWORD, seed_people
+        from portal.demo.people import PASSWORD, seed_people
 
         people = seed_people()
         if people:
             click.echo(f"Demo people (password “{PASSWORD}”; each links an authenticator at the first login):")
             for niss, name, role in people:
                 click.echo(f"  {niss}  {name:<24} {role}")
-            from portal.demo_people import PEOPLE
-            from portal.demo_tiles import seed_tiles
+            from portal.demo.people import PEOPLE
+            from portal.demo.tiles import seed_tiles
             from portal.models import Company, Person
 
             gap = Person.get(Person.niss == PEOPLE[0][0])
             company = Company.select().where(Company.is_demo == True).order_by(Company.id).first()  # noqa: E712  (a peewee expression: SQL's = TRUE)
             for line in seed_tiles(company, gap):
                 click.echo(f"  {company.name}: {line}")
-        from portal.demo_belgians import seed_belgians
+        from portal.demo.belgians import seed_belgians
 
         for line in seed_belgians(current_app.config["INSTANCE_DIR"], current_app.config["BASE_URL"]):
             click.echo(f"  {line}")
@@ -64,7 +64,7 @@ def seed_demo_command(firms):
 @click.option("--update", is_flag=True, help="PATH is an update extract (its *_delete.csv / *_insert.csv files).")
 def import_kbo_command(path, update):
     """Import the BCE/KBO open data extract PATH.zip (FPS Economy), then bring the Belgian companies up to date."""
-    from portal.kbo_import import ExtractRefused, import_extract, total_size
+    from portal.bce.kbo_import import ExtractRefused, import_extract, total_size
 
     try:
         size = total_size(path, update)
@@ -95,7 +95,7 @@ def _peak_memory():
 @portal.command("remind-contributions")
 def remind_contributions_command():
     """E-mail the registered firms that have not declared a contribution due soon (run it daily)."""
-    from portal.contributions import remind
+    from portal.contributions.declarations import remind
 
     click.echo(f"Reminded {remind()} compan(y/ies).")
 
@@ -103,7 +103,7 @@ def remind_contributions_command():
 @portal.command("send-mail")
 def send_mail_command():
     """Send the e-mails waiting in the outbox (run it from cron every minute)."""
-    from portal.mail import send_pending
+    from portal.web.mail import send_pending
 
     sent, failed = send_pending()
     click.echo(f"Sent {sent} message(s); {failed} will be retried later.")
@@ -113,8 +113,9 @@ def send_mail_command():
 def purge_drafts_command():
     """Delete registration drafts untouched for PORTAL_DRAFT_RETENTION_DAYS days,
     logins abandoned halfway and old rate-limit windows; recount the staff queue's tabs."""
-    from portal import rate_limit, request_tally
     from portal.auth import flow
+    from portal.registrations import tally as request_tally
+    from portal.web import rate_limit
     from portal.wizard.steps import purge_stale_drafts
 
     days = current_app.config["DRAFT_RETENTION_DAYS"]
@@ -141,10 +142,10 @@ def recheck_vat_command():
 def create_staff_command(email, name, password):
     """Create an agency staff account."""
     from portal.auth import password_policy
-    from portal.db import database
-    from portal.lazy_text import forced
+    from portal.data.db import database
     from portal.models import Account, StaffMember
-    from portal.passwords import hash_password
+    from portal.people.passwords import hash_password
+    from portal.text.lazy_text import forced
 
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)

@@ -5,7 +5,7 @@ from flask_login import LoginManager
 babel = Babel()
 
 # flask-login is the current-user layer over our own login sessions (database
-# rows, portal/sessions.py): it loads the user from the session row on each
+# rows, portal/people/sessions.py): it loads the user from the session row on each
 # request and never writes its own cookie or session keys.
 login_manager = LoginManager()
 login_manager.session_protection = None

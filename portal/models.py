@@ -4,10 +4,10 @@ import json
 import peewee
 
 from portal.clock import utc
-from portal.db import BaseModel, database
-from portal.lazy_text import lazy_gettext as _l
-from portal.names import name_key, name_words
-from portal.queries.prepared import Prepared, slot
+from portal.data.db import BaseModel, database
+from portal.data.prepared import Prepared, slot
+from portal.text.lazy_text import lazy_gettext as _l
+from portal.text.names import name_key, name_words
 
 # Activities an economic operator notifies ("Mes activités"), in display order.
 ACTIVITY_KINDS = {

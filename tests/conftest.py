@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 import pytest
 from aiosmtpd.controller import Controller
 
-from portal.db import database
-from portal.migrations import migrate
+from portal.data.db import database
+from portal.data.migrations import migrate
 from tests.harness import AuthActions, Mailbox, clear_tables, free_port, make_app
 
 

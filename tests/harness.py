@@ -11,7 +11,7 @@ import peewee
 from flask.testing import FlaskClient
 
 from portal import create_app
-from portal.db import database
+from portal.data.db import database
 from portal.models import ALL_MODELS
 
 TEST_SECRET = "test-secret-key-for-the-test-suite-only"
@@ -112,7 +112,7 @@ class AuthActions:
         import pyotp
 
         from portal.models import Account, Company, LegalRepresentative, Person
-        from portal.passwords import hash_password
+        from portal.people.passwords import hash_password
 
         person = Person.create(niss=niss, last_name=last_name, first_name=first_name, sex="M",
                                birth_date=datetime.date(1985, 7, 30), birth_country="BE", email=email,
@@ -134,7 +134,7 @@ class AuthActions:
         import pyotp
 
         from portal.models import Account, StaffMember
-        from portal.passwords import hash_password
+        from portal.people.passwords import hash_password
 
         staff = StaffMember.create(email=email, name=name)
         secret = pyotp.random_base32()

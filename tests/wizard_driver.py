@@ -2,7 +2,7 @@
 import io
 import re
 
-from portal.demo_tiles import blank_pdf
+from portal.demo.tiles import blank_pdf
 
 BASE = "/{lang}/register/{token}/"
 STEP_PATHS = {

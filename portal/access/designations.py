@@ -11,20 +11,21 @@ views pass the person acting (`actor`) and the company of their session.
 """
 from peewee import IntegrityError
 
-from portal import account_devices, clock
-from portal.access_rights import (
+from portal import clock
+from portal.data.db import database
+from portal.data.prepared import Prepared, slot
+from portal.models import AccessEvent, Account, Company, MemberApplication, Person, Quality, QualityMember
+from portal.people import devices as account_devices
+from portal.rights.access_rights import (
     companies_of,
     health_quality,
     is_contact_person,
     is_legal_representative,
     is_main_access_manager,
 )
-from portal.applications import APPLICATIONS
-from portal.db import database
-from portal.identifiers import IdentifierError, normalise_niss
-from portal.lazy_text import lazy_gettext as _l
-from portal.models import AccessEvent, Account, Company, MemberApplication, Person, Quality, QualityMember
-from portal.queries.prepared import Prepared, slot
+from portal.rights.applications import APPLICATIONS
+from portal.text.identifiers import IdentifierError, normalise_niss
+from portal.text.lazy_text import lazy_gettext as _l
 
 EVENT_LABELS = {
     "gap_designated": _l("Main access manager designated"),

@@ -5,20 +5,20 @@ designations.py."""
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from portal import sessions
 from portal.access import bp, designations, user_list
 from portal.access.designations import ROLE_LABELS, STATUS_LABELS, TITLES, Refused
 from portal.access_control import company_required, current_company
-from portal.access_rights import health_quality, is_main_access_manager, may_manage_access, membership
-from portal.applications import APPLICATIONS
-from portal.company_records import legal_representatives_of
-from portal.csv_export import csv_response
-from portal.form_text import EMAIL, multi_line_ok, single_line_errors
-from portal.identifiers import format_bce, format_niss
-from portal.languages import current_language
-from portal.lazy_text import lazy_gettext as _l
+from portal.companies.records import legal_representatives_of
 from portal.models import Person, QualityMember
-from portal.rendering import render
+from portal.people import sessions
+from portal.rights.access_rights import health_quality, is_main_access_manager, may_manage_access, membership
+from portal.rights.applications import APPLICATIONS
+from portal.text.form_text import EMAIL, multi_line_ok, single_line_errors
+from portal.text.identifiers import format_bce, format_niss
+from portal.text.languages import current_language
+from portal.text.lazy_text import lazy_gettext as _l
+from portal.web.csv_export import csv_response
+from portal.web.rendering import render
 
 LANGUAGES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 

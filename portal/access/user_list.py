@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from peewee import OP, SQL, Expression, NodeList, Value, fn
 
 from portal.access.designations import ROLE_LABELS, STATUS_LABELS
-from portal.applications import APPLICATIONS
-from portal.applications import name as application_name
-from portal.csv_export import safe_cell
-from portal.db import text_agg
-from portal.identifiers import format_niss
+from portal.data.db import text_agg
+from portal.data.prepared import Prepared, slot
 from portal.models import MemberApplication, Person, QualityMember
-from portal.queries.prepared import Prepared, slot
+from portal.rights.applications import APPLICATIONS
+from portal.rights.applications import name as application_name
+from portal.text.identifiers import format_niss
+from portal.web.csv_export import safe_cell
 
 PER_PAGE = 20
 FILTERS = ("last_name", "first_name", "username", "type", "niss", "status", "application")

@@ -9,15 +9,16 @@ import functools
 from flask import Response, abort, redirect, request, url_for
 from flask_login import current_user
 
-from portal import account_notices as notices
-from portal import clock, mail, sessions
+from portal import clock
 from portal.access_control import login_required
 from portal.auth import bp, credentials, password_policy, recovery, totp
-from portal.db import database
-from portal.lazy_text import lazy_gettext as _l
+from portal.data.db import database
 from portal.models import Account, LoginSession, PasswordReset, PendingLogin, Person
-from portal.passwords import hash_password
-from portal.rendering import render
+from portal.people import notices, sessions
+from portal.people.passwords import hash_password
+from portal.text.lazy_text import lazy_gettext as _l
+from portal.web import mail
+from portal.web.rendering import render
 
 LANGUAGES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 

@@ -8,12 +8,14 @@ is used once at most.
 """
 from dataclasses import dataclass
 
-from portal import clock, mail, one_time_codes
+from portal import clock
 from portal.auth import lockout, recovery, totp
-from portal.db import database
-from portal.lazy_text import lazy_gettext as _l
+from portal.data.db import database
 from portal.models import Account
-from portal.passwords import burn_time, verify_password
+from portal.people import one_time_codes
+from portal.people.passwords import burn_time, verify_password
+from portal.text.lazy_text import lazy_gettext as _l
+from portal.web import mail
 
 WRONG_CODE = _l("This code is not valid. Try again with the next code.")
 WRONG_RECOVERY_CODE = _l("This recovery code is not valid or was already used.")

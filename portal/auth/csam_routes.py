@@ -4,16 +4,16 @@ import logging
 
 from flask import abort, current_app, redirect, request, session, url_for
 
-from portal import sessions
 from portal.access_control import safe_next
 from portal.auth import bp
 from portal.auth.csam import FederalAuthClient, LoginRefused
-from portal.db import database
-from portal.identifiers import IdentifierError, niss_birth, normalise_niss
-from portal.languages import LANGUAGES, current_language, use_language
+from portal.data.db import database
 from portal.models import Account, Person
-from portal.names import name_key
-from portal.rendering import render
+from portal.people import sessions
+from portal.text.identifiers import IdentifierError, niss_birth, normalise_niss
+from portal.text.languages import LANGUAGES, current_language, use_language
+from portal.text.names import name_key
+from portal.web.rendering import render
 
 log = logging.getLogger(__name__)
 KEY = "csam_login"

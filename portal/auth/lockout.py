@@ -14,9 +14,9 @@ import datetime
 
 from peewee import Case
 
-from portal import mail
-from portal.lazy_text import lazy_gettext as _l
 from portal.models import Account
+from portal.text.lazy_text import lazy_gettext as _l
+from portal.web import mail
 
 FAILURES_BEFORE_LOCK = 5
 FIRST_LOCK = datetime.timedelta(minutes=1)

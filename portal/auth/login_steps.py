@@ -3,11 +3,11 @@ code, staff, a reset link): the next required action, or the end of the
 login, with its session and the page it was for; and the one refusal."""
 from flask import redirect, url_for
 
-from portal import sessions
 from portal.access_control import safe_next, safe_staff_next
 from portal.auth import device, flow, lockout
-from portal.lazy_text import lazy_gettext as _l
-from portal.rendering import render
+from portal.people import sessions
+from portal.text.lazy_text import lazy_gettext as _l
+from portal.web.rendering import render
 
 GENERIC_ERROR = _l("The user name or the password is wrong.")
 STAFF_GENERIC_ERROR = _l("The e-mail address or the password is wrong.")

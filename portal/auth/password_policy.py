@@ -16,7 +16,7 @@ from pathlib import Path
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from portal.lazy_text import lazy_gettext as _l
+from portal.text.lazy_text import lazy_gettext as _l
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128

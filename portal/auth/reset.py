@@ -22,16 +22,17 @@ import secrets
 
 from flask import current_app, request, url_for
 
-from portal import account_notices as notices
-from portal import clock, mail, rate_limit, sessions
+from portal import clock
 from portal.auth import bp, credentials, flow, password_policy
 from portal.auth.login_steps import TOO_MANY, continue_login
-from portal.db import database
-from portal.languages import current_language
-from portal.lazy_text import lazy_gettext as _l
+from portal.data.db import database
 from portal.models import Account, PasswordReset, Person
-from portal.passwords import hash_password
-from portal.rendering import render
+from portal.people import notices, sessions
+from portal.people.passwords import hash_password
+from portal.text.languages import current_language
+from portal.text.lazy_text import lazy_gettext as _l
+from portal.web import mail, rate_limit
+from portal.web.rendering import render
 
 KEEP, LOST = "keep", "lost"
 

@@ -1,16 +1,18 @@
 """The login pages (guide 4.1, 4.2, Figures 22–28)."""
 from flask import Response, redirect, request, url_for
 
-from portal import clock, rate_limit, sessions
+from portal import clock
 from portal.auth import bp, credentials, device, flow, password_policy, recovery, totp
 from portal.auth.login_steps import GENERIC_ERROR, STAFF_GENERIC_ERROR, TOO_MANY, continue_login, refuse
-from portal.db import database
-from portal.identifiers import format_niss
-from portal.lazy_text import lazy_gettext as _l
+from portal.data.db import database
 from portal.models import Account, Person, StaffMember
-from portal.page_cache import shared_page
-from portal.passwords import hash_password, verify_password
-from portal.rendering import render
+from portal.people import sessions
+from portal.people.passwords import hash_password, verify_password
+from portal.text.identifiers import format_niss
+from portal.text.lazy_text import lazy_gettext as _l
+from portal.web import rate_limit
+from portal.web.page_cache import shared_page
+from portal.web.rendering import render
 
 EXPIRED_TEMPORARY = _l("Your temporary password has expired. Choose a new password with “Forgot password?” "
                        "below, or ask the agency for a new temporary password.")

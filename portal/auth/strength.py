@@ -2,10 +2,11 @@
 JavaScript the same rules answer when the form is sent."""
 from flask import abort, request
 
-from portal import rate_limit, sessions
 from portal.auth import bp, flow, password_policy
-from portal.lazy_text import lazy_gettext as _l
-from portal.rendering import render
+from portal.people import sessions
+from portal.text.lazy_text import lazy_gettext as _l
+from portal.web import rate_limit
+from portal.web.rendering import render
 
 LABELS = {0: _l("Very weak"), 1: _l("Very weak"), 2: _l("Weak"), 3: _l("Good"), 4: _l("Strong")}
 

@@ -1,8 +1,8 @@
 """The agency's help with people's accounts: find a person, and their
 account's history (allowing a new device is account_devices')."""
-from portal.identifiers import IdentifierError, normalise_niss
-from portal.lazy_text import lazy_gettext as _l
 from portal.models import AccountEvent, Person
+from portal.text.identifiers import IdentifierError, normalise_niss
+from portal.text.lazy_text import lazy_gettext as _l
 
 ACTIONS = {"new_device_allowed": _l("New device allowed")}
 

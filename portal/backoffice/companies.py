@@ -1,13 +1,16 @@
 """The agency's view of registered companies: find one, and see its data,
 its people, its activities and the history of every change (issue 12:
 "the agency sees the history")."""
-from portal import company_records, identity_changes, inspections, notified_activities
-from portal.countries import country_name
-from portal.identifiers import IdentifierError, format_bce, format_niss, normalise_bce
+from portal.activities import notified as notified_activities
+from portal.companies import identity_changes
+from portal.companies import records as company_records
+from portal.inspections import dossiers as inspections
 from portal.models import Company, InspectionDossier, Registration, StaffMember
-from portal.names import name_key
-from portal.registrations import KINDS, STATUS_LABELS
-from portal.rendering import render
+from portal.registrations.states import KINDS, STATUS_LABELS
+from portal.text.countries import country_name
+from portal.text.identifiers import IdentifierError, format_bce, format_niss, normalise_bce
+from portal.text.names import name_key
+from portal.web.rendering import render
 
 
 def find_companies(query, limit=50):

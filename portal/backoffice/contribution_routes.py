@@ -3,13 +3,13 @@ declarations of a year, who has not declared, the CSV export. The rules are
 the shared `contributions` module's."""
 from flask import abort, redirect, request, url_for
 
-from portal import contributions as rules
 from portal.access_control import staff_required
 from portal.backoffice import bp
-from portal.csv_export import csv_response
+from portal.contributions import declarations as rules
 from portal.models import ContributionDeclaration
-from portal.pdf import inline_pdf
-from portal.rendering import render
+from portal.web.csv_export import csv_response
+from portal.web.pdf import inline_pdf
+from portal.web.rendering import render
 
 
 def _page(status=200, **context):

@@ -4,11 +4,11 @@ adding the report, closing. The rules are the shared `inspections` module's."""
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from portal import inspections
 from portal.access_control import staff_required
 from portal.backoffice import bp, companies
+from portal.inspections import dossiers as inspections
 from portal.models import Company, InspectionDossier
-from portal.rendering import render
+from portal.web.rendering import render
 
 PAGE = 50
 

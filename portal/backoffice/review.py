@@ -9,13 +9,16 @@ from typing import NamedTuple
 
 from peewee import JOIN, SQL, Case, Select, fn
 
-from portal import belgian_registrations, clock, identity_changes, mail
+from portal import clock
 from portal.backoffice import validation
-from portal.db import database, json_rows, json_rows_agg
-from portal.lazy_text import lazy_gettext as _l
+from portal.companies import identity_changes
+from portal.data.db import database, json_rows, json_rows_agg
+from portal.data.prepared import Prepared, slot
 from portal.models import Company, Registration, RegistrationEmail, RegistrationEvent, RegistrationTally, StaffMember
-from portal.queries.prepared import Prepared, slot
-from portal.registrations import STATUS_LABELS
+from portal.registrations import belgian as belgian_registrations
+from portal.registrations.states import STATUS_LABELS
+from portal.text.lazy_text import lazy_gettext as _l
+from portal.web import mail
 
 LOOK_ALIKE_REASONS = {
     "name": _l("name"), "vat": _l("VAT number"), "bce": _l("BCE number"), "email": _l("e-mail address"),

@@ -2,17 +2,22 @@
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from portal import account_devices, bce, belgian_registrations, countries, form_text, identity_changes, sessions
 from portal.access_control import staff_required
 from portal.backoffice import accounts, bp, companies, review, validation
-from portal.countries import country_name
-from portal.identifiers import format_bce, format_niss
-from portal.languages import current_language, texts
-from portal.lazy_text import lazy_gettext as _l
+from portal.bce import enterprises as bce
+from portal.companies import identity_changes
 from portal.models import Account, Company, Person, Registration
-from portal.pdf import inline_pdf
-from portal.registrations import EVENT_LABELS, KINDS, LANGUAGES, SEXES, STATUS_LABELS
-from portal.rendering import render
+from portal.people import devices as account_devices
+from portal.people import sessions
+from portal.registrations import belgian as belgian_registrations
+from portal.registrations.states import EVENT_LABELS, KINDS, LANGUAGES, SEXES, STATUS_LABELS
+from portal.text import countries, form_text
+from portal.text.countries import country_name
+from portal.text.identifiers import format_bce, format_niss
+from portal.text.languages import current_language, texts
+from portal.text.lazy_text import lazy_gettext as _l
+from portal.web.pdf import inline_pdf
+from portal.web.rendering import render
 
 MAX_REASON = 2000
 QUEUE_PAGE = 25  # a reviewer works from the top; 25 rows fit a screen or two

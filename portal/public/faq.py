@@ -5,7 +5,7 @@ error pages and the help page.
 """
 from dataclasses import dataclass, field
 
-from portal.lazy_text import lazy_gettext as _l
+from portal.text.lazy_text import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

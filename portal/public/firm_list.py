@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from flask import current_app
 from peewee import SQL, NodeList, Value
 
-from portal.countries import all_countries
-from portal.db import database, from_replica, is_postgres, text_agg
-from portal.lazy_text import lazy_gettext as _l
+from portal.data.db import database, from_replica, is_postgres, text_agg
 from portal.models import ACTIVITY_KINDS, Activity, Company, CompanyNamePrefix, CompanyNameWord
-from portal.names import WORD_LENGTH, fold, prefix_range
-from portal.rendering import pages_around
+from portal.text.countries import all_countries
+from portal.text.lazy_text import lazy_gettext as _l
+from portal.text.names import WORD_LENGTH, fold, prefix_range
+from portal.web.rendering import pages_around
 
 MAX_NAME_TERMS = 5
 # Counting stops here: nobody pages past 500 pages, and counting every match

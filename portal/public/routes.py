@@ -1,14 +1,14 @@
 from flask import current_app, make_response, redirect, request, url_for
 
-from portal.countries import all_countries, country_name
-from portal.languages import detect_language
-from portal.lazy_text import lazy_gettext as _l
 from portal.models import ACTIVITY_KINDS
-from portal.page_cache import shared_page
 from portal.public import bp
 from portal.public.faq import faq_entries
 from portal.public.firm_list import SORTS, FirmSearch, listing_version, search_firms
-from portal.rendering import render
+from portal.text.countries import all_countries, country_name
+from portal.text.languages import detect_language
+from portal.text.lazy_text import lazy_gettext as _l
+from portal.web.page_cache import shared_page
+from portal.web.rendering import render
 
 
 @bp.route("/")

@@ -6,13 +6,13 @@ from flask import redirect, request, url_for
 from flask_login import current_user
 from peewee import fn
 
-from portal import company_records as records
-from portal import notified_activities as rules
 from portal.access_control import application_required, current_company, owned_or_404
+from portal.activities import notified as rules
+from portal.companies import records
+from portal.data.prepared import Prepared, slot
 from portal.models import ACTIVITY_KINDS, Activity, ActivityContact
-from portal.queries.prepared import Prepared, slot
-from portal.rendering import render
 from portal.tiles import bp
+from portal.web.rendering import render
 
 APPLICATION = "sanac"
 

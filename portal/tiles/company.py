@@ -6,17 +6,18 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 from playhouse.shortcuts import model_to_dict
 
-from portal import bce, identity_changes, people
-from portal import company_records as records
 from portal.access_control import application_required, current_company, owned_or_404
-from portal.countries import all_countries, country_name
-from portal.identifiers import format_bce, format_niss, vat_prefix
-from portal.languages import current_language
+from portal.bce import enterprises as bce
+from portal.companies import identity_changes, records
 from portal.models import ContactPerson, EstablishmentUnit, LegalRepresentative
-from portal.pdf import PdfError, inline_pdf, uploaded_pdf
-from portal.registrations import LANGUAGES, SEXES
-from portal.rendering import render
+from portal.people import persons as people
+from portal.registrations.states import LANGUAGES, SEXES
+from portal.text.countries import all_countries, country_name
+from portal.text.identifiers import format_bce, format_niss, vat_prefix
+from portal.text.languages import current_language
 from portal.tiles import bp
+from portal.web.pdf import PdfError, inline_pdf, uploaded_pdf
+from portal.web.rendering import render
 
 APPLICATION = "saa"
 

@@ -6,13 +6,13 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user
 from peewee import JOIN
 
-from portal import contributions as rules
 from portal.access_control import application_required, current_company
+from portal.contributions import declarations as rules
+from portal.data.prepared import Prepared, slot
 from portal.models import ContributionDeclaration, ContributionYear
-from portal.pdf import PdfError, inline_pdf, uploaded_pdf
-from portal.queries.prepared import Prepared, slot
-from portal.rendering import render
 from portal.tiles import bp
+from portal.web.pdf import PdfError, inline_pdf, uploaded_pdf
+from portal.web.rendering import render
 
 APPLICATION = "contributions"
 

@@ -7,12 +7,12 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user
 from peewee import fn
 
-from portal import inspections
 from portal.access_control import application_required, current_company, owned_or_404
+from portal.data.prepared import Prepared, slot
+from portal.inspections import dossiers as inspections
 from portal.models import CorrectiveAction, InspectionDossier, Questionnaire
-from portal.queries.prepared import Prepared, slot
-from portal.rendering import render
 from portal.tiles import bp
+from portal.web.rendering import render
 
 APPLICATION = "autocontrole"
 

@@ -11,15 +11,15 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from portal.access_control import choose_company, company_required, current_company, login_required
-from portal.access_rights import CAUSES, may_manage_access, rights
-from portal.applications import TILE_APPLICATIONS
-from portal.applications import name as application_name
-from portal.countries import country_name
-from portal.identifiers import format_bce
-from portal.lazy_text import lazy_gettext as _l
-from portal.rendering import render
+from portal.rights.access_rights import CAUSES, may_manage_access, rights
+from portal.rights.applications import TILE_APPLICATIONS
+from portal.rights.applications import name as application_name
+from portal.text.countries import country_name
+from portal.text.identifiers import format_bce
+from portal.text.lazy_text import lazy_gettext as _l
 from portal.tiles import activities, bp, contributions, controls, partners
 from portal.tiles import company as company_tile
+from portal.web.rendering import render
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,14 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user
 from playhouse.shortcuts import model_to_dict
 
-from portal import partners as rules
 from portal.access_control import application_required, current_company, owned_or_404
-from portal.countries import all_countries, country_name
-from portal.csv_export import csv_response
+from portal.activities.notified import IVD_CLASSES, MD_CLASSES
 from portal.models import MarketedDevice, RepresentedCompany, Supplier
-from portal.notified_activities import IVD_CLASSES, MD_CLASSES
-from portal.rendering import render, wants_fragment
+from portal.partners import lists as rules
+from portal.text.countries import all_countries, country_name
 from portal.tiles import bp
+from portal.web.csv_export import csv_response
+from portal.web.rendering import render, wants_fragment
 
 APPLICATION = "sara"
 PAGE_ARGS = {rules.SUPPLIERS: "suppliers_page", rules.DEVICES: "devices_page", rules.REPRESENTED: "represented_page"}

@@ -7,14 +7,14 @@ role, the person's contact data and the proof of the mandate (a POST)."""
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from portal import belgian_registrations as belgian
 from portal.access_control import login_required
-from portal.identifiers import format_bce, format_niss
-from portal.languages import current_language
 from portal.models import Registration
-from portal.pdf import PdfError, uploaded_pdf
-from portal.registrations import LANGUAGES, STATUS_LABELS
-from portal.rendering import render
+from portal.registrations import belgian
+from portal.registrations.states import LANGUAGES, STATUS_LABELS
+from portal.text.identifiers import format_bce, format_niss
+from portal.text.languages import current_language
+from portal.web.pdf import PdfError, uploaded_pdf
+from portal.web.rendering import render
 from portal.wizard import bp
 
 EID_METHODS = ("csam", "simulator")

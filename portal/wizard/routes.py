@@ -10,19 +10,28 @@ from typing import NamedTuple
 from flask import abort, current_app, flash, make_response, redirect, request, url_for
 from markupsafe import escape
 
-from portal import company_identity, mail, rate_limit, vies
-from portal.countries import EEA_AND_CUSTOMS_UNION, all_countries, country_name, options_html, region, with_selected
-from portal.db import database
-from portal.form_text import EMAIL, single_line_errors
-from portal.identifiers import format_niss, vat_prefix
-from portal.languages import current_language, texts
-from portal.lazy_text import lazy_gettext as _l
+from portal.companies import identity as company_identity
+from portal.companies import vies
+from portal.data.db import database
+from portal.data.prepared import Prepared, slot
 from portal.models import Registration, RegistrationEvent
-from portal.page_cache import shared_page
-from portal.pdf import PdfError, inline_pdf, uploaded_pdf
-from portal.queries.prepared import Prepared, slot
-from portal.registrations import LANGUAGES, SEXES, STATUS_LABELS, median_decision_time
-from portal.rendering import render, wants_fragment
+from portal.registrations.states import LANGUAGES, SEXES, STATUS_LABELS, median_decision_time
+from portal.text.countries import (
+    EEA_AND_CUSTOMS_UNION,
+    all_countries,
+    country_name,
+    options_html,
+    region,
+    with_selected,
+)
+from portal.text.form_text import EMAIL, single_line_errors
+from portal.text.identifiers import format_niss, vat_prefix
+from portal.text.languages import current_language, texts
+from portal.text.lazy_text import lazy_gettext as _l
+from portal.web import mail, rate_limit
+from portal.web.page_cache import shared_page
+from portal.web.pdf import PdfError, inline_pdf, uploaded_pdf
+from portal.web.rendering import render, wants_fragment
 from portal.wizard import bp, steps, submission
 from portal.wizard import identification as identification_rule
 

@@ -3,12 +3,14 @@ import datetime
 import secrets
 import uuid
 
-from portal import clock, company_records, people
-from portal.form_text import single_line_errors
-from portal.identifiers import format_bce
-from portal.lazy_text import lazy_gettext as _l
+from portal import clock
+from portal.companies import records as company_records
 from portal.models import Registration
-from portal.registrations import LANGUAGES
+from portal.people import persons as people
+from portal.registrations.states import LANGUAGES
+from portal.text.form_text import single_line_errors
+from portal.text.identifiers import format_bce
+from portal.text.lazy_text import lazy_gettext as _l
 
 STEPS = [
     ("identification", _l("Company identification")),

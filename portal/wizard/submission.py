@@ -1,8 +1,10 @@
 """Sending a registration: from draft to a request waiting for the agency."""
-from portal import clock, company_identity, mail
-from portal.db import database
-from portal.lazy_text import lazy_gettext as _l
+from portal import clock
+from portal.companies import identity as company_identity
+from portal.data.db import database
 from portal.models import Registration, RegistrationEmail, RegistrationEvent
+from portal.text.lazy_text import lazy_gettext as _l
+from portal.web import mail
 from portal.wizard import steps
 
 

@@ -1,6 +1,6 @@
 """VAT numbers VIES could not check during registration, asked again later."""
-from portal import vies
-from portal.company_identity import split_vat
+from portal.companies import vies
+from portal.companies.identity import split_vat
 from portal.models import Registration
 
 

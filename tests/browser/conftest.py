@@ -11,9 +11,9 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from portal.db import database
-from portal.demo import insert_firms
-from portal.migrations import migrate
+from portal.data.db import database
+from portal.data.migrations import migrate
+from portal.demo.firms import insert_firms
 from tests.browser.visitor import Visitor
 from tests.builders import make_firm
 from tests.harness import make_app

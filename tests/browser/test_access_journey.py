@@ -6,7 +6,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from portal.db import database
+from portal.data.db import database
 from portal.models import (
     AccessEvent,
     Account,
@@ -17,7 +17,7 @@ from portal.models import (
     QualityMember,
     RecoveryCode,
 )
-from portal.passwords import hash_password
+from portal.people.passwords import hash_password
 
 pytestmark = pytest.mark.browser
 NISS, COLLEAGUE = "60010100172", "60010100271"

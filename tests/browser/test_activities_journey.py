@@ -5,7 +5,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from portal.db import database
+from portal.data.db import database
 from portal.models import (
     Account,
     Company,
@@ -16,7 +16,7 @@ from portal.models import (
     Quality,
     QualityMember,
 )
-from portal.passwords import hash_password
+from portal.people.passwords import hash_password
 
 pytestmark = pytest.mark.browser
 NISS = "60010100370"

@@ -3,9 +3,9 @@ import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from portal.db import database
+from portal.data.db import database
 from portal.models import Account, Company, OutboxMessage, Registration, StaffMember
-from portal.passwords import hash_password
+from portal.people.passwords import hash_password
 from tests.wizard_driver import WizardDriver
 
 pytestmark = pytest.mark.browser

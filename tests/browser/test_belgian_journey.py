@@ -8,10 +8,11 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from portal import bce, clock
-from portal.db import database
-from portal.kbo_import import import_extract
-from portal.kbo_synthetic import enterprise_number, write_full
+from portal import clock
+from portal.bce import enterprises as bce
+from portal.bce.kbo_import import import_extract
+from portal.data.db import database
+from portal.demo.kbo_synthetic import enterprise_number, write_full
 from portal.models import (
     Account,
     Company,
@@ -24,7 +25,7 @@ from portal.models import (
     Registration,
     StaffMember,
 )
-from portal.passwords import hash_password
+from portal.people.passwords import hash_password
 from tests.wizard_driver import a_pdf
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal import clock
-from portal.db import database
+from portal.data.db import database
 from portal.models import (
     Account,
     Activity,
@@ -20,7 +20,7 @@ from portal.models import (
     Quality,
     QualityMember,
 )
-from portal.passwords import hash_password
+from portal.people.passwords import hash_password
 from tests.unit.test_documents import a_pdf
 
 pytestmark = pytest.mark.browser

@@ -6,8 +6,8 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from portal import inspections
-from portal.db import database
+from portal.data.db import database
+from portal.inspections import dossiers as inspections
 from portal.models import (
     Account,
     Company,
@@ -20,7 +20,7 @@ from portal.models import (
     QualityMember,
     StaffMember,
 )
-from portal.passwords import hash_password
+from portal.people.passwords import hash_password
 from tests.unit.test_documents import a_pdf
 
 pytestmark = pytest.mark.browser

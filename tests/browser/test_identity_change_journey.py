@@ -6,7 +6,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from portal.db import database
+from portal.data.db import database
 from portal.models import (
     Account,
     Company,
@@ -19,7 +19,7 @@ from portal.models import (
     Registration,
     StaffMember,
 )
-from portal.passwords import hash_password
+from portal.people.passwords import hash_password
 from tests.wizard_driver import a_pdf
 
 pytestmark = pytest.mark.browser

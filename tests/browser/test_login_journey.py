@@ -6,9 +6,9 @@ import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from portal.db import database
+from portal.data.db import database
 from portal.models import Account, Company, LegalRepresentative, LoginSession, Person, RecoveryCode, StaffMember
-from portal.passwords import hash_password
+from portal.people.passwords import hash_password
 
 pytestmark = pytest.mark.browser
 NISS = "70123100141"

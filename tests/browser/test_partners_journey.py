@@ -6,7 +6,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from portal.db import database
+from portal.data.db import database
 from portal.models import (
     Account,
     Activity,
@@ -20,7 +20,7 @@ from portal.models import (
     QualityMember,
     Supplier,
 )
-from portal.passwords import hash_password
+from portal.people.passwords import hash_password
 
 pytestmark = pytest.mark.browser
 NISS = "60010100865"

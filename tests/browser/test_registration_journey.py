@@ -19,7 +19,7 @@ def proof_pdf(tmp_path):
 @pytest.fixture
 def no_registrations(live_server):
     """The journeys register the same company: start each from none."""
-    from portal.db import database
+    from portal.data.db import database
     from portal.models import OutboxMessage, Registration
 
     with live_server.app.app_context():

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal import clock
-from portal.db import database
+from portal.data.db import database
 from portal.models import (
     Account,
     Activity,
@@ -22,7 +22,7 @@ from portal.models import (
     Quality,
     QualityMember,
 )
-from portal.passwords import hash_password
+from portal.people.passwords import hash_password
 from tests.browser.visitor import Visitor
 
 pytestmark = pytest.mark.browser

@@ -21,7 +21,7 @@ import pytest
 import requests
 from aiosmtpd.controller import Controller
 
-from portal import kbo_synthetic, mail
+from portal.demo import kbo_synthetic
 from portal.models import (
     Account,
     Company,
@@ -32,6 +32,7 @@ from portal.models import (
     Registration,
     RegistrationEvent,
 )
+from portal.web import mail
 from tests.harness import TEST_SECRET, AuthActions, free_port
 from tests.scaleout.servers import ROOT, serve
 from tests.wizard_driver import WizardDriver

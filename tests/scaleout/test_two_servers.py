@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from portal.models import Account, Person, Registration
-from portal.passwords import hash_password
+from portal.people.passwords import hash_password
 from tests.scaleout.servers import serve
 
 PASSWORD = "four words are stronger"

@@ -9,10 +9,11 @@ import datetime
 import itertools
 import re
 
-from portal import clock, contributions, inspections
-from portal.applications import APPLICATIONS
-from portal.demo_tiles import blank_pdf
-from portal.documents import check as check_document
+from portal import clock
+from portal.contributions import declarations as contributions
+from portal.demo.tiles import blank_pdf
+from portal.inspections import dossiers as inspections
+from portal.inspections.documents import check as check_document
 from portal.models import (
     Activity,
     Company,
@@ -34,6 +35,7 @@ from portal.models import (
     StaffMember,
     Supplier,
 )
+from portal.rights.applications import APPLICATIONS
 from tests.harness import AuthActions
 
 MARK = "Victima"  # in a text of every object of the victim company: a page that shows one leaks

@@ -19,8 +19,8 @@ from urllib.parse import urljoin, urlsplit
 import pyotp
 import pytest
 
-from portal.demo_belgians import FIRST_NAME, LAST_NAME, NEWCOMER, NISS
-from portal.demo_people import PEOPLE
+from portal.demo.belgians import FIRST_NAME, LAST_NAME, NEWCOMER, NISS
+from portal.demo.people import PEOPLE
 from portal.models import Account
 from tests.harness import AuthActions
 
@@ -170,7 +170,7 @@ def company_person(app, niss):
     secret = pyotp.random_base32()
     account = Account.get(Account.person == Account.person.rel_model.get(niss=niss).id)
     Account.update(totp_secret=secret, password_hash=Account.password_hash).where(Account.id == account.id).execute()
-    from portal.passwords import hash_password
+    from portal.people.passwords import hash_password
 
     Account.update(password_hash=hash_password(AuthActions.PASSWORD)).where(Account.id == account.id).execute()
     auth._log_in("/en/login/afmps", {"username": niss}, secret)

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.be import bis as be_bis
 
-from portal.identifiers import bis_number, generate_bis
+from portal.text.identifiers import bis_number, generate_bis
 
 birth_dates = st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2010, 12, 31))
 

@@ -1,5 +1,5 @@
 """The stores of rendered pages and pieces: by count, or by the total size of what they keep."""
-from portal.caches import SharedLru
+from portal.web.caches import SharedLru
 
 
 def test_by_count_the_least_recently_read_goes_first():

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from portal import contributions
+from portal.contributions import declarations as contributions
 from portal.models import ContributionYear
 
 

@@ -5,8 +5,8 @@ import pytest
 from flask_babel import format_date as babel_date
 from flask_babel import format_datetime as babel_datetime
 
-from portal.date_formats import format_date, format_datetime
-from portal.lazy_text import forced
+from portal.text.date_formats import format_date, format_datetime
+from portal.text.lazy_text import forced
 
 # Every 7 hours and 13 minutes for two years: both summer-time changes, every month, hours before and after noon.
 MOMENTS = [datetime.datetime(2025, 1, 1, 0, 5) + i * datetime.timedelta(hours=7, minutes=13) for i in range(2430)]
@@ -57,8 +57,8 @@ def test_a_macro_without_the_pages_context_writes_the_pages_language_then_an_ema
 def test_a_date_kept_as_iso_text_and_a_date_in_a_lazy_text_read_as_every_other_date(app):
     """A birth date or an expiry date kept in a JSON column, and a date in an e-mail's subject, read
     "15 janv. 2026" like the rest of the page, never "2026-01-15"."""
-    from portal.date_formats import lazy_date
-    from portal.lazy_text import lazy_gettext
+    from portal.text.date_formats import lazy_date
+    from portal.text.lazy_text import lazy_gettext
 
     subject = lazy_gettext("since %(date)s", date=lazy_date(datetime.date(2026, 1, 15)))
     with app.test_request_context("/fr/"), forced("fr"):

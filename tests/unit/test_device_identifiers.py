@@ -1,7 +1,7 @@
 """Device identifiers are checked as their issuing entities compute them (device_identifiers)."""
 import pytest
 
-from portal import device_identifiers as ids
+from portal.partners import device_identifiers as ids
 
 
 @pytest.mark.parametrize("value, issuer", [

@@ -5,7 +5,7 @@ import pytest
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
-from portal import documents
+from portal.inspections import documents
 from tests.hostile_files import PAGES, a_zip, an_odt, raw_pdf
 
 

@@ -3,7 +3,7 @@ import pytest
 from flask_babel import force_locale
 from stdnum.be import bis as be_bis
 
-from portal.identifiers import (
+from portal.text.identifiers import (
     IdentifierError,
     format_bce,
     format_niss,

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from flask import render_template_string
 
-from portal.date_formats import lazy_date
-from portal.lazy_text import forced, language_in_force, lazy_gettext
+from portal.text.date_formats import lazy_date
+from portal.text.lazy_text import forced, language_in_force, lazy_gettext
 
 PORTAL = Path(__file__).resolve().parents[2] / "portal"
 

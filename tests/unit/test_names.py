@@ -2,7 +2,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.names import WORD_LENGTH, fold, name_key, name_words, prefix_range
+from portal.text.names import WORD_LENGTH, fold, name_key, name_words, prefix_range
 
 
 def test_fold_drops_accents_case_and_punctuation():

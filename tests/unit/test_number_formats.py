@@ -4,7 +4,7 @@ import random
 import pytest
 from babel import Locale, numbers
 
-from portal.number_formats import format_number
+from portal.text.number_formats import format_number
 
 
 @pytest.mark.parametrize("language", ["fr", "nl", "en"])

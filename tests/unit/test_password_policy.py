@@ -2,7 +2,7 @@
 import pytest
 
 from portal.auth.password_policy import problems
-from portal.lazy_text import forced
+from portal.text.lazy_text import forced
 
 PERSONAL = ("85073003328", "Jan", "Peeters", "jan.peeters")
 

@@ -4,8 +4,8 @@ import io
 import pytest
 from pypdf import PdfWriter
 
-from portal import pdf
-from portal.pdf import MAX_BYTES, PdfError, check_pdf
+from portal.web import pdf
+from portal.web.pdf import MAX_BYTES, PdfError, check_pdf
 from tests import hostile_files
 
 
@@ -72,7 +72,7 @@ def test_a_file_is_read_once_in_a_process_of_its_own(monkeypatch):
     runs = []
     real = pdf.inspect_apart
     monkeypatch.setattr(pdf, "inspect_apart", lambda data: runs.append(1) or real(data))
-    from portal import documents
+    from portal.inspections import documents
     documents.check(pdf_bytes())
     assert len(runs) == 1
 
@@ -129,7 +129,7 @@ def test_plain_links_and_destinations_stay_allowed(catalog, page):
 
 
 def test_a_file_past_pypdfs_own_limits_is_too_complex_not_damaged(monkeypatch):
-    from portal import pdf_inspect
+    from portal.web import pdf_inspect
 
     monkeypatch.setitem(pdf_inspect.PYPDF_LIMITS, "array_maximum_element_count", 10)
     assert pdf_inspect.inspect(hostile_files.many_pages(20), pdf.limits()) == pdf_inspect.TOO_COMPLEX

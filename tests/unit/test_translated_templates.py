@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 from jinja2 import DictLoader
 
-from portal.lazy_text import forced
-from portal.translated_templates import TranslatingLoader
+from portal.text.lazy_text import forced
+from portal.web.translated_templates import TranslatingLoader
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "portal" / "templates"
 

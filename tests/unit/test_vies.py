@@ -6,8 +6,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from portal import vies
-from portal.vies import INPUT_ERROR, INVALID, UNAVAILABLE, VALID, FakeVies, LiveVies
+from portal.companies import vies
+from portal.companies.vies import INPUT_ERROR, INVALID, UNAVAILABLE, VALID, FakeVies, LiveVies
 
 # vatNumber -> (HTTP status, JSON answer, delay in seconds)
 ANSWERS = {

@@ -4,7 +4,7 @@ import datetime
 import pytest
 from flask_babel import force_locale
 
-from portal import company_identity
+from portal.companies import identity as company_identity
 from portal.models import Registration
 from portal.wizard import steps
 

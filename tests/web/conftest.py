@@ -6,7 +6,7 @@ import pyotp
 import pytest
 
 from portal.models import Account, Company, LegalRepresentative, Person
-from portal.passwords import hash_password
+from portal.people.passwords import hash_password
 from tests.accounts import MINE, NISS, TEMPORARY, Clock
 
 

@@ -173,7 +173,7 @@ def test_a_manager_adds_a_user_with_applications_and_the_user_enters_the_portal(
     other = AuthActions(app, app.test_client())
     other_client = other.client
     secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-    from portal.passwords import hash_password
+    from portal.people.passwords import hash_password
     Account.update(password_hash=hash_password(other.PASSWORD), totp_secret=secret).where(Account.person == user).execute()
     other._log_in("/en/login/afmps", {"username": USER_NISS}, secret)
     page = body(other_client.get("/en/portal"))
@@ -197,7 +197,7 @@ def test_block_takes_effect_at_the_next_request_and_unblock_restores(app, gap, a
     member = QualityMember.get(QualityMember.person == user)
     other = AuthActions(app, app.test_client())
     secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-    from portal.passwords import hash_password
+    from portal.people.passwords import hash_password
     Account.create(person=user, password_hash=hash_password(other.PASSWORD), must_change_password=False,
                    totp_secret=secret)
     other._log_in("/en/login/afmps", {"username": USER_NISS}, secret)
@@ -357,7 +357,7 @@ def test_who_may_add_users(app, gap, auth, client, role, may_add):
     person(USER_NISS, "Aline", "Macron", "aline@musterfirma.de", of=gap.company)
     other = AuthActions(app, app.test_client())
     secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-    from portal.passwords import hash_password
+    from portal.people.passwords import hash_password
     Account.create(person=someone, password_hash=hash_password(other.PASSWORD), must_change_password=False,
                    totp_secret=secret)
     other._log_in("/en/login/afmps", {"username": COLLEAGUE_NISS}, secret)
@@ -411,7 +411,7 @@ def test_a_co_manager_cannot_take_the_local_managers_place_or_touch_them(app, ga
     add_user(client, auth, COLLEAGUE_NISS, role="co_ga")
     other = AuthActions(app, app.test_client())
     secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-    from portal.passwords import hash_password
+    from portal.people.passwords import hash_password
     Account.create(person=co, password_hash=hash_password(other.PASSWORD), must_change_password=False,
                    totp_secret=secret)
     Company.update(main_access_manager=None).execute()  # the GA is no longer GAP: a plain GA

@@ -8,7 +8,7 @@ from peewee import fn
 from stdnum.be import bis as be_bis
 
 from portal import clock
-from portal.db import database
+from portal.data.db import database
 from portal.models import (
     Account,
     Company,
@@ -22,9 +22,9 @@ from portal.models import (
     RegistrationTally,
     StaffMember,
 )
-from portal.names import name_key
-from portal.passwords import hash_password, verify_password
-from portal.registrations import median_decision_time
+from portal.people.passwords import hash_password, verify_password
+from portal.registrations.states import median_decision_time
+from portal.text.names import name_key
 from portal.wizard import steps, submission
 from tests.wizard_driver import WizardDriver, csrf
 
@@ -280,7 +280,7 @@ def test_request_page_shows_everything_and_look_alikes(app, staff_client):
 def test_each_reviewer_gets_their_own_token_in_the_kept_decision_forms(app, staff_client):
     """The decision forms are kept rendered (fragment_cache) with a placeholder for the CSRF token:
     each reader's page carries their own token, and the forms work."""
-    from portal.page_cache import PLACEHOLDER
+    from portal.web.page_cache import PLACEHOLDER
 
     request = submitted_request(app)
     make_staff(email="second@afmps.be", name="Agent Janssens")
@@ -439,7 +439,7 @@ def test_two_staff_members_deciding_at_once_one_wins(app, staff_client, mailbox)
 
 def test_a_failure_halfway_through_validation_leaves_nothing_half_created(app, staff_client, monkeypatch):
     registration = submitted_request(app)
-    from portal import people
+    from portal.people import persons as people
 
     real = people.person_with_account
     calls = []
@@ -638,7 +638,7 @@ def test_the_tally_follows_every_change_of_a_request_s_status_whatever_makes_it(
 def test_the_daily_maintenance_puts_a_wrong_tally_right_and_says_so(app, db, runner, caplog):
     """A change made with the triggers off leaves the tally wrong: `purge-drafts` (daily) recounts,
     puts it right and logs the difference; a right tally is left as it is."""
-    from portal import request_tally
+    from portal.registrations import tally as request_tally
 
     with app.app_context():
         request_tally.recount()  # the four rows, as the migration leaves them (the tests empty every table)
@@ -714,8 +714,8 @@ def test_the_queue_reads_each_status_in_order_from_its_index_never_a_whole_table
     5 ms a view on PostgreSQL, growing with each decision. SQLite's plan, which needs no statistics, is
     held here: the page is read in index order, each tab's count is one row of the tally."""
     from portal.backoffice import review
-    from portal.db import database, is_postgres
-    from portal.queries.prepared import Slot
+    from portal.data.db import database, is_postgres
+    from portal.data.prepared import Slot
 
     if is_postgres():
         pytest.skip("PostgreSQL chooses by the tables' statistics; the load bench measures it")
@@ -734,9 +734,9 @@ def test_a_company_s_proof_in_force_is_looked_up_by_its_company_with_many_drafts
     With drafts outnumbering the validated requests, each linked to its company as validation leaves
     it, Mon entreprise still finds its proof through the company's own requests, not by walking every
     validated one (3 ms a view at 10,000, when the bench's history had no companies)."""
-    from portal import identity_changes
-    from portal.db import is_postgres
-    from portal.queries.prepared import Slot
+    from portal.companies import identity_changes
+    from portal.data.db import is_postgres
+    from portal.data.prepared import Slot
 
     if is_postgres():
         pytest.skip("PostgreSQL's statistics hold the share of NULLs; the load bench measures it")
@@ -821,8 +821,8 @@ def test_look_alikes_read_companies_and_requests_by_index_never_a_whole_table(ap
     """At 100,000 companies a scan made the request's page take 200 ms (the load bench found it). SQLite
     plans without statistics, so its plan is the one to hold; PostgreSQL's depends on table sizes."""
     from portal.backoffice import review
-    from portal.db import database, is_postgres
-    from portal.queries.prepared import Slot
+    from portal.data.db import database, is_postgres
+    from portal.data.prepared import Slot
 
     if is_postgres():
         pytest.skip("PostgreSQL chooses by the tables' statistics; the load bench measures it")
@@ -839,7 +839,7 @@ def test_look_alikes_read_companies_and_requests_by_index_never_a_whole_table(ap
 
 def test_a_registration_whose_bce_number_the_bce_lists_as_bankrupt_says_so(app, staff_client, runner, tmp_path):
     """Issue 27, item 7: a company from abroad with a Belgian enterprise number (a branch) too."""
-    from portal.kbo_synthetic import enterprise_number, write_full
+    from portal.demo.kbo_synthetic import enterprise_number, write_full
 
     path = str(write_full(tmp_path / "full.zip", 10, 140, datetime.date(2026, 10, 2)))
     assert runner.invoke(args=["portal", "import-kbo", path]).exit_code == 0

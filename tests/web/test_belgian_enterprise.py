@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from portal.kbo_synthetic import enterprise_number, write_full, write_update
+from portal.demo.kbo_synthetic import enterprise_number, write_full, write_update
 from portal.models import (
     Company,
     CompanyEvent,
@@ -237,7 +237,7 @@ def test_an_eid_takes_the_person_not_the_login_a_company_typed(client, extract, 
     """A company typed someone's NISS and names with its own e-mail address: the login it got is not the
     person's. When the real person logs in with eID, that password login goes."""
     from portal.models import Account, LoginSession
-    from portal.passwords import hash_password
+    from portal.people.passwords import hash_password
 
     typed = Person.create(niss="85073003328", first_name="Jan", last_name="Peeters", sex="M",
                           birth_date=datetime.date(1985, 7, 30), birth_country="BE", email="eve@attacker.example",
@@ -268,7 +268,7 @@ def test_a_stopped_or_nameless_enterprise_cannot_be_asked_for(client, extract):
 
 
 def test_what_the_bce_leaves_empty_keeps_what_the_company_had(client, extract, agent, runner, tmp_path):
-    from portal import bce
+    from portal.bce import enterprises as bce
     from portal.models import KboAddress, KboDenomination
 
     jan = eid_login(client)
@@ -286,7 +286,7 @@ def test_what_the_bce_leaves_empty_keeps_what_the_company_had(client, extract, a
 
 
 def test_a_belgian_request_holds_no_number_against_a_registration(client, extract):
-    from portal import company_identity
+    from portal.companies import identity as company_identity
 
     eid_login(client)
     send(client)

@@ -54,7 +54,7 @@ def test_a_kept_piece_carries_each_readers_own_csrf_token(app):
     page shared by everyone (page_cache) keeps the placeholder for its own substitution."""
     from flask import g, session
 
-    from portal.page_cache import PLACEHOLDER
+    from portal.web.page_cache import PLACEHOLDER
 
     piece = '{% cache "token test" %}<input name="csrf_token" value="{{ csrf_token() }}">{% endcache %}'
     pages = []

@@ -80,7 +80,7 @@ def test_seed_demo_imports_a_bce_extract_and_links_a_belgian_person_in_developme
     """Issue 14's demo: a Belgian logs in with the eID simulator, picks an enterprise, sees its BCE data."""
     import re
 
-    from portal.demo_belgians import NISS
+    from portal.demo.belgians import NISS
     from portal.models import KboEnterprise, LegalRepresentative, Registration
 
     result = runner.invoke(args=["portal", "seed-demo", "--firms", "5"])

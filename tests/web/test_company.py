@@ -204,7 +204,7 @@ def plain_user(app, keeper):
 
     import pyotp
 
-    from portal.passwords import hash_password
+    from portal.people.passwords import hash_password
     from tests.harness import AuthActions
 
     bob = Person.create(niss="90020200123", last_name="Bauer", first_name="Bob", sex="M",
@@ -259,8 +259,8 @@ def test_a_company_adds_only_so_many_people_a_day(app, keeper, auth, client):
 
 
 def test_no_bis_number_left_is_said_not_crashed(keeper, auth, client, monkeypatch):
-    from portal import people
-    from portal.identifiers import NoNumberLeft
+    from portal.people import persons as people
+    from portal.text.identifiers import NoNumberLeft
 
     def none_left(*args):
         raise NoNumberLeft("none")
@@ -271,7 +271,7 @@ def test_no_bis_number_left_is_said_not_crashed(keeper, auth, client, monkeypatc
 
 
 def test_the_history_names_each_actor_and_staff_member_in_one_query_however_long(keeper, auth, client):
-    from portal.company_records import history
+    from portal.companies.records import history
     from portal.models import StaffMember
     from tests.harness import QueryCount
 

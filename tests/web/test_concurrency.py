@@ -13,6 +13,7 @@ import pytest
 
 from portal import clock
 from portal.models import Account, ActivityEvent, Company, LoginSession, OutboxMessage, Registration, RegistrationEvent
+from portal.people.passwords import hash_password
 from tests.accounts import MINE, TEMPORARY, Login
 from tests.web.test_backoffice import log_in as staff_log_in
 from tests.web.test_backoffice import make_staff, submitted_request
@@ -75,7 +76,7 @@ def test_eight_staff_validating_at_once_make_one_company(app, db, mailbox):
 
 def test_one_code_typed_in_eight_logins_at_once_opens_one(app, person, mailbox):
     secret = pyotp.random_base32()
-    Account.create(person=person, password_hash=__import__("portal.passwords").passwords.hash_password(MINE),
+    Account.create(person=person, password_hash=hash_password(MINE),
                    must_change_password=False, totp_secret=secret)
     logins = [Login(app.test_client()) for _ in range(THREADS)]
     for login in logins:
@@ -87,7 +88,7 @@ def test_one_code_typed_in_eight_logins_at_once_opens_one(app, person, mailbox):
 
 
 def test_a_first_login_sent_eight_times_at_once_links_one_authenticator(app, person, mailbox):
-    Account.create(person=person, password_hash=__import__("portal.passwords").passwords.hash_password(TEMPORARY),
+    Account.create(person=person, password_hash=hash_password(TEMPORARY),
                    must_change_password=True)
     login = Login(app.test_client())
     login.password(password=TEMPORARY)
@@ -98,7 +99,7 @@ def test_a_first_login_sent_eight_times_at_once_links_one_authenticator(app, per
 
 
 def test_eight_wrong_passwords_at_once_are_all_counted_and_lock_once(app, person, mailbox):
-    Account.create(person=person, password_hash=__import__("portal.passwords").passwords.hash_password(MINE),
+    Account.create(person=person, password_hash=hash_password(MINE),
                    must_change_password=False, totp_secret=pyotp.random_base32())
     logins = [Login(app.test_client()) for _ in range(THREADS)]
     responses = all_at_once([lambda login=login: login.password(password="not my password at all")
@@ -125,7 +126,7 @@ def test_on_sqlite_a_transaction_that_reads_then_writes_waits_its_turn(app, db):
     deferred BEGIN both read at once and the second write fails at once with
     "database is locked" (no busy wait applies to a lock upgrade); with BEGIN
     IMMEDIATE the second waits until the first commits, and reads its result."""
-    from portal.db import database, is_postgres
+    from portal.data.db import database, is_postgres
     from portal.models import RateLimit
 
     if is_postgres():
@@ -154,7 +155,7 @@ def test_twelve_wrong_codes_at_once_are_not_twelve_guesses(app, person, mailbox,
     from portal.auth import totp
 
     secret = pyotp.random_base32()
-    Account.create(person=person, password_hash=__import__("portal.passwords").passwords.hash_password(MINE),
+    Account.create(person=person, password_hash=hash_password(MINE),
                    must_change_password=False, totp_secret=secret)
     logins = [Login(app.test_client()) for _ in range(12)]
     for login in logins:
@@ -174,7 +175,7 @@ def test_first_activities_notified_at_once_give_each_company_one_number_of_its_o
     """Eight companies notify their first activity at the same moment, two of them twice."""
     import datetime as dt
 
-    from portal import notified_activities
+    from portal.activities import notified as notified_activities
     from portal.models import Company
 
     companies = []
@@ -203,7 +204,7 @@ def test_first_activities_notified_at_once_give_each_company_one_number_of_its_o
 def test_two_removals_at_once_never_leave_a_company_without_a_legal_representative(app, db):
     import datetime as dt
 
-    from portal import company_records
+    from portal.companies import records as company_records
     from portal.models import Company, LegalRepresentative, Person
 
     company = Company(country="DE", city="Berlin")
@@ -232,7 +233,7 @@ def test_two_removals_at_once_never_leave_a_company_without_a_legal_representati
 def test_the_same_activity_notified_twice_at_once_is_notified_once(app, db):
     import datetime as dt
 
-    from portal import notified_activities
+    from portal.activities import notified as notified_activities
     from portal.models import Activity, Company
 
     company = Company(country="DE", city="Berlin")

@@ -318,9 +318,9 @@ def test_the_simulator_is_refused_in_production(app, client, db):
 
 
 def test_a_blocked_account_cannot_come_back_through_eid(app, client, fas, jan):
-    from portal import sessions
     from portal.models import Account
-    from portal.passwords import hash_password
+    from portal.people import sessions
+    from portal.people.passwords import hash_password
 
     account = Account.create(person=jan, password_hash=hash_password("his own password"), must_change_password=False)
     with app.app_context():

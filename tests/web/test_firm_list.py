@@ -146,8 +146,8 @@ def test_every_plan_finds_what_a_plain_reading_of_the_names_finds(client, db, mo
     whose name has a word starting with each term, in name order."""
     from urllib.parse import parse_qs
 
-    from portal.names import fold
     from portal.public import firm_list
+    from portal.text.names import fold
 
     firms = []
     for i, (name, country) in enumerate(NAMES * 3):

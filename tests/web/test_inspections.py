@@ -179,7 +179,7 @@ def test_without_autocontrole_the_tile_is_closed(operator, auth, client):
 
 
 def test_the_risk_indicator_adds_up_as_the_inspectors_page_explains(operator, auth, client, agent):
-    from portal import inspections
+    from portal.inspections import dossiers as inspections
 
     company = operator.company
     with client.application.app_context():
@@ -238,7 +238,7 @@ def test_a_company_sends_only_so_many_documents_a_day(app, operator, auth, clien
 
 def test_past_the_daily_quota_a_file_costs_no_check(app, operator, auth, client, agent, monkeypatch):
     """The quota is counted before the file is read: uploads past it cost the servers nothing."""
-    from portal import documents
+    from portal.inspections import documents
 
     open_dossier(agent, operator.company)
     dossier = InspectionDossier.get()
@@ -257,7 +257,7 @@ def test_past_the_daily_quota_a_file_costs_no_check(app, operator, auth, client,
 
 
 def test_a_document_over_ten_megabytes_is_refused_and_nothing_is_kept(operator, auth, client, agent, monkeypatch):
-    from portal import documents
+    from portal.inspections import documents
 
     open_dossier(agent, operator.company)
     dossier = InspectionDossier.get()

@@ -4,8 +4,8 @@ import zipfile
 
 import pytest
 
-from portal import bce
-from portal.kbo_synthetic import dotted, enterprise_number, write_full, write_update
+from portal.bce import enterprises as bce
+from portal.demo.kbo_synthetic import dotted, enterprise_number, write_full, write_update
 from portal.models import (
     KboActivity,
     KboAddress,

@@ -42,7 +42,7 @@ def test_unknown_language_prefix_is_not_found(client):
 
 
 def test_numbers_are_formatted_for_the_locale(app, client, db):
-    from portal.demo import insert_firms
+    from portal.demo.firms import insert_firms
 
     insert_firms(1200)
     fr = client.get("/fr/firms").get_data(as_text=True)
@@ -54,7 +54,7 @@ def test_numbers_are_formatted_for_the_locale(app, client, db):
 
 
 def test_a_modules_labels_read_in_each_language_and_cannot_be_changed(app):
-    from portal.languages import texts
+    from portal.text.languages import texts
     from portal.wizard.steps import STEPS
 
     seen = {}

@@ -7,7 +7,7 @@ import pytest
 
 from portal.clock import utc
 from portal.models import Account, LegalRepresentative, LoginSession, Person, RecoveryCode
-from portal.passwords import verify_password
+from portal.people.passwords import verify_password
 from tests.accounts import MINE, TEMPORARY, Login, body
 
 
@@ -348,7 +348,7 @@ def test_reset_ends_every_session_of_the_account(app, logged_in, ready_account, 
 
 
 def test_a_blocked_person_is_logged_out_at_once_and_cannot_log_in(app, logged_in, ready_account, clock):
-    from portal import sessions
+    from portal.people import sessions
 
     assert logged_in.client.get("/en/portal").status_code == 200
     with app.app_context():
@@ -436,7 +436,7 @@ def test_a_temporary_password_expires(app, login, new_account, clock):
 
 
 def test_validation_gives_a_temporary_password_for_seven_days(app, db):
-    from portal.people import person_with_account as _person_with_account
+    from portal.people.persons import person_with_account as _person_with_account
 
     with app.app_context():
         person, password = _person_with_account({"niss": "", "last_name": "Muster", "first_name": "Max", "sex": "M",

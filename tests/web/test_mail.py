@@ -4,8 +4,9 @@ import datetime
 
 from aiosmtpd.controller import Controller
 
-from portal import clock, mail
+from portal import clock
 from portal.models import OutboxMessage
+from portal.web import mail
 from tests.harness import Mailbox, free_port
 
 PERSON = {"first_name": "Anna", "last_name": "Berg", "email": "anna@example.se"}

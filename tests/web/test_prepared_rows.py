@@ -5,10 +5,11 @@ import logging
 
 import pytest
 
-from portal import access_rights, sessions
+from portal.data.prepared import Prepared, _by_peewee, slot
+from portal.data.rows import Reader
 from portal.models import AccessEvent, Company, Person, Quality, QualityMember
-from portal.queries.prepared import Prepared, _by_peewee, slot
-from portal.queries.rows import Reader
+from portal.people import sessions
+from portal.rights import access_rights
 
 
 @pytest.fixture
@@ -72,7 +73,7 @@ def test_a_trail_that_names_two_people_names_each_in_its_place(app, jan, db):
 def test_where_the_portal_would_read_otherwise_peewee_keeps_reading(app, jan, db, monkeypatch, caplog):
     prepared = Prepared(lambda: Person.select().where(Person.id == slot("id")))
     monkeypatch.setattr(Reader, "read", lambda self, rows: [Person(id=row[0], first_name="Not Jan") for row in rows])
-    with caplog.at_level(logging.WARNING, logger="portal.queries.prepared"):
+    with caplog.at_level(logging.WARNING, logger="portal.data.prepared"):
         assert prepared.rows(id=jan.id)[0].first_name == "Jan"
     assert next(iter(prepared.readers.values())) is None and "peewee reads it" in caplog.text
     assert prepared.rows(id=jan.id)[0].first_name == "Jan"

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from portal.db import database
+from portal.data.db import database
 from tests.builders import make_firm
 from tests.conftest import _postgres_database
 from tests.harness import make_app
@@ -28,7 +28,7 @@ def replica_url(tmp_path):
         url = f"sqlite:///{tmp_path / 'replica.db'}"
     fill = textwrap.dedent(f"""
         from portal import create_app
-        from portal.migrations import migrate
+        from portal.data.migrations import migrate
         from tests.builders import make_firm
         app = create_app({{"ENV_NAME": "development", "DATABASE_URL": {url!r}, "INSTANCE_DIR": {str(tmp_path)!r}}})
         with app.app_context():

@@ -85,7 +85,7 @@ def test_every_reset_is_emailed_to_the_person(login, ready_account, clock, mailb
 # A blocked account has no way back in ----------------------------------------------------
 
 def test_a_blocked_account_gets_no_reset_link(app, login, ready_account, clock, mailbox):
-    from portal import sessions
+    from portal.people import sessions
 
     with app.app_context():
         sessions.block(ready_account)
@@ -95,7 +95,7 @@ def test_a_blocked_account_gets_no_reset_link(app, login, ready_account, clock, 
 
 
 def test_a_link_sent_before_the_block_stops_working(app, login, ready_account, clock, mailbox):
-    from portal import sessions
+    from portal.people import sessions
 
     login.post("forgot", email="jan@example.be")
     path = reset_link(mailbox)
@@ -112,7 +112,7 @@ def test_a_link_sent_before_the_block_stops_working(app, login, ready_account, c
 
 
 def test_an_account_blocked_between_password_and_code_is_stopped(app, login, ready_account, clock):
-    from portal import sessions
+    from portal.people import sessions
 
     assert login.password().headers["Location"] == "/en/login/code"
     with app.app_context():
@@ -123,7 +123,7 @@ def test_an_account_blocked_between_password_and_code_is_stopped(app, login, rea
 
 
 def test_a_blocked_staff_member_cannot_log_in(app, client, db):
-    from portal import sessions
+    from portal.people import sessions
 
     staff = make_staff()
     with app.app_context():

@@ -2,7 +2,7 @@
 import pytest
 from playhouse.schema_diff import diff_models
 
-from portal.db import database
+from portal.data.db import database
 from portal.models import ALL_MODELS
 
 
@@ -18,7 +18,7 @@ def before(tmp_path):
     from peewee import SqliteDatabase
     from playhouse.migrations import Runner
 
-    from portal.migrations import DIRECTORY
+    from portal.data.migrations import DIRECTORY
 
     old = SqliteDatabase(str(tmp_path / "before.db"))
     yield old, Runner(old, str(DIRECTORY))
@@ -68,7 +68,7 @@ def test_the_tally_counts_the_statuses_the_back_office_lists():
     later needs a migration of its own, or its tab would read nothing."""
     import importlib.util
 
-    from portal.migrations import DIRECTORY
+    from portal.data.migrations import DIRECTORY
     from portal.models import Registration
 
     spec = importlib.util.spec_from_file_location("tally", DIRECTORY / "0025_registration_tally.py")
@@ -80,7 +80,7 @@ def test_the_tally_counts_the_statuses_the_back_office_lists():
 def test_the_tally_s_triggers_are_there_after_every_migration(app, db):
     """A later migration that rebuilds the registration table (playhouse does, on SQLite, for some column
     changes) would drop 0025's triggers without a word, and the queue's tabs would stop counting."""
-    from portal.db import is_postgres
+    from portal.data.db import is_postgres
 
     if is_postgres():
         rows = database.execute_sql("SELECT tgname FROM pg_trigger WHERE tgrelid = 'registration'::regclass "

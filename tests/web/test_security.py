@@ -112,7 +112,7 @@ def test_a_login_through_a_crafted_link_stays_on_the_site(client, db):
     import pyotp
 
     from portal.models import Account, Person
-    from portal.passwords import hash_password
+    from portal.people.passwords import hash_password
 
     person = Person.create(niss="85073003328", last_name="Peeters", first_name="Jan", sex="M",
                            birth_date=datetime.date(1985, 7, 30), birth_country="BE", email="jan@example.be")
@@ -163,7 +163,7 @@ def test_logging_out_leaves_nothing_in_the_cookie(app, client, db):
 def test_secret_links_never_reach_the_logs(line, kept):
     import logging
 
-    from portal.log_privacy import MaskSecrets
+    from portal.web.log_privacy import MaskSecrets
 
     record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, "%s", (line,), None)
     MaskSecrets().filter(record)
@@ -174,7 +174,7 @@ def test_secret_links_never_reach_the_logs(line, kept):
 def test_the_access_log_of_a_real_server_has_no_draft_token(client, db, caplog):
     import logging
 
-    from portal import log_privacy
+    from portal.web import log_privacy
 
     token = token_from(client)
     draft = client.post("/en/register", data={"csrf_token": token}).headers["Location"]
@@ -241,14 +241,14 @@ def test_the_federal_login_callback_without_a_provider_is_not_found(client, db):
 
 
 def test_a_staff_search_never_reaches_the_access_log():
-    from portal.log_privacy import mask
+    from portal.web.log_privacy import mask
 
     assert "85.07" not in mask('"GET /fr/staff/people?q=85.07.30-033.28 HTTP/1.1" 200')
     assert "85.07" not in mask('"GET /fr/staff/login?next=/fr/staff/people%3Fq%3D85.07.30 HTTP/1.1" 303')
 
 
 def test_ipv6_clients_are_limited_by_their_64_network(app):
-    from portal import rate_limit
+    from portal.web import rate_limit
 
     with app.test_request_context("/", environ_base={"REMOTE_ADDR": "2001:db8:1:2:aaaa::1"}):
         first = rate_limit.client()
@@ -291,7 +291,7 @@ def test_a_logged_in_person_gets_their_own_page_never_the_shared_one(auth, clien
 
 
 def test_a_visitor_cannot_have_their_token_copied_into_a_shared_pages_links(client, db):
-    from portal.page_cache import PLACEHOLDER
+    from portal.web.page_cache import PLACEHOLDER
 
     assert PLACEHOLDER != "__portal_csrf_token__" and len(PLACEHOLDER) > 30  # random per process
     body = client.get("/en/firms?name=__portal_csrf_token__").get_data(as_text=True)
@@ -310,7 +310,7 @@ def test_a_value_put_into_a_translated_text_is_escaped_on_the_page(app):
     flask-babel's lazy strings pass as markup, ours are escaped as any text is."""
     from flask import render_template_string
 
-    from portal.lazy_text import lazy_gettext as _l
+    from portal.text.lazy_text import lazy_gettext as _l
 
     with app.test_request_context("/fr/"):
         page = render_template_string("<p>{{ warning }}</p>", warning=_l(

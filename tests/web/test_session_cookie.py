@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from portal import session_cookie
+from portal.web import session_cookie
 
 
 def cookie_of(client):

@@ -2,8 +2,8 @@
 request never reads a column as None because it was left out."""
 import pytest
 
-from portal import sessions
 from portal.models import Account
+from portal.people import sessions
 from tests.harness import QueryCount
 
 

@@ -158,7 +158,7 @@ def test_northern_ireland_is_checked_with_vies_as_xi(wizard):
 
 
 def test_norway_gets_an_offline_check_and_no_vies_call(wizard, monkeypatch):
-    from portal import vies
+    from portal.companies import vies
 
     monkeypatch.setattr(vies.FakeVies, "check", lambda *a: pytest.fail("VIES must not be asked"))
     assert wizard.identify(country="NO", vat_number="974761076MVA").status_code == 303
@@ -166,7 +166,7 @@ def test_norway_gets_an_offline_check_and_no_vies_call(wizard, monkeypatch):
 
 
 def test_swiss_company_gives_a_che_number_checked_offline(wizard, monkeypatch):
-    from portal import vies
+    from portal.companies import vies
 
     monkeypatch.setattr(vies.FakeVies, "check", lambda *a: pytest.fail("VIES must not be asked"))
     bad = wizard.identify(country="CH", vat_number="CHE-116.281.711")

@@ -1,0 +1,1 @@
+"""Activities a company notifies to the agency (“Mes activités”)."""

@@ -1,0 +1,1 @@
+"""The BCE/KBO register: its enterprises as the portal uses them, and its import."""

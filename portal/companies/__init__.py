@@ -1,0 +1,1 @@
+"""Companies: their records, their identity and its changes (checked by the agency), VIES."""

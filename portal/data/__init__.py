@@ -1,0 +1,1 @@
+"""The database layer: the peewee database, the migrations runner, prepared queries and their rows."""

@@ -1,0 +1,1 @@
+"""Demo data for `make run`, made through the same rules as real data."""

@@ -1,0 +1,1 @@
+"""Inspections (the company's “Mes contrôles”): the questionnaire, the dossiers, their documents."""

@@ -1,0 +1,1 @@
+"""Manufacturers, suppliers, represented companies and marketed devices (“Mes fabricants”)."""

@@ -1,0 +1,1 @@
+"""People: persons and their accounts, login sessions, passwords, one-time codes, devices, notices."""

@@ -1,0 +1,26 @@
+"""Allowing a new device for someone who lost their phone and every recovery
+code: the agency's back office, or the company's access manager, after
+checking who the person is. Shared by both parts."""
+from portal.data.db import database
+from portal.models import Account, AccountEvent, RecoveryCode
+from portal.people import notices, one_time_codes, sessions
+from portal.web import mail
+
+
+def allow_new_device(account, reason, staff=None):
+    """Drop the account's authenticator and recovery codes, end its sessions:
+    at the next login, after the password, the person links a new phone with
+    the enrolment code returned here, which whoever checked their identity
+    reads out to them (phone, video call), never by e-mail: whoever reads
+    the person's mailbox cannot link their own phone."""
+    code = one_time_codes.new_code()
+    with database.atomic():
+        Account.update(totp_secret=None, totp_last_counter=None, failed_attempts=0, locked_until=None, lockouts=0,
+                       enrolment_code_hash=one_time_codes.keyed_hash(account.id, one_time_codes.ENROLMENT, code)
+                       ).where(Account.id == account.id).execute()
+        RecoveryCode.delete().where(RecoveryCode.account == account).execute()
+        sessions.end_others(account)
+        AccountEvent.create(account=account, staff=staff, action="new_device_allowed", reason=reason)
+        notices.new_device_allowed(account.person)
+    mail.send_after_commit()
+    return code

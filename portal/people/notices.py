@@ -1,0 +1,32 @@
+"""E-mails that tell a person (and the other legal representatives of their
+companies) that a way into their account changed: a reset password, a new
+authenticator. Queued in the caller's transaction."""
+from portal.models import LegalRepresentative
+from portal.text.lazy_text import lazy_gettext as _l
+from portal.web import mail
+
+
+def _colleagues(person):
+    companies = LegalRepresentative.select(LegalRepresentative.company).where(LegalRepresentative.person == person)
+    return {link.person for link in LegalRepresentative.select().where(
+        LegalRepresentative.company.in_(companies) & (LegalRepresentative.person != person))}
+
+
+def password_changed(person, in_account=False):
+    """Through a reset link, or in "Mon compte" (`in_account`)."""
+    mail.queue(person.email, "password_changed", person.language,
+               _l("The password of your FAMHP portal account was changed"), person=person, in_account=in_account)
+
+
+def authenticator_replaced(person):
+    mail.queue(person.email, "authenticator_replaced", person.language,
+               _l("The authenticator of your FAMHP portal account was replaced"), person=person)
+    for other in _colleagues(person):
+        mail.queue(other.email, "colleague_authenticator_replaced", other.language,
+                   _l("The authenticator of a colleague's FAMHP portal account was replaced"),
+                   person=other, colleague=person)
+
+
+def new_device_allowed(person):
+    mail.queue(person.email, "new_device_allowed", person.language,
+               _l("You can link a new authenticator to your FAMHP portal account"), person=person)

@@ -1,1 +1,0 @@
-"""Queries written once per process (prepared) and their rows made into models (rows)."""
