@@ -45,9 +45,10 @@ def seed_demo_command(firms):
             click.echo(f"Demo people (password “{PASSWORD}”; each links an authenticator at the first login):")
             for niss, name, role in people:
                 click.echo(f"  {niss}  {name:<24} {role}")
+            from portal.companies.models import Company
             from portal.demo.people import PEOPLE
             from portal.demo.tiles import seed_tiles
-            from portal.models import Company, Person
+            from portal.people.models import Person
 
             gap = Person.get(Person.niss == PEOPLE[0][0])
             company = Company.select().where(Company.is_demo == True).order_by(Company.id).first()  # noqa: E712  (a peewee expression: SQL's = TRUE)
@@ -143,7 +144,7 @@ def create_staff_command(email, name, password):
     """Create an agency staff account."""
     from portal.auth import password_policy
     from portal.data.db import database
-    from portal.models import Account, StaffMember
+    from portal.people.models import Account, StaffMember
     from portal.people.passwords import hash_password
     from portal.text.lazy_text import forced
 

@@ -1,4 +1,5 @@
 """Arrange data for tests the way the portal itself stores it."""
+from portal.activities.notified import refresh_listing
 from portal.models import Activity, Company
 
 
@@ -12,5 +13,5 @@ def make_firm(name, country="DE", agency_number=None, activities=("manufacturer"
         Activity.create(company=company, kind=kind, active=True)
     for kind in inactive:
         Activity.create(company=company, kind=kind, active=False)
-    company.refresh_listing()
+    refresh_listing(company)
     return company

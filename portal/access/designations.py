@@ -12,10 +12,11 @@ views pass the person acting (`actor`) and the company of their session.
 from peewee import IntegrityError
 
 from portal import clock
+from portal.companies.models import Company
 from portal.data.db import database
 from portal.data.prepared import Prepared, slot
-from portal.models import AccessEvent, Account, Company, MemberApplication, Person, Quality, QualityMember
 from portal.people import devices as account_devices
+from portal.people.models import Account, Person
 from portal.rights.access_rights import (
     companies_of,
     health_quality,
@@ -24,6 +25,7 @@ from portal.rights.access_rights import (
     is_main_access_manager,
 )
 from portal.rights.applications import APPLICATIONS
+from portal.rights.models import AccessEvent, MemberApplication, Quality, QualityMember
 from portal.text.identifiers import IdentifierError, normalise_niss
 from portal.text.lazy_text import lazy_gettext as _l
 

@@ -16,17 +16,10 @@ from dataclasses import dataclass
 from peewee import JOIN, fn
 
 from portal import clock
+from portal.activities.models import ACTIVITY_KINDS, Activity, ActivityContact, ActivityEvent
+from portal.companies.models import Company, CompanyNamePrefix, ContactPerson, EstablishmentUnit
 from portal.data.db import database, lock_name
 from portal.data.prepared import Prepared, slot
-from portal.models import (
-    ACTIVITY_KINDS,
-    Activity,
-    ActivityContact,
-    ActivityEvent,
-    Company,
-    ContactPerson,
-    EstablishmentUnit,
-)
 from portal.people.persons import parse_date
 from portal.text.form_text import MULTI_LINE_MESSAGE, multi_line_ok, row_id, single_line_errors
 from portal.text.lazy_text import lazy_gettext as _l
@@ -154,7 +147,7 @@ def notify(company, actor, form):
         _set_contacts(activity, contacts)
         ActivityEvent.create(company=company, actor=actor, activity=activity, action="notified")
         number = give_agency_number(company, actor)
-        Company.get_by_id(company.id).refresh_listing()
+        refresh_listing(Company.get_by_id(company.id))
     company.agency_number = number
     return activity
 
@@ -191,7 +184,19 @@ def deactivate(activity, actor, ended_on, reason):
         if changed:
             ActivityEvent.create(company=activity.company, actor=actor, activity=activity, action="deactivated",
                                  reason=reason.strip()[:500])
-            Company.get_by_id(activity.company_id).refresh_listing()  # the last one takes it off the list
+            refresh_listing(Company.get_by_id(activity.company_id))  # the last one takes it off the list
+
+
+def refresh_listing(company):
+    """Put the company on the public list, or take it off: it is listed when it has an agency number and
+    at least one active activity."""
+    active = company.activities.where(Activity.active == True).exists()  # noqa: E712  (a peewee expression: SQL's = TRUE)
+    listed = bool(company.agency_number) and active
+    if listed != company.listed:
+        company.listed = listed
+        Company.update(listed=listed).where(Company.id == company.id).execute()
+        CompanyNamePrefix.update(listed=listed).where(CompanyNamePrefix.company == company.id).execute()
+    return listed
 
 
 def give_agency_number(company, actor=None):

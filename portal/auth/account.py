@@ -13,8 +13,8 @@ from portal import clock
 from portal.access_control import login_required
 from portal.auth import bp, credentials, password_policy, recovery, totp
 from portal.data.db import database
-from portal.models import Account, LoginSession, PasswordReset, PendingLogin, Person
 from portal.people import notices, sessions
+from portal.people.models import Account, LoginSession, PasswordReset, PendingLogin, Person
 from portal.people.passwords import hash_password
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.web import mail

@@ -8,8 +8,8 @@ from portal.access_control import safe_next
 from portal.auth import bp
 from portal.auth.csam import FederalAuthClient, LoginRefused
 from portal.data.db import database
-from portal.models import Account, Person
 from portal.people import sessions
+from portal.people.models import Account, Person
 from portal.text.identifiers import IdentifierError, niss_birth, normalise_niss
 from portal.text.languages import LANGUAGES, current_language, use_language
 from portal.text.names import name_key

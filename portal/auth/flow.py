@@ -14,7 +14,7 @@ import secrets
 from flask import session
 
 from portal import clock
-from portal.models import Account, PendingLogin
+from portal.people.models import Account, PendingLogin
 
 KEY = "pending_login"
 PENDING_FOR = datetime.timedelta(minutes=10)  # to finish the steps

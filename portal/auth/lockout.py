@@ -14,7 +14,7 @@ import datetime
 
 from peewee import Case
 
-from portal.models import Account
+from portal.people.models import Account
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.web import mail
 

@@ -1,7 +1,7 @@
 """Recovery codes: ten one-time codes that replace the authenticator's code
 once each (stored as keyed hashes: see one_time_codes)."""
-from portal.models import RecoveryCode
 from portal.people import one_time_codes
+from portal.people.models import RecoveryCode
 
 COUNT = 10
 PURPOSE = "recovery-codes"

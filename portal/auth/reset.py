@@ -26,8 +26,8 @@ from portal import clock
 from portal.auth import bp, credentials, flow, password_policy
 from portal.auth.login_steps import TOO_MANY, continue_login
 from portal.data.db import database
-from portal.models import Account, PasswordReset, Person
 from portal.people import notices, sessions
+from portal.people.models import Account, PasswordReset, Person
 from portal.people.passwords import hash_password
 from portal.text.languages import current_language
 from portal.text.lazy_text import lazy_gettext as _l

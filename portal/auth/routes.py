@@ -5,8 +5,8 @@ from portal import clock
 from portal.auth import bp, credentials, device, flow, password_policy, recovery, totp
 from portal.auth.login_steps import GENERIC_ERROR, STAFF_GENERIC_ERROR, TOO_MANY, continue_login, refuse
 from portal.data.db import database
-from portal.models import Account, Person, StaffMember
 from portal.people import sessions
+from portal.people.models import Account, Person, StaffMember
 from portal.people.passwords import hash_password, verify_password
 from portal.text.identifiers import format_niss
 from portal.text.lazy_text import lazy_gettext as _l

@@ -1,6 +1,6 @@
 """The agency's help with people's accounts: find a person, and their
 account's history (allowing a new device is account_devices')."""
-from portal.models import AccountEvent, Person
+from portal.people.models import AccountEvent, Person
 from portal.text.identifiers import IdentifierError, normalise_niss
 from portal.text.lazy_text import lazy_gettext as _l
 

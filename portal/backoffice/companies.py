@@ -4,8 +4,11 @@ its people, its activities and the history of every change (issue 12:
 from portal.activities import notified as notified_activities
 from portal.companies import identity_changes
 from portal.companies import records as company_records
+from portal.companies.models import Company
 from portal.inspections import dossiers as inspections
-from portal.models import Company, InspectionDossier, Registration, StaffMember
+from portal.inspections.models import InspectionDossier
+from portal.people.models import StaffMember
+from portal.registrations.models import Registration
 from portal.registrations.states import KINDS, STATUS_LABELS
 from portal.text.countries import country_name
 from portal.text.identifiers import IdentifierError, format_bce, format_niss, normalise_bce

@@ -6,7 +6,7 @@ from flask import abort, redirect, request, url_for
 from portal.access_control import staff_required
 from portal.backoffice import bp
 from portal.contributions import declarations as rules
-from portal.models import ContributionDeclaration
+from portal.contributions.models import ContributionDeclaration
 from portal.web.csv_export import csv_response
 from portal.web.pdf import inline_pdf
 from portal.web.rendering import render

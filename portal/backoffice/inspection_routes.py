@@ -6,8 +6,9 @@ from flask_login import current_user
 
 from portal.access_control import staff_required
 from portal.backoffice import bp, companies
+from portal.companies.models import Company
 from portal.inspections import dossiers as inspections
-from portal.models import Company, InspectionDossier
+from portal.inspections.models import InspectionDossier
 from portal.web.rendering import render
 
 PAGE = 50

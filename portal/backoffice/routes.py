@@ -6,10 +6,12 @@ from portal.access_control import staff_required
 from portal.backoffice import accounts, bp, companies, review, validation
 from portal.bce import enterprises as bce
 from portal.companies import identity_changes
-from portal.models import Account, Company, Person, Registration
+from portal.companies.models import Company
 from portal.people import devices as account_devices
 from portal.people import sessions
+from portal.people.models import Account, Person
 from portal.registrations import belgian as belgian_registrations
+from portal.registrations.models import Registration
 from portal.registrations.states import EVENT_LABELS, KINDS, LANGUAGES, SEXES, STATUS_LABELS
 from portal.text import countries, form_text
 from portal.text.countries import country_name

@@ -3,8 +3,9 @@ the company, its establishment units, the legal representatives as people
 with a NISS (a new BIS number for those without one), and their accounts
 with a temporary password, which is e-mailed and never stored in clear."""
 from portal.companies import records as company_records
-from portal.models import LegalRepresentative, Person
+from portal.companies.models import LegalRepresentative
 from portal.people import persons as people
+from portal.people.models import Person
 from portal.people.persons import IdentityConflict  # noqa: F401  (what validate raises)
 from portal.text.identifiers import format_niss
 from portal.text.lazy_text import lazy_gettext as _l

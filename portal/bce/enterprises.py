@@ -11,13 +11,8 @@ notified to the agency.
 import datetime
 from dataclasses import dataclass, field
 
-from portal.companies import records as company_records
-from portal.data.db import database
-from portal.models import (
-    Activity,
-    Company,
-    CompanyEvent,
-    EstablishmentUnit,
+from portal.activities.models import Activity
+from portal.bce.models import (
     KboActivity,
     KboAddress,
     KboCode,
@@ -26,6 +21,9 @@ from portal.models import (
     KboEstablishment,
     KboExtract,
 )
+from portal.companies import records as company_records
+from portal.companies.models import Company, CompanyEvent, EstablishmentUnit
+from portal.data.db import database
 from portal.text.lazy_text import lazy_gettext as _l
 
 # denomination.csv's Language codes.

@@ -31,8 +31,7 @@ import psycopg
 
 from portal import clock
 from portal.bce import enterprises as bce
-from portal.data.db import database, is_postgres, lock_name
-from portal.models import (
+from portal.bce.models import (
     KboActivity,
     KboAddress,
     KboBranch,
@@ -43,6 +42,7 @@ from portal.models import (
     KboEstablishment,
     KboExtract,
 )
+from portal.data.db import database, is_postgres, lock_name
 
 BATCH = 10_000  # rows per executemany on SQLite
 COPY_CHUNK = 1 << 20  # bytes per write into PostgreSQL's COPY

@@ -5,7 +5,8 @@ request holds, then VIES when the country is covered by it."""
 from dataclasses import dataclass, field
 
 from portal.companies import vies
-from portal.models import Company, Registration
+from portal.companies.models import Company
+from portal.registrations.models import Registration
 from portal.text.countries import all_countries, region
 from portal.text.form_text import single_line_errors
 from portal.text.identifiers import VIES_COUNTRIES, IdentifierError, normalise_bce, normalise_vat, vat_prefix

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 
 from portal import clock
 from portal.companies import identity as company_identity
+from portal.companies.models import Company, CompanyEvent, LegalRepresentative
 from portal.data.db import database
 from portal.data.prepared import Prepared, slot
-from portal.models import Company, CompanyEvent, LegalRepresentative, Person, Registration, RegistrationEvent
+from portal.people.models import Person
+from portal.registrations.models import Registration, RegistrationEvent
 from portal.registrations.states import KeptProof
 from portal.text.form_text import single_line_errors
 from portal.text.identifiers import vat_prefix

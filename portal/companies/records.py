@@ -18,21 +18,15 @@ numbers, official proof) is not changed here: the agency validates it.
 """
 import re
 
+from portal.activities.models import Activity
+from portal.companies.models import Company, CompanyEvent, ContactPerson, EstablishmentUnit, LegalRepresentative
 from portal.data.db import database
 from portal.data.prepared import Prepared, slot
-from portal.models import (
-    Activity,
-    Company,
-    CompanyEvent,
-    ContactPerson,
-    EstablishmentUnit,
-    LegalRepresentative,
-    Person,
-    Quality,
-)
 from portal.people import persons as people
+from portal.people.models import Person
 from portal.registrations.states import LANGUAGES
 from portal.rights.access_rights import is_legal_representative, is_main_access_manager
+from portal.rights.models import Quality
 from portal.text.form_text import single_line_errors
 from portal.text.identifiers import NoNumberLeft
 from portal.text.lazy_text import lazy_gettext as _l

@@ -27,10 +27,12 @@ from flask import current_app
 from peewee import fn
 
 from portal import clock
+from portal.activities.models import Activity
+from portal.companies.models import Company
 from portal.companies.records import mail_addresses
+from portal.contributions.models import ContributionDeclaration, ContributionEvent, ContributionYear
 from portal.data.db import database
 from portal.data.prepared import Prepared, slot
-from portal.models import Activity, Company, ContributionDeclaration, ContributionEvent, ContributionYear
 from portal.text.date_formats import lazy_date
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.web import mail

@@ -12,9 +12,11 @@ from portal.bce.kbo_import import import_extract
 from portal.data.db import database
 from portal.demo.kbo_synthetic import enterprise_number, write_full
 from portal.demo.tiles import blank_pdf
-from portal.models import MemberApplication, Person, Quality, QualityMember, Registration
+from portal.people.models import Person
 from portal.registrations import belgian as belgian_registrations
+from portal.registrations.models import Registration
 from portal.rights.applications import APPLICATIONS
+from portal.rights.models import MemberApplication, Quality, QualityMember
 from portal.text.identifiers import format_bce, format_niss
 
 ENTERPRISES = 200

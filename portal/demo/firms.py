@@ -13,9 +13,10 @@ import random
 
 from portal import clock
 from portal.activities import notified as notified_activities
+from portal.activities.models import ACTIVITY_KINDS, Activity
 from portal.companies import records as company_records
+from portal.companies.models import Company, CompanyNamePrefix, CompanyNameWord
 from portal.data.db import database, insert_rows
-from portal.models import ACTIVITY_KINDS, Activity, Company, CompanyNamePrefix, CompanyNameWord
 from portal.text.names import name_key, name_words
 
 # country -> (legal forms, cities with postcodes, language of correspondence)

@@ -5,10 +5,12 @@ the first login."""
 import datetime
 
 from portal import clock
+from portal.companies.models import Company, LegalRepresentative
 from portal.data.db import database
-from portal.models import Account, Company, LegalRepresentative, MemberApplication, Person, Quality, QualityMember
+from portal.people.models import Account, Person
 from portal.people.passwords import hash_password
 from portal.rights.applications import APPLICATIONS
+from portal.rights.models import MemberApplication, Quality, QualityMember
 from portal.text.identifiers import format_niss
 
 PASSWORD = "demo portal password 2026"

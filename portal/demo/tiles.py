@@ -10,11 +10,16 @@ from pypdf import PdfWriter
 
 from portal import clock
 from portal.activities import notified as notified_activities
+from portal.activities.models import Activity
+from portal.companies.models import Company
 from portal.contributions import declarations as contributions
+from portal.contributions.models import ContributionYear
 from portal.inspections import documents
 from portal.inspections import dossiers as inspections
-from portal.models import Activity, Company, ContributionYear, InspectionDossier, StaffMember, Supplier
+from portal.inspections.models import InspectionDossier
 from portal.partners import lists as partners
+from portal.partners.models import Supplier
+from portal.people.models import StaffMember
 
 DEVICES = """name;reference;basic_udi_di;udi_di;emdn;class;sterile;marketed_from
 Thermomètre clinique;TC-100;1987654Ad4X4bL5ttr2310c2K;09506000134352;Z12010101;IIa;no;31/01/2024

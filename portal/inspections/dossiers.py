@@ -15,21 +15,21 @@ import re
 from dataclasses import dataclass, field
 
 from portal import clock
+from portal.activities.models import Activity
+from portal.companies.models import Company
 from portal.companies.records import mail_addresses
 from portal.data.db import database, is_postgres
 from portal.data.prepared import Prepared, slot
 from portal.inspections import documents
-from portal.models import (
-    Activity,
-    Company,
+from portal.inspections.models import (
     CorrectiveAction,
     DossierDocument,
     DossierEvent,
     InspectionDossier,
     Questionnaire,
     QuestionnaireEvent,
-    StaffMember,
 )
+from portal.people.models import StaffMember
 from portal.people.persons import parse_date
 from portal.text.form_text import multi_line_ok, row_id, single_line_errors
 from portal.text.lazy_text import lazy_gettext as _l

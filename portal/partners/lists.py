@@ -25,11 +25,13 @@ from dataclasses import dataclass, field
 from peewee import JOIN
 
 from portal import clock
+from portal.activities.models import Activity
 from portal.activities.notified import IVD_CLASSES, MD_CLASSES
+from portal.companies.models import Company
 from portal.data.db import database
 from portal.data.prepared import Prepared, slot
-from portal.models import Activity, Company, MarketedDevice, PartnerEvent, RepresentedCompany, Supplier
 from portal.partners import device_identifiers as ids
+from portal.partners.models import MarketedDevice, PartnerEvent, RepresentedCompany, Supplier
 from portal.people.persons import parse_date
 from portal.text.countries import BELGIUM, EEA_AND_CUSTOMS_UNION, all_countries
 from portal.text.form_text import EMAIL, row_id, single_line_errors

@@ -2,8 +2,8 @@
 code: the agency's back office, or the company's access manager, after
 checking who the person is. Shared by both parts."""
 from portal.data.db import database
-from portal.models import Account, AccountEvent, RecoveryCode
 from portal.people import notices, one_time_codes, sessions
+from portal.people.models import Account, AccountEvent, RecoveryCode
 from portal.web import mail
 
 

@@ -1,7 +1,7 @@
 """E-mails that tell a person (and the other legal representatives of their
 companies) that a way into their account changed: a reset password, a new
 authenticator. Queued in the caller's transaction."""
-from portal.models import LegalRepresentative
+from portal.companies.models import LegalRepresentative
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.web import mail
 

@@ -7,7 +7,7 @@ import datetime
 from flask import current_app
 
 from portal import clock
-from portal.models import Account, Person
+from portal.people.models import Account, Person
 from portal.people.passwords import hash_password, temporary_password
 from portal.registrations.states import SEXES
 from portal.text.countries import all_countries

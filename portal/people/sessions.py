@@ -15,7 +15,7 @@ from peewee import JOIN
 
 from portal import clock
 from portal.data.prepared import Prepared, slot
-from portal.models import Account, LoginSession, Person, RecoveryCode, StaffMember
+from portal.people.models import Account, LoginSession, Person, RecoveryCode, StaffMember
 
 COOKIE_KEY = "login"
 

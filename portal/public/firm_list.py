@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from flask import current_app
 from peewee import SQL, NodeList, Value
 
+from portal.activities.models import ACTIVITY_KINDS, Activity
+from portal.companies.models import Company, CompanyNamePrefix, CompanyNameWord
 from portal.data.db import database, from_replica, is_postgres, text_agg
-from portal.models import ACTIVITY_KINDS, Activity, Company, CompanyNamePrefix, CompanyNameWord
 from portal.text.countries import all_countries
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.text.names import WORD_LENGTH, fold, prefix_range

@@ -1,6 +1,6 @@
 from flask import current_app, make_response, redirect, request, url_for
 
-from portal.models import ACTIVITY_KINDS
+from portal.activities.models import ACTIVITY_KINDS
 from portal.public import bp
 from portal.public.faq import faq_entries
 from portal.public.firm_list import SORTS, FirmSearch, listing_version, search_firms

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 
 from portal import clock
 from portal.bce import enterprises as bce
+from portal.companies.models import Company, CompanyEvent, LegalRepresentative
 from portal.companies.records import check_link
 from portal.data.db import database, lock_name
-from portal.models import Company, CompanyEvent, LegalRepresentative, Person, Registration, RegistrationEvent
+from portal.people.models import Person
+from portal.registrations.models import Registration, RegistrationEvent
 from portal.registrations.states import LANGUAGES, KeptProof
 from portal.rights.access_rights import companies_of
 from portal.text.date_formats import lazy_date

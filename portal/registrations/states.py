@@ -9,7 +9,7 @@ import statistics
 from portal import clock
 from portal.data.db import database
 from portal.data.prepared import Prepared, slot
-from portal.models import Registration
+from portal.registrations.models import Registration
 from portal.text.lazy_text import lazy_gettext as _l
 
 STATUS_LABELS = {

@@ -5,7 +5,7 @@ import logging
 from peewee import fn
 
 from portal.data.db import database, is_postgres
-from portal.models import Registration, RegistrationTally
+from portal.registrations.models import Registration, RegistrationTally
 
 log = logging.getLogger(__name__)
 

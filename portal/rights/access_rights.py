@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from flask import g
 from peewee import JOIN, SQL
 
+from portal.companies.models import Company, ContactPerson, LegalRepresentative
 from portal.data.db import text_agg
 from portal.data.prepared import Prepared, slot
-from portal.models import Company, ContactPerson, LegalRepresentative, MemberApplication, Quality, QualityMember
 from portal.rights.applications import PORTAL
+from portal.rights.models import MemberApplication, Quality, QualityMember
 from portal.text.lazy_text import lazy_gettext as _l
 
 # Why a person may not enter the portal (FAQ 13), each with what to do.

@@ -8,9 +8,9 @@ from peewee import fn
 
 from portal.access_control import application_required, current_company, owned_or_404
 from portal.activities import notified as rules
+from portal.activities.models import ACTIVITY_KINDS, Activity, ActivityContact
 from portal.companies import records
 from portal.data.prepared import Prepared, slot
-from portal.models import ACTIVITY_KINDS, Activity, ActivityContact
 from portal.tiles import bp
 from portal.web.rendering import render
 

@@ -9,7 +9,7 @@ from playhouse.shortcuts import model_to_dict
 from portal.access_control import application_required, current_company, owned_or_404
 from portal.bce import enterprises as bce
 from portal.companies import identity_changes, records
-from portal.models import ContactPerson, EstablishmentUnit, LegalRepresentative
+from portal.companies.models import ContactPerson, EstablishmentUnit, LegalRepresentative
 from portal.people import persons as people
 from portal.registrations.states import LANGUAGES, SEXES
 from portal.text.countries import all_countries, country_name

@@ -8,8 +8,8 @@ from peewee import JOIN
 
 from portal.access_control import application_required, current_company
 from portal.contributions import declarations as rules
+from portal.contributions.models import ContributionDeclaration, ContributionYear
 from portal.data.prepared import Prepared, slot
-from portal.models import ContributionDeclaration, ContributionYear
 from portal.tiles import bp
 from portal.web.pdf import PdfError, inline_pdf, uploaded_pdf
 from portal.web.rendering import render

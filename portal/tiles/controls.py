@@ -10,7 +10,7 @@ from peewee import fn
 from portal.access_control import application_required, current_company, owned_or_404
 from portal.data.prepared import Prepared, slot
 from portal.inspections import dossiers as inspections
-from portal.models import CorrectiveAction, InspectionDossier, Questionnaire
+from portal.inspections.models import CorrectiveAction, InspectionDossier, Questionnaire
 from portal.tiles import bp
 from portal.web.rendering import render
 

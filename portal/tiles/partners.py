@@ -13,8 +13,8 @@ from playhouse.shortcuts import model_to_dict
 
 from portal.access_control import application_required, current_company, owned_or_404
 from portal.activities.notified import IVD_CLASSES, MD_CLASSES
-from portal.models import MarketedDevice, RepresentedCompany, Supplier
 from portal.partners import lists as rules
+from portal.partners.models import MarketedDevice, RepresentedCompany, Supplier
 from portal.text.countries import all_countries, country_name
 from portal.tiles import bp
 from portal.web.csv_export import csv_response

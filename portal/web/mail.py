@@ -16,16 +16,36 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
 
+import peewee
 from flask import current_app, render_template
 
 from portal import clock
-from portal.models import OutboxMessage
+from portal.data.db import BaseModel
 from portal.text.lazy_text import forced
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = datetime.timedelta(hours=1)
 CLAIM_FOR = datetime.timedelta(minutes=5)
+
+
+class OutboxMessage(BaseModel):
+    """An e-mail, written in the same transaction as the change that causes it,
+    sent after commit; kept until sent, retried with back-off."""
+
+    recipient = peewee.CharField(max_length=254)
+    subject = peewee.CharField(max_length=300)
+    text_body = peewee.TextField()
+    html_body = peewee.TextField()
+    created_at = peewee.DateTimeField(default=clock.utc)
+    attempts = peewee.IntegerField(default=0)
+    next_attempt_at = peewee.DateTimeField(default=clock.utc, index=True)
+    claimed_until = peewee.DateTimeField(null=True)
+    sent_at = peewee.DateTimeField(null=True, index=True)
+    last_error = peewee.CharField(max_length=300, null=True)
+    # Set when the message can never be built or sent (a broken header):
+    # it is put aside instead of blocking the queue with retries.
+    failed_at = peewee.DateTimeField(null=True)
 
 
 def queue(recipient, template, language, subject, **context):

@@ -10,11 +10,20 @@ import datetime
 import ipaddress
 from dataclasses import dataclass
 
+import peewee
 from flask import current_app, request
 from peewee import Case
 
 from portal import clock
-from portal.models import RateLimit
+from portal.data.db import BaseModel
+
+
+class RateLimit(BaseModel):
+    """Hits of one purpose by one client (or on one object) in the current window."""
+
+    key = peewee.CharField(max_length=160, unique=True)
+    window_start = peewee.DateTimeField()
+    hits = peewee.IntegerField(default=0)
 
 
 @dataclass(frozen=True)

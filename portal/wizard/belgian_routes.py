@@ -8,8 +8,8 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from portal.access_control import login_required
-from portal.models import Registration
 from portal.registrations import belgian
+from portal.registrations.models import Registration
 from portal.registrations.states import LANGUAGES, STATUS_LABELS
 from portal.text.identifiers import format_bce, format_niss
 from portal.text.languages import current_language

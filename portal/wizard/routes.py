@@ -14,7 +14,7 @@ from portal.companies import identity as company_identity
 from portal.companies import vies
 from portal.data.db import database
 from portal.data.prepared import Prepared, slot
-from portal.models import Registration, RegistrationEvent
+from portal.registrations.models import Registration, RegistrationEvent
 from portal.registrations.states import LANGUAGES, SEXES, STATUS_LABELS, median_decision_time
 from portal.text.countries import (
     EEA_AND_CUSTOMS_UNION,

@@ -5,8 +5,8 @@ import uuid
 
 from portal import clock
 from portal.companies import records as company_records
-from portal.models import Registration
 from portal.people import persons as people
+from portal.registrations.models import Registration
 from portal.registrations.states import LANGUAGES
 from portal.text.form_text import single_line_errors
 from portal.text.identifiers import format_bce

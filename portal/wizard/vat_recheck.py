@@ -1,7 +1,7 @@
 """VAT numbers VIES could not check during registration, asked again later."""
 from portal.companies import vies
 from portal.companies.identity import split_vat
-from portal.models import Registration
+from portal.registrations.models import Registration
 
 
 def recheck_unverified():

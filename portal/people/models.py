@@ -1,0 +1,214 @@
+"""The tables of people. The schema changes only through migrations/."""
+
+import peewee
+
+from portal.clock import utc
+from portal.data.db import BaseModel
+from portal.data.prepared import Prepared, slot
+
+
+class Person(BaseModel):
+    """Someone the portal knows by NISS: a legal representative, a contact person."""
+
+    NAMED_BY = ("first_name", "last_name")  # what an audit trail shows of the row (AuditEvent.trail)
+
+    niss = peewee.CharField(max_length=11, unique=True)
+    last_name = peewee.CharField(max_length=100)
+    first_name = peewee.CharField(max_length=100)
+    sex = peewee.CharField(max_length=1)  # "M", "F"
+    birth_date = peewee.DateField()
+    birth_country = peewee.CharField(max_length=2)
+    email = peewee.CharField(max_length=254)
+    language = peewee.CharField(max_length=2, default="en")
+    # False while the NISS is only what a company typed in a registration: an
+    # eID login with that number takes the account only if the names match.
+    niss_verified = peewee.BooleanField(default=True)
+    created_at = peewee.DateTimeField(default=utc)
+
+
+class Account(BaseModel):
+    """A login: a person's (by NISS) or a staff member's (by e-mail), with a
+    password (argon2 hash only), an authenticator and its protections."""
+
+    person = peewee.ForeignKeyField(Person, backref="accounts", unique=True, null=True, on_delete="CASCADE")
+    staff = peewee.DeferredForeignKey("StaffMember", backref="accounts", unique=True, null=True,
+                                      on_delete="CASCADE")
+    password_hash = peewee.CharField(max_length=200)
+    must_change_password = peewee.BooleanField(default=True)
+    totp_secret = peewee.CharField(max_length=64, null=True)
+    # The last TOTP time step accepted: a code of that step or an earlier one is refused.
+    totp_last_counter = peewee.BigIntegerField(null=True)
+    failed_attempts = peewee.IntegerField(default=0)
+    last_failure_at = peewee.DateTimeField(null=True)
+    locked_until = peewee.DateTimeField(null=True)
+    lockouts = peewee.IntegerField(default=0)  # in a row, to grow the next lockout
+    # Set by an access manager (or the agency): no login, and every session ends at once.
+    blocked = peewee.BooleanField(default=False)
+    # A temporary password (e-mailed at validation) works until then.
+    password_expires_at = peewee.DateTimeField(null=True)
+    # Set when the agency allows a new device: linking one needs the code it handed over.
+    enrolment_code_hash = peewee.CharField(max_length=64, null=True)
+    created_at = peewee.DateTimeField(default=utc)
+
+    @property
+    def owner(self):
+        return self.staff if self.staff_id else self.person
+
+    @property
+    def email(self):
+        return self.owner.email
+
+    @property
+    def display_name(self):
+        owner = self.owner
+        return owner.name if self.staff_id else f"{owner.first_name} {owner.last_name}"
+
+    @property
+    def language(self):
+        return "fr" if self.staff_id else self.person.language
+
+    @property
+    def label(self):
+        """What the authenticator app shows next to the codes: the login."""
+        return self.staff.email if self.staff_id else self.person.niss
+
+    def recovery_codes_left(self):
+        return _CODES_LEFT.rows(account=self.id)[0][0]
+
+    def personal_words(self):
+        """What a password must not contain."""
+        owner = self.owner
+        if self.staff_id:
+            return (owner.email.split("@")[0], *owner.name.split())
+        return (owner.niss, owner.first_name, owner.last_name, owner.email.split("@")[0])
+
+
+class RecoveryCode(BaseModel):
+    """A one-time code that replaces the TOTP code once (only its keyed hash is kept)."""
+
+    account = peewee.ForeignKeyField(Account, backref="recovery_codes", on_delete="CASCADE")
+    code_hash = peewee.CharField(max_length=64, index=True)
+    used_at = peewee.DateTimeField(null=True)
+
+    @classmethod
+    def unused_count(cls, account):
+        """How many of the account's codes are unused: a query, or a column of another one."""
+        return cls.select(peewee.fn.COUNT(cls.id)).where((cls.account == account) & cls.used_at.is_null())
+
+
+class PasswordReset(BaseModel):
+    """A “forgot password” link: single use, short-lived, voided by a newer one."""
+
+    account = peewee.ForeignKeyField(Account, backref="password_resets", on_delete="CASCADE")
+    token_hash = peewee.CharField(max_length=64, unique=True)
+    created_at = peewee.DateTimeField(default=utc)
+    used_at = peewee.DateTimeField(null=True)
+    voided = peewee.BooleanField(default=False)
+
+
+class PendingLogin(BaseModel):
+    """A login between its first step and its last: the browser holds only a
+    random token; the authenticator being linked and the recovery codes being
+    shown stay here, never in the (signed, readable) cookie."""
+
+    token_hash = peewee.CharField(max_length=64, unique=True)
+    account = peewee.ForeignKeyField(Account, backref="pending_logins", on_delete="CASCADE")
+    created_at = peewee.DateTimeField(default=utc)
+    code_ok = peewee.BooleanField(default=False)
+    next_url = peewee.CharField(max_length=500, default="")
+    new_secret = peewee.CharField(max_length=64, null=True)
+    recovery_codes = peewee.TextField(null=True)  # JSON list, until the person says they saved them
+
+
+class StaffMember(BaseModel):
+    NAMED_BY = ("name",)
+
+    email = peewee.CharField(max_length=254, unique=True)
+    name = peewee.CharField(max_length=200)
+    active = peewee.BooleanField(default=True)
+    created_at = peewee.DateTimeField(default=utc)
+
+    @property
+    def account(self):
+        return Account.get_or_none(Account.staff == self)
+
+
+class LoginSession(BaseModel):
+    """A login, stored here so that any app server knows it; the browser holds
+    only a random token whose hash is `token_hash`."""
+
+    token_hash = peewee.CharField(max_length=64, unique=True)
+    staff = peewee.ForeignKeyField(StaffMember, null=True, backref="sessions", on_delete="CASCADE")
+    account = peewee.ForeignKeyField(Account, null=True, backref="sessions", on_delete="CASCADE")
+    # A Belgian who logs in with eID or itsme may have no password account.
+    person = peewee.ForeignKeyField(Person, null=True, backref="sessions", on_delete="CASCADE")
+    method = peewee.CharField(max_length=20, default="password")  # "password", "csam", "staff"
+    assurance = peewee.CharField(max_length=100, null=True)  # the identity provider's acr
+    created_at = peewee.DateTimeField(default=utc)
+    last_seen_at = peewee.DateTimeField(default=utc)
+    ended_at = peewee.DateTimeField(null=True)
+    # "Mon compte": a new authenticator being linked, new recovery codes being shown.
+    enrolling_secret = peewee.CharField(max_length=64, null=True)
+    fresh_codes = peewee.TextField(null=True)
+
+
+class AuditEvent(BaseModel):
+    """What an audit trail's entries share: who (a staff member, or nobody
+    for the company itself), what, why and when. Not a table of its own."""
+
+    abstract = True
+    staff = peewee.ForeignKeyField(StaffMember, null=True, on_delete="SET NULL")
+    action = peewee.CharField(max_length=40)
+    reason = peewee.TextField(default="")
+    created_at = peewee.DateTimeField(default=utc)
+
+    @classmethod
+    def trail(cls, limit=200, **owners):
+        """The newest entries of the trail of `owners` (e.g. company=…, year=…),
+        with the rows they name (people, staff, activities…): one prepared
+        query, the named rows joined. The owners' own rows are the ones given.
+        Of a named row, a trail reads its id and what names it (`NAMED_BY`: a
+        person's names, a document's file name), or, for a model that does not
+        say, every column but the files."""
+        shape = (cls, tuple(sorted(owners)))
+        prepared = _TRAILS.get(shape)
+        if prepared is None:
+            prepared = _TRAILS[shape] = Prepared(lambda: cls._trail_query(shape[1]))
+        events = prepared.rows(limit=limit, **owners)
+        for event in events:
+            for name, value in owners.items():
+                if isinstance(value, peewee.Model):
+                    setattr(event, name, value)  # the same id: the row given, not a second read
+        return events
+
+    @classmethod
+    def _trail_query(cls, owner_names):
+        """The query, and the joined models by the attribute they fill (prepared.Prepared)."""
+        query, joined, links = cls.select(cls), {cls}, {}
+        for field in cls._meta.refs:
+            if field.name in owner_names:
+                continue
+            # A model named twice (or the trail's own) is joined as an alias; one named once as itself.
+            named = links[field.name] = field.rel_model.alias() if field.rel_model in joined else field.rel_model
+            joined.add(field.rel_model)
+            shown = getattr(field.rel_model, "NAMED_BY", None)
+            columns = ([field.rel_model._meta.primary_key, *[field.rel_model._meta.fields[n] for n in shown]] if shown
+                       else [f for f in field.rel_model._meta.sorted_fields if not isinstance(f, peewee.BlobField)])
+            query = (query.select_extend(*[getattr(named, f.name) for f in columns])
+                     .join_from(cls, named, peewee.JOIN.LEFT_OUTER, on=(field == named.id), attr=field.name))
+        for name in owner_names:
+            query = query.where(getattr(cls, name) == slot(name))
+        return query.order_by(cls.created_at.desc(), cls.id.desc()).limit(slot("limit")), links
+
+
+class AccountEvent(AuditEvent):
+    """The audit trail of an account: what the agency did to it, and why."""
+
+    abstract = False
+    account = peewee.ForeignKeyField(Account, backref="events", on_delete="CASCADE")
+
+
+_CODES_LEFT = Prepared(lambda: RecoveryCode.unused_count(slot("account")).tuples())
+
+
+_TRAILS = {}  # (event model, owner fields) -> its prepared trail query
