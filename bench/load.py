@@ -38,10 +38,10 @@ import pyotp  # noqa: E402  (after sys.path names the project)
 from bench.queries import QueryCounter  # noqa: E402  (after sys.path names the project)
 from bench.seed import seed  # noqa: E402  (after sys.path names the project)
 from portal import create_app  # noqa: E402  (after sys.path names the project)
-from portal.backoffice import review  # noqa: E402  (after sys.path names the project)
 from portal.data.db import database, is_postgres  # noqa: E402  (after sys.path names the project)
 from portal.models import Account, Company, Person, Registration, RegistrationEmail, RegistrationEvent, StaffMember  # noqa: E402  (after sys.path names the project)
 from portal.people.passwords import hash_password  # noqa: E402  (after sys.path names the project)
+from portal.registrations import review  # noqa: E402  (after sys.path names the project)
 from portal.wizard import steps, submission  # noqa: E402  (after sys.path names the project)
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
@@ -188,14 +188,14 @@ def _devices_of(company, person, devices=200):
     """A manufacturer's list of devices, imported the real way from a CSV file."""
     from stdnum import ean
 
-    from portal.partners import lists as partners
+    from portal.partners import devices
 
     lines = ["name;reference;basic_udi_di;udi_di;emdn;class;sterile;marketed_from"]
     for i in range(devices):
         gtin = f"0950600{i:06d}"
         lines.append(f"Device {i};REF-{i};1987654Ad4X4bL5ttr2310c2K;{gtin}{ean.calc_check_digit(gtin)};Z12010101;IIa;"
                      f"no;31/01/2024")
-    report = partners.import_devices(company, person, "\n".join(lines).encode())
+    report = devices.import_devices(company, person, "\n".join(lines).encode())
     assert report.imported == devices, report.problems[:3]
 
 

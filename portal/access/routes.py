@@ -5,14 +5,15 @@ designations.py."""
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from portal.access import bp, designations, user_list
-from portal.access.designations import ROLE_LABELS, STATUS_LABELS, TITLES, Refused
+from portal.access import bp, user_list
 from portal.access_control import company_required, current_company
 from portal.companies.records import legal_representatives_of
 from portal.people import sessions
 from portal.people.models import Person
+from portal.rights import designations
 from portal.rights.access_rights import health_quality, is_main_access_manager, may_manage_access, membership
 from portal.rights.applications import APPLICATIONS
+from portal.rights.designations import ROLE_LABELS, STATUS_LABELS, TITLES, Refused
 from portal.rights.models import QualityMember
 from portal.text.form_text import EMAIL, multi_line_ok, single_line_errors
 from portal.text.identifiers import format_bce, format_niss

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 
 from peewee import OP, SQL, Expression, NodeList, Value, fn
 
-from portal.access.designations import ROLE_LABELS, STATUS_LABELS
 from portal.data.db import text_agg
 from portal.data.prepared import Prepared, slot
 from portal.people.models import Person
 from portal.rights.applications import APPLICATIONS
 from portal.rights.applications import name as application_name
+from portal.rights.designations import ROLE_LABELS, STATUS_LABELS
 from portal.rights.models import MemberApplication, QualityMember
 from portal.text.identifiers import format_niss
 from portal.web.csv_export import safe_cell

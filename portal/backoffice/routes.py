@@ -3,7 +3,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from portal.access_control import staff_required
-from portal.backoffice import accounts, bp, companies, review, validation
+from portal.backoffice import accounts, bp, companies
 from portal.bce import enterprises as bce
 from portal.companies import identity_changes
 from portal.companies.models import Company
@@ -11,6 +11,7 @@ from portal.people import devices as account_devices
 from portal.people import sessions
 from portal.people.models import Account, Person
 from portal.registrations import belgian as belgian_registrations
+from portal.registrations import review, validation
 from portal.registrations.models import Registration
 from portal.registrations.states import EVENT_LABELS, KINDS, LANGUAGES, SEXES, STATUS_LABELS
 from portal.text import countries, form_text

@@ -6,7 +6,6 @@ import datetime
 from pathlib import Path
 
 from portal import clock
-from portal.backoffice import review
 from portal.bce import enterprises as bce
 from portal.bce.kbo_import import import_extract
 from portal.data.db import database
@@ -14,6 +13,7 @@ from portal.demo.kbo_synthetic import enterprise_number, write_full
 from portal.demo.tiles import blank_pdf
 from portal.people.models import Person
 from portal.registrations import belgian as belgian_registrations
+from portal.registrations import review
 from portal.registrations.models import Registration
 from portal.rights.applications import APPLICATIONS
 from portal.rights.models import MemberApplication, Quality, QualityMember

@@ -17,6 +17,7 @@ from portal.contributions.models import ContributionYear
 from portal.inspections import documents
 from portal.inspections import dossiers as inspections
 from portal.inspections.models import InspectionDossier
+from portal.partners import devices
 from portal.partners import lists as partners
 from portal.partners.models import Supplier
 from portal.people.models import StaffMember
@@ -58,7 +59,7 @@ def seed_tiles(company, person):
         partners.save_supplier(company, person, {"role": Supplier.MANUFACTURER, "registered": str(maker.id),
                                                  "name": "", "country": "", "street": "", "postcode": "", "city": ""})
         added.append(f"supplier: {maker.name}")
-    report = partners.import_devices(company, person, DEVICES.encode(), valid_only=True)
+    report = devices.import_devices(company, person, DEVICES.encode(), valid_only=True)
     added.append(f"devices imported: {report.imported}")
     year = clock.today().year
     if ContributionYear.get_or_none(ContributionYear.year == year) is None:

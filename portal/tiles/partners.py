@@ -13,6 +13,7 @@ from playhouse.shortcuts import model_to_dict
 
 from portal.access_control import application_required, current_company, owned_or_404
 from portal.activities.notified import IVD_CLASSES, MD_CLASSES
+from portal.partners import devices
 from portal.partners import lists as rules
 from portal.partners.models import MarketedDevice, RepresentedCompany, Supplier
 from portal.text.countries import all_countries, country_name
@@ -146,7 +147,7 @@ def remove_supplier(row_id):
 def save_device(row_id):
     _section_open(rules.DEVICES)
     row = owned_or_404(MarketedDevice, row_id) if row_id else None
-    return _save(rules.save_device, rules.device_values(request.form), "device", row, "device")
+    return _save(devices.save_device, devices.device_values(request.form), "device", row, "device")
 
 
 @bp.post("/<lang:lang>/portal/partners/devices/<int:row_id>/withdraw")
@@ -155,7 +156,7 @@ def withdraw_device(row_id):
     _section_open(rules.DEVICES)
     row = owned_or_404(MarketedDevice, row_id)
     try:
-        rules.withdraw_device(current_company(), current_user.person, row, request.form.get("withdrawn_on", "")[:10])
+        devices.withdraw_device(current_company(), current_user.person, row, request.form.get("withdrawn_on", "")[:10])
     except rules.PartnerError as refused:
         return _page(status=422, errors=refused.errors)
     return _done("withdrawn")
@@ -167,13 +168,13 @@ def import_devices():
     _section_open(rules.DEVICES)
     upload = request.files.get("devices_file")
     if not (upload and upload.filename):
-        return _page(status=422, errors={"devices_file": rules.NO_FILE})
-    if not rules.import_allowed(current_company()):  # before the file is read
-        return _page(status=429, errors={"devices_file": rules.IMPORTS_EXCEEDED})
-    data = upload.read(rules.MAX_IMPORT_BYTES + 1)
+        return _page(status=422, errors={"devices_file": devices.NO_FILE})
+    if not devices.import_allowed(current_company()):  # before the file is read
+        return _page(status=429, errors={"devices_file": devices.IMPORTS_EXCEEDED})
+    data = upload.read(devices.MAX_IMPORT_BYTES + 1)
     if not data:
-        return _page(status=422, errors={"devices_file": rules.NO_FILE})
-    report = rules.import_devices(current_company(), current_user.person, data,
+        return _page(status=422, errors={"devices_file": devices.NO_FILE})
+    report = devices.import_devices(current_company(), current_user.person, data,
                                   valid_only=request.form.get("valid_only") == "yes")
     return _page(status=200 if report.imported or not report.problems else 422, report=report)
 
@@ -181,7 +182,7 @@ def import_devices():
 @bp.get("/<lang:lang>/portal/partners/devices/template.csv")
 @application_required(APPLICATION)
 def devices_template():
-    return csv_response(rules.csv_template(), "devices-template.csv")
+    return csv_response(devices.csv_template(), "devices-template.csv")
 
 
 @bp.post("/<lang:lang>/portal/partners/represented", defaults={"row_id": None})

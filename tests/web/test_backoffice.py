@@ -566,7 +566,8 @@ def test_the_tabs_count_exactly_and_a_filter_counts_up_to_a_limit(staff_client, 
     """The tabs and the unfiltered list say exactly how many requests there are, and page through them
     all; a filter's matches are counted up to review.COUNTED, then the heading says "more than" and the
     page says how to find the rest."""
-    from portal.backoffice import review, routes
+    from portal.backoffice import routes
+    from portal.registrations import review
 
     monkeypatch.setattr(review, "COUNTED", 3)
     monkeypatch.setattr(routes, "QUEUE_PAGE", 2)
@@ -713,9 +714,9 @@ def test_the_queue_reads_each_status_in_order_from_its_index_never_a_whole_table
     """At 10,000 requests the queue sorted every request of its tab and counted every sent request:
     5 ms a view on PostgreSQL, growing with each decision. SQLite's plan, which needs no statistics, is
     held here: the page is read in index order, each tab's count is one row of the tally."""
-    from portal.backoffice import review
     from portal.data.db import database, is_postgres
     from portal.data.prepared import Slot
+    from portal.registrations import review
 
     if is_postgres():
         pytest.skip("PostgreSQL chooses by the tables' statistics; the load bench measures it")
@@ -820,9 +821,9 @@ def test_a_request_renamed_while_the_agency_waits_is_a_look_alike_by_its_new_nam
 def test_look_alikes_read_companies_and_requests_by_index_never_a_whole_table(app, staff_client):
     """At 100,000 companies a scan made the request's page take 200 ms (the load bench found it). SQLite
     plans without statistics, so its plan is the one to hold; PostgreSQL's depends on table sizes."""
-    from portal.backoffice import review
     from portal.data.db import database, is_postgres
     from portal.data.prepared import Slot
+    from portal.registrations import review
 
     if is_postgres():
         pytest.skip("PostgreSQL chooses by the tables' statistics; the load bench measures it")

@@ -10,13 +10,13 @@ from typing import NamedTuple
 from peewee import JOIN, SQL, Case, Select, fn
 
 from portal import clock
-from portal.backoffice import validation
 from portal.companies import identity_changes
 from portal.companies.models import Company
 from portal.data.db import database, json_rows, json_rows_agg
 from portal.data.prepared import Prepared, slot
 from portal.people.models import StaffMember
 from portal.registrations import belgian as belgian_registrations
+from portal.registrations import validation
 from portal.registrations.models import Registration, RegistrationEmail, RegistrationEvent, RegistrationTally
 from portal.registrations.states import STATUS_LABELS
 from portal.text.lazy_text import lazy_gettext as _l

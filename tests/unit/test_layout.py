@@ -1,0 +1,133 @@
+"""The shape of portal/ (docs/architecture.md): parts on top, subjects in the middle, plumbing and the
+database layer at the bottom, imports going down only, no circle, small files."""
+import ast
+from pathlib import Path
+
+PORTAL = Path(__file__).resolve().parents[2] / "portal"
+PARTS = {"public", "wizard", "auth", "backoffice", "tiles", "access"}
+SUBJECTS = {"companies", "people", "registrations", "rights", "activities", "inspections", "contributions",
+            "partners", "bce"}
+PLUMBING = {"web", "text", "data"}
+DEMO = {"demo"}
+ROOT_MODULES = {"__init__", "cli", "config", "clock", "extensions", "access_control", "models"}
+# What each layer may import, besides itself and the root's clock and config (which import nothing of portal).
+MAY_IMPORT = {
+    "part": SUBJECTS | PLUMBING | {"access_control", "extensions", "models"},
+    "subject": SUBJECTS | PLUMBING,
+    "plumbing": PLUMBING,
+    "demo": SUBJECTS | PLUMBING | DEMO,
+}
+LEAVES = {"clock", "config"}
+
+
+def modules():
+    """{dotted name: path} of every module under portal/."""
+    found = {}
+    for path in PORTAL.rglob("*.py"):
+        parts = path.relative_to(PORTAL.parent).with_suffix("").parts
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def imports_of(path):
+    """The portal modules a file imports (at any depth of the file: a function's import counts too)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("portal"):
+            if node.module != "portal":  # `from portal import clock` imports portal.clock, not create_app's module
+                names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names if alias.name.startswith("portal"))
+    return names
+
+
+def graph():
+    known = modules()
+    return {name: {imported for imported in imports_of(path) if imported in known and imported != name}
+            for name, path in known.items()}
+
+
+def layer(module):
+    top = module.split(".")[1] if "." in module else ""
+    if top in PARTS:
+        return "part"
+    if top in SUBJECTS:
+        return "subject"
+    if top in PLUMBING:
+        return "plumbing"
+    if top in DEMO:
+        return "demo"
+    return "root"
+
+
+def test_the_root_of_portal_holds_a_few_modules_and_no_file_is_long():
+    assert {path.stem for path in PORTAL.glob("*.py")} <= ROOT_MODULES
+    assert len(ROOT_MODULES) <= 12
+    long = {str(path.relative_to(PORTAL)): n for path in PORTAL.rglob("*.py")
+            if (n := len(path.read_text().splitlines())) > 450}
+    assert long == {}
+
+
+def test_every_package_is_a_part_a_subject_plumbing_or_demo():
+    packages = {path.parent.name for path in PORTAL.glob("*/__init__.py")}
+    assert packages == PARTS | SUBJECTS | PLUMBING | DEMO
+
+
+def wrong_imports(edges):
+    """Each import that goes up or sideways: `module -> target`."""
+    wrong = []
+    for module, imported in edges.items():
+        kind = layer(module)
+        if kind == "root":
+            continue
+        own = module.split(".")[1]
+        for target in imported:
+            top = target.split(".")[1] if "." in target else ""
+            if top == own or top in LEAVES:
+                continue
+            if top not in MAY_IMPORT[kind]:
+                wrong.append(f"{module} -> {target}")
+    return sorted(wrong)
+
+
+def circles_in(edges):
+    """Each circle of imports between packages (a part's __init__ importing its own route modules, which
+    attach their views to its blueprint, is how Flask blueprints are built, and stays)."""
+    circles, state = [], {}
+
+    def visit(module, path):
+        state[module] = "open"
+        for target in sorted(edges.get(module, ())):
+            if state.get(target) == "open":
+                circles.append(path[path.index(target):] + [target])
+            elif target not in state:
+                visit(target, path + [target])
+        state[module] = "done"
+
+    for module in sorted(edges):
+        if module not in state:
+            visit(module, [module])
+    return [c for c in circles if len({".".join(m.split(".")[:2]) for m in c}) > 1]
+
+
+def test_imports_go_down_only():
+    assert wrong_imports(graph()) == []
+
+
+def test_no_circle_of_imports_between_packages():
+    assert circles_in(graph()) == []
+
+
+def test_the_checks_see_a_wrong_import_and_a_circle(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("def late():\n    from portal.tiles import company\nimport portal.wizard.routes\n")
+    assert imports_of(sample) == {"portal.tiles", "portal.tiles.company", "portal.wizard.routes"}
+    edges = {"portal.companies.records": {"portal.tiles.company", "portal.web.csrf", "portal.people.sessions"},
+             "portal.web.csrf": {"portal.people.sessions"}, "portal.people.sessions": set(),
+             "portal.demo.firms": {"portal.backoffice.routes"}}
+    assert wrong_imports(edges) == ["portal.companies.records -> portal.tiles.company",
+                                    "portal.demo.firms -> portal.backoffice.routes",
+                                    "portal.web.csrf -> portal.people.sessions"]
+    assert circles_in({"portal.a.x": {"portal.b.y"}, "portal.b.y": {"portal.a.x"}}) == [
+        ["portal.a.x", "portal.b.y", "portal.a.x"]]
