@@ -41,8 +41,8 @@ from portal import create_app  # noqa: E402  (after sys.path names the project)
 from portal.data.db import database, is_postgres  # noqa: E402  (after sys.path names the project)
 from portal.models import Account, Company, Person, Registration, RegistrationEmail, RegistrationEvent, StaffMember  # noqa: E402  (after sys.path names the project)
 from portal.people.passwords import hash_password  # noqa: E402  (after sys.path names the project)
-from portal.registrations import review  # noqa: E402  (after sys.path names the project)
-from portal.wizard import steps, submission  # noqa: E402  (after sys.path names the project)
+from portal.registrations import drafts as steps  # noqa: E402  (after sys.path names the project)
+from portal.registrations import review, submission  # noqa: E402  (after sys.path names the project)
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 RANDOM_SEARCH = "random name search"  # a path chosen by the wrk script for each request

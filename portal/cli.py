@@ -116,8 +116,8 @@ def purge_drafts_command():
     logins abandoned halfway and old rate-limit windows; recount the staff queue's tabs."""
     from portal.auth import flow
     from portal.registrations import tally as request_tally
+    from portal.registrations.drafts import purge_stale_drafts
     from portal.web import rate_limit
-    from portal.wizard.steps import purge_stale_drafts
 
     days = current_app.config["DRAFT_RETENTION_DAYS"]
     click.echo(f"Deleted {purge_stale_drafts(days)} draft(s) untouched for {days} days.")
@@ -130,7 +130,7 @@ def purge_drafts_command():
 @portal.command("recheck-vat")
 def recheck_vat_command():
     """Ask VIES again about the VAT numbers it could not check at registration."""
-    from portal.wizard.vat_recheck import recheck_unverified
+    from portal.registrations.vat_recheck import recheck_unverified
 
     confirmed, invalid, waiting = recheck_unverified()
     click.echo(f"VIES confirmed {confirmed}, refused {invalid}, still could not check {waiting}.")

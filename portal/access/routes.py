@@ -17,12 +17,10 @@ from portal.rights.designations import ROLE_LABELS, STATUS_LABELS, TITLES, Refus
 from portal.rights.models import QualityMember
 from portal.text.form_text import EMAIL, multi_line_ok, single_line_errors
 from portal.text.identifiers import format_bce, format_niss
-from portal.text.languages import current_language
+from portal.text.languages import LANGUAGE_NAMES, current_language
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.web.csv_export import csv_response
 from portal.web.rendering import render
-
-LANGUAGES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 
 
 def _page(template, status=200, **context):
@@ -30,7 +28,7 @@ def _page(template, status=200, **context):
     context.setdefault("errors", {})
     return render(f"access/{template}.html", status=status, company=company, format_bce=format_bce,
                   format_niss=format_niss, quality=health_quality(company), role_labels=ROLE_LABELS,
-                  status_labels=STATUS_LABELS, applications=APPLICATIONS, titles=TITLES, languages=LANGUAGES,
+                  status_labels=STATUS_LABELS, applications=APPLICATIONS, titles=TITLES, languages=LANGUAGE_NAMES,
                   application_options=[(code, label) for code, (label, description) in APPLICATIONS.items()],
                   is_gap=is_main_access_manager(current_user.person, company), **context)
 
@@ -126,19 +124,7 @@ def activate():
     if request.method == "GET":
         return _page("activate", values={"quality": "health_institution", "manager": "myself"}, review=False)
     values = _activation_values()
-    errors, manager = {}, current_user.person
-    if values["quality"] != "health_institution":
-        errors["quality"] = _l("Choose the quality “Institution related to the health sector”: it is the one that "
-                               "opens the agency's applications.")
-    if not EMAIL.match(values["contact_email"]) or single_line_errors({"e": values["contact_email"]}):
-        errors["contact_email"] = _l("Enter the e-mail address of the quality, such as medical@company.eu.")
-    if values["manager"] not in ("myself", "other"):
-        errors["manager"] = _l("Say who manages the quality.")
-    elif values["manager"] == "other":
-        try:
-            manager = designations.person_by_niss(values["niss"], company)
-        except Refused as refused:
-            errors["niss"] = refused.message
+    errors, manager = designations.check_activation(values, company, current_user.person)
     step = request.form.get("step")
     if errors or step != "confirm":
         return _page("activate", status=422 if errors else 200, values=values, errors=errors,
@@ -212,7 +198,7 @@ def _check_member_values(values):
     errors = {}
     if values["title"] not in TITLES:
         errors["title"] = _l("Choose a title.")
-    if values["language"] not in LANGUAGES:
+    if values["language"] not in LANGUAGE_NAMES:
         errors["language"] = _l("Choose French, Dutch or English.")
     if not EMAIL.match(values["email"]):
         errors["email"] = _l("Enter the user's own e-mail address, such as name@company.eu.")

@@ -11,23 +11,17 @@ from flask_login import current_user
 
 from portal import clock
 from portal.access_control import login_required
-from portal.auth import bp, credentials, password_policy, recovery, totp
-from portal.data.db import database
-from portal.people import notices, sessions
-from portal.people.models import Account, LoginSession, PasswordReset, PendingLogin, Person
-from portal.people.passwords import hash_password
+from portal.auth import bp, credentials, password_policy, totp
+from portal.people import accounts, sessions
+from portal.people import recovery_codes as recovery
+from portal.text.languages import LANGUAGE_NAMES
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.web import mail
 from portal.web.rendering import render
 
-LANGUAGES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
-
 
 def _scratch(**fields):
-    login = sessions.current()
-    LoginSession.update(**fields).where(LoginSession.id == login.id).execute()
-    for name, value in fields.items():
-        setattr(login, name, value)
+    accounts.note_on_session(sessions.current(), **fields)
 
 
 def _page(status=200, **context):
@@ -39,7 +33,7 @@ def _page(status=200, **context):
     else:  # logged in by eID: no recovery codes
         alive, remaining = sessions.active_for(current_user.person), 0
     return render("auth/account.html", status=status, sessions_list=alive,
-                  current_session=login, languages=LANGUAGES, remaining_codes=remaining,
+                  current_session=login, languages=LANGUAGE_NAMES, remaining_codes=remaining,
                   new_codes=new_codes, new_secret=context.pop("new_secret", login.enrolling_secret), **context)
 
 
@@ -71,15 +65,7 @@ def change_password():
                                              current_user.account.personal_words())
     if errors:
         return _page(status=422, errors=errors)
-    with database.atomic():
-        Account.update(password_hash=hash_password(new), must_change_password=False,
-                       password_expires_at=None).where(Account.id == current_user.account.id).execute()
-        sessions.end_others(current_user.account, keep=sessions.current())
-        # Whatever was begun with the old password stops here.
-        PasswordReset.update(voided=True).where((PasswordReset.account == current_user.account)
-                                                & PasswordReset.used_at.is_null()).execute()
-        PendingLogin.delete().where(PendingLogin.account == current_user.account).execute()
-        notices.password_changed(current_user.person, in_account=True)
+    accounts.change_password(current_user.account, current_user.person, new, keep=sessions.current())
     mail.send_after_commit()
     return redirect(url_for("auth.account", done="password"), 303)
 
@@ -97,12 +83,8 @@ def replace_authenticator():
             return _page(status=422, errors={"new_code": _l(
                 "This code does not match. Check that you scanned the QR code shown here, then type the code "
                 "your app shows now.")})
-        with database.atomic():
-            Account.update(totp_secret=secret, totp_last_counter=result.counter).where(
-                Account.id == current_user.account.id).execute()
-            sessions.end_others(current_user.account, keep=sessions.current())
-            _scratch(enrolling_secret=None)
-            notices.authenticator_replaced(current_user.person)
+        accounts.replace_authenticator(current_user.account, current_user.person, secret, result.counter,
+                                       keep=sessions.current())
         mail.send_after_commit()
         return redirect(url_for("auth.account", done="authenticator"), 303)
     check = credentials.code_ok(current_user.account, request.form.get("code", ""))
@@ -146,7 +128,7 @@ def end_session(session_id):
 @login_required
 def language():
     choice = request.form.get("language", "")
-    if choice not in LANGUAGES:
+    if choice not in LANGUAGE_NAMES:
         return _page(status=422, errors={"language": _l("Choose French, Dutch or English.")})
-    Person.update(language=choice).where(Person.id == current_user.person.id).execute()
+    accounts.choose_language(current_user.person, choice)
     return redirect(url_for("auth.account", done="language"), 303)

@@ -9,9 +9,10 @@ is used once at most.
 from dataclasses import dataclass
 
 from portal import clock
-from portal.auth import lockout, recovery, totp
+from portal.auth import lockout, totp
 from portal.data.db import database
 from portal.people import one_time_codes
+from portal.people import recovery_codes as recovery
 from portal.people.models import Account
 from portal.people.passwords import burn_time, verify_password
 from portal.text.lazy_text import lazy_gettext as _l

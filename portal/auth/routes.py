@@ -2,12 +2,11 @@
 from flask import Response, redirect, request, url_for
 
 from portal import clock
-from portal.auth import bp, credentials, device, flow, password_policy, recovery, totp
+from portal.auth import bp, credentials, device, flow, password_policy, totp
 from portal.auth.login_steps import GENERIC_ERROR, STAFF_GENERIC_ERROR, TOO_MANY, continue_login, refuse
-from portal.data.db import database
-from portal.people import sessions
+from portal.people import accounts, sessions
 from portal.people.models import Account, Person, StaffMember
-from portal.people.passwords import hash_password, verify_password
+from portal.people.passwords import verify_password
 from portal.text.identifiers import format_niss
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.web import rate_limit
@@ -106,9 +105,7 @@ def update_password():
         errors["password"] = _l("Choose a password other than the temporary one.")
     if errors:
         return render("auth/update_password.html", status=422, errors=errors)
-    Account.update(password_hash=hash_password(new), must_change_password=False,
-                   password_expires_at=None).where(Account.id == account.id).execute()
-    account.must_change_password = False
+    accounts.replace_temporary_password(account, new)
     return continue_login(account, state)
 
 
@@ -143,13 +140,9 @@ def authenticator():
             errors["enrolment_code"] = check.error
     if errors:
         return render("auth/authenticator.html", status=422, errors=errors, **context)
-    with database.atomic():
-        linked = (Account.update(totp_secret=secret, totp_last_counter=result.counter, enrolment_code_hash=None)
-                  .where((Account.id == account.id) & Account.totp_secret.is_null()).execute())
-        codes = recovery.new_codes(account) if linked else None
-    if not linked:  # linked by a parallel request of this same login
+    codes = accounts.link_authenticator(account, secret, result.counter)
+    if codes is None:  # linked by a parallel request of this same login
         return continue_login(Account.get_by_id(account.id), flow.update(code_ok=True))
-    account.totp_secret = secret
     return continue_login(account, flow.update(new_secret=None, code_ok=True, recovery_codes=codes))
 
 

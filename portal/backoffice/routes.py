@@ -13,7 +13,7 @@ from portal.people.models import Account, Person
 from portal.registrations import belgian as belgian_registrations
 from portal.registrations import review, validation
 from portal.registrations.models import Registration
-from portal.registrations.states import EVENT_LABELS, KINDS, LANGUAGES, SEXES, STATUS_LABELS
+from portal.registrations.states import EVENT_LABELS, EXCHANGE_LANGUAGES, KINDS, SEXES, STATUS_LABELS
 from portal.text import countries, form_text
 from portal.text.countries import country_name
 from portal.text.identifiers import format_bce, format_niss
@@ -80,13 +80,13 @@ def _detail(registration_id, status=200, **extra):
                       person=Person.get_by_id(registration.person_id),
                       company=Company.get_or_none(Company.bce_number == registration.bce_number),
                       roles=belgian_registrations.ROLES, format_niss=format_niss, format_bce=format_bce,
-                      languages=LANGUAGES, **extra)
+                      languages=EXCHANGE_LANGUAGES, **extra)
     return render("backoffice/registration.html", answers=registration.answers,
                   matches=validation.representative_matches(registration.representatives),
                   country_name=country_name, format_niss=format_niss,
                   bce=format_bce(registration.bce_number) if registration.bce_number else "",
                   enterprise=bce.find(registration.bce_number, current_language()) if registration.bce_number else None,
-                  languages=LANGUAGES, sexes=SEXES, **extra)
+                  languages=EXCHANGE_LANGUAGES, sexes=SEXES, **extra)
 
 
 @bp.get("/<lang:lang>/staff/registrations/<int:registration_id>")

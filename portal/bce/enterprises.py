@@ -27,7 +27,7 @@ from portal.data.db import database
 from portal.text.lazy_text import lazy_gettext as _l
 
 # denomination.csv's Language codes.
-LANGUAGES = {"1": "fr", "2": "nl", "3": "de", "4": "en"}
+KBO_LANGUAGES = {"1": "fr", "2": "nl", "3": "de", "4": "en"}
 LANGUAGE_NAMES = {"fr": _l("French"), "nl": _l("Dutch"), "de": _l("German"), "en": _l("English"), "": _l("unknown")}
 LEGAL_NAME, ABBREVIATION, COMMERCIAL_NAME = "001", "002", "003"
 REGISTERED_OFFICE, ESTABLISHMENT_ADDRESS = "REGO", "BAET"
@@ -180,7 +180,7 @@ def find(number, language="fr", extract=None):
     situation = described.get(("JuridicalSituation", enterprise.juridical_situation), enterprise.juridical_situation)
 
     def of(entity, kind):
-        return [(LANGUAGES.get(row.language, ""), row.name) for row in names
+        return [(KBO_LANGUAGES.get(row.language, ""), row.name) for row in names
                 if row.entity_number == entity and row.kind == kind]
     extract = extract or latest_extract()
     return Enterprise(

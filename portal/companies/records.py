@@ -24,7 +24,7 @@ from portal.data.db import database
 from portal.data.prepared import Prepared, slot
 from portal.people import persons as people
 from portal.people.models import Person
-from portal.registrations.states import LANGUAGES
+from portal.registrations.states import EXCHANGE_LANGUAGES
 from portal.rights.access_rights import is_legal_representative, is_main_access_manager
 from portal.rights.models import Quality
 from portal.text.form_text import single_line_errors
@@ -106,7 +106,7 @@ def check_address(values):
 def change_details(company, actor, language, address):
     # A Belgian enterprise's address is the BCE's (the caller passes it unchanged), complete or not.
     errors = check_address(address) if company.bce_synced_on is None else {}
-    if language not in LANGUAGES:
+    if language not in EXCHANGE_LANGUAGES:
         errors["language"] = _l("Choose French, Dutch or English for the exchanges with the agency.")
     if errors:
         raise RecordError(errors)

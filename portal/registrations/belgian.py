@@ -22,7 +22,7 @@ from portal.companies.records import check_link
 from portal.data.db import database, lock_name
 from portal.people.models import Person
 from portal.registrations.models import Registration, RegistrationEvent
-from portal.registrations.states import LANGUAGES, KeptProof
+from portal.registrations.states import EXCHANGE_LANGUAGES, KeptProof
 from portal.rights.access_rights import companies_of
 from portal.text.date_formats import lazy_date
 from portal.text.form_text import EMAIL, single_line_errors
@@ -152,7 +152,7 @@ def check(person, values, language):
     errors.update(check_link({"function": values["function"], "phone": values["phone"]}))
     if not EMAIL.match(values["email"]):
         errors["email"] = _l("Enter an e-mail address such as name@company.be.")
-    if values["language"] not in LANGUAGES:
+    if values["language"] not in EXCHANGE_LANGUAGES:
         errors["language"] = _l("Choose French, Dutch or English for the exchanges with the agency.")
     errors.update(single_line_errors({"email": values["email"]}))
     return errors, enterprise

@@ -27,7 +27,7 @@ EVENT_LABELS = {
 }
 KINDS = {Registration.REGISTRATION: _l("Registration"), Registration.CHANGE: _l("Change of identity"),
          Registration.BELGIAN: _l("Belgian enterprise")}
-LANGUAGES = {"fr": _l("French"), "nl": _l("Dutch"), "en": _l("English")}  # of the exchanges with the agency
+EXCHANGE_LANGUAGES = {"fr": _l("French"), "nl": _l("Dutch"), "en": _l("English")}  # of the exchanges with the agency
 SEXES = {"F": _l("Female"), "M": _l("Male")}
 
 

@@ -26,6 +26,7 @@ from portal.rights.access_rights import (
 )
 from portal.rights.applications import APPLICATIONS
 from portal.rights.models import AccessEvent, MemberApplication, Quality, QualityMember
+from portal.text.form_text import EMAIL, single_line_errors
 from portal.text.identifiers import IdentifierError, normalise_niss
 from portal.text.lazy_text import lazy_gettext as _l
 
@@ -74,6 +75,26 @@ def person_by_niss(typed, company, field="niss"):
     if person is None or not belongs_to(person, company):
         raise Refused(UNKNOWN_NISS, field)
     return person
+
+
+def check_activation(values, company, asking):
+    """The errors of a request to activate the quality "Institution related to the health sector" (guide
+    3.2.1), by field, and who would manage it: the person asking, or the person of the company whose NISS
+    they typed."""
+    errors, manager = {}, asking
+    if values["quality"] != "health_institution":
+        errors["quality"] = _l("Choose the quality “Institution related to the health sector”: it is the one that "
+                               "opens the agency's applications.")
+    if not EMAIL.match(values["contact_email"]) or single_line_errors({"e": values["contact_email"]}):
+        errors["contact_email"] = _l("Enter the e-mail address of the quality, such as medical@company.eu.")
+    if values["manager"] not in ("myself", "other"):
+        errors["manager"] = _l("Say who manages the quality.")
+    elif values["manager"] == "other":
+        try:
+            manager = person_by_niss(values["niss"], company)
+        except Refused as refused:
+            errors["niss"] = refused.message
+    return errors, manager
 
 
 def belongs_to(person, company):

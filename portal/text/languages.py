@@ -9,6 +9,7 @@ from portal.text.countries import country_options
 from portal.text.lazy_text import DEFAULT_LANGUAGE, catalog, language_in_force
 
 LANGUAGES = ("nl", "fr", "en")  # in the order of the switch, as on the agency's site
+LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}  # each in itself
 COOKIE = "portal_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 

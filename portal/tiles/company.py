@@ -11,7 +11,7 @@ from portal.bce import enterprises as bce
 from portal.companies import identity_changes, records
 from portal.companies.models import ContactPerson, EstablishmentUnit, LegalRepresentative
 from portal.people import persons as people
-from portal.registrations.states import LANGUAGES, SEXES
+from portal.registrations.states import EXCHANGE_LANGUAGES, SEXES
 from portal.text.countries import all_countries, country_name
 from portal.text.identifiers import format_bce, format_niss, vat_prefix
 from portal.text.languages import current_language
@@ -36,7 +36,7 @@ def _page(status=200, **context):
     pending = identity_changes.pending(company)
     bce_company = company.bce_synced_on is not None
     return render(
-        "tiles/company.html", status=status, company=company, languages=LANGUAGES, sexes=SEXES,
+        "tiles/company.html", status=status, company=company, languages=EXCHANGE_LANGUAGES, sexes=SEXES,
         countries=all_countries(), country_name=country_name, format_bce=format_bce, format_niss=format_niss,
         units=records.units_of(company), contacts=records.contact_persons_of(company),
         representatives=records.legal_representatives_of(company),

@@ -10,7 +10,7 @@ from flask_login import current_user
 from portal.access_control import login_required
 from portal.registrations import belgian
 from portal.registrations.models import Registration
-from portal.registrations.states import LANGUAGES, STATUS_LABELS
+from portal.registrations.states import EXCHANGE_LANGUAGES, STATUS_LABELS
 from portal.text.identifiers import format_bce, format_niss
 from portal.text.languages import current_language
 from portal.web.pdf import PdfError, uploaded_pdf
@@ -36,7 +36,7 @@ def _page(status=200, values=None, errors=None, block=None, enterprise=None):
     if lookup_error and "number" not in errors and request.args.get("number") is not None:
         errors["number"] = lookup_error
     return render("wizard/belgian.html", block=block, status=status, values=values, errors=errors,
-                  enterprise=enterprise, roles=belgian.ROLES, languages=LANGUAGES, format_bce=format_bce,
+                  enterprise=enterprise, roles=belgian.ROLES, languages=EXCHANGE_LANGUAGES, format_bce=format_bce,
                   format_niss=format_niss, kept_proof=belgian.kept_proof(person), requests=belgian.mine(person),
                   statuses=STATUS_LABELS, by_eid=_by_eid())
 

@@ -14,8 +14,10 @@ from portal.companies import identity as company_identity
 from portal.companies import vies
 from portal.data.db import database
 from portal.data.prepared import Prepared, slot
+from portal.registrations import drafts as steps
+from portal.registrations import submission
 from portal.registrations.models import Registration, RegistrationEvent
-from portal.registrations.states import LANGUAGES, SEXES, STATUS_LABELS, median_decision_time
+from portal.registrations.states import EXCHANGE_LANGUAGES, SEXES, STATUS_LABELS, median_decision_time
 from portal.text.countries import (
     EEA_AND_CUSTOMS_UNION,
     all_countries,
@@ -32,7 +34,7 @@ from portal.web import mail, rate_limit
 from portal.web.page_cache import shared_page
 from portal.web.pdf import PdfError, inline_pdf, uploaded_pdf
 from portal.web.rendering import render, wants_fragment
-from portal.wizard import bp, steps, submission
+from portal.wizard import bp
 from portal.wizard import identification as identification_rule
 
 # Extra swap target: the whole wizard frame (progress, errors, the step).
@@ -263,7 +265,7 @@ def identification(registration, answers):
 
 def _company_context(registration, values, errors):
     country = registration.country or registration.answers.get("identification", {}).get("country", "")
-    return {"values": values, "errors": errors, "languages": LANGUAGES,
+    return {"values": values, "errors": errors, "languages": EXCHANGE_LANGUAGES,
             "country_label": country_name(country) if country else "", "vies_prefilled":
             bool(registration.vies_name) and values.get("name") == registration.vies_name}
 
@@ -338,20 +340,6 @@ LISTS = {
 }
 
 
-def _store_row(answers, spec, row_id):
-    """Check the row form and put it in the list. (errors, values typed)."""
-    rows = answers.setdefault(spec.key, [])
-    values = spec.read(request.form)
-    errors, stored = spec.check(values, [row for row in rows if row["id"] != row_id])
-    if errors:
-        return errors, values
-    stored["id"] = row_id if any(row["id"] == row_id for row in rows) else steps.new_row_id()
-    answers[spec.key] = [stored if row["id"] == stored["id"] else row for row in rows]
-    if stored not in answers[spec.key]:
-        answers[spec.key].append(stored)
-    return {}, values
-
-
 def _list_step(registration, answers, step):
     spec = LISTS[step]
     rows = answers.setdefault(spec.key, [])
@@ -362,12 +350,13 @@ def _list_step(registration, answers, step):
     action = request.form.get("action", "")
     row_id = request.form.get("row", "")
     if action == "delete":
-        answers[spec.key] = [row for row in rows if row["id"] != row_id]
+        steps.remove_row(answers, spec.key, row_id)
         steps.mark(answers, step, False)
         return _saved_or_sent(registration, answers, step, spec)
     typed = any(value for value in spec.read(request.form).values())
     if action == "save" or typed:  # "Next" with a filled form adds the row first: nothing typed is lost
-        errors, values = _store_row(answers, spec, row_id)
+        values = spec.read(request.form)
+        errors = steps.store_row(answers, spec.key, spec.check, values, row_id)
         if errors:
             return _page(registration, step, status=422, **spec.context(answers, row_id or "new", values, errors))
         if action == "save":
@@ -407,7 +396,7 @@ def _check_context(registration):
     ident = answers.get("identification", {})
     return {"answers": answers, "ident": ident, "company_values": answers.get("company", {}),
             "country_label": country_name(ident.get("country", "")) if ident.get("country") else "",
-            "languages": LANGUAGES, "sexes": texts(SEXES), "country_name": country_name,
+            "languages": EXCHANGE_LANGUAGES, "sexes": texts(SEXES), "country_name": country_name,
             "format_niss": format_niss, "bce": steps.display_bce(registration.bce_number)}
 
 

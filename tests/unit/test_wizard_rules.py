@@ -6,7 +6,7 @@ from flask_babel import force_locale
 
 from portal.companies import identity as company_identity
 from portal.models import Registration
-from portal.wizard import steps
+from portal.registrations import drafts as steps
 
 IDENTIFICATION = {"country": "DE", "bce_registered": "no", "bce_number": "", "vat_number": "136695976",
                   "no_vat": False}

@@ -23,9 +23,10 @@ from portal.models import (
     StaffMember,
 )
 from portal.people.passwords import hash_password, verify_password
+from portal.registrations import drafts as steps
+from portal.registrations import submission
 from portal.registrations.states import median_decision_time
 from portal.text.names import name_key
-from portal.wizard import steps, submission
 from tests.wizard_driver import WizardDriver, csrf
 
 PASSWORD = "a long staff password 42"

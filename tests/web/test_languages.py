@@ -54,8 +54,8 @@ def test_numbers_are_formatted_for_the_locale(app, client, db):
 
 
 def test_a_modules_labels_read_in_each_language_and_cannot_be_changed(app):
+    from portal.registrations.drafts import STEPS
     from portal.text.languages import texts
-    from portal.wizard.steps import STEPS
 
     seen = {}
     for language in ("fr", "nl", "en", "fr"):

@@ -94,7 +94,7 @@ def test_a_code_from_a_phone_with_a_wrong_clock_gets_a_hint(login, ready_account
 
 
 def test_a_recovery_code_replaces_the_code_once(app, login, ready_account, clock):
-    from portal.auth import recovery
+    from portal.people import recovery_codes as recovery
 
     with app.app_context():
         codes = recovery.new_codes(ready_account)
@@ -246,7 +246,7 @@ def test_replacing_the_authenticator_needs_the_current_code(logged_in, ready_acc
 
 
 def test_new_recovery_codes_replace_the_old_ones(app, logged_in, ready_account, clock):
-    from portal.auth import recovery
+    from portal.people import recovery_codes as recovery
 
     with app.app_context():
         old = recovery.new_codes(ready_account)
@@ -298,7 +298,7 @@ def test_reset_link_keeps_the_authenticator_with_its_code(login, ready_account, 
 
 def test_lost_phone_with_a_recovery_code_links_a_new_authenticator_and_tells_the_colleagues(
         app, login, ready_account, person, clock, mailbox):
-    from portal.auth import recovery
+    from portal.people import recovery_codes as recovery
 
     with app.app_context():
         codes = recovery.new_codes(ready_account)
@@ -391,7 +391,7 @@ def test_my_account_keeps_the_new_authenticator_on_the_server(app, logged_in, re
 def test_recovery_codes_are_stored_as_a_keyed_hash(app, ready_account):
     import hashlib
 
-    from portal.auth import recovery
+    from portal.people import recovery_codes as recovery
 
     with app.app_context():
         code = recovery.new_codes(ready_account)[0]

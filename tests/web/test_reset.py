@@ -5,8 +5,8 @@ import re
 import pyotp
 import pytest
 
-from portal.auth import recovery
 from portal.models import Account, AccountEvent, LoginSession, PasswordReset
+from portal.people import recovery_codes as recovery
 from tests.accounts import Login, body
 from tests.web.test_backoffice import log_in as staff_log_in
 from tests.web.test_backoffice import make_staff

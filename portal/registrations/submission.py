@@ -2,10 +2,10 @@
 from portal import clock
 from portal.companies import identity as company_identity
 from portal.data.db import database
+from portal.registrations import drafts as steps
 from portal.registrations.models import Registration, RegistrationEmail, RegistrationEvent
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.web import mail
-from portal.wizard import steps
 
 
 def submit(registration):

@@ -7,7 +7,7 @@ from portal import clock
 from portal.companies import records as company_records
 from portal.people import persons as people
 from portal.registrations.models import Registration
-from portal.registrations.states import LANGUAGES
+from portal.registrations.states import EXCHANGE_LANGUAGES
 from portal.text.form_text import single_line_errors
 from portal.text.identifiers import format_bce
 from portal.text.lazy_text import lazy_gettext as _l
@@ -101,7 +101,7 @@ def check_company(values, has_proof):
     errors = {}
     if not values["name"]:
         errors["name"] = _l("Enter the commercial name of the company.")
-    if values["language"] not in LANGUAGES:
+    if values["language"] not in EXCHANGE_LANGUAGES:
         errors["language"] = _l("Choose French, Dutch or English for the exchanges with the agency.")
     if not has_proof:
         errors["proof"] = _l("Add the official proof of the company's status as one PDF file.")
@@ -155,3 +155,23 @@ def new_row_id():
 
 def display_bce(number):
     return format_bce(number) if number else ""
+
+
+def store_row(answers, key, check, values, row_id):
+    """Put a row typed in a list step (an establishment unit, a legal representative) into the draft's
+    list `key`, once `check(values, the other rows)` finds no error: a new row gets a new id, a row being
+    changed keeps its place. The errors, by field (nothing stored when there are some)."""
+    rows = answers.setdefault(key, [])
+    errors, stored = check(values, [row for row in rows if row["id"] != row_id])
+    if errors:
+        return errors
+    stored["id"] = row_id if any(row["id"] == row_id for row in rows) else new_row_id()
+    answers[key] = [stored if row["id"] == stored["id"] else row for row in rows]
+    if stored not in answers[key]:
+        answers[key].append(stored)
+    return {}
+
+
+def remove_row(answers, key, row_id):
+    """Take a row out of the draft's list `key`."""
+    answers[key] = [row for row in answers.get(key, []) if row["id"] != row_id]
