@@ -114,7 +114,7 @@ def send_mail_command():
 def purge_drafts_command():
     """Delete registration drafts untouched for PORTAL_DRAFT_RETENTION_DAYS days,
     logins abandoned halfway and old rate-limit windows; recount the staff queue's tabs."""
-    from portal.auth import flow
+    from portal.logins import flow
     from portal.registrations import tally as request_tally
     from portal.registrations.drafts import purge_stale_drafts
     from portal.web import rate_limit
@@ -142,8 +142,8 @@ def recheck_vat_command():
 @click.option("--password", help="For scripts; without it the password is asked twice.")
 def create_staff_command(email, name, password):
     """Create an agency staff account."""
-    from portal.auth import password_policy
     from portal.data.db import database
+    from portal.logins import password_policy
     from portal.people.models import Account, StaffMember
     from portal.people.passwords import hash_password
     from portal.text.lazy_text import forced

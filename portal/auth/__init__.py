@@ -1,7 +1,7 @@
 """Logging in: NISS + password + TOTP (Keycloak-style), required actions."""
 from flask import Blueprint
 
-from portal.auth import device
+from portal.logins import device
 
 bp = Blueprint("auth", __name__)
 bp.after_app_request(device.set_cookie)

@@ -11,7 +11,8 @@ from flask_login import current_user
 
 from portal import clock
 from portal.access_control import login_required
-from portal.auth import bp, credentials, password_policy, totp
+from portal.auth import bp
+from portal.logins import credentials, password_policy, totp
 from portal.people import accounts, sessions
 from portal.people import recovery_codes as recovery
 from portal.text.languages import LANGUAGE_NAMES

@@ -6,8 +6,8 @@ from flask import abort, current_app, redirect, request, session, url_for
 
 from portal.access_control import safe_next
 from portal.auth import bp
-from portal.auth.csam import FederalAuthClient, LoginRefused
 from portal.data.db import database
+from portal.logins.csam import FederalAuthClient, LoginRefused
 from portal.people import sessions
 from portal.people.models import Account, Person
 from portal.text.identifiers import IdentifierError, niss_birth, normalise_niss

@@ -4,7 +4,7 @@ login, with its session and the page it was for; and the one refusal."""
 from flask import redirect, url_for
 
 from portal.access_control import safe_next, safe_staff_next
-from portal.auth import device, flow, lockout
+from portal.logins import device, flow, lockout
 from portal.people import sessions
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.web.rendering import render

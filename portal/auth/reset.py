@@ -23,9 +23,10 @@ import secrets
 from flask import current_app, request, url_for
 
 from portal import clock
-from portal.auth import bp, credentials, flow, password_policy
+from portal.auth import bp
 from portal.auth.login_steps import TOO_MANY, continue_login
 from portal.data.db import database
+from portal.logins import credentials, flow, password_policy
 from portal.people import notices, sessions
 from portal.people.models import Account, PasswordReset, Person
 from portal.people.passwords import hash_password

@@ -2,8 +2,9 @@
 from flask import Response, redirect, request, url_for
 
 from portal import clock
-from portal.auth import bp, credentials, device, flow, password_policy, totp
+from portal.auth import bp
 from portal.auth.login_steps import GENERIC_ERROR, STAFF_GENERIC_ERROR, TOO_MANY, continue_login, refuse
+from portal.logins import credentials, device, flow, password_policy, totp
 from portal.people import accounts, sessions
 from portal.people.models import Account, Person, StaffMember
 from portal.people.passwords import verify_password

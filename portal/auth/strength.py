@@ -2,7 +2,8 @@
 JavaScript the same rules answer when the form is sent."""
 from flask import abort, request
 
-from portal.auth import bp, flow, password_policy
+from portal.auth import bp
+from portal.logins import flow, password_policy
 from portal.people import sessions
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.web import rate_limit

@@ -5,7 +5,7 @@ from pathlib import Path
 
 PORTAL = Path(__file__).resolve().parents[2] / "portal"
 PARTS = {"public", "wizard", "auth", "backoffice", "tiles", "access"}
-SUBJECTS = {"companies", "people", "registrations", "rights", "activities", "inspections", "contributions",
+SUBJECTS = {"companies", "people", "logins", "registrations", "rights", "activities", "inspections", "contributions",
             "partners", "bce"}
 PLUMBING = {"web", "text", "data"}
 DEMO = {"demo"}

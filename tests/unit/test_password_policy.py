@@ -1,7 +1,7 @@
 """Which passwords people may choose."""
 import pytest
 
-from portal.auth.password_policy import problems
+from portal.logins.password_policy import problems
 from portal.text.lazy_text import forced
 
 PERSONAL = ("85073003328", "Jan", "Peeters", "jan.peeters")
@@ -25,7 +25,7 @@ def test_the_ten_thousand_most_common_passwords_are_refused(app):
     """zxcvbn's list of the most frequent passwords in breach corpora, not a few dozen of our own."""
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-    from portal.auth.password_policy import common_passwords
+    from portal.logins.password_policy import common_passwords
 
     top = FREQUENCY_LISTS["passwords"][:10_000]
     assert set(top) <= common_passwords()

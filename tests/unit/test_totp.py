@@ -1,7 +1,7 @@
 """TOTP codes: RFC 6238 with one step of tolerance, no replay, clock-skew hint."""
 import pyotp
 
-from portal.auth import totp
+from portal.logins import totp
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 NOW = 1_800_000_000  # a fixed instant; time is injected, never slept

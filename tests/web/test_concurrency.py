@@ -152,7 +152,7 @@ def test_on_sqlite_a_transaction_that_reads_then_writes_waits_its_turn(app, db):
 
 def test_twelve_wrong_codes_at_once_are_not_twelve_guesses(app, person, mailbox, monkeypatch):
     """Each guess reserves its attempt before it is checked: five at most, whatever the timing."""
-    from portal.auth import totp
+    from portal.logins import totp
 
     secret = pyotp.random_base32()
     Account.create(person=person, password_hash=hash_password(MINE),

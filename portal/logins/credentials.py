@@ -9,8 +9,8 @@ is used once at most.
 from dataclasses import dataclass
 
 from portal import clock
-from portal.auth import lockout, totp
 from portal.data.db import database
+from portal.logins import lockout, totp
 from portal.people import one_time_codes
 from portal.people import recovery_codes as recovery
 from portal.people.models import Account
