@@ -1,6 +1,21 @@
-"""Arrange data for tests the way the portal itself stores it."""
+"""What several test modules share: data arranged the way the portal itself stores it, the agency's staff
+and their login (by test client and by browser), a request sent through the real wizard, parallel calls,
+PDF files. Test modules import these from here, never from one another."""
+import io
+import threading
+
+import pyotp
+from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
 from portal.activities.notified import refresh_listing
-from portal.models import Activity, Company
+from portal.models import Account, Activity, Company, Registration, StaffMember
+from portal.people.passwords import hash_password
+from tests.accounts import body
+from tests.wizard_driver import WizardDriver, csrf
+
+STAFF_PASSWORD = "a long staff password 42"
+STAFF_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def make_firm(name, country="DE", agency_number=None, activities=("manufacturer",),
@@ -15,3 +30,100 @@ def make_firm(name, country="DE", agency_number=None, activities=("manufacturer"
         Activity.create(company=company, kind=kind, active=False)
     refresh_listing(company)
     return company
+
+
+# The agency's staff ------------------------------------------------------------------------------------
+
+def make_staff(email="agent@afmps.be", name="Agent Peeters", secret=STAFF_SECRET):
+    staff = StaffMember.create(email=email, name=name)
+    Account.create(staff=staff, password_hash=hash_password(STAFF_PASSWORD), must_change_password=False,
+                   totp_secret=secret)
+    return staff
+
+
+def staff_log_in(client, email="agent@afmps.be", lang="en", at=None):
+    """A staff member's login through the test client: its CSRF token."""
+    token = csrf(client, lang)
+    response = client.post(f"/{lang}/staff/login",
+                           data={"csrf_token": token, "email": email, "password": STAFF_PASSWORD})
+    assert response.headers["Location"] == f"/{lang}/login/code", body(response)
+    code = pyotp.TOTP(STAFF_SECRET).at(at) if at else pyotp.TOTP(STAFF_SECRET).now()
+    response = client.post(f"/{lang}/login/code", data={"csrf_token": token, "code": code})
+    assert response.status_code == 303 and "/staff/" in response.headers["Location"], body(response)
+    return token
+
+
+def staff_log_in_browser(visitor, lang="fr", button="Se connecter"):
+    """A staff member's login in the browser, from the home page's staff link."""
+    page = visitor.page
+    visitor.goto(f"/{lang}/")
+    page.locator("#staff").get_by_role("link").click()
+    visitor.check_page()
+    page.locator("#field-email").fill("agent@afmps.be")
+    page.locator("#field-password").fill(STAFF_PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form").get_by_role("button", name=button).click()
+    visitor.check_page()
+    page.locator("#field-code").fill(pyotp.TOTP(STAFF_SECRET).now())
+    with page.expect_navigation():
+        page.locator("main form").get_by_role("button", name=button).click()
+    visitor.check_page()
+
+
+def submitted_request(app, **company):
+    """A registration sent through the real wizard, from its own browser."""
+    wizard = WizardDriver(app.test_client())
+    wizard.identify()
+    wizard.company(**company)
+    wizard.add_unit()
+    wizard.next("units")
+    wizard.add_representative()
+    wizard.add_representative(first_name="Erika", last_name="Mustermann", sex="F", birth_date="1982-11-23",
+                              email="erika@musterfirma.de")
+    wizard.next("representatives")
+    assert wizard.submit().status_code == 303
+    return Registration.get(Registration.token == wizard.draft)
+
+
+# Parallel requests ---------------------------------------------------------------------------------------
+
+def all_at_once(calls):
+    """Run each call in its own thread, released together; their results in order."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        barrier.wait()
+        try:
+            results[index] = call()
+        except Exception as error:  # a crash is a result too: the assertions show it
+            results[index] = error
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results
+
+
+def codes(responses):
+    return sorted(r.status_code if hasattr(r, "status_code") else repr(r) for r in responses)
+
+
+# Files ------------------------------------------------------------------------------------------------------
+
+def a_pdf(script=False):
+    """A one-page PDF; with a document-level script (as Acrobat runs on opening) when `script`."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    if script:
+        js = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
+                               NameObject("/JS"): TextStringObject("app.alert('hello');")})
+        tree = DictionaryObject({NameObject("/Names"): ArrayObject([TextStringObject("hello"),
+                                                                    writer._add_object(js)])})
+        writer._root_object[NameObject("/Names")] = DictionaryObject({NameObject("/JavaScript"):
+                                                                      writer._add_object(tree)})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

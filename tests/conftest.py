@@ -6,39 +6,20 @@ on that server for each test worker. The schema is built once per session by
 the real migrations; every test starts from empty tables.
 """
 import os
-from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from portal.data.db import database
 from portal.data.migrations import migrate
-from tests.harness import AuthActions, Mailbox, clear_tables, free_port, make_app
-
-
-def _worker():
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
-
-
-def _postgres_database(admin_url, purpose="test"):
-    """Create a fresh database for this worker on the server at admin_url."""
-    import psycopg
-
-    name = f"portal_{purpose}_{_worker()}"
-    connection = psycopg.connect(admin_url)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-    return urlsplit(admin_url)._replace(path="/" + name).geturl()
+from tests.harness import AuthActions, Mailbox, clear_tables, free_port, make_app, postgres_database
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     admin_url = os.environ.get("PORTAL_TEST_DATABASE_URL")
     if admin_url:
-        return _postgres_database(admin_url)
+        return postgres_database(admin_url)
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "portal.db")
 
 

@@ -5,7 +5,9 @@ directly (a second app process, a second mailbox) imports it from here."""
 import email
 import email.policy
 import logging
+import os
 import socket
+from urllib.parse import urlsplit
 
 import peewee
 from flask.testing import FlaskClient
@@ -179,3 +181,23 @@ class QueryCount(logging.Handler):
 
     def __len__(self):
         return len(self.statements)
+
+
+def postgres_database(admin_url, purpose="test"):
+    """Create a fresh database for this worker on the server at admin_url."""
+    import psycopg
+
+    name = f"portal_{purpose}_{worker()}"
+    connection = psycopg.connect(admin_url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+    return urlsplit(admin_url)._replace(path="/" + name).geturl()
+
+
+def worker():
+    """The pytest-xdist worker running this test ("main" without xdist)."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+

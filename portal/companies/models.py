@@ -25,7 +25,7 @@ class Company(BaseModel):
     # activity: what puts it on the public list. Kept by activities.notified.refresh_listing().
     listed = peewee.BooleanField(default=False)
     # The main access manager (GAP), designated by a legal representative.
-    main_access_manager = peewee.DeferredForeignKey("Person", null=True, on_delete="SET NULL")
+    main_access_manager = peewee.ForeignKeyField(Person, null=True, on_delete="SET NULL")
     is_demo = peewee.BooleanField(default=False)
     created_at = peewee.DateTimeField(default=utc)
     # A Belgian enterprise: its name, address and units come from the BCE

@@ -1,16 +1,16 @@
 """Agency staff review a registration request, with and without JavaScript."""
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
 from portal.data.db import database
 from portal.models import Account, Company, OutboxMessage, Registration, StaffMember
 from portal.people.passwords import hash_password
+from tests.builders import STAFF_PASSWORD as PASSWORD
+from tests.builders import STAFF_SECRET as SECRET
+from tests.builders import staff_log_in_browser as log_in
 from tests.wizard_driver import WizardDriver
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a long staff password 42"
-SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture
@@ -32,22 +32,6 @@ def request_to_review(live_server):
         registration = Registration.get(Registration.token == wizard.draft)
         database.close()
     return registration
-
-
-def log_in(visitor, lang="fr", button="Se connecter"):
-    page = visitor.page
-    visitor.goto(f"/{lang}/")
-    page.locator("#staff").get_by_role("link").click()
-    visitor.check_page()
-    page.locator("#field-email").fill("agent@afmps.be")
-    page.locator("#field-password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form").get_by_role("button", name=button).click()
-    visitor.check_page()
-    page.locator("#field-code").fill(pyotp.TOTP(SECRET).now())
-    with page.expect_navigation():
-        page.locator("main form").get_by_role("button", name=button).click()
-    visitor.check_page()
 
 
 def test_staff_validate_a_request(visitor, request_to_review):

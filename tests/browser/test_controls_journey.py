@@ -21,7 +21,7 @@ from portal.models import (
     StaffMember,
 )
 from portal.people.passwords import hash_password
-from tests.unit.test_documents import a_pdf
+from tests.builders import a_pdf
 
 pytestmark = pytest.mark.browser
 NISS = "60010100667"

@@ -155,9 +155,8 @@ def test_forgot_password_page(visitor, new_account, lang, button, sent):
 def test_lost_phone_without_recovery_codes_then_the_agency_allows_a_new_device(visitor, new_account, live_server,
                                                                               smtp_server):
     """FAQ 8, the ASVS way: the mailbox alone changes the password, not the phone."""
-    from tests.browser.test_backoffice_journey import PASSWORD as STAFF_PASSWORD
-    from tests.browser.test_backoffice_journey import SECRET as STAFF_SECRET
-    from tests.browser.test_backoffice_journey import log_in as staff_log_in
+    from tests.builders import STAFF_PASSWORD, STAFF_SECRET
+    from tests.builders import staff_log_in_browser as staff_log_in
 
     with live_server.app.app_context():
         Account.update(must_change_password=False, totp_secret=pyotp.random_base32()).where(

@@ -3,26 +3,11 @@ import io
 
 import pytest
 from pypdf import PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from portal.inspections import documents
+from tests.builders import a_pdf
 from tests.hostile_files import PAGES, a_zip, an_odt, raw_pdf
-
-
-def a_pdf(script=False):
-    writer = PdfWriter()
-    writer.add_blank_page(595, 842)
-    if script:  # a document-level script, as Acrobat runs on opening
-        js = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
-                               NameObject("/JS"): TextStringObject("app.alert('hello');")})
-        tree = DictionaryObject({NameObject("/Names"): ArrayObject([TextStringObject("hello"),
-                                                                    writer._add_object(js)])})
-        writer._root_object[NameObject("/Names")] = DictionaryObject({NameObject("/JavaScript"):
-                                                                      writer._add_object(tree)})
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
 
 DOCX_TYPES = ('<?xml version="1.0"?><Types><Override PartName="/word/document.xml" ContentType="application/'
               'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')

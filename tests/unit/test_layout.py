@@ -1,6 +1,8 @@
 """The shape of portal/ (docs/architecture.md): parts on top, subjects in the middle, plumbing and the
 database layer at the bottom, imports going down only, no circle, small files."""
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 PORTAL = Path(__file__).resolve().parents[2] / "portal"
@@ -131,3 +133,39 @@ def test_the_checks_see_a_wrong_import_and_a_circle(tmp_path):
                                     "portal.web.csrf -> portal.people.sessions"]
     assert circles_in({"portal.a.x": {"portal.b.y"}, "portal.b.y": {"portal.a.x"}}) == [
         ["portal.a.x", "portal.b.y", "portal.a.x"]]
+
+
+def test_test_modules_share_helpers_through_helper_modules_never_through_each_other():
+    tests = PORTAL.parent / "tests"
+    wrong = []
+    for path in tests.rglob("*.py"):
+        if "node_modules" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tests."):
+                last = node.module.rsplit(".", 1)[-1]
+                if last.startswith("test_") or last == "conftest":
+                    wrong.append(f"{path.relative_to(tests)} -> {node.module}")
+    assert wrong == []
+
+
+def test_the_architecture_document_names_every_package_and_every_module_of_the_lower_layers():
+    text = (PORTAL.parent / "docs" / "architecture.md").read_text()
+    packages = sorted(path.parent.name for path in PORTAL.glob("*/__init__.py"))
+    assert [name for name in packages if f"`{name}/`" not in text and f" {name}/ " not in text] == []
+    lower = sorted(f"{path.parent.name}.{path.stem}" for path in PORTAL.glob("*/*.py")
+                   if path.parent.name in SUBJECTS | PLUMBING and path.stem not in {"__init__", "models"})
+    assert [name for name in lower if f"`{name.split('.')[1]}`" not in text] == []
+
+
+def test_every_foreign_key_points_to_a_table_of_the_portal_once_the_tables_are_imported():
+    """In a fresh process, as a server starts (a migration's own model classes, named like ours, would
+    otherwise resolve a key still waiting for its table: the tests' process runs the migrations)."""
+    script = ("import peewee\nfrom portal.models import ALL_MODELS\n"
+              "print([f'{m.__name__}.{f.name}' for m in ALL_MODELS for f in m._meta.fields.values()"
+              " if isinstance(f, peewee.DeferredForeignKey)"
+              " or (isinstance(f, peewee.ForeignKeyField) and f.rel_model not in ALL_MODELS)])")
+    done = subprocess.run([sys.executable, "-c", script], cwd=PORTAL.parent, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"

@@ -27,31 +27,14 @@ from portal.registrations import drafts as steps
 from portal.registrations import submission
 from portal.registrations.states import median_decision_time
 from portal.text.names import name_key
+from tests.builders import STAFF_PASSWORD as PASSWORD
+from tests.builders import STAFF_SECRET, make_staff, submitted_request
+from tests.builders import staff_log_in as log_in
 from tests.wizard_driver import WizardDriver, csrf
-
-PASSWORD = "a long staff password 42"
 
 
 def body(response):
     return response.get_data(as_text=True).replace("&#39;", "'").replace("&#34;", '"')
-
-
-STAFF_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-
-
-def make_staff(email="agent@afmps.be", name="Agent Peeters", secret=STAFF_SECRET):
-    staff = StaffMember.create(email=email, name=name)
-    Account.create(staff=staff, password_hash=hash_password(PASSWORD), must_change_password=False, totp_secret=secret)
-    return staff
-
-
-def log_in(client, email="agent@afmps.be", lang="en", at=None):
-    token = csrf(client, lang)
-    response = client.post(f"/{lang}/staff/login", data={"csrf_token": token, "email": email, "password": PASSWORD})
-    assert response.headers["Location"] == f"/{lang}/login/code", body(response)
-    response = client.post(f"/{lang}/login/code", data={"csrf_token": token, "code": pyotp.TOTP(STAFF_SECRET).at(at) if at else pyotp.TOTP(STAFF_SECRET).now()})
-    assert response.status_code == 303 and "/staff/" in response.headers["Location"], body(response)
-    return token
 
 
 @pytest.fixture
@@ -64,21 +47,6 @@ def staff_client(app, staff):
     client = app.test_client()
     client.csrf = log_in(client)
     return client
-
-
-def submitted_request(app, **company):
-    """A registration sent through the real wizard, from its own browser."""
-    wizard = WizardDriver(app.test_client())
-    wizard.identify()
-    wizard.company(**company)
-    wizard.add_unit()
-    wizard.next("units")
-    wizard.add_representative()
-    wizard.add_representative(first_name="Erika", last_name="Mustermann", sex="F", birth_date="1982-11-23",
-                              email="erika@musterfirma.de")
-    wizard.next("representatives")
-    assert wizard.submit().status_code == 303
-    return Registration.get(Registration.token == wizard.draft)
 
 
 def decide(client, registration, action, reason=""):

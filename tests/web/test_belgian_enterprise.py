@@ -325,7 +325,7 @@ def test_the_mandate_is_not_the_companys_official_proof(client, extract, agent):
 
 def test_eight_sends_at_once_file_one_request_and_eight_validations_make_one_company(client, extract, app, db):
     """Two requests at once, twice: the same person's sends, then the agency's validations."""
-    from tests.web.test_concurrency import all_at_once, codes
+    from tests.builders import all_at_once, codes
 
     eid_login(client)
     responses = all_at_once([lambda: send(client) for _ in range(8)])

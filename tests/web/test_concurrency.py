@@ -15,35 +15,10 @@ from portal import clock
 from portal.models import Account, ActivityEvent, Company, LoginSession, OutboxMessage, Registration, RegistrationEvent
 from portal.people.passwords import hash_password
 from tests.accounts import MINE, TEMPORARY, Login
-from tests.web.test_backoffice import log_in as staff_log_in
-from tests.web.test_backoffice import make_staff, submitted_request
+from tests.builders import all_at_once, codes, make_staff, staff_log_in, submitted_request
 from tests.wizard_driver import WizardDriver, csrf
 
 THREADS = 8
-
-
-def all_at_once(calls):
-    """Run each call in its own thread, released together; their results in order."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        barrier.wait()
-        try:
-            results[index] = call()
-        except Exception as error:  # a crash is a result too: the assertions show it
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
-
-
-def codes(responses):
-    return sorted(r.status_code if hasattr(r, "status_code") else repr(r) for r in responses)
 
 
 def test_eight_clicks_on_send_submit_once(app, db, mailbox):

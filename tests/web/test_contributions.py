@@ -15,8 +15,8 @@ from portal.models import (
     Quality,
     QualityMember,
 )
+from tests.builders import a_pdf
 from tests.harness import AuthActions
-from tests.unit.test_documents import a_pdf
 
 HTMX = {"HX-Request": "true"}
 

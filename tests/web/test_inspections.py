@@ -16,8 +16,8 @@ from portal.models import (
     QualityMember,
     Questionnaire,
 )
+from tests.builders import a_pdf
 from tests.harness import AuthActions
-from tests.unit.test_documents import a_pdf
 
 HTMX = {"HX-Request": "true"}
 

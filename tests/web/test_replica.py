@@ -11,8 +11,8 @@ import pytest
 
 from portal.data.db import database
 from tests.builders import make_firm
-from tests.conftest import _postgres_database
 from tests.harness import make_app
+from tests.harness import postgres_database as _postgres_database
 
 ROOT = Path(__file__).resolve().parents[2]
 

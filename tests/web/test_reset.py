@@ -8,8 +8,7 @@ import pytest
 from portal.models import Account, AccountEvent, LoginSession, PasswordReset
 from portal.people import recovery_codes as recovery
 from tests.accounts import Login, body
-from tests.web.test_backoffice import log_in as staff_log_in
-from tests.web.test_backoffice import make_staff
+from tests.builders import make_staff, staff_log_in
 
 NEW = "my renewed password"
 

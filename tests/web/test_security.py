@@ -229,7 +229,8 @@ def test_a_nul_byte_is_refused_not_crashed(client, db, method, path, data):
 @pytest.mark.parametrize("path", ["/en/staff/people/99999999999999999999",
                                   "/en/staff/registrations/99999999999999999999"])
 def test_an_id_too_large_for_the_database_is_not_found(app, client, db, path):
-    from tests.web.test_backoffice import log_in, make_staff
+    from tests.builders import make_staff
+    from tests.builders import staff_log_in as log_in
 
     make_staff()
     log_in(client)
