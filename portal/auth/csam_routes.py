@@ -1,16 +1,13 @@
 """The pages of “Continuer par CSAM”, and its simulator for development."""
-import datetime
 import logging
 
 from flask import abort, current_app, redirect, request, session, url_for
 
 from portal.access_control import safe_next
 from portal.auth import bp
-from portal.data.db import database
 from portal.logins.csam import FederalAuthClient, LoginRefused
-from portal.people import sessions
+from portal.people import persons, sessions
 from portal.people.models import Account, Person
-from portal.text.identifiers import IdentifierError, niss_birth, normalise_niss
 from portal.text.languages import LANGUAGES, current_language, use_language
 from portal.text.names import name_key
 from portal.web.rendering import render
@@ -34,32 +31,13 @@ def _same_names(person, claims):
             and name_key(str(claims.get("givenName", ""))).startswith(name_key(person.first_name)))
 
 
-def _first_login(niss, given_name, surname):
-    """A person the portal does not know yet, as the eID (or itsme) gives
-    them: a Belgian who will ask to act for their enterprise. Their birth date
-    and sex are those the national number encodes."""
-    try:
-        niss = normalise_niss(niss)
-    except IdentifierError:
-        return None
-    given_name, surname = " ".join(given_name.split())[:100], " ".join(surname.split())[:100]
-    if not given_name or not surname:
-        return None
-    birth_date, sex = niss_birth(niss)
-    person, _ = Person.get_or_create(niss=niss, defaults=dict(
-        first_name=given_name, last_name=surname, sex=sex[:1], birth_date=birth_date or datetime.date(1900, 1, 1),
-        birth_country="", email="", language=current_language(), niss_verified=True))
-    log.info("first eID login: person %s created", person.id)
-    return person
-
-
 def _log_in(niss, method, assurance, claims=None, names=None):
     """`claims`: what the federal service says of the person (None for the
     development simulator, which gives `names` instead)."""
     person = Person.get_or_none(Person.niss == niss)
     if person is None:
         given, surname = names or (str((claims or {}).get("givenName", "")), str((claims or {}).get("surname", "")))
-        person = _first_login(niss, given, surname)
+        person = persons.first_eid_login(niss, given, surname, current_language())
     if person is None:
         return render("auth/profile_not_valid.html", status=403)
     if not person.niss_verified and claims is not None:
@@ -69,11 +47,7 @@ def _log_in(niss, method, assurance, claims=None, names=None):
         if not _same_names(person, claims):
             log.warning("eID login for person %s refused: names differ from those typed at registration", person.id)
             return render("auth/profile_not_valid.html", status=403)
-        with database.atomic():
-            Person.update(niss_verified=True).where(Person.id == person.id).execute()
-            # The login made from a company's registration was mailed to an address that company typed
-            # too: it may not be this person's. The eID's holder takes the person, and that login goes.
-            removed = Account.delete().where(Account.person == person).execute()
+        removed = persons.verified_by_eid(person)
         if removed:
             log.warning("eID login verified person %s: the password login made from typed data is removed", person.id)
     account = Account.get_or_none(Account.person == person)

@@ -16,54 +16,20 @@ the new password, but cannot log in with it until the agency's support,
 after checking who they are, allows a new device (back office). Every reset
 and every authenticator change is e-mailed to the person.
 """
-import datetime
-import hashlib
-import secrets
 
-from flask import current_app, request, url_for
+from flask import request
 
-from portal import clock
 from portal.auth import bp
 from portal.auth.login_steps import TOO_MANY, continue_login
 from portal.data.db import database
-from portal.logins import credentials, flow, password_policy
-from portal.people import notices, sessions
-from portal.people.models import Account, PasswordReset, Person
-from portal.people.passwords import hash_password
+from portal.logins import credentials, flow, password_policy, resets
+from portal.people.models import Account, Person
 from portal.text.languages import current_language
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.web import mail, rate_limit
 from portal.web.rendering import render
 
 KEEP, LOST = "keep", "lost"
-
-
-def _hash(token):
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def send_link(account, language):
-    """Void the account's older links and e-mail a new one (inside a
-    transaction); nothing for a blocked account, or past the hourly limit."""
-    if account.blocked or rate_limit.exceeded(rate_limit.RESET_MAIL, account.id):
-        return
-    token = secrets.token_urlsafe(32)
-    PasswordReset.update(voided=True).where((PasswordReset.account == account) & PasswordReset.used_at.is_null()).execute()
-    PasswordReset.create(account=account, token_hash=_hash(token), created_at=clock.utc())
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for("auth.reset", token=token, lang=language)
-    mail.queue(account.email, "password_reset", account.language, _l("Choose a new password for the FAMHP portal"),
-               name=account.display_name, link=link, minutes=current_app.config["RESET_LINK_MINUTES"])
-
-
-def find(token):
-    """(reset, usable) for a link's token; reset is None when unknown or
-    when its account is blocked (a blocked account has no way back in)."""
-    reset = PasswordReset.get_or_none(PasswordReset.token_hash == _hash(token))
-    if reset is None or reset.account.blocked:
-        return None, False
-    age = clock.utc() - reset.created_at
-    fresh = age <= datetime.timedelta(minutes=current_app.config["RESET_LINK_MINUTES"])
-    return reset, fresh and reset.used_at is None and not reset.voided
 
 
 @bp.route("/<lang:lang>/login/forgot", methods=["GET", "POST"])
@@ -76,7 +42,7 @@ def forgot():
     with database.atomic():
         accounts = Account.select().join(Person).where(Person.email == email) if email else []
         for account in accounts:
-            send_link(account, current_language())
+            resets.send_link(account, current_language())
     mail.send_after_response()
     return render("auth/forgot.html", sent=True, email=email)
 
@@ -100,7 +66,7 @@ def _second_factor(account, choice):
 
 @bp.route("/<lang:lang>/login/reset/<token>", methods=["GET", "POST"])
 def reset(token):
-    found, usable = find(token)
+    found, usable = resets.find(token)
     if not usable:
         return render("auth/reset_expired.html", status=410, token=token, known=found is not None)
     account = found.account
@@ -116,22 +82,8 @@ def reset(token):
         proved, errors = _second_factor(account, choice)
     if errors:
         return render("auth/reset.html", status=422, errors=errors, typed_choice=choice, **page)
-    with database.atomic():
-        used = (PasswordReset.update(used_at=clock.utc())
-                .where((PasswordReset.id == found.id) & PasswordReset.used_at.is_null()).execute())
-        if used != 1:
-            return render("auth/reset_expired.html", status=410, token=token, known=True)
-        fields = {"password_hash": hash_password(new), "must_change_password": False, "password_expires_at": None}
-        if proved is not None:
-            fields.update(failed_attempts=0, locked_until=None, lockouts=0)
-        if proved == LOST:
-            fields.update(totp_secret=None, totp_last_counter=None)  # the login links the new phone next
-        Account.update(**fields).where(Account.id == account.id).execute()
-        sessions.end_others(account)
-        if account.person_id:
-            notices.password_changed(account.person)
-            if proved == LOST:
-                notices.authenticator_replaced(account.person)
+    if not resets.complete(found, new, proved=proved is not None, lost_phone=proved == LOST):
+        return render("auth/reset_expired.html", status=410, token=token, known=True)
     mail.send_after_commit()
     if proved is None:
         return render("auth/reset_needs_help.html")
@@ -144,9 +96,9 @@ def reset_again(token):
     """One click on an expired or used link sends a fresh one to the same account."""
     if rate_limit.exceeded(rate_limit.RESET_REQUEST):
         return render("auth/forgot.html", status=429, sent=False, email="", error=TOO_MANY)
-    found, _ = find(token)
+    found, _ = resets.find(token)
     if found is not None:
         with database.atomic():
-            send_link(found.account, current_language())
+            resets.send_link(found.account, current_language())
         mail.send_after_response()
     return render("auth/forgot.html", sent=True, email="")

@@ -3,20 +3,23 @@ representative in the wizard, a contact person in "Mon entreprise"), and
 the person, NISS or BIS number and account made from it, with the e-mail
 that carries the temporary password."""
 import datetime
+import logging
 
 from flask import current_app
 
 from portal import clock
+from portal.data.db import database
 from portal.people.models import Account, Person
 from portal.people.passwords import hash_password, temporary_password
 from portal.registrations.states import SEXES
 from portal.text.countries import all_countries
 from portal.text.form_text import EMAIL, single_line_errors
-from portal.text.identifiers import IdentifierError, format_niss, generate_bis, normalise_niss
+from portal.text.identifiers import IdentifierError, format_niss, generate_bis, niss_birth, normalise_niss
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.text.names import name_key
 from portal.web import mail
 
+log = logging.getLogger(__name__)
 PERSON_FIELDS = ("niss", "last_name", "first_name", "sex", "birth_date", "birth_country", "email")
 MINIMUM_AGE = 16
 
@@ -131,3 +134,31 @@ def welcome_contact(person, password, company, actor, base_url):
                person=person, actor=actor, niss=format_niss(person.niss), password=password,
                company={"name": company.name},
                login_url=base_url.rstrip("/") + f"/{person.language}/login")
+
+
+def verified_by_eid(person):
+    """The eID's holder takes the person whose NISS a company typed: the NISS is now verified, and the
+    password login made from that company's registration goes (it was mailed to an address the company
+    typed, which may not be the person's). How many such logins went (0 or 1)."""
+    with database.atomic():
+        Person.update(niss_verified=True).where(Person.id == person.id).execute()
+        return Account.delete().where(Account.person == person).execute()
+
+
+def first_eid_login(niss, given_name, surname, language):
+    """A person the portal does not know yet, as the eID (or itsme) gives
+    them: a Belgian who will ask to act for their enterprise. Their birth date
+    and sex are those the national number encodes."""
+    try:
+        niss = normalise_niss(niss)
+    except IdentifierError:
+        return None
+    given_name, surname = " ".join(given_name.split())[:100], " ".join(surname.split())[:100]
+    if not given_name or not surname:
+        return None
+    birth_date, sex = niss_birth(niss)
+    person, _ = Person.get_or_create(niss=niss, defaults=dict(
+        first_name=given_name, last_name=surname, sex=sex[:1], birth_date=birth_date or datetime.date(1900, 1, 1),
+        birth_country="", email="", language=language, niss_verified=True))
+    log.info("first eID login: person %s created", person.id)
+    return person

@@ -169,3 +169,36 @@ def test_every_foreign_key_points_to_a_table_of_the_portal_once_the_tables_are_i
                           timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[]"
+
+
+WRITES = {"update", "create", "delete", "insert", "insert_many", "insert_from", "replace", "get_or_create",
+          "bulk_create", "bulk_update"}
+
+
+def table_writes(path, root=PORTAL):
+    """`Model.update(…)`, `Model.create(…)` … and `row.save()`, `row.delete_instance()` in a file."""
+    found, tree = [], ast.parse(path.read_text())
+    modules = {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+               and (node.module or "").startswith("portal") for alias in node.names
+               if (PORTAL.parent / node.module.replace(".", "/") / f"{alias.name}.py").exists()}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner, name = node.func.value, node.func.attr
+            if (name in WRITES and isinstance(owner, ast.Name) and owner.id[:1].isupper()) or (
+                    name in {"save", "delete_instance"} and not (isinstance(owner, ast.Name) and owner.id in modules)):
+                found.append((node.lineno, f"{path.relative_to(root)}:{node.lineno} {name}"))
+    return [write for _, write in sorted(found)]
+
+
+def test_views_write_no_table():
+    writes = [write for path in sorted(PORTAL.glob("*/*.py")) if path.parent.name in PARTS
+              for write in table_writes(path)]
+    assert writes == []
+
+
+def test_the_write_check_sees_a_write(tmp_path):
+    sample = tmp_path / "sample_view.py"
+    sample.write_text("from portal.registrations import drafts as steps\n"
+                      "def view():\n    Account.update(x=1).where(Account.id == 1).execute()\n    row.save()\n"
+                      "    d.update(a=1)\n    steps.save(draft, answers)\n")
+    assert table_writes(sample, tmp_path) == ["sample_view.py:3 update", "sample_view.py:4 save"]
