@@ -219,7 +219,7 @@ def _dossier_of(company, person, documents=20, actions=10):
     from portal.models import StaffMember
 
     staff = StaffMember.get_or_none(StaffMember.email == "bench-inspector@afmps.be") or \
-        StaffMember.create(email="bench-inspector@afmps.be", name="Bench Inspector")
+        StaffMember.create(email="bench-inspector@afmps.be", name="Bench Inspector", roles="inspector")
     checked = checks.check(blank_pdf())
     dossier = inspections.open_dossier(company, staff, {"subject": "Bench inspection", "planned_on": "",
                                                         "inspector": ""})
@@ -260,7 +260,7 @@ def staff_routes(app):
     password, secret = "bench staff password 1", pyotp.random_base32()
     with app.app_context():
         StaffMember.delete().where(StaffMember.email == "bench@afmps.be").execute()
-        staff = StaffMember.create(email="bench@afmps.be", name="Bench")
+        staff = StaffMember.create(email="bench@afmps.be", name="Bench", roles="reviewer inspector finance account_support administrator")
         Account.create(staff=staff, password_hash=hash_password(password), must_change_password=False,
                        totp_secret=secret)
         Registration.delete().where(Registration.token.startswith("bench-")).execute()

@@ -9,7 +9,7 @@ import functools
 import re
 from urllib.parse import urlsplit
 
-from flask import redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_login import AnonymousUserMixin, current_user
 
 from portal.data.prepared import Prepared, slot
@@ -82,6 +82,23 @@ def staff_required(view):
     return wrapper
 
 
+def role_required(*roles):
+    """A back-office page for the staff members holding one of `roles` (people.staff_roles): a visitor
+    is sent to the staff login, a staff member without the role gets 403. The roles stay on the view
+    (`staff_roles`), where the role x route test reads them."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_staff:
+                return redirect(url_for("auth.staff_login", next=request.full_path.rstrip("?")), 303)
+            if not current_user.staff.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+        wrapper.staff_roles = roles
+        return wrapper
+    return decorate
+
+
 def local_path(target, allowed):
     """`target` as a browser would read it, if it is a path of this site that
     `allowed` matches; else None. Browsers drop tabs and line breaks from a
@@ -104,8 +121,8 @@ def safe_next(target):
 
 
 def safe_staff_next(target):
-    """Only a page of the back office; anything else leads to the queue."""
-    return local_path(target, _STAFF_PATH) or url_for("backoffice.queue_page")
+    """Only a page of the back office; anything else leads to the back office's home."""
+    return local_path(target, _STAFF_PATH) or url_for("backoffice.home")
 
 
 COMPANY_KEY = "company"

@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from portal.data import migrations
+from portal.people.staff_roles import EVERY_ROLE
 
 portal = AppGroup("portal", help="Operate the portal: database, demo data, mail.")
 
@@ -140,10 +141,14 @@ def recheck_vat_command():
 @click.option("--email", required=True, help="The staff member's e-mail address (their login).")
 @click.option("--name", required=True, help="Their name, as shown in the audit trail.")
 @click.option("--password", help="For scripts; without it the password is asked twice.")
-def create_staff_command(email, name, password):
+@click.option("--role", "roles", multiple=True,
+              type=click.Choice(EVERY_ROLE),
+              help="A role (repeat for several). Without any, every role: an administrator narrows them later.")
+def create_staff_command(email, name, password, roles):
     """Create an agency staff account."""
     from portal.data.db import database
     from portal.logins import password_policy
+    from portal.people import staff_roles
     from portal.people.models import Account, StaffMember
     from portal.people.passwords import hash_password
     from portal.text.lazy_text import forced
@@ -158,9 +163,10 @@ def create_staff_command(email, name, password):
     if StaffMember.select().where(StaffMember.email == email).exists():
         raise click.ClickException(f"A staff account for {email} exists already.")
     with database.atomic():
-        staff = StaffMember.create(email=email, name=name.strip())
+        staff = StaffMember.create(email=email, name=name.strip(), roles=staff_roles.stored(roles or EVERY_ROLE))
         Account.create(staff=staff, password_hash=hash_password(password), must_change_password=False)
-    click.echo(f"Created the staff account {email}; they link an authenticator app at their first login.")
+    click.echo(f"Created the staff account {email} ({staff.roles.replace(' ', ', ')}); they link an authenticator app at "
+               "their first login.")
 
 
 def init_app(app):

@@ -11,6 +11,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringO
 from portal.activities.notified import refresh_listing
 from portal.models import Account, Activity, Company, Registration, StaffMember
 from portal.people.passwords import hash_password
+from portal.people.staff_roles import EVERY_ROLE
 from tests.accounts import body
 from tests.wizard_driver import WizardDriver, csrf
 
@@ -34,8 +35,8 @@ def make_firm(name, country="DE", agency_number=None, activities=("manufacturer"
 
 # The agency's staff ------------------------------------------------------------------------------------
 
-def make_staff(email="agent@afmps.be", name="Agent Peeters", secret=STAFF_SECRET):
-    staff = StaffMember.create(email=email, name=name)
+def make_staff(email="agent@afmps.be", name="Agent Peeters", secret=STAFF_SECRET, roles=EVERY_ROLE):
+    staff = StaffMember.create(email=email, name=name, roles=" ".join(roles))
     Account.create(staff=staff, password_hash=hash_password(STAFF_PASSWORD), must_change_password=False,
                    totp_secret=secret)
     return staff

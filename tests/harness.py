@@ -131,14 +131,16 @@ class AuthActions:
         person.company = company
         return person
 
-    def staff(self, email="agent@afmps.be", name="Agent Peeters"):
-        """An agency staff member, logged in to the back office; returns the StaffMember."""
+    def staff(self, email="agent@afmps.be", name="Agent Peeters", roles=None):
+        """An agency staff member (every role unless `roles` says which), logged in to the back office;
+        returns the StaffMember."""
         import pyotp
 
         from portal.models import Account, StaffMember
         from portal.people.passwords import hash_password
+        from portal.people.staff_roles import EVERY_ROLE
 
-        staff = StaffMember.create(email=email, name=name)
+        staff = StaffMember.create(email=email, name=name, roles=" ".join(EVERY_ROLE if roles is None else roles))
         secret = pyotp.random_base32()
         Account.create(staff=staff, password_hash=hash_password(self.PASSWORD), must_change_password=False,
                        totp_secret=secret)

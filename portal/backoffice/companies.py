@@ -8,6 +8,7 @@ from portal.companies.models import Company
 from portal.inspections import dossiers as inspections
 from portal.inspections.models import InspectionDossier
 from portal.people.models import StaffMember
+from portal.people.staff_roles import INSPECTOR
 from portal.registrations.models import Registration
 from portal.registrations.states import KINDS, STATUS_LABELS
 from portal.text.countries import country_name
@@ -65,5 +66,5 @@ def page(company, status=200, **extra):
                   format_bce=format_bce, format_niss=format_niss, statuses=STATUS_LABELS, kinds=KINDS,
                   company_labels=company_records.EVENT_LABELS, activity_labels=notified_activities.EVENT_LABELS,
                   inspectors=[(str(staff.id), staff.name) for staff in
-                              StaffMember.select().where(StaffMember.active).order_by(StaffMember.name)],
+                              StaffMember.holding(INSPECTOR).order_by(StaffMember.name)],
                   qms_choices=inspections.QMS_CHOICES, **record(company), **extra)

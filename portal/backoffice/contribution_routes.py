@@ -3,10 +3,11 @@ declarations of a year, who has not declared, the CSV export. The rules are
 the shared `contributions` module's."""
 from flask import abort, redirect, request, url_for
 
-from portal.access_control import staff_required
+from portal.access_control import role_required
 from portal.backoffice import bp
 from portal.contributions import declarations as rules
 from portal.contributions.models import ContributionDeclaration
+from portal.people.staff_roles import FINANCE
 from portal.web.csv_export import csv_response
 from portal.web.pdf import inline_pdf
 from portal.web.rendering import render
@@ -25,13 +26,13 @@ def _page(status=200, **context):
 
 
 @bp.get("/<lang:lang>/staff/contributions")
-@staff_required
+@role_required(FINANCE)
 def contributions_page():
     return _page(done=request.args.get("done"))
 
 
 @bp.post("/<lang:lang>/staff/contributions/years")
-@staff_required
+@role_required(FINANCE)
 def save_contribution_year():
     values = rules.year_values(request.form)
     try:
@@ -42,7 +43,7 @@ def save_contribution_year():
 
 
 @bp.get("/<lang:lang>/staff/contributions/<int:year>/export.csv")
-@staff_required
+@role_required(FINANCE)
 def export_contributions(year):
     if rules.year_of(year) is None:
         abort(404)
@@ -50,7 +51,7 @@ def export_contributions(year):
 
 
 @bp.get("/<lang:lang>/staff/contributions/declarations/<int:declaration_id>/document.pdf")
-@staff_required
+@role_required(FINANCE)
 def contribution_document(declaration_id):
     found = ContributionDeclaration.without_blobs().where(ContributionDeclaration.id == declaration_id).first()
     if found is None or found.proof_size is None or found.status != ContributionDeclaration.SUBMITTED:

@@ -4,18 +4,19 @@ adding the report, closing. The rules are the shared `inspections` module's."""
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from portal.access_control import staff_required
+from portal.access_control import role_required
 from portal.backoffice import bp, companies
 from portal.companies.models import Company
 from portal.inspections import dossiers as inspections
 from portal.inspections.models import InspectionDossier
+from portal.people.staff_roles import INSPECTOR
 from portal.web.rendering import render
 
 PAGE = 50
 
 
 @bp.get("/<lang:lang>/staff/inspections")
-@staff_required
+@role_required(INSPECTOR)
 def inspections_page():
     scope = request.args.get("scope", "mine")
     query = (InspectionDossier.select(InspectionDossier, Company).join(Company)
@@ -28,7 +29,7 @@ def inspections_page():
 
 
 @bp.post("/<lang:lang>/staff/companies/<int:company_id>/inspections")
-@staff_required
+@role_required(INSPECTOR)
 def open_dossier(company_id):
     company = Company.get_or_none(Company.id == company_id)
     if company is None:
@@ -61,13 +62,13 @@ def _page(dossier, status=200, **context):
 
 
 @bp.get("/<lang:lang>/staff/inspections/<int:dossier_id>")
-@staff_required
+@role_required(INSPECTOR)
 def dossier_page(dossier_id):
     return _page(_dossier(dossier_id))
 
 
 @bp.post("/<lang:lang>/staff/inspections/<int:dossier_id>/documents")
-@staff_required
+@role_required(INSPECTOR)
 def add_dossier_document(dossier_id):
     dossier = _dossier(dossier_id)
     values = inspections.document_values(request.form)
@@ -79,7 +80,7 @@ def add_dossier_document(dossier_id):
 
 
 @bp.get("/<lang:lang>/staff/inspections/<int:dossier_id>/documents/<int:document_id>")
-@staff_required
+@role_required(INSPECTOR)
 def dossier_document(dossier_id, document_id):
     response = inspections.served_document(_dossier(dossier_id), document_id)
     if response is None:
@@ -88,7 +89,7 @@ def dossier_document(dossier_id, document_id):
 
 
 @bp.post("/<lang:lang>/staff/inspections/<int:dossier_id>/close")
-@staff_required
+@role_required(INSPECTOR)
 def close_dossier(dossier_id):
     dossier = _dossier(dossier_id)
     inspections.close_dossier(dossier, current_user.staff, request.form.get("reason", "").strip()[:2000])

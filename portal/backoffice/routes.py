@@ -2,14 +2,15 @@
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from portal.access_control import staff_required
+from portal.access_control import role_required, staff_required
 from portal.backoffice import accounts, bp, companies
 from portal.bce import enterprises as bce
 from portal.companies import identity_changes
 from portal.companies.models import Company
 from portal.people import devices as account_devices
-from portal.people import sessions
+from portal.people import sessions, staff_roles
 from portal.people.models import Account, Person
+from portal.people.staff_roles import ACCOUNT_SUPPORT, INSPECTOR, REVIEWER
 from portal.registrations import belgian as belgian_registrations
 from portal.registrations import review, validation
 from portal.registrations.models import Registration
@@ -26,8 +27,19 @@ MAX_REASON = 2000
 QUEUE_PAGE = 25  # a reviewer works from the top; 25 rows fit a screen or two
 
 
-@bp.get("/<lang:lang>/staff/registrations")
+@bp.get("/<lang:lang>/staff/")
 @staff_required
+def home():
+    """The back office's home: the first section the staff member's roles open, or a page that says
+    none does yet."""
+    section = staff_roles.first_section(current_user.staff)
+    if section:
+        return redirect(url_for(section), 303)
+    return render("backoffice/no_role.html")
+
+
+@bp.get("/<lang:lang>/staff/registrations")
+@role_required(REVIEWER)
 def queue_page():
     status = request.args.get("status", Registration.SUBMITTED)
     if status not in STATUS_LABELS and status != "all":
@@ -90,13 +102,13 @@ def _detail(registration_id, status=200, **extra):
 
 
 @bp.get("/<lang:lang>/staff/registrations/<int:registration_id>")
-@staff_required
+@role_required(REVIEWER)
 def registration_page(registration_id):
     return _detail(registration_id)
 
 
 @bp.get("/<lang:lang>/staff/registrations/<int:registration_id>/proof.pdf")
-@staff_required
+@role_required(REVIEWER)
 def proof(registration_id):
     registration = _registration(registration_id, with_proof=True)
     if registration.proof_pdf is None:
@@ -105,7 +117,7 @@ def proof(registration_id):
 
 
 @bp.post("/<lang:lang>/staff/registrations/<int:registration_id>/decision")
-@staff_required
+@role_required(REVIEWER)
 def decide(registration_id):
     registration = _registration(registration_id)
     action = request.form.get("action")
@@ -146,7 +158,7 @@ def decide(registration_id):
 # Registered companies -----------------------------------------------------------------
 
 @bp.get("/<lang:lang>/staff/companies")
-@staff_required
+@role_required(REVIEWER, INSPECTOR)
 def companies_page():
     query = request.args.get("q", "").strip()[:200]
     return render("backoffice/companies.html", query=query, companies=companies.find_companies(query),
@@ -154,7 +166,7 @@ def companies_page():
 
 
 @bp.get("/<lang:lang>/staff/companies/<int:company_id>")
-@staff_required
+@role_required(REVIEWER, INSPECTOR)
 def company_page(company_id):
     company = Company.get_or_none(Company.id == company_id)
     if company is None:
@@ -165,7 +177,7 @@ def company_page(company_id):
 # People and their accounts ------------------------------------------------------------
 
 @bp.get("/<lang:lang>/staff/people")
-@staff_required
+@role_required(ACCOUNT_SUPPORT)
 def people():
     query = request.args.get("q", "").strip()[:254]
     return render("backoffice/people.html", query=query, people=accounts.find_people(query),
@@ -180,7 +192,7 @@ def _person(person_id):
 
 
 @bp.get("/<lang:lang>/staff/people/<int:person_id>")
-@staff_required
+@role_required(ACCOUNT_SUPPORT)
 def person_page(person_id, status=200, **extra):
     person, account = _person(person_id)
     return render("backoffice/person.html", status=status, person=person, account=account,
@@ -190,7 +202,7 @@ def person_page(person_id, status=200, **extra):
 
 
 @bp.post("/<lang:lang>/staff/people/<int:person_id>/new-device")
-@staff_required
+@role_required(ACCOUNT_SUPPORT)
 def allow_new_device(person_id):
     person, account = _person(person_id)
     if account is None:

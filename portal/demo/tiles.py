@@ -68,7 +68,7 @@ def seed_tiles(company, person):
                                  "turnover_threshold": "50 290,17", "deadline": deadline.strftime("%d/%m/%Y")})
         added.append(f"contribution year opened: {year}")
     inspector = (StaffMember.get_or_none(StaffMember.email == "inspection.demo@afmps.example")
-                 or StaffMember.create(email="inspection.demo@afmps.example", name="Inspection (démo)"))
+                 or StaffMember.create(email="inspection.demo@afmps.example", name="Inspection (démo)", roles="inspector"))
     dossier = inspections.open_dossier(company, inspector, {"subject": "Inspection de routine (démo)",
                                                             "planned_on": "", "inspector": ""})
     inspections.add_document(dossier, _a_report(), "rapport-inspection.pdf", "report",

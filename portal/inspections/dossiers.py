@@ -31,6 +31,7 @@ from portal.inspections.models import (
 )
 from portal.people.models import StaffMember
 from portal.people.persons import parse_date
+from portal.people.staff_roles import INSPECTOR
 from portal.text.form_text import multi_line_ok, row_id, single_line_errors
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.web import mail, rate_limit
@@ -221,7 +222,7 @@ def open_dossier(company, staff, values):
         errors["planned_on"] = _l("Enter the date as day, month and year, for example 31/01/2027.")
     inspector = None
     if values["inspector"]:
-        inspector = StaffMember.get_or_none((StaffMember.id == row_id(values["inspector"])) & StaffMember.active)
+        inspector = StaffMember.holding(INSPECTOR).where(StaffMember.id == row_id(values["inspector"])).first()
         if inspector is None:
             errors["inspector"] = _l("Choose an inspector of the agency.")
     if errors:

@@ -127,10 +127,21 @@ class StaffMember(BaseModel):
     name = peewee.CharField(max_length=200)
     active = peewee.BooleanField(default=True)
     created_at = peewee.DateTimeField(default=utc)
+    roles = peewee.CharField(max_length=200, default="")  # people.staff_roles' codes, separated by spaces
 
     @property
     def account(self):
         return Account.get_or_none(Account.staff == self)
+
+    @classmethod
+    def holding(cls, role):
+        """The active staff members who hold `role` (no code is part of another)."""
+        return cls.select().where(cls.active & cls.roles.contains(role))
+
+    def has_role(self, *roles):
+        """Whether the staff member holds one of `roles`."""
+        held = self.roles.split()
+        return any(role in held for role in roles)
 
 
 class LoginSession(BaseModel):

@@ -22,7 +22,7 @@ def request_to_review(live_server):
         Registration.delete().execute()
         OutboxMessage.delete().execute()
         if not StaffMember.select().where(StaffMember.email == "agent@afmps.be").exists():
-            staff = StaffMember.create(email="agent@afmps.be", name="Agent Peeters")
+            staff = StaffMember.create(email="agent@afmps.be", name="Agent Peeters", roles="reviewer inspector finance account_support administrator")
             Account.create(staff=staff, password_hash=hash_password(PASSWORD), must_change_password=False,
                            totp_secret=SECRET)
         Account.update(totp_last_counter=None, locked_until=None).where(Account.staff.is_null(False)).execute()

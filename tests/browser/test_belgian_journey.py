@@ -47,7 +47,7 @@ def belgian_world(live_server, tmp_path_factory):
             LoginSession.delete().where(LoginSession.person == person).execute()
             person.delete_instance(recursive=True)
         if not StaffMember.select().where(StaffMember.email == "agent@afmps.be").exists():
-            staff = StaffMember.create(email="agent@afmps.be", name="Agent Peeters")
+            staff = StaffMember.create(email="agent@afmps.be", name="Agent Peeters", roles="reviewer inspector finance account_support administrator")
             Account.create(staff=staff, password_hash=hash_password(STAFF_PASSWORD), must_change_password=False,
                            totp_secret=SECRET)
         Account.update(totp_last_counter=None, locked_until=None).where(Account.staff.is_null(False)).execute()

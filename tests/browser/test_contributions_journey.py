@@ -111,7 +111,7 @@ def test_the_agency_opens_a_year_and_sees_who_declared(visitor, declarant, live_
     staff_password = "a long staff password 42"
     with live_server.app.app_context():
         staff = StaffMember.get_or_none(StaffMember.email == "finance@afmps.be") or \
-            StaffMember.create(email="finance@afmps.be", name="Fabienne Finance")
+            StaffMember.create(email="finance@afmps.be", name="Fabienne Finance", roles="finance")
         Account.delete().where(Account.staff == staff).execute()
         Account.create(staff=staff, password_hash=hash_password(staff_password), must_change_password=False,
                        totp_secret=SECRET)

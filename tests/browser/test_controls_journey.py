@@ -67,7 +67,7 @@ def inspected(live_server):
         MemberApplication.insert_many([{"member": member.id, "application": a}
                                        for a in ("medseip", "autocontrole")]).execute()
         staff = StaffMember.get_or_none(StaffMember.email == "inspector@afmps.be") or \
-            StaffMember.create(email="inspector@afmps.be", name="Ines Inspectrice")
+            StaffMember.create(email="inspector@afmps.be", name="Ines Inspectrice", roles="inspector")
         dossier = inspections.open_dossier(company, staff, {"subject": "Inspection de routine", "planned_on": "",
                                                             "inspector": ""})
         database.close()

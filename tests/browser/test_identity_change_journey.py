@@ -52,7 +52,7 @@ def keeper(live_server):
         member = QualityMember.create(quality=quality, person=me, role="ga", email=me.email)
         MemberApplication.insert_many([{"member": member.id, "application": a} for a in ("medseip", "saa")]).execute()
         if not StaffMember.select().where(StaffMember.email == "agent@afmps.be").exists():
-            staff = StaffMember.create(email="agent@afmps.be", name="Agent Peeters")
+            staff = StaffMember.create(email="agent@afmps.be", name="Agent Peeters", roles="reviewer inspector finance account_support administrator")
             Account.create(staff=staff, password_hash=hash_password(STAFF_PASSWORD), must_change_password=False,
                            totp_secret=SECRET)
         Account.update(totp_last_counter=None, locked_until=None).where(Account.staff.is_null(False)).execute()

@@ -162,7 +162,7 @@ def test_lost_phone_without_recovery_codes_then_the_agency_allows_a_new_device(v
         Account.update(must_change_password=False, totp_secret=pyotp.random_base32()).where(
             Account.person.is_null(False)).execute()
         StaffMember.delete().where(StaffMember.email == "agent@afmps.be").execute()
-        staff = StaffMember.create(email="agent@afmps.be", name="Agent Peeters")
+        staff = StaffMember.create(email="agent@afmps.be", name="Agent Peeters", roles="reviewer inspector finance account_support administrator")
         Account.create(staff=staff, password_hash=hash_password(STAFF_PASSWORD), must_change_password=False,
                        totp_secret=STAFF_SECRET)
         database.close()

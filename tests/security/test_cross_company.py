@@ -127,7 +127,7 @@ class Victim:
                                              house_number="2", postcode="75002", city="Paris")
         self.activity = Activity.create(company=self.company, kind="distributor", active=True,
                                         end_reason=f"{MARK} reason")
-        staff = StaffMember.create(email="inspector@afmps.be", name="Inspector")
+        staff = StaffMember.create(email="inspector@afmps.be", name="Inspector", roles="inspector")
         self.dossier = inspections.open_dossier(self.company, staff, {"subject": f"{MARK} inspection",
                                                                       "planned_on": "", "inspector": ""})
         inspections.add_document(self.dossier, check_document(blank_pdf()), f"{MARK}-report.pdf", "report",

@@ -71,6 +71,21 @@ def test_create_staff_command(runner, db):
     assert short.exit_code != 0
 
 
+def test_create_staff_gives_the_roles_named_or_every_role(runner, db):
+    every = runner.invoke(args=["portal", "create-staff", "--email", "all@afmps.be", "--name", "All",
+                                "--password", "twelve chars at least"])
+    named = runner.invoke(args=["portal", "create-staff", "--email", "fi@afmps.be", "--name", "Fi", "--role", "finance",
+                                "--role", "inspector", "--password", "twelve chars at least"])
+    unknown = runner.invoke(args=["portal", "create-staff", "--email", "x@afmps.be", "--name", "X", "--role", "root",
+                                  "--password", "twelve chars at least"])
+    assert every.exit_code == 0 and named.exit_code == 0, every.output + named.output
+    assert StaffMember.get(StaffMember.email == "all@afmps.be").roles == (
+        "reviewer inspector finance account_support administrator")
+    assert StaffMember.get(StaffMember.email == "fi@afmps.be").roles == "inspector finance"
+    assert unknown.exit_code != 0 and "root" in unknown.output
+    assert StaffMember.select().count() == 2
+
+
 def test_create_staff_asks_the_password_twice(runner, db):
     result = runner.invoke(args=["portal", "create-staff", "--email", "c@afmps.be", "--name", "C"],
                            input="a password typed twice\na password typed twice\n")
@@ -101,8 +116,8 @@ def test_login_follows_next_only_inside_the_back_office(app, staff):
     token = csrf(client)
     for step, (target, expected) in enumerate([
             ("/en/staff/registrations?status=refused", "/en/staff/registrations?status=refused"),
-            ("https://evil.example/staff/", "/en/staff/registrations"),
-            ("//evil.example/staff/", "/en/staff/registrations")]):
+            ("https://evil.example/staff/", "/en/staff/"),
+            ("//evil.example/staff/", "/en/staff/")]):
         moment = 1_800_000_000 + 30 * step  # one time step later each time: no replay
         app.config["CLOCK"] = lambda: moment
         client.post("/en/staff/login", data={"csrf_token": token, "email": "agent@afmps.be",
@@ -123,7 +138,8 @@ def test_staff_link_an_authenticator_at_their_first_login(app, db):
     assert "new@afmps.be" in page
     client.post("/en/login/authenticator", data={"csrf_token": token, "code": pyotp.TOTP(secret).now()})
     done = client.post("/en/login/recovery-codes", data={"csrf_token": token, "saved": "yes"})
-    assert done.headers["Location"] == "/en/staff/registrations"
+    assert done.headers["Location"] == "/en/staff/"
+    assert client.get("/en/staff/").headers["Location"] == "/en/staff/registrations"  # its roles' first section
     assert staff.account.totp_secret == secret
     assert client.get("/en/portal").status_code == 303  # staff sessions are not company sessions
 

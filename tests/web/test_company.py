@@ -275,7 +275,7 @@ def test_the_history_names_each_actor_and_staff_member_in_one_query_however_long
     from portal.models import StaffMember
     from tests.harness import QueryCount
 
-    agent = StaffMember.create(email="agent@afmps.be", name="Agent Peeters")
+    agent = StaffMember.create(email="agent@afmps.be", name="Agent Peeters", roles="reviewer inspector finance account_support administrator")
     other = Person.create(niss="90020200218", last_name="Janssens", first_name="Els", sex="F",
                           birth_date="1985-07-30", birth_country="BE", email="els@musterfirma.de")
     for n in range(30):
