@@ -63,6 +63,19 @@ def test_the_tally_of_requests_already_there_is_filled_and_then_kept(before):
                                                        "refused": 1}
 
 
+def test_the_staff_already_there_keep_every_role_and_a_new_one_starts_with_none(before):
+    """0026 gives the staff members already there every role, so that nobody loses a page they used."""
+    old, runner = before
+    runner.up("0025_registration_tally")
+    old.execute_sql("INSERT INTO staff_member (email, name, active, created_at) VALUES "
+                    "('agent@afmps.be', 'Agent', 1, '2026-01-01')")
+    assert runner.up("0026_staff_roles") == ["0026_staff_roles"]
+    old.execute_sql("INSERT INTO staff_member (email, name, active, created_at) VALUES "
+                    "('new@afmps.be', 'New', 1, '2026-12-01')")
+    assert dict(old.execute_sql("SELECT email, roles FROM staff_member").fetchall()) == {
+        "agent@afmps.be": "reviewer inspector finance account_support administrator", "new@afmps.be": ""}
+
+
 def test_the_tally_counts_the_statuses_the_back_office_lists():
     """0025's triggers count the statuses written in the migration; a status added to Registration.SENT
     later needs a migration of its own, or its tab would read nothing."""
