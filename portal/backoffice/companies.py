@@ -66,5 +66,5 @@ def page(company, status=200, **extra):
                   format_bce=format_bce, format_niss=format_niss, statuses=STATUS_LABELS, kinds=KINDS,
                   company_labels=company_records.EVENT_LABELS, activity_labels=notified_activities.EVENT_LABELS,
                   inspectors=[(str(staff.id), staff.name) for staff in
-                              StaffMember.holding(INSPECTOR).order_by(StaffMember.name)],
+                              StaffMember.holding(INSPECTOR)],
                   qms_choices=inspections.QMS_CHOICES, **record(company), **extra)

@@ -18,9 +18,10 @@ MENU = {"/en/staff/registrations": REVIEWER, "/en/staff/companies": (REVIEWER, I
 
 
 def back_office_routes(app):
-    """(rule, its roles) of every back-office route but its home (which any staff member opens)."""
+    """(rule, its roles) of every route under /staff/ (whatever blueprint holds it) but the back office's
+    home, which any staff member opens, and the staff login."""
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("backoffice.") and rule.endpoint != "backoffice.home":
+        if "/staff/" in rule.rule and rule.endpoint not in ("backoffice.home", "auth.staff_login"):
             yield rule, getattr(app.view_functions[rule.endpoint], "staff_roles", None)
 
 
@@ -52,9 +53,22 @@ def test_a_staff_member_opens_the_routes_of_their_role_and_no_other(app, db, rol
         method = "GET" if "GET" in rule.methods else "POST"
         response = client.open(address(rule), method=method, data={"csrf_token": token} if method == "POST" else None)
         allowed = role in roles
-        if (response.status_code == 403) == allowed or response.status_code >= 500:
+        to_login = "/staff/login" in response.headers.get("Location", "")
+        if (response.status_code == 403) == allowed or response.status_code >= 500 or to_login:
             wrong.append(f"{method} {rule.rule}: {response.status_code}")
     assert wrong == []
+
+
+def test_a_staff_member_holding_several_roles_opens_each_and_an_inactive_one_none(app, db):
+    client, token = staff_with(app, REVIEWER)
+    with app.app_context():
+        StaffMember.update(roles="reviewer finance").where(StaffMember.email == "reviewer@afmps.be").execute()
+    assert client.get("/en/staff/registrations").status_code == 200
+    assert client.get("/en/staff/contributions").status_code == 200
+    assert client.get("/en/staff/inspections").status_code == 403
+    with app.app_context():
+        StaffMember.update(active=False).where(StaffMember.email == "reviewer@afmps.be").execute()
+    assert "/en/staff/login" in client.get("/en/staff/registrations").headers["Location"]
 
 
 @pytest.mark.parametrize("role", EVERY_ROLE)
@@ -72,11 +86,17 @@ def test_the_menu_and_the_home_show_only_what_the_role_opens(app, db, role):
     assert sorted(re.findall(r'href="([^"]+)"', menu)) == sorted(opened)
 
 
-def test_a_visitor_is_sent_to_the_staff_login_and_a_company_user_is_refused(app, db, client, auth):
-    assert "/en/staff/login" in client.get("/en/staff/registrations").headers["Location"]
+def test_a_visitor_and_a_company_user_are_sent_to_the_staff_login_from_every_route(app, db, client, auth):
+    def answers():
+        token = auth.token or auth._csrf()
+        for rule, _ in back_office_routes(app):
+            method = "GET" if "GET" in rule.methods else "POST"
+            response = client.open(address(rule), method=method, data={"csrf_token": token} if method == "POST" else None)
+            yield rule.rule, response.status_code, "/en/staff/login" in response.headers.get("Location", "")
+
+    assert {answer[1:] for answer in answers()} == {(303, True)}
     auth.company_user()
-    response = client.get("/en/staff/registrations")
-    assert response.status_code == 303 and "/en/staff/login" in response.headers["Location"]
+    assert {answer[1:] for answer in answers()} == {(303, True)}
 
 
 def test_a_dossier_goes_only_to_an_inspector(app, db):
@@ -95,9 +115,23 @@ def test_a_dossier_goes_only_to_an_inspector(app, db):
         assert InspectionDossier.select().count() == 0
 
 
-def test_a_reviewer_sees_no_form_to_open_a_dossier(app, db):
+def test_the_company_page_shows_each_role_its_own_sections(app, db):
     with app.app_context():
         company = make_firm("Reviewed", country="BE")
     reviewer, _ = staff_with(app, REVIEWER)
-    page = reviewer.get(f"/en/staff/companies/{company.id}").get_data(as_text=True)
-    assert "Open an inspection dossier" not in page and 'id="dossier-form"' not in page
+    inspector, _ = staff_with(app, INSPECTOR)
+    seen_by_reviewer = reviewer.get(f"/en/staff/companies/{company.id}").get_data(as_text=True)
+    seen_by_inspector = inspector.get(f"/en/staff/companies/{company.id}").get_data(as_text=True)
+    assert 'id="s-requests"' in seen_by_reviewer and 'id="s-inspections"' not in seen_by_reviewer
+    assert 'id="s-inspections"' in seen_by_inspector and 'id="s-requests"' not in seen_by_inspector
+    assert "Risk indicator" in seen_by_inspector and "Risk indicator" not in seen_by_reviewer
+
+
+def test_two_staff_members_of_one_server_each_see_their_own_menu(app, db):
+    reviewer, _ = staff_with(app, REVIEWER)
+    finance, _ = staff_with(app, FINANCE)
+    for client, only in ((reviewer, "/en/staff/registrations"), (finance, "/en/staff/contributions"),
+                         (reviewer, "/en/staff/registrations")):
+        page = client.get(only).get_data(as_text=True)
+        menu = re.search(r'<nav aria-label="Back office" class="staff-nav">(.*?)</nav>', page, re.S).group(1)
+        assert only in menu and len(re.findall(r"href=", menu)) == (2 if only.endswith("registrations") else 1)
