@@ -59,7 +59,7 @@ def create_app(config=None):
     errors.init_app(app)
     cli.init_app(app)
 
-    from portal import access_control  # noqa: F401  (registers the user loader)
+    from portal import access_control  # registers the user loader
     from portal.access import bp as access_bp
     from portal.auth import bp as auth_bp
     from portal.backoffice import bp as backoffice_bp
@@ -73,6 +73,7 @@ def create_app(config=None):
     app.register_blueprint(auth_bp)
     app.register_blueprint(tiles_bp)
     app.register_blueprint(access_bp)
+    access_control.init_app(app)
     return app
 
 

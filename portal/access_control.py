@@ -9,7 +9,7 @@ import functools
 import re
 from urllib.parse import urlsplit
 
-from flask import abort, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from flask_login import AnonymousUserMixin, current_user
 
 from portal.data.prepared import Prepared, slot
@@ -97,6 +97,27 @@ def role_required(*roles):
         wrapper.staff_roles = roles
         return wrapper
     return decorate
+
+
+# The back office's sections, in the menu's order (base.html); each opens to its view's roles.
+STAFF_SECTIONS = ("backoffice.queue_page", "backoffice.companies_page", "backoffice.inspections_page",
+                  "backoffice.contributions_page", "backoffice.people")
+
+
+def may_open(endpoint):
+    """Whether the staff member of this session holds a role of the view at `endpoint` (the roles its
+    `role_required` names): what the menu and the pages show is what the routes let through."""
+    roles = getattr(current_app.view_functions[endpoint], "staff_roles", ())
+    return current_user.is_staff and current_user.staff.has_role(*roles)
+
+
+def first_staff_section():
+    """The endpoint of the first section the staff member may open, or None."""
+    return next((endpoint for endpoint in STAFF_SECTIONS if may_open(endpoint)), None)
+
+
+def init_app(app):
+    app.jinja_env.globals["may_open"] = may_open
 
 
 def local_path(target, allowed):

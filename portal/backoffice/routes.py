@@ -2,13 +2,13 @@
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from portal.access_control import role_required, staff_required
+from portal.access_control import first_staff_section, role_required, staff_required
 from portal.backoffice import accounts, bp, companies
 from portal.bce import enterprises as bce
 from portal.companies import identity_changes
 from portal.companies.models import Company
 from portal.people import devices as account_devices
-from portal.people import sessions, staff_roles
+from portal.people import sessions
 from portal.people.models import Account, Person
 from portal.people.staff_roles import ACCOUNT_SUPPORT, INSPECTOR, REVIEWER
 from portal.registrations import belgian as belgian_registrations
@@ -32,7 +32,7 @@ QUEUE_PAGE = 25  # a reviewer works from the top; 25 rows fit a screen or two
 def home():
     """The back office's home: the first section the staff member's roles open, or a page that says
     none does yet."""
-    section = staff_roles.first_section(current_user.staff)
+    section = first_staff_section()
     if section:
         return redirect(url_for(section), 303)
     return render("backoffice/no_role.html")

@@ -222,9 +222,8 @@ def open_dossier(company, staff, values):
         errors["planned_on"] = _l("Enter the date as day, month and year, for example 31/01/2027.")
     inspector = None
     if values["inspector"]:
-        chosen = row_id(values["inspector"])
-        inspector = next((staff for staff in StaffMember.holding(INSPECTOR) if staff.id == chosen), None)
-        if inspector is None:
+        inspector = StaffMember.get_or_none((StaffMember.id == row_id(values["inspector"])) & StaffMember.active)
+        if inspector is None or not inspector.has_role(INSPECTOR):
             errors["inspector"] = _l("Choose an inspector of the agency.")
     if errors:
         raise InspectionError(errors)

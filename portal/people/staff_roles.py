@@ -6,27 +6,12 @@ REVIEWER, INSPECTOR, FINANCE, ACCOUNT_SUPPORT, ADMINISTRATOR = (
 # inspector: inspection dossiers (and the register, where a dossier is opened); finance: contribution
 # years and declarations; account support: people, their accounts, new devices; administrator: staff
 # members and their roles.
-ROLES = EVERY_ROLE = (REVIEWER, INSPECTOR, FINANCE, ACCOUNT_SUPPORT, ADMINISTRATOR)
+EVERY_ROLE = (REVIEWER, INSPECTOR, FINANCE, ACCOUNT_SUPPORT, ADMINISTRATOR)
 
 
 def stored(roles):
     """The column's value for a set of roles."""
-    unknown = set(roles) - set(ROLES)
+    unknown = set(roles) - set(EVERY_ROLE)
     if unknown:
         raise ValueError(f"unknown staff roles: {', '.join(sorted(unknown))}")
-    return " ".join(role for role in ROLES if role in set(roles))
-
-
-# The back office's sections, in the menu's order (base.html): the endpoint, the roles that open it.
-SECTIONS = (
-    ("backoffice.queue_page", (REVIEWER,)),
-    ("backoffice.companies_page", (REVIEWER, INSPECTOR)),
-    ("backoffice.inspections_page", (INSPECTOR,)),
-    ("backoffice.contributions_page", (FINANCE,)),
-    ("backoffice.people", (ACCOUNT_SUPPORT,)),
-)
-
-
-def first_section(staff):
-    """The endpoint of the first section the staff member's roles open, or None."""
-    return next((endpoint for endpoint, roles in SECTIONS if staff.has_role(*roles)), None)
+    return " ".join(role for role in EVERY_ROLE if role in set(roles))
