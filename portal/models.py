@@ -8,6 +8,9 @@ from portal.activities.models import (  # noqa: F401  (listed here for the whole
     ActivityContact,
     ActivityEvent,
 )
+from portal.approvals.models import (  # noqa: F401  (listed here for the whole portal)
+    Approval,
+)
 from portal.bce.models import (  # noqa: F401  (listed here for the whole portal)
     KboActivity,
     KboAddress,

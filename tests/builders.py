@@ -2,6 +2,7 @@
 and their login (by test client and by browser), a request sent through the real wizard, parallel calls,
 PDF files. Test modules import these from here, never from one another."""
 import io
+import re
 import threading
 
 import pyotp
@@ -54,13 +55,13 @@ def staff_log_in(client, email="agent@afmps.be", lang="en", at=None):
     return token
 
 
-def staff_log_in_browser(visitor, lang="fr", button="Se connecter"):
+def staff_log_in_browser(visitor, lang="fr", button="Se connecter", email="agent@afmps.be"):
     """A staff member's login in the browser, from the home page's staff link."""
     page = visitor.page
     visitor.goto(f"/{lang}/")
     page.locator("#staff").get_by_role("link").click()
     visitor.check_page()
-    page.locator("#field-email").fill("agent@afmps.be")
+    page.locator("#field-email").fill(email)
     page.locator("#field-password").fill(STAFF_PASSWORD)
     with page.expect_navigation():
         page.locator("main form").get_by_role("button", name=button).click()
@@ -69,6 +70,20 @@ def staff_log_in_browser(visitor, lang="fr", button="Se connecter"):
     with page.expect_navigation():
         page.locator("main form").get_by_role("button", name=button).click()
     visitor.check_page()
+
+
+def approve_as_second(app, page_url, at=None):
+    """A second staff member opens the page of a waiting request and approves it: (their client, the page
+    after the approval)."""
+    make_staff(email="second@afmps.be", name="Second Janssens")
+    second = app.test_client()
+    second.csrf = staff_log_in(second, email="second@afmps.be", at=at)
+    action = re.search(r'action="(/en/staff/approvals/\d+/approve)"', body(second.get(page_url))).group(1)
+    done = second.post(action, data={"csrf_token": second.csrf})
+    assert done.status_code == 303, body(done)
+    page = body(second.get(done.headers["Location"]))
+    assert "enrolment-code" not in body(second.get(done.headers["Location"]))  # shown once
+    return second, page
 
 
 def submitted_request(app, **company):

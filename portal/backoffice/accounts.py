@@ -4,7 +4,8 @@ from portal.people.models import AccountEvent, Person
 from portal.text.identifiers import IdentifierError, normalise_niss
 from portal.text.lazy_text import lazy_gettext as _l
 
-ACTIONS = {"new_device_allowed": _l("New device allowed")}
+ACTIONS = {"new_device_allowed": _l("New device allowed"),
+           "new_device_requested": _l("New device asked for")}
 
 
 def find_people(query, limit=50):

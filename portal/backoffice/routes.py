@@ -3,11 +3,12 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from portal.access_control import first_staff_section, role_required, staff_required
+from portal.approvals import four_eyes
+from portal.approvals.models import Approval
 from portal.backoffice import accounts, bp, companies
 from portal.bce import enterprises as bce
 from portal.companies import identity_changes
 from portal.companies.models import Company
-from portal.people import devices as account_devices
 from portal.people import sessions
 from portal.people.models import Account, Person
 from portal.people.staff_roles import ACCOUNT_SUPPORT, INSPECTOR, REVIEWER
@@ -196,6 +197,7 @@ def _person(person_id):
 def person_page(person_id, status=200, **extra):
     person, account = _person(person_id)
     return render("backoffice/person.html", status=status, person=person, account=account,
+                  waiting=four_eyes.waiting(Approval.NEW_DEVICE, account.id) if account else None,
                   events=accounts.history(account) if account else [], actions=accounts.ACTIONS,
                   format_niss=format_niss, remaining_codes=account.recovery_codes_left() if account else 0,
                   done=request.args.get("done"), enrolment_code=sessions.take_kept(), **extra)
@@ -212,6 +214,9 @@ def allow_new_device(person_id):
         return person_page(person_id, status=422, typed_reason=reason, errors={"reason": form_text.MULTI_LINE_MESSAGE
                            if reason else _l("Write how you checked who the person is (for example: identity "
                                              "card seen in a video call).")})
-    code = account_devices.allow_new_device(account, reason, staff=current_user.staff)
-    sessions.keep_for_next_page(code)  # shown once, after the redirect, to the staff member who read it out
-    return redirect(url_for("backoffice.person_page", person_id=person_id, done="new_device"), 303)
+    try:  # takes effect when a second member of account support approves it (approvals.four_eyes)
+        four_eyes.ask(Approval.NEW_DEVICE, account.id, current_user.staff, reason)
+    except four_eyes.AlreadyWaiting:
+        return person_page(person_id, status=409, typed_reason=reason, errors={"reason": _l(
+            "A new device for this person already waits for approval.")})
+    return redirect(url_for("backoffice.person_page", person_id=person_id, done="asked"), 303)

@@ -194,7 +194,16 @@ def year_values(form):
 
 
 def save_year(values):
-    """Open a year, or change its parameters."""
+    """Open a year, or change its parameters (once a second staff member approved: approvals.four_eyes)."""
+    year, columns = checked_year(values)
+    columns["updated_at"] = clock.utc()
+    with database.atomic():
+        if ContributionYear.update(**columns).where(ContributionYear.year == year).execute() == 0:
+            ContributionYear.create(year=year, **columns)
+
+
+def checked_year(values):
+    """(year, its columns) from the parameters as typed; raises ContributionError with a message per field."""
     from portal.people.persons import parse_date
 
     errors, columns = {}, {}
@@ -222,10 +231,8 @@ def save_year(values):
         errors["deadline"] = _l("Enter the deadline as day, month and year, for example 30/06/2026.")
     if errors:
         raise ContributionError(errors)
-    columns.update(deadline=deadline, updated_at=clock.utc())
-    with database.atomic():
-        if ContributionYear.update(**columns).where(ContributionYear.year == year).execute() == 0:
-            ContributionYear.create(year=year, **columns)
+    columns["deadline"] = deadline
+    return year, columns
 
 
 def declarations(year):

@@ -7,12 +7,14 @@ from portal.people.models import Account, AccountEvent, RecoveryCode
 from portal.web import mail
 
 
-def allow_new_device(account, reason, staff=None):
+def allow_new_device(account, reason, staff=None, approved_by=None):
     """Drop the account's authenticator and recovery codes, end its sessions:
     at the next login, after the password, the person links a new phone with
     the enrolment code returned here, which whoever checked their identity
     reads out to them (phone, video call), never by e-mail: whoever reads
-    the person's mailbox cannot link their own phone."""
+    the person's mailbox cannot link their own phone. From the back office, `staff` asked for it and
+    `approved_by`, a second staff member, approved it (approvals.four_eyes): both are in the trail and
+    the e-mail."""
     code = one_time_codes.new_code()
     with database.atomic():
         Account.update(totp_secret=None, totp_last_counter=None, failed_attempts=0, locked_until=None, lockouts=0,
@@ -20,7 +22,11 @@ def allow_new_device(account, reason, staff=None):
                        ).where(Account.id == account.id).execute()
         RecoveryCode.delete().where(RecoveryCode.account == account).execute()
         sessions.end_others(account)
-        AccountEvent.create(account=account, staff=staff, action="new_device_allowed", reason=reason)
-        notices.new_device_allowed(account.person)
+        if approved_by is not None:
+            AccountEvent.create(account=account, staff=staff, action="new_device_requested", reason=reason)
+            AccountEvent.create(account=account, staff=approved_by, action="new_device_allowed")
+        else:
+            AccountEvent.create(account=account, staff=staff, action="new_device_allowed", reason=reason)
+        notices.new_device_allowed(account.person, asked_by=staff, approved_by=approved_by)
     mail.send_after_commit()
     return code

@@ -65,7 +65,7 @@ class Account(BaseModel):
 
     @property
     def language(self):
-        return "fr" if self.staff_id else self.person.language
+        return self.owner.language
 
     @property
     def label(self):
@@ -128,6 +128,7 @@ class StaffMember(BaseModel):
     active = peewee.BooleanField(default=True)
     created_at = peewee.DateTimeField(default=utc)
     roles = peewee.CharField(max_length=200, default="")  # people.staff_roles' codes, separated by spaces
+    language = peewee.CharField(max_length=2, default="fr")  # of the e-mails the portal sends them
 
     @property
     def account(self):

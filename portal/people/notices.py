@@ -27,6 +27,8 @@ def authenticator_replaced(person):
                    person=other, colleague=person)
 
 
-def new_device_allowed(person):
+def new_device_allowed(person, asked_by=None, approved_by=None):
+    """By the company's access manager, or by two members of the agency's staff (`asked_by`, `approved_by`)."""
     mail.queue(person.email, "new_device_allowed", person.language,
-               _l("You can link a new authenticator to your FAMHP portal account"), person=person)
+               _l("You can link a new authenticator to your FAMHP portal account"), person=person,
+               asked_by=asked_by, approved_by=approved_by)

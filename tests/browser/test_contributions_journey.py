@@ -110,11 +110,12 @@ def test_the_agency_opens_a_year_and_sees_who_declared(visitor, declarant, live_
 
     staff_password = "a long staff password 42"
     with live_server.app.app_context():
-        staff = StaffMember.get_or_none(StaffMember.email == "finance@afmps.be") or \
-            StaffMember.create(email="finance@afmps.be", name="Fabienne Finance", roles="finance")
-        Account.delete().where(Account.staff == staff).execute()
-        Account.create(staff=staff, password_hash=hash_password(staff_password), must_change_password=False,
-                       totp_secret=SECRET)
+        for email, name in (("finance@afmps.be", "Fabienne Finance"), ("finance2@afmps.be", "Gert Geld")):
+            staff = StaffMember.get_or_none(StaffMember.email == email) or \
+                StaffMember.create(email=email, name=name, roles="finance")
+            Account.delete().where(Account.staff == staff).execute()
+            Account.create(staff=staff, password_hash=hash_password(staff_password), must_change_password=False,
+                           totp_secret=SECRET)
         ContributionYear.delete().where(ContributionYear.year == 2031).execute()
         database.close()
     page = visitor.page
@@ -125,7 +126,18 @@ def test_the_agency_opens_a_year_and_sees_who_declared(visitor, declarant, live_
     form.get_by_label("Coût par entité (euros)").fill("420,00")
     form.get_by_label("Taux sur le chiffre d'affaires (en pour cent)").fill("0,31")
     form.get_by_label("Seuil (euros)").fill("51 000")
-    click(visitor, "button", "Enregistrer les paramètres", within=form)
+    click(visitor, "button", "Demander l'approbation", within=form)
+    expect(page.get_by_role("status")).to_contain_text("Votre modification est enregistrée")
+    expect(page.get_by_role("button", name="Approuver")).to_have_count(0)  # four eyes: not one's own
+    click(visitor, "button", "Se déconnecter")
+    visitor.log_in_staff("finance2@afmps.be", staff_password, SECRET, lang="fr")
+    click(visitor, "link", "Contributions")
+    waiting = page.locator(".waiting-request")
+    expect(waiting).to_contain_text("Fabienne Finance")
+    expect(waiting).to_contain_text("420,00")
+    click(visitor, "button", "Approuver", within=waiting)
     expect(page.get_by_role("status")).to_be_visible()
     expect(page.get_by_role("table").first).to_contain_text("2031")
-    expect(page.get_by_role("heading", level=2).filter(has_text="2031")).to_be_visible()
+    expect(page.get_by_role("heading", level=2).filter(has_text="déclaration pour 2031")).to_be_visible()
+    history = page.get_by_role("region", name="Modifications des paramètres de 2031")
+    expect(history).to_contain_text("demandée par Fabienne Finance, tranchée par Gert Geld")

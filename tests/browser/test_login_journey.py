@@ -161,10 +161,11 @@ def test_lost_phone_without_recovery_codes_then_the_agency_allows_a_new_device(v
     with live_server.app.app_context():
         Account.update(must_change_password=False, totp_secret=pyotp.random_base32()).where(
             Account.person.is_null(False)).execute()
-        StaffMember.delete().where(StaffMember.email == "agent@afmps.be").execute()
-        staff = StaffMember.create(email="agent@afmps.be", name="Agent Peeters", roles="reviewer inspector finance account_support administrator")
-        Account.create(staff=staff, password_hash=hash_password(STAFF_PASSWORD), must_change_password=False,
-                       totp_secret=STAFF_SECRET)
+        StaffMember.delete().where(StaffMember.email.in_(["agent@afmps.be", "second@afmps.be"])).execute()
+        for email, name in (("agent@afmps.be", "Agent Peeters"), ("second@afmps.be", "Second Janssens")):
+            staff = StaffMember.create(email=email, name=name, roles="account_support")
+            Account.create(staff=staff, password_hash=hash_password(STAFF_PASSWORD), must_change_password=False,
+                           totp_secret=STAFF_SECRET)
         database.close()
     page = visitor.page
     smtp_server.messages.clear()
@@ -188,9 +189,23 @@ def test_lost_phone_without_recovery_codes_then_the_agency_allows_a_new_device(v
         page.get_by_role("link", name="Claire Dubois").click()
     visitor.check_page()
     page.get_by_label("Comment vous avez vérifié l'identité de la personne").fill("Carte d'identité vue en appel vidéo")
-    submit(visitor, "Autoriser un nouvel appareil")
-    expect(page.get_by_role("status")).to_contain_text("C'est fait")
+    submit(visitor, "Demander l'autorisation d'un nouvel appareil")  # four eyes: a second member approves
+    expect(page.get_by_role("status")).to_contain_text("Votre demande est enregistrée")
+    expect(page.get_by_text("En attente d'une seconde approbation")).to_be_visible()
+    expect(page.get_by_role("button", name="Approuver")).to_have_count(0)  # not one's own
+    submit(visitor, "Se déconnecter")
+
+    staff_log_in(visitor, email="second@afmps.be")  # the second member finds it in the menu
+    with page.expect_navigation():
+        page.get_by_role("link", name="À approuver").click()
+    visitor.check_page()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Claire Dubois").click()
+    visitor.check_page()
     expect(page.get_by_text("Carte d'identité vue en appel vidéo")).to_be_visible()
+    expect(page.get_by_text("demandée par Agent Peeters")).to_be_visible()
+    submit(visitor, "Approuver")
+    expect(page.get_by_role("status")).to_contain_text("C'est fait")
     enrolment_code = page.locator("code.enrolment-code").inner_text()  # read out to the person by phone
     submit(visitor, "Se déconnecter")
 

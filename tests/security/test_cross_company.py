@@ -7,6 +7,7 @@ The routes come from the app's URL map. A new route with an id in its address an
 """
 import datetime
 import itertools
+import json
 import re
 
 from portal import clock
@@ -16,6 +17,7 @@ from portal.inspections import dossiers as inspections
 from portal.inspections.documents import check as check_document
 from portal.models import (
     Activity,
+    Approval,
     Company,
     ContactPerson,
     ContributionDeclaration,
@@ -94,6 +96,9 @@ CASES = {
     "backoffice.registration_page": lambda v: {"registration_id": v.registration.id},
     "backoffice.proof": lambda v: {"registration_id": v.registration.id},
     "backoffice.decide": lambda v: {"registration_id": v.registration.id},
+    "backoffice.approve": lambda v: {"approval_id": v.approval.id},
+    "backoffice.refuse": lambda v: {"approval_id": v.approval.id},
+    "backoffice.withdraw": lambda v: {"approval_id": v.approval.id},
 }
 SHARED_KEYS = {"tiles.contribution", "tiles.contribution_proof", "tiles.contribution_receipt"}
 # What a hostile form sends: every field the portal's forms use, with a value that would show if stored.
@@ -139,6 +144,10 @@ class Victim:
         contributions.save_year({"year": str(self.year), "entity_cost": "415,74", "turnover_rate": "0,3073",
                                  "turnover_threshold": "50 290,17",
                                  "deadline": (today + datetime.timedelta(days=30)).strftime("%d/%m/%Y")})
+        self.approval = Approval.create(kind="contribution_year", subject=self.year + 1, requested_by=staff,
+                                        waiting_key=f"contribution_year:{self.year + 1}", payload=json.dumps({
+                                            "year": str(self.year + 1), "entity_cost": "1", "turnover_rate": "1",
+                                            "turnover_threshold": "1", "deadline": ""}))
         self.declaration = ContributionDeclaration.create(company=self.company, year=self.year, status="submitted",
                                                           private_only=False, turnover=987654.32,
                                                           document_filename=f"{MARK}.pdf", document=blank_pdf())
@@ -176,6 +185,7 @@ class Victim:
             (MarketedDevice, MarketedDevice.company == self.company), (Supplier, Supplier.company == self.company),
             (RepresentedCompany, RepresentedCompany.company == self.company),
             (LoginSession, LoginSession.person == self.person), (Registration, Registration.id == self.registration.id),
+            (Approval, Approval.id == self.approval.id),
         ]:
             rows[model.__name__] = sorted(
                 (tuple((k, len(v) if isinstance(v, (bytes, memoryview)) else v) for k, v in sorted(row.items()))

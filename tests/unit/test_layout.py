@@ -8,7 +8,7 @@ from pathlib import Path
 PORTAL = Path(__file__).resolve().parents[2] / "portal"
 PARTS = {"public", "wizard", "auth", "backoffice", "tiles", "access"}
 SUBJECTS = {"companies", "people", "logins", "registrations", "rights", "activities", "inspections", "contributions",
-            "partners", "bce"}
+            "partners", "bce", "approvals"}
 PLUMBING = {"web", "text", "data"}
 DEMO = {"demo"}
 ROOT_MODULES = {"__init__", "cli", "config", "clock", "extensions", "access_control", "models"}

@@ -15,7 +15,7 @@ from portal.models import (
     Quality,
     QualityMember,
 )
-from tests.builders import a_pdf
+from tests.builders import a_pdf, approve_as_second
 from tests.harness import AuthActions
 
 HTMX = {"HX-Request": "true"}
@@ -109,16 +109,18 @@ def test_a_draft_is_kept_and_not_counted_as_declared(operator, auth, client, age
     assert "1 registered firm has not declared" in page and "Musterfirma GmbH" in page
 
 
-def test_the_agency_sets_the_years_sees_the_declarations_and_exports_them(operator, auth, client, agent):
+def test_the_agency_sets_the_years_sees_the_declarations_and_exports_them(operator, auth, client, agent, app):
     bad = agent.post("/en/staff/contributions/years", data={"csrf_token": agent.csrf, "year": "20x6",
                                                             "entity_cost": "abc", "turnover_rate": "9",
                                                             "turnover_threshold": "", "deadline": ""})
     assert bad.status_code == 422 and 'value="abc"' in body(bad)
     for message in ("Enter the year", "cost per entity", "rate in percent", "threshold in euros"):
         assert message in body(bad), message
-    assert agent.post("/en/staff/contributions/years", data={
+    asked = agent.post("/en/staff/contributions/years", data={
         "csrf_token": agent.csrf, "year": "2031", "entity_cost": "420,00", "turnover_rate": "0,31",
-        "turnover_threshold": "51 000", "deadline": ""}).status_code == 303
+        "turnover_threshold": "51 000", "deadline": ""})
+    assert asked.status_code == 303 and not ContributionYear.select().where(ContributionYear.year == 2031).exists()
+    approve_as_second(app, asked.headers["Location"])  # four eyes: a second member of finance
     assert ContributionYear.get(ContributionYear.year == 2031).deadline == datetime.date(2031, 6, 30)
     Company.update(name="=HYPERLINK(\"http://evil\")").where(Company.id == operator.company.id).execute()
     declare(client, auth, operator.year, proof=a_pdf())

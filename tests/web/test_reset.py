@@ -8,7 +8,7 @@ import pytest
 from portal.models import Account, AccountEvent, LoginSession, PasswordReset
 from portal.people import recovery_codes as recovery
 from tests.accounts import Login, body
-from tests.builders import make_staff, staff_log_in
+from tests.builders import approve_as_second, make_staff, staff_log_in
 
 NEW = "my renewed password"
 
@@ -136,15 +136,15 @@ def test_a_blocked_staff_member_cannot_log_in(app, client, db):
 # The agency allows a new device --------------------------------------------------------------
 
 def staff_allows_a_new_device(app, person, clock):
+    """One member of account support asks, a second approves and reads the code: (second's client, code)."""
     make_staff()
-    staff = app.test_client()
-    staff.csrf = staff_log_in(staff, at=clock.now)
-    done = staff.post(f"/en/staff/people/{person.id}/new-device",
-                      data={"csrf_token": staff.csrf, "reason": "Identity card seen in a video call"})
-    assert done.status_code == 303
-    page = body(staff.get(done.headers["Location"]))
+    asker = app.test_client()
+    asker.csrf = staff_log_in(asker, at=clock.now)
+    asked = asker.post(f"/en/staff/people/{person.id}/new-device",
+                       data={"csrf_token": asker.csrf, "reason": "Identity card seen in a video call"})
+    assert asked.status_code == 303
+    staff, page = approve_as_second(app, asked.headers["Location"], at=clock.now)
     code = re.search(r'<code class="secret enrolment-code">([a-z0-9-]+)</code>', page).group(1)
-    assert code not in body(staff.get(done.headers["Location"]))  # shown once
     return staff, code
 
 
@@ -164,13 +164,22 @@ def test_support_allows_a_new_device_after_checking_who_the_person_is(app, login
     assert Account.get().totp_secret is not None
     done = staff.post(url, data={"csrf_token": staff.csrf, "reason": "Identity card seen in a video call"})
     assert done.status_code == 303
-    event = AccountEvent.get()
-    assert event.action == "new_device_allowed" and event.staff.email == "agent@afmps.be"
-    shown = body(staff.get(done.headers["Location"]))
-    assert "video call" in shown
+    waiting = body(staff.get(done.headers["Location"]))
+    assert "Waiting for a second approval" in waiting and "Withdraw my request" in waiting
+    assert "/approve" not in waiting and "enrolment-code" not in waiting  # not their own to approve
+    assert Account.get().totp_secret is not None and not AccountEvent.select().exists()  # nothing yet
+    second, shown = approve_as_second(app, done.headers["Location"], at=clock.now)
+    asked, allowed = AccountEvent.select().order_by(AccountEvent.id)
+    assert (asked.action, asked.staff.email, asked.reason) == ("new_device_requested", "agent@afmps.be",
+                                                              "Identity card seen in a video call")
+    assert (allowed.action, allowed.staff.email) == ("new_device_allowed", "second@afmps.be")
+    assert "video call" in shown and "Second Janssens" in shown and "Agent Peeters" in shown
     code = re.search(r'<code class="secret enrolment-code">([a-z0-9-]+)</code>', shown).group(1)
     notice = mailbox.received("jan@example.be")[-1].get_body(("plain",)).get_content()
     assert "QR" in notice and code not in notice  # the code never travels by e-mail
+    assert "Agent Peeters" in notice and "Second Janssens" in notice  # both names
+    told = mailbox.received("agent@afmps.be")[-1]
+    assert "Second Janssens" in told["Subject"]
     fresh = Login(app.test_client())
     assert fresh.password(password=NEW).headers["Location"] == "/en/login/authenticator"
     page = body(fresh.client.get("/en/login/authenticator"))
