@@ -73,12 +73,14 @@ def login_required(view):
 
 
 def staff_required(view):
-    """A back-office page: only for an active staff member's session."""
+    """A back-office page for every active staff member, whatever their roles (the back office's home,
+    "Mon compte"). The role x route test reads `any_staff`."""
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         if not current_user.is_staff:
             return redirect(url_for("auth.staff_login", next=request.full_path.rstrip("?")), 303)
         return view(*args, **kwargs)
+    wrapper.any_staff = True
     return wrapper
 
 
@@ -107,8 +109,10 @@ STAFF_SECTIONS = ("backoffice.queue_page", "backoffice.companies_page", "backoff
 def may_open(endpoint):
     """Whether the staff member of this session holds a role of the view at `endpoint` (the roles its
     `role_required` names): what the menu and the pages show is what the routes let through."""
-    roles = getattr(current_app.view_functions[endpoint], "staff_roles", ())
-    return current_user.is_staff and current_user.staff.has_role(*roles)
+    view = current_app.view_functions[endpoint]
+    if getattr(view, "any_staff", False):
+        return current_user.is_staff
+    return current_user.is_staff and current_user.staff.has_role(*getattr(view, "staff_roles", ()))
 
 
 def first_staff_section():

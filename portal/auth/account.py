@@ -1,8 +1,11 @@
-"""“Mon compte”: password, authenticator, recovery codes, sessions, language.
+"""“Mon compte”, for company users (/portal/account) and the agency's staff (/staff/account): password,
+authenticator, recovery codes, sessions, language.
 
-Every code and password typed here counts toward the account's lockout like
-a login. The authenticator being linked and new recovery codes live in the
-session's row, never in the cookie.
+Changing a way in (the password, the authenticator, the recovery codes) asks for the password and a
+code again (ASVS 7.5.1); ending sessions asks for the password (7.5.2). Every code and password typed
+here counts toward the account's lockout like a login. The authenticator being linked and new recovery
+codes live in the session's row, never in the cookie. A Belgian logged in by eID or itsme has no
+password here: they end their sessions without one (ending a session never opens anything).
 """
 import functools
 
@@ -10,7 +13,7 @@ from flask import Response, abort, redirect, request, url_for
 from flask_login import current_user
 
 from portal import clock
-from portal.access_control import login_required
+from portal.access_control import login_required, staff_required
 from portal.auth import bp
 from portal.logins import credentials, password_policy, totp
 from portal.people import accounts, sessions
@@ -19,6 +22,17 @@ from portal.text.languages import LANGUAGE_NAMES
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.web import mail
 from portal.web.rendering import render
+
+OTHERS = "others"
+
+
+def _endpoint(name):
+    """The endpoint of one of these pages for whoever is asking: the staff's or the portal's."""
+    return f"auth.staff_{name}" if current_user.is_staff else f"auth.{name}"
+
+
+def _owner():
+    return current_user.staff if current_user.is_staff else current_user.person
 
 
 def _scratch(**fields):
@@ -30,16 +44,18 @@ def _page(status=200, **context):
     login = sessions.current()
     new_codes = sessions.take_kept()  # shown once
     if current_user.account:
-        alive, remaining = sessions.active_with_codes_left(current_user.person, current_user.account)
+        alive, remaining = sessions.active_with_codes_left(current_user.account)
     else:  # logged in by eID: no recovery codes
         alive, remaining = sessions.active_for(current_user.person), 0
-    return render("auth/account.html", status=status, sessions_list=alive,
+    return render("auth/account.html", status=status, sessions_list=alive, endpoint=_endpoint,
                   current_session=login, languages=LANGUAGE_NAMES, remaining_codes=remaining,
                   new_codes=new_codes, new_secret=context.pop("new_secret", login.enrolling_secret), **context)
 
 
-@bp.get("/<lang:lang>/portal/account")
-@login_required
+def _done(what):
+    return redirect(url_for(_endpoint("account"), done=what), 303)
+
+
 def account():
     return _page(done=request.args.get("done"))
 
@@ -49,34 +65,36 @@ def password_account_required(view):
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         if current_user.account is None:
-            return redirect(url_for("auth.account"), 303)
+            return redirect(url_for(_endpoint("account")), 303)
         return view(*args, **kwargs)
     return wrapper
 
 
-@bp.post("/<lang:lang>/portal/account/password")
-@login_required
-@password_account_required
+def _proved_again(password_field="current", code_field="code", accept=(credentials.TOTP, credentials.RECOVERY)):
+    """The password and a code typed again (ASVS 7.5.1): {} when both are right, else the errors by field.
+    The code is checked (and spent) only after the right password."""
+    if not credentials.password_ok(current_user.account, request.form.get(password_field, "")[:256]):
+        return {password_field: _l("Your current password is not right.")}
+    check = credentials.code_ok(current_user.account, request.form.get(code_field, ""), accept=accept)
+    return {} if check.accepted else {code_field: check.error}
+
+
 def change_password():
     new = request.form.get("password", "")
-    if not credentials.password_ok(current_user.account, request.form.get("current", "")[:256]):
-        errors = {"current": _l("Your current password is not right.")}
-    else:
-        errors = password_policy.form_errors(new, request.form.get("password_confirm", ""),
-                                             current_user.account.personal_words())
+    errors = password_policy.form_errors(new, request.form.get("password_confirm", ""),
+                                         current_user.account.personal_words())
+    if not errors:  # the password and the code are checked (and a code spent) once the new one is acceptable
+        errors = _proved_again()
     if errors:
         return _page(status=422, errors=errors)
-    accounts.change_password(current_user.account, current_user.person, new, keep=sessions.current())
+    accounts.change_password(current_user.account, new, keep=sessions.current())
     mail.send_after_commit()
-    return redirect(url_for("auth.account", done="password"), 303)
+    return _done("password")
 
 
-@bp.post("/<lang:lang>/portal/account/authenticator")
-@login_required
-@password_account_required
 def replace_authenticator():
-    """Two steps: a code of the current app (or a recovery code) proves the
-    old phone, then the new one is linked with a code of its own."""
+    """Two steps: the password and a code of the current app (or a recovery code) prove who is asking,
+    then the new phone is linked with a code of its own."""
     secret = sessions.current().enrolling_secret
     if request.form.get("step") == "confirm" and secret:
         result = totp.check(secret, request.form.get("new_code", ""), clock.now())
@@ -84,52 +102,72 @@ def replace_authenticator():
             return _page(status=422, errors={"new_code": _l(
                 "This code does not match. Check that you scanned the QR code shown here, then type the code "
                 "your app shows now.")})
-        accounts.replace_authenticator(current_user.account, current_user.person, secret, result.counter,
-                                       keep=sessions.current())
+        accounts.replace_authenticator(current_user.account, secret, result.counter,
+                                       keep=sessions.current(), end_others=request.form.get("end_others") == "yes")
         mail.send_after_commit()
-        return redirect(url_for("auth.account", done="authenticator"), 303)
-    check = credentials.code_ok(current_user.account, request.form.get("code", ""))
-    if not check.accepted:
-        return _page(status=422, new_secret=None, errors={"code": check.error})
+        return _done("authenticator")
+    errors = _proved_again(password_field="authenticator_password")
+    if errors:
+        return _page(status=422, new_secret=None, errors=errors)
     _scratch(enrolling_secret=totp.new_secret())
     return _page()
 
 
-@bp.get("/<lang:lang>/portal/account/authenticator.svg")
-@login_required
 def new_authenticator_qr():
     secret = sessions.current().enrolling_secret
     if not secret:
         return Response(status=404)
-    return totp.qr_response(secret, current_user.person.niss)
+    return totp.qr_response(secret, current_user.account.label if current_user.account else "")
 
 
-@bp.post("/<lang:lang>/portal/account/recovery-codes")
-@login_required
-@password_account_required
 def new_recovery_codes():
-    check = credentials.code_ok(current_user.account, request.form.get("recovery_code", ""), accept=(credentials.TOTP,))
-    if not check.accepted:
-        return _page(status=422, errors={"recovery_code": check.error})
+    errors = _proved_again(password_field="codes_password", code_field="recovery_code", accept=(credentials.TOTP,))
+    if errors:
+        return _page(status=422, errors=errors)
     sessions.keep_for_next_page(recovery.new_codes(current_user.account))
-    sessions.end_others(current_user.account, keep=sessions.current())  # a stolen session cannot outlive them
-    return redirect(url_for("auth.account", done="codes"), 303)
+    if request.form.get("end_others") == "yes":  # offered, ticked by default: a stolen session cannot outlive them
+        sessions.end_others(current_user.account, keep=sessions.current())
+    return _done("codes")
 
 
-@bp.post("/<lang:lang>/portal/account/sessions/<int:session_id>/end")
-@login_required
-def end_session(session_id):
-    if not sessions.end_one(current_user.person, session_id) and not sessions.is_theirs(current_user.person,
-                                                                                        session_id):
+def end_sessions():
+    """End one other session, or every other one, after the password (a person logged in by eID has none
+    here)."""
+    if current_user.account is not None and not credentials.password_ok(
+            current_user.account, request.form.get("sessions_password", "")[:256]):
+        return _page(status=422, errors={"sessions_password": _l("Your current password is not right.")})
+    chosen = request.form.get("session", "")
+    if chosen == OTHERS:
+        sessions.end_others(_owner(), keep=sessions.current())
+        return _done("sessions")
+    if not chosen.isdigit() or len(chosen) > 18:
+        abort(400)
+    if not sessions.end_one(_owner(), int(chosen)) and not sessions.is_theirs(_owner(), int(chosen)):
         abort(404)  # not one of theirs; one of theirs ended already (a second click) is done all the same
-    return redirect(url_for("auth.account", done="session"), 303)
+    return _done("session")
 
 
-@bp.post("/<lang:lang>/portal/account/language")
-@login_required
 def language():
     choice = request.form.get("language", "")
     if choice not in LANGUAGE_NAMES:
         return _page(status=422, errors={"language": _l("Choose French, Dutch or English.")})
-    accounts.choose_language(current_user.person, choice)
-    return redirect(url_for("auth.account", done="language"), 303)
+    accounts.choose_language(_owner(), choice)
+    return _done("language")
+
+
+# The same pages at two addresses: the portal's, after a company user's login, and the back office's,
+# after a staff member's (any role: every staff member has an account to look after).
+for path, view, methods, guards in (
+        ("", account, ["GET"], ()),
+        ("/password", change_password, ["POST"], (password_account_required,)),
+        ("/authenticator", replace_authenticator, ["POST"], (password_account_required,)),
+        ("/authenticator.svg", new_authenticator_qr, ["GET"], ()),
+        ("/recovery-codes", new_recovery_codes, ["POST"], (password_account_required,)),
+        ("/sessions/end", end_sessions, ["POST"], ()),
+        ("/language", language, ["POST"], ())):
+    guarded = view
+    for guard in guards:
+        guarded = guard(guarded)
+    bp.add_url_rule(f"/<lang:lang>/portal/account{path}", view.__name__, login_required(guarded), methods=methods)
+    bp.add_url_rule(f"/<lang:lang>/staff/account{path}", f"staff_{view.__name__}", staff_required(guarded),
+                    methods=methods)

@@ -58,14 +58,18 @@ def _log_in(niss, method, assurance, claims=None, names=None):
     return redirect(safe_next(kept.get("next", "")), 303)
 
 
-@bp.get("/<lang:lang>/login/csam")
+@bp.route("/<lang:lang>/login/csam", methods=["GET", "POST"])
 def csam():
-    next_url = request.args.get("next", "")
+    """The federal login starts from a POST with the CSRF token (ASVS 7.6.2): another site can link here,
+    not start it. A GET shows the button (an old bookmark, a link from a mail)."""
+    next_url = request.values.get("next", "")[:500]
     if not current_app.config.get("FAS_ISSUER"):
         if current_app.config["PRODUCTION"]:
             abort(503)
         session[KEY] = {"next": next_url}
         return render("auth/csam_simulator.html", people=Person.select().order_by(Person.last_name).limit(50))
+    if request.method == "GET":
+        return render("auth/csam_start.html", next_url=next_url)
     try:
         url, kept = _client().start(_callback_uri())
     except OSError:

@@ -35,7 +35,7 @@ def continue_login(account, state):
     lockout.record_success(account)
     device.remember(account)
     if account.staff_id:  # staff sessions never carry a person, company sessions never a staff member
-        sessions.start(staff=account.staff)
+        sessions.start(staff=account.staff, account=account)
         return redirect(safe_staff_next(state.get("next")), 303)
     sessions.start(account=account)
     return redirect(safe_next(state.get("next")), 303)

@@ -23,7 +23,7 @@ from portal.auth import bp
 from portal.auth.login_steps import TOO_MANY, continue_login
 from portal.data.db import database
 from portal.logins import credentials, flow, password_policy, resets
-from portal.people.models import Account, Person
+from portal.people.models import Account, Person, StaffMember
 from portal.text.languages import current_language
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.web import mail, rate_limit
@@ -40,8 +40,10 @@ def forgot():
     if rate_limit.exceeded(rate_limit.RESET_REQUEST):
         return render("auth/forgot.html", status=429, sent=False, email=email, error=TOO_MANY)
     with database.atomic():
-        accounts = Account.select().join(Person).where(Person.email == email) if email else []
-        for account in accounts:
+        accounts = ([*Account.select().join(Person).where(Person.email == email),
+                     *Account.select().join(StaffMember).where((StaffMember.email == email) & StaffMember.active)]
+                    if email else [])
+        for account in accounts:  # a person's, and a staff member's (the same rules: ASVS 6.2.2 for staff)
             resets.send_link(account, current_language())
     mail.send_after_response()
     return render("auth/forgot.html", sent=True, email=email)

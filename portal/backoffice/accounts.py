@@ -5,7 +5,8 @@ from portal.text.identifiers import IdentifierError, normalise_niss
 from portal.text.lazy_text import lazy_gettext as _l
 
 ACTIONS = {"new_device_allowed": _l("New device allowed"),
-           "new_device_requested": _l("New device asked for")}
+           "new_device_requested": _l("New device asked for"),
+           "sessions_ended": _l("Every session ended by the agency")}
 
 
 def find_people(query, limit=50):

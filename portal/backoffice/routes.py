@@ -9,6 +9,7 @@ from portal.backoffice import accounts, bp, companies
 from portal.bce import enterprises as bce
 from portal.companies import identity_changes
 from portal.companies.models import Company
+from portal.people import devices as account_devices
 from portal.people import sessions
 from portal.people.models import Account, Person
 from portal.people.staff_roles import ACCOUNT_SUPPORT, INSPECTOR, REVIEWER
@@ -200,7 +201,17 @@ def person_page(person_id, status=200, **extra):
                   waiting=four_eyes.waiting(Approval.NEW_DEVICE, account.id) if account else None,
                   events=accounts.history(account) if account else [], actions=accounts.ACTIONS,
                   format_niss=format_niss, remaining_codes=account.recovery_codes_left() if account else 0,
+                  alive=len(sessions.active_for(person)),
                   done=request.args.get("done"), enrolment_code=sessions.take_kept(), **extra)
+
+
+@bp.post("/<lang:lang>/staff/people/<int:person_id>/end-sessions")
+@role_required(ACCOUNT_SUPPORT)
+def end_person_sessions(person_id):
+    """ASVS 7.4.5: support ends every session of a person (a stolen laptop, a call from the company)."""
+    person, account = _person(person_id)
+    account_devices.end_sessions(person, account, current_user.staff)
+    return redirect(url_for("backoffice.person_page", person_id=person_id, done="sessions"), 303)
 
 
 @bp.post("/<lang:lang>/staff/people/<int:person_id>/new-device")

@@ -34,7 +34,11 @@ from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
 
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384"]  # asymmetric only: never HS*, never none
-LEEWAY = 30  # seconds of clock skew tolerated on exp, iat and nbf
+LEEWAY = 30  # seconds of clock skew tolerated on exp, iat, nbf and auth_time
+# ASVS 7.6.1: FAS authenticates the person again at every login (prompt=login), never from its single
+# sign-on session alone, and says when (auth_time): no earlier than the start of this login, and no
+# older than MAX_AUTH_AGE when the portal reads it.
+MAX_AUTH_AGE = 600
 SCOPE = "openid profile egovnrn"
 DEFAULT_MIN_ACR = "urn:be:fedict:iam:fas:Level450"  # itsme; eID is Level500: both eIDAS "high"
 JWKS_LIFESPAN = 300  # seconds a fetched key set is used before it is fetched again
@@ -125,6 +129,14 @@ def acr_sufficient(acr, minimum):
     return bool(given and needed and given[1] == needed[1] and int(given[2]) >= int(needed[2]))
 
 
+def fresh(auth_time, started_at, now):
+    """Whether the person authenticated at FAS for this login: `auth_time` (a number of seconds) after the
+    login began, and not older than MAX_AUTH_AGE; missing or of another type, it is not."""
+    if isinstance(auth_time, bool) or not isinstance(auth_time, (int, float)) or not isinstance(started_at, int):
+        return False
+    return started_at - LEEWAY <= auth_time <= now + LEEWAY and now - auth_time <= MAX_AUTH_AGE + LEEWAY
+
+
 class FederalAuthClient:
     def __init__(self, issuer, client_id, client_secret, timeout=10.0, min_acr=DEFAULT_MIN_ACR):
         if not min_acr:
@@ -150,8 +162,9 @@ class FederalAuthClient:
         endpoint = self.metadata["authorization_endpoint"]
         with self._session(redirect_uri) as oauth:
             url, _ = oauth.create_authorization_url(endpoint, state=state, code_verifier=verifier,
-                                                    nonce=nonce, acr_values=self.min_acr)
-        return url, {"state": state, "nonce": nonce, "verifier": verifier}
+                                                    nonce=nonce, acr_values=self.min_acr, prompt="login",
+                                                    max_age=MAX_AUTH_AGE)
+        return url, {"state": state, "nonce": nonce, "verifier": verifier, "started_at": int(time.time())}
 
     def finish(self, code, state, kept, redirect_uri):
         """The verified claims of the ID token, or LoginRefused."""
@@ -175,6 +188,8 @@ class FederalAuthClient:
             raise LoginRefused("nonce mismatch")
         if not acr_sufficient(claims.get("acr"), self.min_acr):
             raise LoginRefused("acr too low")
+        if not fresh(claims.get("auth_time"), kept.get("started_at"), time.time()):
+            raise LoginRefused("authentication not fresh")
         return claims
 
     def _verified(self, id_token, metadata, nonce, access_token):

@@ -62,8 +62,7 @@ def complete(reset, new, proved, lost_phone=False):
             fields.update(totp_secret=None, totp_last_counter=None)
         Account.update(**fields).where(Account.id == account.id).execute()
         sessions.end_others(account)
-        if account.person_id:
-            notices.password_changed(account.person)
-            if lost_phone:
-                notices.authenticator_replaced(account.person)
+        notices.password_changed(account.owner)
+        if lost_phone:
+            notices.authenticator_replaced(account.owner)
     return True

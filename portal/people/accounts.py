@@ -2,7 +2,7 @@
 own, the authenticator linked. Written here, not in the login's views."""
 from portal.data.db import database
 from portal.people import notices, recovery_codes, sessions
-from portal.people.models import Account, LoginSession, PasswordReset, PendingLogin, Person
+from portal.people.models import Account, LoginSession, PasswordReset, PendingLogin
 from portal.people.passwords import hash_password
 
 
@@ -25,7 +25,7 @@ def link_authenticator(account, secret, counter):
     return codes
 
 
-def change_password(account, person, new, keep):
+def change_password(account, new, keep):
     """A logged-in person's new password. Their other sessions end, and whatever was begun with the old
     password (a reset link, a login half-way) stops. The person and their companies' other legal
     representatives are told by e-mail, sent once the caller's transaction commits."""
@@ -36,16 +36,18 @@ def change_password(account, person, new, keep):
         PasswordReset.update(voided=True).where((PasswordReset.account == account)
                                                 & PasswordReset.used_at.is_null()).execute()
         PendingLogin.delete().where(PendingLogin.account == account).execute()
-        notices.password_changed(person, in_account=True)
+        notices.password_changed(account.owner, in_account=True)
 
 
-def replace_authenticator(account, person, secret, counter, keep):
-    """The new phone's authenticator instead of the old one: the other sessions end, the person is told."""
+def replace_authenticator(account, secret, counter, keep, end_others=True):
+    """The new phone's authenticator instead of the old one: the other sessions end (unless the owner
+    chose to keep them), the owner is told."""
     with database.atomic():
         Account.update(totp_secret=secret, totp_last_counter=counter).where(Account.id == account.id).execute()
-        sessions.end_others(account, keep=keep)
+        if end_others:
+            sessions.end_others(account, keep=keep)
         note_on_session(keep, enrolling_secret=None)
-        notices.authenticator_replaced(person)
+        notices.authenticator_replaced(account.owner, others_ended=end_others)
 
 
 def note_on_session(login, **fields):
@@ -56,6 +58,6 @@ def note_on_session(login, **fields):
         setattr(login, name, value)
 
 
-def choose_language(person, language):
-    """The language the person reads the portal and its e-mails in."""
-    Person.update(language=language).where(Person.id == person.id).execute()
+def choose_language(owner, language):
+    """The language a person reads the portal and its e-mails in; a staff member, their e-mails."""
+    type(owner).update(language=language).where(type(owner).id == owner.id).execute()

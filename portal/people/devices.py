@@ -1,6 +1,7 @@
 """Allowing a new device for someone who lost their phone and every recovery
 code: the agency's back office, or the company's access manager, after
-checking who the person is. Shared by both parts."""
+checking who the person is. Shared by both parts. And the agency's support
+ending every session of a person."""
 from portal.data.db import database
 from portal.people import notices, one_time_codes, sessions
 from portal.people.models import Account, AccountEvent, RecoveryCode
@@ -30,3 +31,12 @@ def allow_new_device(account, reason, staff=None, approved_by=None):
         notices.new_device_allowed(account.person, asked_by=staff, approved_by=approved_by)
     mail.send_after_commit()
     return code
+
+
+def end_sessions(person, account, staff):
+    """The agency's support ends every session of `person` (in the account's trail, when there is one)."""
+    with database.atomic():
+        ended = sessions.end_others(person)
+        if account is not None:
+            AccountEvent.create(account=account, staff=staff, action="sessions_ended")
+    return ended

@@ -2,6 +2,7 @@
 companies) that a way into their account changed: a reset password, a new
 authenticator. Queued in the caller's transaction."""
 from portal.companies.models import LegalRepresentative
+from portal.people.models import StaffMember
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.web import mail
 
@@ -12,15 +13,24 @@ def _colleagues(person):
         LegalRepresentative.company.in_(companies) & (LegalRepresentative.person != person))}
 
 
-def password_changed(person, in_account=False):
-    """Through a reset link, or in "Mon compte" (`in_account`)."""
-    mail.queue(person.email, "password_changed", person.language,
-               _l("The password of your FAMHP portal account was changed"), person=person, in_account=in_account)
+def _name(owner):
+    return owner.name if isinstance(owner, StaffMember) else f"{owner.first_name} {owner.last_name}"
 
 
-def authenticator_replaced(person):
-    mail.queue(person.email, "authenticator_replaced", person.language,
-               _l("The authenticator of your FAMHP portal account was replaced"), person=person)
+def password_changed(owner, in_account=False):
+    """A person's or a staff member's: through a reset link, or in "Mon compte" (`in_account`)."""
+    mail.queue(owner.email, "password_changed", owner.language,
+               _l("The password of your FAMHP portal account was changed"), name=_name(owner), in_account=in_account)
+
+
+def authenticator_replaced(owner, others_ended=True):
+    """A person's (their companies' other legal representatives are told too) or a staff member's."""
+    mail.queue(owner.email, "authenticator_replaced", owner.language,
+               _l("The authenticator of your FAMHP portal account was replaced"), name=_name(owner),
+               others_ended=others_ended)
+    if isinstance(owner, StaffMember):
+        return
+    person = owner
     for other in _colleagues(person):
         mail.queue(other.email, "colleague_authenticator_replaced", other.language,
                    _l("The authenticator of a colleague's FAMHP portal account was replaced"),

@@ -61,17 +61,28 @@ def _expired(login, now):
     return login.ended_at is not None or now - login.last_seen_at > idle or now - login.created_at > absolute
 
 
+def _of(who):
+    """The condition on LoginSession for the sessions of `who`: an Account (its person's or its staff
+    member's), a Person or a StaffMember. Never a condition on an empty column, which would be
+    everybody's."""
+    if isinstance(who, Account):
+        column, value = (LoginSession.staff, who.staff_id) if who.staff_id else (LoginSession.person, who.person_id)
+    elif isinstance(who, StaffMember):
+        column, value = LoginSession.staff, who.id
+    else:
+        column, value = LoginSession.person, who.id
+    if value is None:
+        raise ValueError("the sessions of nobody")
+    return column, value
+
+
 def block(account):
     """Block an account: it can no longer log in, and its sessions end now.
 
     Ending the sessions here is what makes the block immediate; the login
     pages refuse blocked accounts, so no request needs to check the flag."""
     Account.update(blocked=True).where(Account.id == account.id).execute()
-    if account.person_id:
-        end_others(account)
-    else:
-        (LoginSession.update(ended_at=clock.utc())
-         .where((LoginSession.staff == account.staff_id) & LoginSession.ended_at.is_null()).execute())
+    end_others(account)
 
 
 def current(now=None):
@@ -105,27 +116,29 @@ def end():
     g.login_session = None
 
 
-def end_others(account, keep=None):
-    """End every session of the account's person but `keep` (after a password
-    or authenticator change, or when an access manager blocks the person)."""
-    query = LoginSession.update(ended_at=clock.utc()).where(
-        (LoginSession.person == account.person_id) & LoginSession.ended_at.is_null())
+def end_others(who, keep=None):
+    """End every session of `who` (an account, a person, a staff member) but `keep`: after a password
+    or authenticator change, when an access manager blocks the person, when they or the agency's
+    support end them all. Returns how many ended."""
+    column, value = _of(who)
+    query = LoginSession.update(ended_at=clock.utc()).where((column == value) & LoginSession.ended_at.is_null())
     if keep is not None:
         query = query.where(LoginSession.id != keep.id)
     return query.execute()
 
 
-def active_for(person, now=None):
-    """The person's sessions still alive: not ended, and neither idle nor
-    older than the limits (a browser closed hours ago is not "logged in")."""
-    return _ALIVE.rows(person=person.id, **_alive_since(now))
+def active_for(who, now=None):
+    """The sessions of `who` still alive: not ended, and neither idle nor older than the limits (a
+    browser closed hours ago is not "logged in")."""
+    column, value = _of(who)
+    return _ALIVE[column.name].rows(owner=value, **_alive_since(now))
 
 
-def active_with_codes_left(person, account, now=None):
-    """The person's sessions alive, and how many unused recovery codes the
-    account has (the "my account" page's two answers, in one statement: each
-    row carries the count)."""
-    rows = _ALIVE_WITH_CODES.rows(person=person.id, account=account.id, **_alive_since(now))
+def active_with_codes_left(account, now=None):
+    """The account's sessions alive, and how many unused recovery codes it has (the "my account" page's
+    two answers, in one statement: each row carries the count)."""
+    column, value = _of(account)
+    rows = _ALIVE_WITH_CODES[column.name].rows(owner=value, account=account.id, **_alive_since(now))
     return rows, (rows[0].codes_left if rows else account.recovery_codes_left())
 
 
@@ -136,26 +149,30 @@ def _alive_since(now):
             "started_since": now - datetime.timedelta(hours=config["SESSION_MAX_HOURS"])}
 
 
-def _alive_query(*extra):
+def _alive_query(column, *extra):
     return (LoginSession.select(*LoginSession._meta.sorted_fields, *extra)
-            .where((LoginSession.person == slot("person")) & LoginSession.ended_at.is_null()
+            .where((column == slot("owner")) & LoginSession.ended_at.is_null()
                    & (LoginSession.last_seen_at >= slot("seen_since"))
                    & (LoginSession.created_at >= slot("started_since")))
             .order_by(LoginSession.created_at.desc()))
 
 
-_ALIVE = Prepared(_alive_query)
-_ALIVE_WITH_CODES = Prepared(lambda: _alive_query(RecoveryCode.unused_count(slot("account")).alias("codes_left")))
+_ALIVE = {column.name: Prepared(lambda column=column: _alive_query(column))
+          for column in (LoginSession.person, LoginSession.staff)}
+_ALIVE_WITH_CODES = {column.name: Prepared(lambda column=column: _alive_query(
+    column, RecoveryCode.unused_count(slot("account")).alias("codes_left")))
+    for column in (LoginSession.person, LoginSession.staff)}
 
 
-def is_theirs(person, session_id):
-    return LoginSession.select().where((LoginSession.id == session_id) & (LoginSession.person == person)).exists()
+def is_theirs(who, session_id):
+    column, value = _of(who)
+    return LoginSession.select().where((LoginSession.id == session_id) & (column == value)).exists()
 
 
-def end_one(person, session_id):
+def end_one(who, session_id):
+    column, value = _of(who)
     return (LoginSession.update(ended_at=clock.utc())
-            .where((LoginSession.id == session_id) & (LoginSession.person == person)
-                   & LoginSession.ended_at.is_null()).execute())
+            .where((LoginSession.id == session_id) & (column == value) & LoginSession.ended_at.is_null()).execute())
 
 
 def keep_for_next_page(secret):

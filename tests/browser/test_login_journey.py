@@ -123,7 +123,7 @@ def test_belgian_logs_in_through_the_csam_simulator_and_opens_my_account(visitor
     page.locator("#belgian").get_by_role("link", name="Se connecter").click()
     visitor.check_page()
     with page.expect_navigation():
-        page.get_by_role("link", name="Continuer par CSAM").click()
+        page.get_by_role("button", name="Continuer par CSAM").click()
     visitor.check_page()
     expect(page.get_by_text("Simulateur pour le développement et les tests.")).to_be_visible()
     page.get_by_label("Numéro national (NISS) lu sur la carte eID").fill(NISS)

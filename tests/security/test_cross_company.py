@@ -57,7 +57,6 @@ CAPABILITY_LINKS = re.compile(r"^(wizard\.|auth\.reset)")
 
 # endpoint -> the victim's objects its parameters name (a function of the victim world).
 CASES = {
-    "auth.end_session": lambda v: {"session_id": v.session.id},
     "access.user": lambda v: {"member_id": v.member.id},
     "access.block_user": lambda v: {"member_id": v.member.id},
     "access.allow_new_device": lambda v: {"member_id": v.member.id},
@@ -93,6 +92,7 @@ CASES = {
     "backoffice.add_dossier_document": lambda v: {"dossier_id": v.dossier.id},
     "backoffice.person_page": lambda v: {"person_id": v.person.id},
     "backoffice.allow_new_device": lambda v: {"person_id": v.person.id},
+    "backoffice.end_person_sessions": lambda v: {"person_id": v.person.id},
     "backoffice.registration_page": lambda v: {"registration_id": v.registration.id},
     "backoffice.proof": lambda v: {"registration_id": v.registration.id},
     "backoffice.decide": lambda v: {"registration_id": v.registration.id},

@@ -19,11 +19,12 @@ MENU = {"/en/staff/registrations": REVIEWER, "/en/staff/companies": (REVIEWER, I
 
 
 def back_office_routes(app):
-    """(rule, its roles) of every route under /staff/ (whatever blueprint holds it) but the back office's
-    home, which any staff member opens, and the staff login."""
+    """(rule, its roles) of every route under /staff/ (whatever blueprint holds it) but the staff login;
+    a page for every staff member (the back office's home, "Mon compte") has every role."""
     for rule in app.url_map.iter_rules():
-        if "/staff/" in rule.rule and rule.endpoint not in ("backoffice.home", "auth.staff_login"):
-            yield rule, getattr(app.view_functions[rule.endpoint], "staff_roles", None)
+        if "/staff/" in rule.rule and rule.endpoint != "auth.staff_login":
+            view = app.view_functions[rule.endpoint]
+            yield rule, EVERY_ROLE if getattr(view, "any_staff", False) else getattr(view, "staff_roles", None)
 
 
 def address(rule):

@@ -14,6 +14,7 @@ from joserfc import jwt
 from joserfc.jwk import OctKey, RSAKey
 
 from portal.models import LoginSession, Person
+from tests.accounts import csrf
 
 NISS = "85073003328"
 CLIENT_ID, CLIENT_SECRET = "afmps-portal", "client-secret-for-the-csam-tests-only"  # 32+ bytes: an HMAC key
@@ -43,6 +44,7 @@ class Provider:
     def id_token(self, entry):
         now = int(time.time())
         claims = {"iss": self.issuer, "aud": CLIENT_ID, "sub": "subject-1", "iat": now, "exp": now + 300,
+                  "auth_time": now,
                   "nonce": entry["query"]["nonce"], "egovNRN": entry["niss"], "givenName": "Jan",
                   "surname": "Peeters", "acr": "urn:be:fedict:iam:fas:Level500"}
         changes = dict(entry["changes"])
@@ -135,8 +137,13 @@ def jan(db):
                          birth_date=datetime.date(1985, 7, 30), birth_country="BE", email="jan@example.be")
 
 
+def begin(client, next_url="/en/portal"):
+    """A press on "Continuer par CSAM": a POST with the page's CSRF token."""
+    return client.post("/en/login/csam", data={"csrf_token": csrf(client), "next": next_url})
+
+
 def start(client):
-    response = client.get("/en/login/csam?next=/en/portal")
+    response = begin(client)
     assert response.status_code == 303
     return response.headers["Location"]
 
@@ -228,7 +235,7 @@ def test_a_level_below_a_raised_minimum_is_refused(client, app, fas, jan):
 
 def test_a_provider_whose_discovery_names_another_issuer_is_not_used(client, app, liar, jan):
     app.config.update(FAS_ISSUER=liar.issuer, FAS_CLIENT_ID=CLIENT_ID, FAS_CLIENT_SECRET=CLIENT_SECRET)
-    response = client.get("/en/login/csam?next=/en/portal")
+    response = begin(client)
     assert response.status_code == 400
     assert "The login did not succeed" in response.get_data(as_text=True)
     assert LoginSession.select().count() == 0
@@ -246,9 +253,37 @@ def test_an_unreachable_provider_shows_the_unavailable_page(client, app, db):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     app.config.update(FAS_ISSUER=f"http://127.0.0.1:{port}", FAS_CLIENT_ID=CLIENT_ID, FAS_CLIENT_SECRET=CLIENT_SECRET)
-    response = client.get("/en/login/csam")
+    response = begin(client)
     assert response.status_code == 503
     assert "CSAM cannot be reached" in response.get_data(as_text=True)
+
+
+def test_another_site_cannot_start_the_login(client, fas, jan):
+    """ASVS 7.6.2: a link or an image on another site GETs a page with a button; a POST without the
+    token is refused; nothing reaches the provider."""
+    page = client.get("/en/login/csam?next=/en/portal")
+    assert page.status_code == 200 and 'method="post" action="/en/login/csam"' in page.get_data(as_text=True)
+    assert client.post("/en/login/csam", data={"next": "/en/portal"}).status_code == 400
+    assert not fas.codes and LoginSession.select().count() == 0
+
+
+def test_fas_is_asked_for_a_fresh_authentication(client, fas):
+    """ASVS 7.6.1: never an answer from FAS's single sign-on session alone."""
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(start(client)).query))
+    assert query["prompt"] == "login" and query["max_age"] == "600"
+
+
+@pytest.mark.parametrize("auth_time", [
+    None,  # left out
+    "now",
+    True,
+    int(time.time()) - 3600,  # an hour ago: from the single sign-on session, not this login
+    int(time.time()) + 3600,  # in the future
+])
+def test_an_authentication_that_is_not_this_logins_is_refused(client, fas, jan, auth_time):
+    url = start(client)
+    response = client.get("/login/csam/callback", query_string=fas.authorize(url, auth_time=auth_time))
+    assert response.status_code == 400 and LoginSession.select().count() == 0
 
 
 def test_half_a_minute_of_clock_skew_is_tolerated(client, fas, jan):

@@ -197,10 +197,32 @@ def test_account_page_lists_sessions_and_ends_another(app, logged_in, ready_acco
     page = body(logged_in.client.get("/en/portal/account"))
     assert "(this session)" in page and page.count("End this session") == 1
     other_id = LoginSession.select().order_by(LoginSession.id.desc()).first().id
-    end = lambda: logged_in.client.post(f"/en/portal/account/sessions/{other_id}/end",  # noqa: E731  (a one-line request the test repeats)
-                                        data={"csrf_token": logged_in.token}).status_code
+
+    def end(password=MINE, session=other_id):
+        return logged_in.client.post("/en/portal/account/sessions/end", data={
+            "csrf_token": logged_in.token, "session": session, "sessions_password": password}).status_code
+
+    assert end(password="not it") == 422  # ASVS 7.5.2: the password again first
+    assert other.client.get("/en/portal").status_code == 200
     assert end() == 303 and end() == 303  # a second click: done all the same
     assert other.client.get("/en/portal").status_code == 303
+    assert logged_in.client.get("/en/portal").status_code == 200
+    assert end(session="x") == 400 and end(session=10**6) == 404  # not one of theirs
+
+
+def test_end_all_my_other_sessions(app, logged_in, ready_account, clock):
+    others = []
+    for _ in range(2):
+        other = Login(app.test_client())
+        other.password()
+        clock.advance(30)
+        other.code(pyotp.TOTP(ready_account.secret).at(clock.now))
+        others.append(other)
+    assert "End all my other sessions" in body(logged_in.client.get("/en/portal/account"))
+    done = logged_in.client.post("/en/portal/account/sessions/end", data={
+        "csrf_token": logged_in.token, "session": "others", "sessions_password": MINE})
+    assert done.status_code == 303
+    assert [other.client.get("/en/portal").status_code for other in others] == [303, 303]
     assert logged_in.client.get("/en/portal").status_code == 200
 
 
@@ -224,9 +246,14 @@ def test_changing_the_password_needs_the_current_one_and_ends_other_sessions(app
     other.code(pyotp.TOTP(ready_account.secret).at(clock.now))
     def post(**data):
         return logged_in.client.post("/en/portal/account/password", data={"csrf_token": logged_in.token, **data})
-    wrong = post(current="not it", password="a brand new password", password_confirm="a brand new password")
+    clock.advance(30)  # the other login's code is spent
+    code = pyotp.TOTP(ready_account.secret).at(clock.now)
+    wrong = post(current="not it", code=code, password="a brand new password", password_confirm="a brand new password")
     assert wrong.status_code == 422 and "current password is not right" in body(wrong)
-    assert post(current=MINE, password="a brand new password", password_confirm="a brand new password").status_code == 303
+    no_code = post(current=MINE, password="a brand new password", password_confirm="a brand new password")
+    assert no_code.status_code == 422 and "This code is not valid" in body(no_code)  # ASVS 7.5.1: both factors
+    assert post(current=MINE, code=code, password="a brand new password",
+                password_confirm="a brand new password").status_code == 303
     assert verify_password(Account.get().password_hash, "a brand new password")
     assert other.client.get("/en/portal").status_code == 303
     assert logged_in.client.get("/en/portal").status_code == 200
@@ -235,11 +262,12 @@ def test_changing_the_password_needs_the_current_one_and_ends_other_sessions(app
 def test_replacing_the_authenticator_needs_the_current_code(logged_in, ready_account, clock, mailbox):
     def post(**data):
         return logged_in.client.post("/en/portal/account/authenticator", data={"csrf_token": logged_in.token, **data})
-    assert post(code="000000").status_code == 422
-    page = body(post(code=pyotp.TOTP(ready_account.secret).at(clock.now)))
+    assert post(authenticator_password=MINE, code="000000").status_code == 422
+    assert post(authenticator_password="not it", code=pyotp.TOTP(ready_account.secret).at(clock.now)).status_code == 422
+    page = body(post(authenticator_password=MINE, code=pyotp.TOTP(ready_account.secret).at(clock.now)))
     new_secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)
     assert post(step="confirm", new_code="123456").status_code == 422
-    assert post(step="confirm", new_code=pyotp.TOTP(new_secret).at(clock.now)).status_code == 303
+    assert post(step="confirm", new_code=pyotp.TOTP(new_secret).at(clock.now), end_others="yes").status_code == 303
     assert Account.get().totp_secret == new_secret  # replaced, never kept beside the old one
     assert "was replaced" in mailbox.received("jan@example.be")[0].get_body(("plain",)).get_content() or \
         "werd vervangen" in mailbox.received("jan@example.be")[0].get_body(("plain",)).get_content()
@@ -250,8 +278,8 @@ def test_new_recovery_codes_replace_the_old_ones(app, logged_in, ready_account, 
 
     with app.app_context():
         old = recovery.new_codes(ready_account)
-    response = logged_in.client.post("/en/portal/account/recovery-codes",
-                                     data={"csrf_token": logged_in.token, "recovery_code": pyotp.TOTP(ready_account.secret).at(clock.now)})
+    response = logged_in.client.post("/en/portal/account/recovery-codes", data={
+        "csrf_token": logged_in.token, "codes_password": MINE, "recovery_code": pyotp.TOTP(ready_account.secret).at(clock.now)})
     page = body(logged_in.client.get(response.headers["Location"]))
     new = re.findall(r"<li><code>([a-z0-9-]{14})</code></li>", page)
     assert len(new) == 10 and not set(new) & set(old)
@@ -382,8 +410,8 @@ def test_the_cookie_never_holds_the_new_authenticator_or_the_recovery_codes(app,
 
 
 def test_my_account_keeps_the_new_authenticator_on_the_server(app, logged_in, ready_account, clock):
-    logged_in.client.post("/en/portal/account/authenticator",
-                          data={"csrf_token": logged_in.token, "code": pyotp.TOTP(ready_account.secret).at(clock.now)})
+    logged_in.client.post("/en/portal/account/authenticator", data={
+        "csrf_token": logged_in.token, "authenticator_password": MINE, "code": pyotp.TOTP(ready_account.secret).at(clock.now)})
     assert LoginSession.get().enrolling_secret
     assert LoginSession.get().enrolling_secret not in str(cookie_contents(app, logged_in.client))
 
@@ -405,22 +433,25 @@ def test_recovery_codes_are_stored_as_a_keyed_hash(app, ready_account):
 
 # Every code typed in "Mon compte" counts toward the lockout ------------------------------------
 
-@pytest.mark.parametrize("path,field", [("authenticator", "code"), ("recovery-codes", "recovery_code")])
-def test_wrong_codes_on_my_account_lock_the_account(logged_in, ready_account, clock, path, field, mailbox):
+@pytest.mark.parametrize("path,password_field,field", [("authenticator", "authenticator_password", "code"),
+                                                      ("recovery-codes", "codes_password", "recovery_code")])
+def test_wrong_codes_on_my_account_lock_the_account(logged_in, ready_account, clock, path, password_field, field,
+                                                    mailbox):
     for _ in range(5):
         response = logged_in.client.post(f"/en/portal/account/{path}", data={"csrf_token": logged_in.token,
-                                                                             field: "000000"})
+                                                                             password_field: MINE, field: "000000"})
         assert response.status_code == 422
     assert Account.get().locked_until is not None
     right = logged_in.client.post(f"/en/portal/account/{path}", data={
-        "csrf_token": logged_in.token, field: pyotp.TOTP(ready_account.secret).at(clock.now + 30)})
+        "csrf_token": logged_in.token, password_field: MINE, field: pyotp.TOTP(ready_account.secret).at(clock.now + 30)})
     assert right.status_code == 422
 
 
 def test_a_wrong_current_password_on_my_account_counts(logged_in, ready_account):
     for _ in range(5):
         logged_in.client.post("/en/portal/account/password", data={
-            "csrf_token": logged_in.token, "current": "not my password at all", "password": "x", "password_confirm": "x"})
+            "csrf_token": logged_in.token, "current": "not my password at all", "password": "a brand new password",
+            "password_confirm": "a brand new password"})
     assert Account.get().locked_until is not None
 
 
@@ -473,7 +504,8 @@ def test_changing_the_password_in_my_account_is_emailed_and_voids_reset_links(ap
     link = re.search(r"http://\S+(/\w\w/login/reset/[\w-]+)",
                      mailbox.received("jan@example.be")[-1].get_body(("plain",)).get_content()).group(1)
     response = logged_in.client.post("/en/portal/account/password", data={
-        "csrf_token": logged_in.token, "current": MINE, "password": "orange kettle under moonlight",
+        "csrf_token": logged_in.token, "current": MINE, "code": pyotp.TOTP(ready_account.secret).at(clock.now),
+        "password": "orange kettle under moonlight",
         "password_confirm": "orange kettle under moonlight"})
     assert response.status_code == 303
     assert "My account" in mailbox.received("jan@example.be")[-1].get_body(("plain",)).get_content() or \
@@ -491,14 +523,18 @@ def test_logging_in_again_ends_the_session_the_browser_had(login, ready_account,
     assert len(sessions) == 2 and sessions[0].ended_at is not None and sessions[1].ended_at is None
 
 
-def test_new_recovery_codes_end_the_other_sessions(app, logged_in, ready_account, clock):
+@pytest.mark.parametrize("ticked", [True, False])
+def test_new_recovery_codes_offer_to_end_the_other_sessions(app, logged_in, ready_account, clock, ticked):
+    """ASVS 7.4.3: offered, and ticked on the page; a person who unticks it keeps their other sessions."""
     other = Login(app.test_client())
     other.password()
     other.code(pyotp.TOTP(ready_account.secret).at(clock.now))
     clock.advance(30)
+    assert 'name="end_others" value="yes" checked' in body(logged_in.client.get("/en/portal/account"))
     logged_in.client.post("/en/portal/account/recovery-codes", data={
-        "csrf_token": logged_in.token, "recovery_code": pyotp.TOTP(ready_account.secret).at(clock.now)})
-    assert other.client.get("/en/portal").status_code == 303
+        "csrf_token": logged_in.token, "codes_password": MINE,
+        "recovery_code": pyotp.TOTP(ready_account.secret).at(clock.now), **({"end_others": "yes"} if ticked else {})})
+    assert other.client.get("/en/portal").status_code == (303 if ticked else 200)
     assert logged_in.client.get("/en/portal").status_code == 200
 
 
