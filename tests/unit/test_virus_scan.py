@@ -2,10 +2,12 @@
 misbehave: a file passes only on clamd's own "OK", and a scan never outlasts its timeout."""
 import io
 import logging
+import re
 import socket
 import threading
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -173,3 +175,39 @@ def test_without_a_socket_configured_nothing_is_scanned(app):
     assert app.config["CLAMD_SOCKET"] is None
     with app.test_request_context("/"):
         assert virus_scan.refusal(an_infected_pdf()) is None  # development: no scanner
+
+
+# Every way a file comes in, and the test that sends it the test virus and stops its scanner. A new upload
+# (a `request.files` in portal/) fails here until it has its test.
+ENTRANCES = {
+    ("wizard/routes.py", "proof"): "tests/web/test_wizard.py::"
+    "test_a_proof_carrying_a_virus_or_not_scanned_is_refused_and_what_was_typed_stays",
+    ("wizard/belgian_routes.py", "proof"): "tests/web/test_belgian_enterprise.py::"
+    "test_a_mandate_carrying_a_virus_or_not_scanned_is_refused_and_what_was_typed_stays",
+    ("tiles/company.py", "identity_proof"): "tests/web/test_identity_change.py::"
+    "test_a_proof_carrying_a_virus_or_not_scanned_is_refused_and_what_was_typed_stays",
+    ("tiles/contributions.py", "proof"): "tests/web/test_contributions.py::"
+    "test_the_accountants_document_carrying_a_virus_or_not_scanned_is_refused_and_what_was_typed_stays",
+    ("tiles/controls.py", "document"): "tests/web/test_inspections.py::"
+    "test_a_document_carrying_a_virus_or_not_scanned_is_refused_on_both_sides",
+    ("backoffice/inspection_routes.py", "document"): "tests/web/test_inspections.py::"
+    "test_a_document_carrying_a_virus_or_not_scanned_is_refused_on_both_sides",
+    ("tiles/partners.py", "devices_file"): "tests/web/test_partners.py::"
+    "test_a_device_file_carrying_a_virus_or_not_scanned_is_refused_and_nothing_is_imported",
+}
+
+
+def test_every_upload_entrance_has_its_virus_test():
+    portal = Path(virus_scan.__file__).resolve().parents[1]
+    found, other_reads = set(), []
+    for path in portal.rglob("*.py"):
+        text = path.read_text()
+        named = re.findall(r'request\.files\.get\("([^"]+)"\)', text)
+        found.update((str(path.relative_to(portal)), field) for field in named)
+        if text.count("request.files") != len(named):
+            other_reads.append(str(path.relative_to(portal)))
+    assert other_reads == [] and found == set(ENTRANCES)
+    root = portal.parent
+    for test in ENTRANCES.values():
+        file, name = test.split("::")
+        assert f"def {name}(" in (root / file).read_text(), test
