@@ -83,3 +83,5 @@ def _announce_mode(config):
                     "without PORTAL_FAS_ISSUER. Never expose this server.", config["VIES"])
     else:
         log.info("AFMPS portal in production mode (VIES %s).", config["VIES"])
+        if not config["CLAMD_SOCKET"]:
+            log.warning("Uploaded files are not scanned for viruses: PORTAL_CLAMD_SOCKET is unset.")

@@ -48,6 +48,10 @@ _SETTINGS = {
     "FAS_CLIENT_ID": ("PORTAL_FAS_CLIENT_ID", None, str),
     "FAS_CLIENT_SECRET": ("PORTAL_FAS_CLIENT_SECRET", None, str),
     "FAS_MIN_ACR": ("PORTAL_FAS_MIN_ACR", "urn:be:fedict:iam:fas:Level450", str),
+    # ClamAV's daemon (clamd), which scans every uploaded file: the path of its UNIX socket (unset: no scan,
+    # for development), and how long one scan may take before the file is refused as not checked.
+    "CLAMD_SOCKET": ("PORTAL_CLAMD_SOCKET", None, str),
+    "CLAMD_TIMEOUT": ("PORTAL_CLAMD_TIMEOUT", "20", float),
     # "Mes contributions": the day (month-day) a year's declarations close, unless the agency sets
     # another for that year, and how many days before it the companies without one are reminded.
     "CONTRIBUTION_DEADLINE": ("PORTAL_CONTRIBUTION_DEADLINE", "06-30", str),

@@ -3,7 +3,8 @@
 #   1. unit, web and browser tests on SQLite (Chromium headless, axe-core);
 #   2. unit, web and security tests again on a throwaway PostgreSQL server, and two app servers
 #      sharing it (tests/scaleout).
-# Installs what is missing: Debian's chromium and postgresql, the npm package axe-core.
+# Installs what is missing: Debian's chromium, postgresql and clamav-daemon (the tests run a clamd of
+# their own, on a test signature: tests/harness.py), the npm package axe-core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -11,10 +12,14 @@ PY=.venv/bin/python
 need_debian=()
 [ -x /usr/bin/chromium ] || need_debian+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_debian+=(postgresql)
+[ -x /usr/sbin/clamd ] || need_debian+=(clamav-daemon)
 if [ ${#need_debian[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${need_debian[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_debian[@]}" fonts-dejavu-core >/dev/null
+  if [[ " ${need_debian[*]} " == *" clamav-daemon "* ]]; then  # the system's clamd and freshclam are not the tests'
+    systemctl disable --now clamav-daemon.socket clamav-daemon clamav-freshclam 2>/dev/null || true
+  fi
 fi
 if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
   echo "== installing axe-core (tests/browser/package-lock.json)"

@@ -1,6 +1,6 @@
 """What several test modules share: data arranged the way the portal itself stores it, the agency's staff
 and their login (by test client and by browser), a request sent through the real wizard, parallel calls,
-PDF files. Test modules import these from here, never from one another."""
+PDF files, clean or carrying the EICAR test virus. Test modules import these from here, never from one another."""
 import io
 import re
 import threading
@@ -14,6 +14,7 @@ from portal.models import Account, Activity, Company, Registration, StaffMember
 from portal.people.passwords import hash_password
 from portal.people.staff_roles import EVERY_ROLE
 from tests.accounts import body
+from tests.harness import EICAR, Clamd
 from tests.wizard_driver import WizardDriver, csrf
 
 STAFF_PASSWORD = "a long staff password 42"
@@ -143,3 +144,13 @@ def a_pdf(script=False):
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+VIRUS_FOUND = f"This file contains a virus ({Clamd.SIGNATURE}"  # what the person reads, in English
+NOT_SCANNED = "could not be checked for viruses just now"
+
+
+def an_infected_pdf():
+    """A PDF that passes every check of pdf.py, with the EICAR test string after its end (as a virus rides
+    along in a file): only the virus scanner refuses it."""
+    return a_pdf() + b"\n" + EICAR + b"\n"

@@ -1,4 +1,4 @@
-"""Fixtures shared by every test: an app on a real database, a client, a CLI runner.
+"""Fixtures shared by every test: an app on a real database, a client, a CLI runner, a virus scanner.
 
 The database is a SQLite file under the test session's temporary folder, or,
 when PORTAL_TEST_DATABASE_URL names a PostgreSQL server, a database of its own
@@ -12,7 +12,7 @@ from aiosmtpd.controller import Controller
 
 from portal.data.db import database
 from portal.data.migrations import migrate
-from tests.harness import AuthActions, Mailbox, clear_tables, free_port, make_app, postgres_database
+from tests.harness import CLAMD, AuthActions, Clamd, Mailbox, clear_tables, free_port, make_app, postgres_database
 
 
 @pytest.fixture(scope="session")
@@ -88,3 +88,21 @@ def smtp_server():
     controller.start()
     yield mailbox
     controller.stop()
+
+
+@pytest.fixture(scope="session")
+def clamd(tmp_path_factory):
+    """A real ClamAV daemon for the session (Debian's clamd, on a database made for the tests: the EICAR
+    test string), stopped at the end."""
+    if not os.access(CLAMD, os.X_OK):
+        pytest.skip(f"{CLAMD} is missing: install Debian's clamav-daemon (scripts/test.sh does)")
+    daemon = Clamd(tmp_path_factory.mktemp("clamd")).start()
+    yield daemon
+    daemon.stop()
+
+
+@pytest.fixture
+def virus_scanner(app, clamd):
+    """The app scans every uploaded file with the session's clamd (PORTAL_CLAMD_SOCKET)."""
+    app.config["CLAMD_SOCKET"] = clamd.socket
+    return clamd

@@ -1,5 +1,6 @@
 """What the tests' fixtures are made of: an app on a given database, a
-client that behaves like a WSGI server, a mailbox behind a real SMTP server.
+client that behaves like a WSGI server, a mailbox behind a real SMTP server,
+a ClamAV daemon that knows the EICAR test file.
 Tests get these through the fixtures of conftest.py; a test that needs one
 directly (a second app process, a second mailbox) imports it from here."""
 import email
@@ -7,6 +8,10 @@ import email.policy
 import logging
 import os
 import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import peewee
@@ -15,6 +20,7 @@ from flask.testing import FlaskClient
 from portal import create_app
 from portal.data.db import database
 from portal.models import ALL_MODELS
+from portal.web import virus_scan
 
 TEST_SECRET = "test-secret-key-for-the-test-suite-only"
 
@@ -203,3 +209,67 @@ def worker():
     """The pytest-xdist worker running this test ("main" without xdist)."""
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
+
+
+# The anti-virus test file (eicar.org), in two halves so that no file of the repository is itself the
+# test virus (a developer's own antivirus would take the file away).
+EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+CLAMD = "/usr/sbin/clamd"  # Debian's clamav-daemon (scripts/test.sh installs it)
+
+
+class Clamd:
+    """A real clamd of the test session, on a UNIX socket of its own, whose only signature is the EICAR
+    string (anywhere in any file): the public signatures cannot be fetched here, and a database of one
+    signature loads in a fraction of a second. clamd refuses to start without a database."""
+
+    SIGNATURE = "Portal.Test.EICAR"
+
+    def __init__(self, folder):
+        self.folder = Path(folder)
+        self.socket = str(self.folder / "clamd.sock")
+        if len(self.socket) > 100:  # a UNIX socket's path holds at most 107 bytes
+            self.socket = str(Path(tempfile.mkdtemp(prefix="clamd-")) / "clamd.sock")
+        self.log = self.folder / "clamd.log"
+        self.process = None
+        self.started_in = None
+
+    def start(self, wait=30):
+        database = self.folder / "signatures"
+        database.mkdir(exist_ok=True)
+        (database / "portal-test.ndb").write_text(f"{self.SIGNATURE}:0:*:{EICAR.hex()}\n")
+        config = self.folder / "clamd.conf"
+        config.write_text(f"""\
+LocalSocket {self.socket}
+LocalSocketMode 600
+FixStaleSocket yes
+Foreground yes
+DatabaseDirectory {database}
+TemporaryDirectory {self.folder}
+LogFile {self.log}
+LogTime yes
+SelfCheck 0
+ExtendedDetectionInfo yes
+MaxThreads 4
+StreamMaxLength 12M
+""")
+        began = time.monotonic()
+        with open(self.folder / "clamd.out", "wb") as out:
+            self.process = subprocess.Popen([CLAMD, f"--config-file={config}"], stdout=out,
+                                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        while not virus_scan.ping(self.socket, timeout=1):
+            if self.process.poll() is not None or time.monotonic() - began > wait:
+                self.stop()
+                output = (self.folder / "clamd.out").read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"clamd did not start ({CLAMD} --config-file={config}):\n{output}")
+            time.sleep(0.02)
+        self.started_in = time.monotonic() - began
+        return self
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()

@@ -34,7 +34,7 @@ from portal.people.persons import parse_date
 from portal.people.staff_roles import INSPECTOR
 from portal.text.form_text import multi_line_ok, row_id, single_line_errors
 from portal.text.lazy_text import lazy_gettext as _l
-from portal.web import mail, rate_limit
+from portal.web import mail, rate_limit, virus_scan
 from portal.web.pdf import safe_filename
 
 QMS_CHOICES = {"iso13485": _l("Certified to EN ISO 13485"), "other": _l("Another certified quality system"),
@@ -275,13 +275,17 @@ def document_values(form):
 
 
 def receive_document(dossier, upload, values, person=None, staff=None):
-    """An uploaded file, checked by its content, added by either side; InspectionError says what is wrong.
-    The company's daily quota is counted first: a file past it costs no check."""
+    """An uploaded file, scanned by ClamAV and checked by its content, added by either side; InspectionError
+    says what is wrong. The company's daily quota is counted first: a file past it costs no check."""
     if person is not None and rate_limit.exceeded(rate_limit.DOCUMENTS, dossier.company_id):
         raise InspectionError({"document": _l("Your company has sent many documents today: send the others "
                                               "tomorrow, or write to the inspector.")})
+    data = upload.read(documents.MAX_BYTES + 1) if upload and upload.filename else b""
+    refused = virus_scan.refusal(data) if len(data) <= documents.MAX_BYTES else None  # scanned before it is read
+    if refused:
+        raise InspectionError({"document": refused})
     try:
-        checked = documents.check(upload.read(documents.MAX_BYTES + 1) if upload and upload.filename else b"")
+        checked = documents.check(data)
     except documents.DocumentError as error:
         raise InspectionError({"document": error.message})
     return add_document(dossier, checked, safe_filename(upload.filename), values["kind"], values["note"],

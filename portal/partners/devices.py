@@ -19,7 +19,7 @@ from portal.partners.models import MarketedDevice
 from portal.people.persons import parse_date
 from portal.text.form_text import single_line_errors
 from portal.text.lazy_text import lazy_gettext as _l
-from portal.web import rate_limit
+from portal.web import rate_limit, virus_scan
 
 MAX_IMPORT_LINES = 5000
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -177,11 +177,15 @@ _INSERTED = (MarketedDevice.company, MarketedDevice.name, MarketedDevice.referen
 
 
 def import_devices(company, actor, data, valid_only=False):
-    """Import a CSV file of devices. Every line is checked; unless `valid_only`, nothing is
-    imported when one line is wrong. Returns the report either way."""
+    """Import a CSV file of devices, scanned by ClamAV first (virus_scan). Every line is checked; unless
+    `valid_only`, nothing is imported when one line is wrong. Returns the report either way."""
     report = ImportReport()
     if len(data) > MAX_IMPORT_BYTES:
         report.problems.append((0, [_l("The file is larger than 2 MB: split it into smaller files.")]))
+        return report
+    refused = virus_scan.refusal(data)
+    if refused:
+        report.problems.append((0, [refused]))
         return report
     try:
         text = data.decode("utf-8-sig")

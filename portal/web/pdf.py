@@ -22,7 +22,7 @@ from pathlib import Path
 from flask import make_response
 
 from portal.text.lazy_text import lazy_gettext as _l
-from portal.web import pdf_inspect, rate_limit
+from portal.web import pdf_inspect, rate_limit, virus_scan
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_REVISIONS = 100  # cross-reference sections: the first save and one per incremental update
@@ -96,15 +96,21 @@ def safe_filename(name):
 
 def uploaded_pdf(upload):
     """(content, filename) of an uploaded PDF, None when no file was chosen;
-    raises PdfError when the file is not a PDF the portal accepts, or when the
-    client has sent more files than rate_limit.UPLOADS allows (counted before
-    the file is read, so that a client cannot spend the servers' time in a loop)."""
+    raises PdfError when the file is not a PDF the portal accepts, when ClamAV
+    finds a virus in it or cannot scan it now (virus_scan, before the PDF is
+    read), or when the client has sent more files than rate_limit.UPLOADS allows
+    (counted before the file is read, so that a client cannot spend the servers'
+    time in a loop)."""
     if upload is None or not upload.filename:
         return None
     if rate_limit.exceeded(rate_limit.UPLOADS):
         raise PdfError(_l("Many files have been sent from your connection in the last minutes. Wait ten "
                           "minutes, then send the file again."))
     content = upload.read(MAX_BYTES + 1)
+    if 0 < len(content) <= MAX_BYTES:  # an empty or oversized file is check_pdf's to refuse, unscanned
+        refused = virus_scan.refusal(content)
+        if refused:
+            raise PdfError(refused)
     check_pdf(content)
     return content, safe_filename(upload.filename)
 

@@ -20,6 +20,7 @@ from portal.models import (
     QualityMember,
     Registration,
 )
+from tests.builders import NOT_SCANNED, VIRUS_FOUND, an_infected_pdf
 from tests.harness import AuthActions
 from tests.wizard_driver import a_pdf
 
@@ -431,3 +432,20 @@ def test_dissolution_liquidation_and_reorganisation_are_warned_of_too(client, ex
     page = body(agent.get(f"/nl/staff/registrations/{request.id}"))
     assert ("Deze onderneming is in gerechtelijke reorganisatie volgens de KBO (rechtstoestand: Gerechtelijke "
             "reorganisatie door collectief akkoord).") in page
+
+
+def test_a_mandate_carrying_a_virus_or_not_scanned_is_refused_and_what_was_typed_stays(app, client, extract,
+                                                                                        virus_scanner, tmp_path):
+    eid_login(client)
+    infected = send(client, proof=an_infected_pdf(), function="Zaakvoerder")
+    assert infected.status_code == 422 and VIRUS_FOUND in body(infected)
+    assert 'value="Zaakvoerder"' in body(infected)
+    nothing_kept = send(client, proof=None)
+    assert nothing_kept.status_code == 422 and "Choose the PDF that proves your mandate" in body(nothing_kept)
+    app.config["CLAMD_SOCKET"] = str(tmp_path / "stopped-clamd.sock")
+    unscanned = send(client, function="Zaakvoerder")
+    assert unscanned.status_code == 422 and NOT_SCANNED in body(unscanned)
+    assert 'value="Zaakvoerder"' in body(unscanned)
+    assert not Registration.select().where(Registration.kind == "belgian").exists()
+    app.config["CLAMD_SOCKET"] = virus_scanner.socket
+    assert send(client).status_code == 303

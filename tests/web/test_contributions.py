@@ -15,7 +15,7 @@ from portal.models import (
     Quality,
     QualityMember,
 )
-from tests.builders import a_pdf, approve_as_second
+from tests.builders import NOT_SCANNED, VIRUS_FOUND, a_pdf, an_infected_pdf, approve_as_second
 from tests.harness import AuthActions
 
 HTMX = {"HX-Request": "true"}
@@ -198,3 +198,18 @@ def test_a_drafts_document_is_not_the_agencys_to_open(operator, auth, client, ag
     declare(client, auth, operator.year, action="draft", proof=a_pdf())
     draft = ContributionDeclaration.get()
     assert agent.get(f"/en/staff/contributions/declarations/{draft.id}/document.pdf").status_code == 404
+
+
+def test_the_accountants_document_carrying_a_virus_or_not_scanned_is_refused_and_what_was_typed_stays(
+        app, operator, auth, client, virus_scanner, tmp_path):
+    infected = declare(client, auth, operator.year, proof=an_infected_pdf(), turnover="123 456,78")
+    assert infected.status_code == 422 and VIRUS_FOUND in body(infected)
+    assert 'value="123 456,78"' in body(infected)
+    app.config["CLAMD_SOCKET"] = str(tmp_path / "stopped-clamd.sock")
+    unscanned = declare(client, auth, operator.year, proof=a_pdf(), turnover="123 456,78", action="draft")
+    assert unscanned.status_code == 422 and NOT_SCANNED in body(unscanned)
+    assert 'value="123 456,78"' in body(unscanned)
+    assert not ContributionDeclaration.select().where(ContributionDeclaration.proof_size.is_null(False)).exists()
+    app.config["CLAMD_SOCKET"] = virus_scanner.socket
+    assert declare(client, auth, operator.year, proof=a_pdf()).status_code == 303
+    assert ContributionDeclaration.get().proof_size is not None

@@ -6,6 +6,7 @@ import io
 import pytest
 
 from portal.models import Company, CompanyEvent, MemberApplication, OutboxMessage, Quality, QualityMember, Registration
+from tests.builders import NOT_SCANNED, VIRUS_FOUND, an_infected_pdf
 from tests.harness import AuthActions
 from tests.wizard_driver import a_pdf
 
@@ -189,3 +190,19 @@ def test_the_decision_goes_to_the_representatives_when_the_asker_left(operator, 
     Company.update(main_access_manager=None).execute()
     assert decide(agent, request, "refuse", "Not this name.").status_code == 303
     assert [m.recipient for m in OutboxMessage.select()] == ["els@musterfirma.de"]
+
+
+def test_a_proof_carrying_a_virus_or_not_scanned_is_refused_and_what_was_typed_stays(app, operator, auth, client,
+                                                                                       virus_scanner, tmp_path):
+    infected = ask(client, auth, proof=an_infected_pdf(), identity_name="Musterfirma Kept GmbH")
+    page = body(infected)
+    assert infected.status_code == 422 and VIRUS_FOUND in page and 'value="Musterfirma Kept GmbH"' in page
+    assert not Registration.select().where(Registration.kind == "change").exists()  # not even kept for later
+    app.config["CLAMD_SOCKET"] = str(tmp_path / "stopped-clamd.sock")
+    unscanned = ask(client, auth, proof=a_pdf(), identity_name="Musterfirma Kept GmbH")
+    page = body(unscanned)
+    assert unscanned.status_code == 422 and NOT_SCANNED in page and 'value="Musterfirma Kept GmbH"' in page
+    assert not Registration.select().where(Registration.kind == "change").exists()
+    app.config["CLAMD_SOCKET"] = virus_scanner.socket
+    assert ask(client, auth, proof=a_pdf()).status_code == 303
+    assert Registration.get(Registration.kind == "change").proof_size is not None

@@ -16,8 +16,8 @@ from portal.models import (
     QualityMember,
     Questionnaire,
 )
-from tests.builders import a_pdf
-from tests.harness import AuthActions
+from tests.builders import NOT_SCANNED, VIRUS_FOUND, a_pdf, an_infected_pdf
+from tests.harness import EICAR, AuthActions
 
 HTMX = {"HX-Request": "true"}
 
@@ -265,3 +265,26 @@ def test_a_document_over_ten_megabytes_is_refused_and_nothing_is_kept(operator, 
     response = upload(client, auth.token, f"/en/portal/controls/{dossier.id}/documents", a_pdf() + b" " * 2000)
     assert response.status_code == 422 and "larger than 10 MB" in body(response)
     assert not DossierDocument.select().exists()
+
+
+def test_a_document_carrying_a_virus_or_not_scanned_is_refused_on_both_sides(app, operator, auth, client, agent,
+                                                                               virus_scanner, tmp_path):
+    """Every kind of file is scanned, before its kind is even looked at (the test virus alone is no kind the
+    inspectors take, yet it is refused as a virus)."""
+    open_dossier(agent, operator.company)
+    dossier = InspectionDossier.get()
+    for sender, token, path in ((client, auth.token, f"/en/portal/controls/{dossier.id}/documents"),
+                                (agent, agent.csrf, f"/en/staff/inspections/{dossier.id}/documents")):
+        for infected in (an_infected_pdf(), EICAR):
+            refused = upload(sender, token, path, infected, note="Kept note")
+            assert refused.status_code == 422 and VIRUS_FOUND in body(refused)
+            assert "Kept note" in body(refused)
+        app.config["CLAMD_SOCKET"] = str(tmp_path / "stopped-clamd.sock")
+        unscanned = upload(sender, token, path, a_pdf(), note="Kept note")
+        assert unscanned.status_code == 422 and NOT_SCANNED in body(unscanned)
+        assert "Kept note" in body(unscanned)
+        app.config["CLAMD_SOCKET"] = virus_scanner.socket
+    assert not DossierDocument.select().exists()
+    assert upload(client, auth.token, f"/en/portal/controls/{dossier.id}/documents", a_pdf()).status_code == 303
+    assert upload(agent, agent.csrf, f"/en/staff/inspections/{dossier.id}/documents", a_pdf()).status_code == 303
+    assert DossierDocument.select().count() == 2

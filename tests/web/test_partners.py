@@ -18,6 +18,8 @@ from portal.models import (
     RepresentedCompany,
     Supplier,
 )
+from tests.builders import NOT_SCANNED, VIRUS_FOUND
+from tests.harness import EICAR
 
 HTMX = {"HX-Request": "true"}
 GMN = "1987654Ad4X4bL5ttr2310c2K"
@@ -373,3 +375,18 @@ def test_every_export_starts_with_a_bom_for_spreadsheets(operator, auth, client)
     assert rows[0][0] == "name" and rows[1][0] == "Thermomètre"
     suppliers = client.get("/en/portal/partners/suppliers.csv").get_data().decode("utf-8-sig")
     assert "Medizintechnik Süd" in suppliers  # the export of the suppliers answered 500 (a join written wrong)
+
+
+def test_a_device_file_carrying_a_virus_or_not_scanned_is_refused_and_nothing_is_imported(app, operator, auth, client,
+                                                                                           virus_scanner, tmp_path):
+    notify(operator.company, "manufacturer")
+    lines = HEADER + f"Thermometer;TC-1;{GMN};09506000134352;Z12010101;IIa;no;31/01/2024\n"
+    infected = send_bytes(client, auth, lines.encode() + EICAR + b"\n")
+    assert infected.status_code == 422 and VIRUS_FOUND in body(infected)
+    assert not MarketedDevice.select().exists()
+    app.config["CLAMD_SOCKET"] = str(tmp_path / "stopped-clamd.sock")
+    unscanned = import_file(client, auth, lines)
+    assert unscanned.status_code == 422 and NOT_SCANNED in body(unscanned)
+    assert not MarketedDevice.select().exists()
+    app.config["CLAMD_SOCKET"] = virus_scanner.socket
+    assert import_file(client, auth, lines).status_code == 200 and MarketedDevice.select().count() == 1

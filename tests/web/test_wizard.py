@@ -4,6 +4,7 @@ import re
 import pytest
 
 from portal.models import Company, OutboxMessage, Person, Registration
+from tests.builders import NOT_SCANNED, VIRUS_FOUND, an_infected_pdf
 from tests.harness import make_app
 from tests.wizard_driver import HTMX, WizardDriver
 
@@ -551,3 +552,19 @@ def test_the_next_button_sends_the_row_form(wizard):
     wizard.company()
     page = body(wizard.get("units"))
     assert 'name="action" value="next" form="unit-form"' in page
+
+
+# Viruses (ClamAV) --------------------------------------------------------------------------
+
+def test_a_proof_carrying_a_virus_or_not_scanned_is_refused_and_what_was_typed_stays(app, wizard, virus_scanner,
+                                                                                       tmp_path):
+    wizard.identify()
+    infected = wizard.company(pdf=an_infected_pdf(), name="Kept GmbH")
+    assert infected.status_code == 422 and VIRUS_FOUND in " ".join(errors_of(infected))
+    assert 'value="Kept GmbH"' in body(infected) and draft(wizard).proof_size is None
+    app.config["CLAMD_SOCKET"] = str(tmp_path / "stopped-clamd.sock")  # the daemon is down: the file waits
+    unscanned = wizard.company(name="Kept GmbH")
+    assert unscanned.status_code == 422 and NOT_SCANNED in " ".join(errors_of(unscanned))
+    assert 'value="Kept GmbH"' in body(unscanned) and draft(wizard).proof_size is None
+    app.config["CLAMD_SOCKET"] = virus_scanner.socket
+    assert wizard.company().status_code == 303 and draft(wizard).proof_size is not None  # a clean file, scanned
