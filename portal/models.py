@@ -60,6 +60,7 @@ from portal.people.models import (  # noqa: F401  (listed here for the whole por
     PendingLogin,
     Person,
     RecoveryCode,
+    StaffEvent,
     StaffMember,
 )
 from portal.registrations.models import (  # noqa: F401  (listed here for the whole portal)

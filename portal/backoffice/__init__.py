@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("backoffice", __name__)
 
-from portal.backoffice import approval_routes, contribution_routes, inspection_routes, routes  # noqa: E402,F401  (the route modules attach their views to bp, once it exists)
+from portal.backoffice import approval_routes, contribution_routes, inspection_routes, routes, staff_routes  # noqa: E402,F401  (the route modules attach their views to bp, once it exists)

@@ -221,6 +221,13 @@ class AccountEvent(AuditEvent):
     account = peewee.ForeignKeyField(Account, backref="events", on_delete="CASCADE")
 
 
+class StaffEvent(AuditEvent):
+    """The trail of a staff member's account: who added them, changed their roles, blocked or ended them."""
+
+    abstract = False
+    member = peewee.ForeignKeyField(StaffMember, backref="events", on_delete="CASCADE")
+
+
 _CODES_LEFT = Prepared(lambda: RecoveryCode.unused_count(slot("account")).tuples())
 
 

@@ -99,6 +99,11 @@ CASES = {
     "backoffice.approve": lambda v: {"approval_id": v.approval.id},
     "backoffice.refuse": lambda v: {"approval_id": v.approval.id},
     "backoffice.withdraw": lambda v: {"approval_id": v.approval.id},
+    "backoffice.staff_member_page": lambda v: {"member_id": v.staff.id},
+    "backoffice.staff_member_roles": lambda v: {"member_id": v.staff.id},
+    "backoffice.staff_member_block": lambda v: {"member_id": v.staff.id},
+    "backoffice.staff_member_end": lambda v: {"member_id": v.staff.id},
+    "backoffice.staff_member_unblock": lambda v: {"member_id": v.staff.id},
 }
 SHARED_KEYS = {"tiles.contribution", "tiles.contribution_proof", "tiles.contribution_receipt"}
 # What a hostile form sends: every field the portal's forms use, with a value that would show if stored.
@@ -132,7 +137,7 @@ class Victim:
                                              house_number="2", postcode="75002", city="Paris")
         self.activity = Activity.create(company=self.company, kind="distributor", active=True,
                                         end_reason=f"{MARK} reason")
-        staff = StaffMember.create(email="inspector@afmps.be", name="Inspector", roles="inspector")
+        staff = self.staff = StaffMember.create(email="inspector@afmps.be", name="Inspector", roles="inspector")
         self.dossier = inspections.open_dossier(self.company, staff, {"subject": f"{MARK} inspection",
                                                                       "planned_on": "", "inspector": ""})
         inspections.add_document(self.dossier, check_document(blank_pdf()), f"{MARK}-report.pdf", "report",
@@ -185,7 +190,7 @@ class Victim:
             (MarketedDevice, MarketedDevice.company == self.company), (Supplier, Supplier.company == self.company),
             (RepresentedCompany, RepresentedCompany.company == self.company),
             (LoginSession, LoginSession.person == self.person), (Registration, Registration.id == self.registration.id),
-            (Approval, Approval.id == self.approval.id),
+            (Approval, Approval.id == self.approval.id), (StaffMember, StaffMember.id == self.staff.id),
         ]:
             rows[model.__name__] = sorted(
                 (tuple((k, len(v) if isinstance(v, (bytes, memoryview)) else v) for k, v in sorted(row.items()))

@@ -8,14 +8,14 @@ import re
 import pytest
 
 from portal.models import InspectionDossier, StaffMember
-from portal.people.staff_roles import ACCOUNT_SUPPORT, EVERY_ROLE, FINANCE, INSPECTOR, REVIEWER
+from portal.people.staff_roles import ACCOUNT_SUPPORT, ADMINISTRATOR, EVERY_ROLE, FINANCE, INSPECTOR, REVIEWER
 from tests.builders import make_firm
 from tests.harness import AuthActions
 
 # What the menu shows each role: the sections' addresses.
 MENU = {"/en/staff/registrations": REVIEWER, "/en/staff/companies": (REVIEWER, INSPECTOR),
         "/en/staff/inspections": INSPECTOR, "/en/staff/contributions": FINANCE, "/en/staff/people": ACCOUNT_SUPPORT,
-        "/en/staff/approvals": (ACCOUNT_SUPPORT, FINANCE)}
+        "/en/staff/approvals": (ACCOUNT_SUPPORT, FINANCE), "/en/staff/members": ADMINISTRATOR}
 
 
 def back_office_routes(app):

@@ -1,0 +1,111 @@
+"""The agency's staff members, as an administrator keeps them (issue 30): added with their roles and a
+temporary password e-mailed to them, their roles changed, blocked for a while, unblocked, or ended when
+they leave. Each change is in the member's trail with who made it. An administrator never blocks or ends
+themself, and the last active administrator keeps that role: the back office always has one."""
+import datetime
+
+from flask import current_app, url_for
+
+from portal import clock
+from portal.data.db import database
+from portal.people import sessions, staff_roles
+from portal.people.models import Account, StaffEvent, StaffMember
+from portal.people.passwords import hash_password, temporary_password
+from portal.text.lazy_text import lazy_gettext as _l
+from portal.web import mail
+
+ACTIONS = {"created": _l("Staff member added"), "roles_changed": _l("Roles changed"),
+           "blocked": _l("Blocked"), "unblocked": _l("Unblocked"), "ended": _l("Ended")}
+
+
+class Refused(Exception):
+    """A change an administrator may not make; the message says why."""
+
+    def __init__(self, message, field=None):
+        super().__init__(str(message))
+        self.message, self.field = message, field
+
+
+def members():
+    """Every staff member with their account (`login_account`), active ones first, by name."""
+    return list(StaffMember.select(StaffMember, Account)
+                .join(Account, on=(Account.staff == StaffMember.id), attr="login_account")
+                .order_by(StaffMember.active.desc(), StaffMember.name))
+
+
+def _record(member, by, action, reason=""):
+    StaffEvent.create(member=member, staff=by, action=action, reason=reason)
+
+
+def add(name, email, roles, language, by, base_url):
+    """A new staff member with `roles`, and their temporary password by e-mail (they choose their own and
+    link an authenticator at the first login). Raises Refused when the address is taken."""
+    password = temporary_password()
+    days = current_app.config["TEMPORARY_PASSWORD_DAYS"]
+    with database.atomic():
+        if StaffMember.select().where(StaffMember.email == email).exists():
+            raise Refused(_l("A staff member has this e-mail address already."), "email")
+        member = StaffMember.create(email=email, name=name, roles=staff_roles.stored(roles), language=language)
+        Account.create(staff=member, password_hash=hash_password(password), must_change_password=True,
+                       password_expires_at=clock.utc() + datetime.timedelta(days=days))
+        _record(member, by, "created", _roles_text(roles))
+        mail.queue(email, "staff_welcome", language, _l("Your login for the back office of the FAMHP portal"),
+                   name=name, admin=by.name, email=email, password=password, days=days,
+                   login_url=base_url.rstrip("/") + url_for("auth.staff_login", lang=language))
+    mail.send_after_commit()
+    return member
+
+
+def _roles_text(roles):
+    return " ".join(role for role in staff_roles.EVERY_ROLE if role in roles)
+
+
+def _other_active_administrators(member):
+    return [other for other in StaffMember.holding(staff_roles.ADMINISTRATOR)
+            if other.id != member.id and not other.account.blocked]
+
+
+def set_roles(member, roles, by):
+    """The member's roles become `roles`; the last active administrator keeps theirs."""
+    if staff_roles.ADMINISTRATOR not in roles and member.has_role(staff_roles.ADMINISTRATOR) \
+            and not _other_active_administrators(member):
+        raise Refused(_l("The back office needs an administrator: give the role to someone else first."), "roles")
+    with database.atomic():
+        StaffMember.update(roles=staff_roles.stored(roles)).where(StaffMember.id == member.id).execute()
+        _record(member, by, "roles_changed", f"{member.roles} → {_roles_text(roles)}".strip())
+
+
+def _not_oneself(member, by):
+    if member.id == by.id:
+        raise Refused(_l("You cannot block or end your own account: ask another administrator."))
+    if member.has_role(staff_roles.ADMINISTRATOR) and not _other_active_administrators(member):
+        raise Refused(_l("The back office needs an administrator: give the role to someone else first."))
+
+
+def block(member, by, reason):
+    """No login and every session ended, until an administrator unblocks them."""
+    _not_oneself(member, by)
+    with database.atomic():
+        sessions.block(member.account)
+        _record(member, by, "blocked", reason)
+
+
+def unblock(member, by):
+    if not member.active:
+        raise Refused(_l("This staff member has left: their account stays closed."))
+    with database.atomic():
+        Account.update(blocked=False).where(Account.staff == member.id).execute()
+        _record(member, by, "unblocked")
+
+
+def end(member, by, reason):
+    """A member who left: no login, no role, every session ended, for good; the trail keeps their name."""
+    _not_oneself(member, by)
+    with database.atomic():
+        sessions.block(member.account)
+        StaffMember.update(active=False, roles="").where(StaffMember.id == member.id).execute()
+        _record(member, by, "ended", reason)
+
+
+def history(member):
+    return StaffEvent.trail(member=member)
