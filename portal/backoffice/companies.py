@@ -6,6 +6,7 @@ from portal.companies import identity_changes
 from portal.companies import records as company_records
 from portal.companies.models import Company
 from portal.inspections import dossiers as inspections
+from portal.inspections import risk_indicator
 from portal.inspections.models import InspectionDossier
 from portal.people.models import StaffMember
 from portal.people.staff_roles import INSPECTOR
@@ -52,7 +53,7 @@ def record(company):
         "dossiers": list(InspectionDossier.select().where(InspectionDossier.company == company)
                          .order_by(InspectionDossier.created_at.desc())),
         "questionnaire": inspections.questionnaire_of(company),
-        "risk": inspections.risk([company.id])[company.id],
+        "risk": risk_indicator.of_companies([company.id])[company.id],
         "company_events": company_records.history(company, 200),
         "activity_events": notified_activities.history(company, 200),
     }
