@@ -1,14 +1,16 @@
 """The inspectors' side of “Mes contrôles”: the dossiers waiting for them
 across companies with each company's risk indicator, opening a dossier,
 adding the report, confirming or reopening the company's corrective actions,
-closing. The rules are the shared `inspections` package's."""
+closing. An inspector opens only the dossiers they hold (`inspectors`): their
+own, or every one with the second right. The rules are the shared
+`inspections` package's."""
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from portal.access_control import role_required
 from portal.backoffice import bp, companies
 from portal.companies.models import Company
-from portal.inspections import actions, risk_indicator
+from portal.inspections import actions, inspectors, risk_indicator
 from portal.inspections import dossiers as inspections
 from portal.inspections.models import InspectionDossier
 from portal.people.staff_roles import INSPECTOR
@@ -20,13 +22,15 @@ PAGE = 50
 @bp.get("/<lang:lang>/staff/inspections")
 @role_required(INSPECTOR)
 def inspections_page():
-    scope = request.args.get("scope", "mine")
+    staff = current_user.staff
+    sees_all = inspectors.sees_all(staff)
+    scope = request.args.get("scope", "mine") if sees_all else "mine"
     query = (InspectionDossier.select(InspectionDossier, Company).join(Company)
              .where(InspectionDossier.status == InspectionDossier.OPEN))
     if scope == "mine":
-        query = query.where(InspectionDossier.inspector == current_user.staff)
+        query = query.where(InspectionDossier.inspector == staff)
     dossiers = list(query.order_by(InspectionDossier.waiting_for, InspectionDossier.updated_at).limit(PAGE))
-    return render("backoffice/inspections.html", dossiers=dossiers, scope=scope,
+    return render("backoffice/inspections.html", dossiers=dossiers, scope=scope, sees_all=sees_all,
                   risks=risk_indicator.of_companies({dossier.company_id for dossier in dossiers}),
                   waiting=actions.waiting_counts({dossier.id for dossier in dossiers}))
 
@@ -46,7 +50,8 @@ def open_dossier(company_id):
 
 
 def _dossier(dossier_id):
-    found = InspectionDossier.get_or_none(InspectionDossier.id == dossier_id)
+    """The dossier if this inspector holds it; 404 for any other, another inspector's included."""
+    found = inspectors.dossier_for(current_user.staff, dossier_id)
     if found is None:
         abort(404)
     return found

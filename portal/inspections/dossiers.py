@@ -6,8 +6,8 @@ agency's inspectors, shared by the tile and the back office.
 - Inspection dossiers, opened by the agency: documents either side adds
   (checked by `documents`), a timeline of every exchange, and an e-mail to
   the other side each time. The company's corrective action plan and the
-  inspector's word on it are `actions`; the risk indicator per company
-  is `risk_indicator`.
+  inspector's word on it are `actions`; who holds which dossier is
+  `inspectors`; the risk indicator per company is `risk_indicator`.
 """
 import datetime
 import json
@@ -18,7 +18,7 @@ from portal.companies.models import Company
 from portal.companies.records import mail_addresses
 from portal.data.db import database, is_postgres
 from portal.data.prepared import Prepared, slot
-from portal.inspections import documents
+from portal.inspections import documents, inspectors
 from portal.inspections.models import (
     DossierDocument,
     DossierEvent,
@@ -215,7 +215,7 @@ def dossier_values(form):
 
 
 def open_dossier(company, staff, values):
-    """A dossier for `company`, its inspector `staff` or the one named."""
+    """A dossier for `company`, its inspector `staff` or the one named (`inspectors.may_name`)."""
     errors = {}
     if not values["subject"]:
         errors["subject"] = _l("Enter the subject of the inspection.")
@@ -228,6 +228,9 @@ def open_dossier(company, staff, values):
         inspector = StaffMember.get_or_none((StaffMember.id == row_id(values["inspector"])) & StaffMember.active)
         if inspector is None or not inspector.has_role(INSPECTOR):
             errors["inspector"] = _l("Choose an inspector of the agency.")
+        elif not inspectors.may_name(staff, inspector):
+            errors["inspector"] = _l("You open dossiers for yourself: naming another inspector needs the right "
+                                     "to every dossier.")
     if errors:
         raise InspectionError(errors)
     with database.atomic():

@@ -99,6 +99,26 @@ def test_actions_already_done_stay_counted_as_done_and_the_others_wait_for_nothi
     assert sorted(rows) == [("a0", "earlier", "", None), ("a1", "", "", None), ("a2", "", "", None)]
 
 
+def test_the_inspectors_already_there_keep_every_dossier(before):
+    """0028: until then every inspector read every dossier: the staff members holding the inspector's role
+    get the second right (all_dossiers), in EVERY_ROLE's order; the others nothing."""
+    from portal.people.staff_roles import stored
+
+    old, runner = before
+    runner.up("0027_corrective_action_review")
+    for email, roles in [("every@afmps.be", "reviewer inspector finance account_support administrator"),
+                         ("inspector@afmps.be", "inspector"), ("finance@afmps.be", "finance"),
+                         ("none@afmps.be", "")]:
+        old.execute_sql("INSERT INTO staff_member (email, name, active, created_at, roles) VALUES "
+                        "(?, 'X', 1, '2026-01-01', ?)", (email, roles))
+    assert runner.up("0028_all_dossiers") == ["0028_all_dossiers"]
+    roles = dict(old.execute_sql("SELECT email, roles FROM staff_member").fetchall())
+    assert roles == {"every@afmps.be": "reviewer inspector all_dossiers finance account_support administrator",
+                     "inspector@afmps.be": "inspector all_dossiers", "finance@afmps.be": "finance",
+                     "none@afmps.be": ""}
+    assert all(stored(value.split()) == value for value in roles.values())
+
+
 def test_the_tally_counts_the_statuses_the_back_office_lists():
     """0025's triggers count the statuses written in the migration; a status added to Registration.SENT
     later needs a migration of its own, or its tab would read nothing."""
