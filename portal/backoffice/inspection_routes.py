@@ -65,7 +65,7 @@ def _page(dossier, status=200, **context):
                   documents=inspections.documents_of(dossier), actions=actions.actions_of(dossier),
                   events=inspections.timeline(dossier), event_labels=inspections.EVENT_LABELS,
                   document_kinds=inspections.DOCUMENT_KINDS, action_statuses=actions.ACTION_STATUSES,
-                  review_labels=actions.REVIEW_LABELS, may_confirm=actions.may_confirm,
+                  review_labels=actions.REVIEW_LABELS, may_confirm=actions.may_confirm, version=actions.version,
                   may_reopen=actions.may_reopen, questionnaire=inspections.questionnaire_of(company),
                   qms_choices=inspections.QMS_CHOICES, risk=risk_indicator.of_companies([company.id])[company.id],
                   done=request.args.get("done"), **context)

@@ -7,6 +7,8 @@ is back in progress, at the due date the agency held. Until the inspector confir
 (`risk_indicator`) counts the action as not done, late by the date the agency holds. An action the
 agency holds as done is no longer changed by the company. Every step is on the dossier's timeline.
 """
+import hashlib
+
 from peewee import fn
 
 from portal import clock
@@ -33,9 +35,15 @@ def action_values(form):
 
 
 def seen_values(form):
-    """What the inspector's page showed of the action: its status and due date (ISO)."""
-    return {"status": form.get("status", "")[:12], "due_on": form.get("due_on", "")[:10],
-            "reason": form.get("reason", "").strip()[:2000]}
+    """What the inspector's form sends back: the version of the action their page showed, and a reason."""
+    return {"version": form.get("version", "")[:64], "reason": form.get("reason", "").strip()[:2000]}
+
+
+def version(action):
+    """A short digest of what the company says of the action (its text, who, when, where it stands): the
+    inspector's forms carry it, so that they confirm or reopen what their page showed, not a later change."""
+    said = "\x00".join((action.action, action.owner, action.due_on.isoformat(), action.status))
+    return hashlib.sha256(said.encode()).hexdigest()[:20]
 
 
 def may_confirm(action):
@@ -126,7 +134,7 @@ def _action(dossier, action_id):
 
 
 def _as_seen(action, seen):
-    return seen["status"] == action.status and seen["due_on"] == action.due_on.isoformat()
+    return seen["version"] == version(action)
 
 
 def confirm(dossier, staff, action_id, seen):

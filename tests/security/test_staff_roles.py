@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from portal.inspections.actions import version
 from portal.models import CorrectiveAction, DossierDocument, DossierEvent, InspectionDossier, StaffMember
 from portal.people.staff_roles import (
     ACCOUNT_SUPPORT,
@@ -206,6 +207,7 @@ def test_an_inspector_reaches_no_dossier_of_another_inspector(app, another_inspe
         "backoffice.close_dossier", "backoffice.confirm_action", "backoffice.reopen_action"}
     with app.app_context():
         before = _snapshot()
+    shown = version(action)  # the action as Omar's page shows it: the confirmation a form would send
     answers = []
     for rule in routes:
         path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m.group(1)]), rule.rule)
@@ -213,7 +215,7 @@ def test_an_inspector_reaches_no_dossier_of_another_inspector(app, another_inspe
             response = ines.get(path)
         else:
             response = ines.post(path, content_type="multipart/form-data", data={
-                "csrf_token": ines.csrf, "status": "done", "due_on": "2020-01-01", "reason": "Not shown.",
+                "csrf_token": ines.csrf, "version": shown, "reason": "Not shown.",
                 "kind": "report", "note": "", "document": (io.BytesIO(a_pdf()), "report.pdf")})
         answers.append((rule.endpoint, response.status_code, MARK.encode() in response.data))
     assert {answer[1:] for answer in answers} == {(404, False)}, answers
@@ -221,12 +223,12 @@ def test_an_inspector_reaches_no_dossier_of_another_inspector(app, another_inspe
         assert _snapshot() == before
     # her own dossier with the other dossier's action or document: not found either
     assert ines.post(f"/en/staff/inspections/{own.id}/actions/{action.id}/confirm", data={
-        "csrf_token": ines.csrf, "status": "done", "due_on": "2020-01-01"}).status_code == 404
+        "csrf_token": ines.csrf, "version": shown}).status_code == 404
     assert ines.get(f"/en/staff/inspections/{own.id}/documents/{document.id}").status_code == 404
     chief, token = staff_with(app, INSPECTOR, ALL_DOSSIERS, name="Chief")
     assert MARK in chief.get(f"/en/staff/inspections/{theirs.id}").get_data(as_text=True)
     assert chief.post(f"/en/staff/inspections/{theirs.id}/actions/{action.id}/confirm", data={
-        "csrf_token": token, "status": "done", "due_on": "2020-01-01"}).status_code == 303
+        "csrf_token": token, "version": shown}).status_code == 303
 
 
 def test_an_inspector_guessing_ids_finds_only_their_own_dossiers(app, another_inspectors_dossier):

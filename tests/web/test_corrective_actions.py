@@ -3,6 +3,7 @@ for the dossier's inspector, who confirms them or reopens the action with a reas
 risk indicator counts only what the inspector confirmed, and the timeline shows both sides' words."""
 import pytest
 
+from portal.inspections import actions as corrective_actions
 from portal.inspections import risk_indicator
 from portal.models import CorrectiveAction, DossierEvent, InspectionDossier
 from portal.text.lazy_text import forced
@@ -39,28 +40,28 @@ def dossier(operator, inspector):
     return InspectionDossier.get()
 
 
-def save(client, auth, dossier, action=None, **values):
+def save(client, auth, dossier, row=None, **values):
+    """The company adds an action, or changes `row`, through its form."""
     data = {"csrf_token": auth.token, "action": "Train the warehouse staff", "owner": "Jan Peeters",
             "due_on": LATE, "status": "planned"}
     data.update(values)
-    path = f"/en/portal/controls/{dossier.id}/actions" + (f"/{action.id}" if action else "")
+    path = f"/en/portal/controls/{dossier.id}/actions" + (f"/{row.id}" if row else "")
     return client.post(path, data=data)
 
 
-def seen(action, **changes):
+def seen(action):
     """What the inspector's page shows of the action, as its forms send it back."""
-    action = CorrectiveAction.get_by_id(action.id)
-    return dict({"status": action.status, "due_on": action.due_on.isoformat()}, **changes)
+    return {"version": corrective_actions.version(CorrectiveAction.get_by_id(action.id))}
 
 
-def confirm(inspector, dossier, action, **changes):
+def confirm(inspector, dossier, action):
     return inspector.post(f"/en/staff/inspections/{dossier.id}/actions/{action.id}/confirm",
-                          data=dict(seen(action), csrf_token=inspector.csrf, **changes))
+                          data=dict(seen(action), csrf_token=inspector.csrf))
 
 
-def reopen(inspector, dossier, action, reason, **changes):
+def reopen(inspector, dossier, action, reason):
     return inspector.post(f"/en/staff/inspections/{dossier.id}/actions/{action.id}/reopen",
-                          data=dict(seen(action), csrf_token=inspector.csrf, reason=reason, **changes))
+                          data=dict(seen(action), csrf_token=inspector.csrf, reason=reason))
 
 
 def late_actions(company):
@@ -168,8 +169,8 @@ def test_an_action_held_as_done_may_be_reopened_and_one_not_done_neither_confirm
 
 
 def test_the_inspector_confirms_what_their_page_showed(operator, auth, client, inspector, dossier):
-    """The company moves the date while the inspector reads the page: the confirmation of "done at the
-    old date" does not confirm the new date."""
+    """The company moves the date, or rewrites the action, while the inspector reads the page: the
+    confirmation of what the page showed does not confirm what the company says now."""
     save(client, auth, dossier)
     action = CorrectiveAction.get()
     save(client, auth, dossier, action, status="done")
@@ -182,6 +183,12 @@ def test_the_inspector_confirms_what_their_page_showed(operator, auth, client, i
     late = inspector.post(f"/en/staff/inspections/{dossier.id}/actions/{action.id}/reopen",
                           data=dict(shown, csrf_token=inspector.csrf, reason="Not signed."))
     assert late.status_code == 422 and CorrectiveAction.get().review == "to_confirm"
+    shown = seen(action)
+    save(client, auth, dossier, action, status="done", due_on="31/12/2099", action="Nothing at all")
+    rewritten = inspector.post(f"/en/staff/inspections/{dossier.id}/actions/{action.id}/confirm",
+                               data=dict(shown, csrf_token=inspector.csrf))
+    assert rewritten.status_code == 422 and CorrectiveAction.get().review == "to_confirm"
+    assert confirm(inspector, dossier, action).status_code == 303  # read again: confirmed
 
 
 def test_a_closed_dossier_takes_no_confirmation_and_another_dossiers_action_is_not_found(
