@@ -78,7 +78,7 @@ class CorrectiveAction(BaseModel):
     PLANNED, IN_PROGRESS, DONE = "planned", "in_progress", "done"
     # review: nothing asked of the inspector; the company marked it done or moved its due date and the
     # inspector has yet to confirm; confirmed; reopened (with `review_reason`); marked done before
-    # inspectors confirmed actions (migration 0027: counted as done, as it was then).
+    # inspectors confirmed actions (migration 0029: counted as done, as it was then).
     NOTHING, TO_CONFIRM, CONFIRMED, REOPENED, EARLIER = "", "to_confirm", "confirmed", "reopened", "earlier"
 
     dossier = peewee.ForeignKeyField(InspectionDossier, backref="actions", on_delete="CASCADE")

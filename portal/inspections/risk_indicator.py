@@ -36,7 +36,7 @@ def of_companies(company_ids):
     at most 3). High from 7, medium from 4.
 
     An action counts as done only once the inspector confirmed it (or it was
-    marked done before inspectors confirmed actions: migration 0027), and it
+    marked done before inspectors confirmed actions: migration 0029), and it
     is late by the due date the agency holds, not by a new one that waits for
     the inspector (see actions)."""
     risks = {company_id: Risk() for company_id in company_ids}
