@@ -214,6 +214,7 @@ def _contribution_year():
 def _dossier_of(company, person, documents=20, actions=10):
     """An inspection dossier with its documents and corrective actions, made through the shared rules."""
     from portal.demo.tiles import blank_pdf
+    from portal.inspections import actions as corrective_actions
     from portal.inspections import documents as checks
     from portal.inspections import dossiers as inspections
     from portal.models import StaffMember
@@ -227,8 +228,8 @@ def _dossier_of(company, person, documents=20, actions=10):
         inspections.add_document(dossier, checked, f"document-{i}.pdf", "other", f"note {i}",
                                  person=person if i % 2 else None, staff=None if i % 2 else staff)
     for i in range(actions):
-        inspections.save_action(dossier, person, {"action": f"Action {i}", "owner": "Bench", "due_on": "2027-01-01",
-                                                  "status": "planned"})
+        corrective_actions.save_action(dossier, person, {"action": f"Action {i}", "owner": "Bench",
+                                                         "due_on": "2027-01-01", "status": "planned"})
     return dossier.id
 
 

@@ -143,7 +143,8 @@ def recheck_vat_command():
 @click.option("--password", help="For scripts; without it the password is asked twice.")
 @click.option("--role", "roles", multiple=True,
               type=click.Choice(EVERY_ROLE),
-              help="A role (repeat for several). Without any, every role: an administrator narrows them later.")
+              help="A role (repeat for several; all_dossiers goes with inspector). Without any, every role: an "
+                   "administrator narrows them later.")
 def create_staff_command(email, name, password, roles):
     """Create an agency staff account."""
     from portal.data.db import database
@@ -153,6 +154,10 @@ def create_staff_command(email, name, password, roles):
     from portal.people.passwords import hash_password
     from portal.text.lazy_text import forced
 
+    try:
+        held = staff_roles.stored(roles or EVERY_ROLE)
+    except ValueError as refused:
+        raise click.ClickException(str(refused))
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     email = email.strip().lower()
@@ -163,7 +168,7 @@ def create_staff_command(email, name, password, roles):
     if StaffMember.select().where(StaffMember.email == email).exists():
         raise click.ClickException(f"A staff account for {email} exists already.")
     with database.atomic():
-        staff = StaffMember.create(email=email, name=name.strip(), roles=staff_roles.stored(roles or EVERY_ROLE))
+        staff = StaffMember.create(email=email, name=name.strip(), roles=held)
         Account.create(staff=staff, password_hash=hash_password(password), must_change_password=False)
     click.echo(f"Created the staff account {email} ({staff.roles.replace(' ', ', ')}); they link an authenticator app at "
                "their first login.")

@@ -10,7 +10,16 @@ from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
 from portal.activities.notified import refresh_listing
-from portal.models import Account, Activity, Company, Registration, StaffMember
+from portal.models import (
+    Account,
+    Activity,
+    Company,
+    MemberApplication,
+    Quality,
+    QualityMember,
+    Registration,
+    StaffMember,
+)
 from portal.people.passwords import hash_password
 from portal.people.staff_roles import EVERY_ROLE
 from tests.accounts import body
@@ -33,6 +42,17 @@ def make_firm(name, country="DE", agency_number=None, activities=("manufacturer"
         Activity.create(company=company, kind=kind, active=False)
     refresh_listing(company)
     return company
+
+
+def give_autocontrole(person):
+    """Make `person` (a company user of the harness) the main access manager and a GL of their company with
+    "Autocontrôle" (and MEDSEIP): the tile "Mes contrôles" opens to them. Returns the person."""
+    Company.update(main_access_manager=person).where(Company.id == person.company.id).execute()
+    quality = Quality.create(company=person.company, kind="health_institution", contact_email="quality@musterfirma.de")
+    member = QualityMember.create(quality=quality, person=person, role="ga", email=person.email)
+    MemberApplication.insert_many([{"member": member.id, "application": a}
+                                   for a in ("medseip", "autocontrole")]).execute()
+    return person
 
 
 # The agency's staff ------------------------------------------------------------------------------------

@@ -1,14 +1,14 @@
 """The agency's view of registered companies: find one, and see its data,
 its people, its activities and the history of every change (issue 12:
 "the agency sees the history")."""
+from flask_login import current_user
+
 from portal.activities import notified as notified_activities
 from portal.companies import identity_changes
 from portal.companies import records as company_records
 from portal.companies.models import Company
 from portal.inspections import dossiers as inspections
-from portal.inspections.models import InspectionDossier
-from portal.people.models import StaffMember
-from portal.people.staff_roles import INSPECTOR
+from portal.inspections import inspectors, risk_indicator
 from portal.registrations.models import Registration
 from portal.registrations.states import KINDS, STATUS_LABELS
 from portal.text.countries import country_name
@@ -38,8 +38,9 @@ def find_companies(query, limit=50):
                 .order_by(Company.name_key).limit(limit))
 
 
-def record(company):
-    """Everything the company page shows."""
+def record(company, staff):
+    """Everything the company page shows `staff` (an inspector sees the dossiers they hold)."""
+    dossiers, others = inspectors.of_company(company, staff)
     return {
         "representatives": company_records.legal_representatives_of(company),
         "contacts": company_records.contact_persons_of(company),
@@ -49,22 +50,23 @@ def record(company):
                                                             & Registration.status.in_(Registration.SENT))
                          .order_by(Registration.submitted_at.desc())),
         "pending": identity_changes.pending(company),
-        "dossiers": list(InspectionDossier.select().where(InspectionDossier.company == company)
-                         .order_by(InspectionDossier.created_at.desc())),
+        "dossiers": dossiers, "other_dossiers": others,
         "questionnaire": inspections.questionnaire_of(company),
-        "risk": inspections.risk([company.id])[company.id],
+        "risk": risk_indicator.of_companies([company.id])[company.id],
         "company_events": company_records.history(company, 200),
         "activity_events": notified_activities.history(company, 200),
     }
 
 
 def page(company, status=200, **extra):
-    """The company's page; `extra` carries a form's errors when opening a dossier failed."""
+    """The company's page for the staff member of the session; `extra` carries a form's errors when opening
+    a dossier failed."""
+    staff = current_user.staff
     extra.setdefault("dossier_errors", {})
     extra.setdefault("dossier_values", {})
     return render("backoffice/company.html", status=status, company=company, country_name=country_name,
                   format_bce=format_bce, format_niss=format_niss, statuses=STATUS_LABELS, kinds=KINDS,
                   company_labels=company_records.EVENT_LABELS, activity_labels=notified_activities.EVENT_LABELS,
-                  inspectors=[(str(staff.id), staff.name) for staff in
-                              StaffMember.holding(INSPECTOR)],
-                  qms_choices=inspections.QMS_CHOICES, **record(company), **extra)
+                  inspectors=[(str(inspector.id), inspector.name) for inspector in inspectors.to_name(staff)],
+                  names_inspector=inspectors.sees_all(staff),
+                  qms_choices=inspections.QMS_CHOICES, **record(company, staff), **extra)

@@ -1,12 +1,16 @@
 """The inspectors' side of “Mes contrôles”: the dossiers waiting for them
 across companies with each company's risk indicator, opening a dossier,
-adding the report, closing. The rules are the shared `inspections` module's."""
+adding the report, confirming or reopening the company's corrective actions,
+closing. An inspector opens only the dossiers they hold (`inspectors`): their
+own, or every one with the second right. The rules are the shared
+`inspections` package's."""
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from portal.access_control import role_required
 from portal.backoffice import bp, companies
 from portal.companies.models import Company
+from portal.inspections import actions, inspectors, risk_indicator
 from portal.inspections import dossiers as inspections
 from portal.inspections.models import InspectionDossier
 from portal.people.staff_roles import INSPECTOR
@@ -18,14 +22,17 @@ PAGE = 50
 @bp.get("/<lang:lang>/staff/inspections")
 @role_required(INSPECTOR)
 def inspections_page():
-    scope = request.args.get("scope", "mine")
+    staff = current_user.staff
+    sees_all = inspectors.sees_all(staff)
+    scope = request.args.get("scope", "mine") if sees_all else "mine"
     query = (InspectionDossier.select(InspectionDossier, Company).join(Company)
              .where(InspectionDossier.status == InspectionDossier.OPEN))
     if scope == "mine":
-        query = query.where(InspectionDossier.inspector == current_user.staff)
+        query = query.where(InspectionDossier.inspector == staff)
     dossiers = list(query.order_by(InspectionDossier.waiting_for, InspectionDossier.updated_at).limit(PAGE))
-    return render("backoffice/inspections.html", dossiers=dossiers, scope=scope,
-                  risks=inspections.risk({dossier.company_id for dossier in dossiers}))
+    return render("backoffice/inspections.html", dossiers=dossiers, scope=scope, sees_all=sees_all,
+                  risks=risk_indicator.of_companies({dossier.company_id for dossier in dossiers}),
+                  waiting=actions.waiting_counts({dossier.id for dossier in dossiers}))
 
 
 @bp.post("/<lang:lang>/staff/companies/<int:company_id>/inspections")
@@ -43,7 +50,8 @@ def open_dossier(company_id):
 
 
 def _dossier(dossier_id):
-    found = InspectionDossier.get_or_none(InspectionDossier.id == dossier_id)
+    """The dossier if this inspector holds it; 404 for any other, another inspector's included."""
+    found = inspectors.dossier_for(current_user.staff, dossier_id)
     if found is None:
         abort(404)
     return found
@@ -54,11 +62,13 @@ def _page(dossier, status=200, **context):
     context.setdefault("errors", {})
     context.setdefault("typed", {})
     return render("backoffice/dossier.html", status=status, dossier=dossier, company=company,
-                  documents=inspections.documents_of(dossier), actions=inspections.actions_of(dossier),
+                  documents=inspections.documents_of(dossier), actions=actions.actions_of(dossier),
                   events=inspections.timeline(dossier), event_labels=inspections.EVENT_LABELS,
-                  document_kinds=inspections.DOCUMENT_KINDS, action_statuses=inspections.ACTION_STATUSES,
-                  questionnaire=inspections.questionnaire_of(company), qms_choices=inspections.QMS_CHOICES,
-                  risk=inspections.risk([company.id])[company.id], done=request.args.get("done"), **context)
+                  document_kinds=inspections.DOCUMENT_KINDS, action_statuses=actions.ACTION_STATUSES,
+                  review_labels=actions.REVIEW_LABELS, may_confirm=actions.may_confirm, version=actions.version,
+                  may_reopen=actions.may_reopen, questionnaire=inspections.questionnaire_of(company),
+                  qms_choices=inspections.QMS_CHOICES, risk=risk_indicator.of_companies([company.id])[company.id],
+                  done=request.args.get("done"), **context)
 
 
 @bp.get("/<lang:lang>/staff/inspections/<int:dossier_id>")
@@ -95,3 +105,29 @@ def close_dossier(dossier_id):
     inspections.close_dossier(dossier, current_user.staff, request.form.get("reason", "").strip()[:2000])
     return redirect(url_for("backoffice.dossier_page", dossier_id=dossier.id, done="closed"), 303)
 
+
+@bp.post("/<lang:lang>/staff/inspections/<int:dossier_id>/actions/<int:action_id>/confirm")
+@role_required(INSPECTOR)
+def confirm_action(dossier_id, action_id):
+    dossier = _dossier(dossier_id)
+    try:
+        found = actions.confirm(dossier, current_user.staff, action_id, actions.seen_values(request.form))
+    except inspections.InspectionError as refused:
+        return _page(dossier, status=422, errors=refused.errors)
+    if found is None:
+        abort(404)
+    return redirect(url_for("backoffice.dossier_page", dossier_id=dossier.id, done="confirmed"), 303)
+
+
+@bp.post("/<lang:lang>/staff/inspections/<int:dossier_id>/actions/<int:action_id>/reopen")
+@role_required(INSPECTOR)
+def reopen_action(dossier_id, action_id):
+    dossier = _dossier(dossier_id)
+    seen = actions.seen_values(request.form)
+    try:
+        found = actions.reopen(dossier, current_user.staff, action_id, seen)
+    except inspections.InspectionError as refused:
+        return _page(dossier, status=422, errors=refused.errors, reopening=action_id, reason=seen["reason"])
+    if found is None:
+        abort(404)
+    return redirect(url_for("backoffice.dossier_page", dossier_id=dossier.id, done="reopened"), 303)

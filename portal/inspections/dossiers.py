@@ -4,25 +4,22 @@ agency's inspectors, shared by the tile and the back office.
 - The form the law asks for (the questionnaire): one per company, saved as
   a draft, then sent; it may be changed and sent again afterwards.
 - Inspection dossiers, opened by the agency: documents either side adds
-  (checked by `documents`), the company's corrective action plan, a
-  timeline of every exchange, and an e-mail to the other side each time.
-- A risk indicator per company for the inspectors (`risk`), from its
-  notified activities, its questionnaire and its overdue actions.
+  (checked by `documents`), a timeline of every exchange, and an e-mail to
+  the other side each time. The company's corrective action plan and the
+  inspector's word on it are `actions`; who holds which dossier is
+  `inspectors`; the risk indicator per company is `risk_indicator`.
 """
 import datetime
 import json
 import re
-from dataclasses import dataclass, field
 
 from portal import clock
-from portal.activities.models import Activity
 from portal.companies.models import Company
 from portal.companies.records import mail_addresses
 from portal.data.db import database, is_postgres
 from portal.data.prepared import Prepared, slot
-from portal.inspections import documents
+from portal.inspections import documents, inspectors
 from portal.inspections.models import (
-    CorrectiveAction,
     DossierDocument,
     DossierEvent,
     InspectionDossier,
@@ -41,11 +38,13 @@ QMS_CHOICES = {"iso13485": _l("Certified to EN ISO 13485"), "other": _l("Another
                "none": _l("No certified quality system")}
 DOCUMENT_KINDS = {"report": _l("Inspection report"), "action_plan": _l("Corrective action plan"),
                   "other": _l("Other document")}
-ACTION_STATUSES = {CorrectiveAction.PLANNED: _l("Planned"), CorrectiveAction.IN_PROGRESS: _l("In progress"),
-                   CorrectiveAction.DONE: _l("Done")}
 EVENT_LABELS = {
     "opened": _l("Dossier opened by the agency"), "document_added": _l("Document added"),
     "action_added": _l("Corrective action added"), "action_changed": _l("Corrective action updated"),
+    "action_done": _l("Corrective action marked done by the company"),
+    "action_moved": _l("Due date moved by the company"),
+    "action_confirmed": _l("Corrective action confirmed by the inspector"),
+    "action_reopened": _l("Corrective action reopened by the inspector"),
     "closed": _l("Dossier closed by the agency"),
     "questionnaire_saved": _l("Form saved as a draft"), "questionnaire_sent": _l("Form sent to the agency"),
 }
@@ -163,7 +162,7 @@ def save_questionnaire(company, person, values, sending):
         if sending:
             for dossier in InspectionDossier.select().where((InspectionDossier.company == company)
                                                             & (InspectionDossier.status == InspectionDossier.OPEN)):
-                _tell_inspector(dossier, "questionnaire")
+                tell_inspector(dossier, "questionnaire")
     mail.send_after_commit()
 
 
@@ -179,17 +178,20 @@ def _once_an_hour(dossier, side):
     return not rate_limit.exceeded(rate_limit.DOSSIER_MAIL, f"{dossier.id}:{side}")
 
 
-def _tell_company(dossier, what, conclusion=""):
-    if what not in ("opened", "closed") and not _once_an_hour(dossier, "company"):
+def tell_company(dossier, what, conclusion="", action=""):
+    """E-mail the company's addresses; the agency's decisions (opened, reopened, closed) every time, the
+    rest at most once an hour."""
+    if what not in ("opened", "reopened", "closed") and not _once_an_hour(dossier, "company"):
         return
     company = Company.get_by_id(dossier.company_id)
     for address, language in mail_addresses(company):
         mail.queue(address, "dossier_news", language, _l("News in your inspection dossier %(reference)s",
                                                           reference=dossier.reference),
-                   dossier=dossier, company=company, what=what, side="company", conclusion=conclusion)
+                   dossier=dossier, company=company, what=what, side="company", conclusion=conclusion,
+                   action=action)
 
 
-def _tell_inspector(dossier, what):
+def tell_inspector(dossier, what):
     inspector = StaffMember.get_or_none((StaffMember.id == dossier.inspector_id) & StaffMember.active)
     if inspector is None or not _once_an_hour(dossier, "agency"):  # it shows on the inspectors' list
         return
@@ -199,7 +201,7 @@ def _tell_inspector(dossier, what):
                dossier=dossier, company=company, what=what, side="agency")
 
 
-def _event(dossier, action, person=None, staff=None, reason="", document=None):
+def record_event(dossier, action, person=None, staff=None, reason="", document=None):
     DossierEvent.create(dossier=dossier, actor=person, staff=staff, action=action, reason=reason[:2000],
                         document=document)
     waiting = "agency" if person is not None else "company"
@@ -213,6 +215,7 @@ def dossier_values(form):
 
 
 def open_dossier(company, staff, values):
+    """A dossier for `company`, its inspector `staff` or the one named (`inspectors.may_name`)."""
     errors = {}
     if not values["subject"]:
         errors["subject"] = _l("Enter the subject of the inspection.")
@@ -225,6 +228,9 @@ def open_dossier(company, staff, values):
         inspector = StaffMember.get_or_none((StaffMember.id == row_id(values["inspector"])) & StaffMember.active)
         if inspector is None or not inspector.has_role(INSPECTOR):
             errors["inspector"] = _l("Choose an inspector of the agency.")
+        elif not inspectors.may_name(staff, inspector):
+            errors["inspector"] = _l("You open dossiers for yourself: naming another inspector needs the right "
+                                     "to every dossier.")
     if errors:
         raise InspectionError(errors)
     with database.atomic():
@@ -233,8 +239,8 @@ def open_dossier(company, staff, values):
                                            inspector=inspector or staff, created_at=now, updated_at=now)
         dossier.reference = f"INS-{now:%Y}-{dossier.id:06d}"
         InspectionDossier.update(reference=dossier.reference).where(InspectionDossier.id == dossier.id).execute()
-        _event(dossier, "opened", staff=staff, reason=values["subject"])
-        _tell_company(dossier, "opened")
+        record_event(dossier, "opened", staff=staff, reason=values["subject"])
+        tell_company(dossier, "opened")
     mail.send_after_commit()
     return dossier
 
@@ -249,18 +255,18 @@ def add_document(dossier, checked, filename, kind, note, person=None, staff=None
     if errors:
         raise InspectionError(errors)
     with database.atomic():
-        _still_open(dossier, "document")
+        still_open(dossier, "document")
         document = DossierDocument.create(dossier=dossier, kind=kind, filename=filename,
                                           content_type=checked.content_type, extension=checked.extension,
                                           size=len(checked.content), content=checked.content, note=note[:2000],
                                           person=person, staff=staff)
-        _event(dossier, "document_added", person=person, staff=staff, reason=note, document=document)
-        (_tell_inspector if person is not None else _tell_company)(dossier, "document_added")
+        record_event(dossier, "document_added", person=person, staff=staff, reason=note, document=document)
+        (tell_inspector if person is not None else tell_company)(dossier, "document_added")
     mail.send_after_commit()
     return document
 
 
-def _still_open(dossier, field_name):
+def still_open(dossier, field_name):
     """Inside the transaction: the dossier is read again (and locked on PostgreSQL), so that
     nothing lands in a dossier the agency closed at the same moment."""
     query = InspectionDossier.select(InspectionDossier.status).where(InspectionDossier.id == dossier.id)
@@ -301,57 +307,14 @@ def served_document(dossier, document_id):
     return documents.served(document_content(row), row.content_type, row.extension, f"{dossier.reference}-{row.id}")
 
 
-def action_values(form):
-    return {"action": form.get("action", "").strip()[:2000], "owner": form.get("owner", "").strip()[:200],
-            "due_on": form.get("due_on", "").strip()[:10], "status": form.get("status", CorrectiveAction.PLANNED)[:12]}
-
-
-def save_action(dossier, person, values, action=None):
-    """Add a line to the corrective action plan, or update one (the company's side)."""
-    errors = {}
-    if not values["action"]:
-        errors["action"] = _l("Describe the corrective action.")
-    elif not multi_line_ok(values["action"]):
-        errors["action"] = _l("Remove the invisible characters from this field.")
-    if not values["owner"]:
-        errors["owner"] = _l("Say who is responsible for the action.")
-    errors.update(single_line_errors({"owner": values["owner"]}))
-    due = parse_date(values["due_on"])
-    if due is not None and not 2000 <= due.year <= 2100:
-        due = None
-    if due is None:
-        errors["due_on"] = _l("Enter the due date as day, month and year, for example 31/01/2027.")
-    if values["status"] not in ACTION_STATUSES:
-        errors["status"] = _l("Choose where the action stands.")
-    if errors:
-        raise InspectionError(errors)
-    columns = {"action": values["action"], "owner": values["owner"], "due_on": due, "status": values["status"],
-               "updated_at": clock.utc()}
-    with database.atomic():
-        _still_open(dossier, "action")
-        if action is None:
-            action = CorrectiveAction.create(dossier=dossier, **columns)
-            _event(dossier, "action_added", person=person, reason=f"{values['action'][:150]} ({due:%d/%m/%Y})")
-        else:
-            CorrectiveAction.update(**columns).where((CorrectiveAction.id == action.id)
-                                                     & (CorrectiveAction.dossier == dossier)).execute()
-            # what changed stays visible to the inspector: the due date and the status, before and after
-            _event(dossier, "action_changed", person=person,
-                   reason=f"{values['action'][:120]}: {action.due_on:%d/%m/%Y} → {due:%d/%m/%Y}, "
-                          f"{ACTION_STATUSES[action.status]} → {ACTION_STATUSES[values['status']]}")
-        _tell_inspector(dossier, "actions")
-    mail.send_after_commit()
-    return action
-
-
 def close_dossier(dossier, staff, reason):
     with database.atomic():
         changed = (InspectionDossier.update(status=InspectionDossier.CLOSED)
                    .where((InspectionDossier.id == dossier.id) & (InspectionDossier.status == InspectionDossier.OPEN))
                    .execute())
         if changed:
-            _event(dossier, "closed", staff=staff, reason=reason)
-            _tell_company(dossier, "closed", conclusion=reason)
+            record_event(dossier, "closed", staff=staff, reason=reason)
+            tell_company(dossier, "closed", conclusion=reason)
     mail.send_after_commit()
 
 
@@ -363,85 +326,10 @@ def documents_of(dossier):
     return _DOCUMENTS.rows(dossier=dossier.id)
 
 
-def actions_of(dossier):
-    return _ACTIONS.rows(dossier=dossier.id)
-
-
-# A dossier's page reads both on every view: prepared once (prepared.py).
+# A dossier's page reads them on every view: prepared once (prepared.py).
 _DOCUMENTS = Prepared(lambda: DossierDocument.without_blobs().where(DossierDocument.dossier == slot("dossier"))
                       .order_by(DossierDocument.created_at.desc(), DossierDocument.id.desc()))
-_ACTIONS = Prepared(lambda: CorrectiveAction.select().where(CorrectiveAction.dossier == slot("dossier"))
-                    .order_by(CorrectiveAction.due_on, CorrectiveAction.id))
 
 
 def document_content(document):
     return DossierDocument.select(DossierDocument.content).where(DossierDocument.id == document.id).scalar()
-
-
-# The inspectors' risk indicator -------------------------------------------------------------
-
-HIGH_CLASSES = {"III": 3, "D": 3, "IIb": 2, "C": 2, "IIa": 1, "B": 1}
-STERILE = {"Is", "A sterile"}
-MAKERS = {"manufacturer", "custom_manufacturer", "steriliser", "reprocessor", "system_producer"}
-LEVELS = ((7, "high", _l("high")), (4, "medium", _l("medium")), (0, "low", _l("low")))
-
-
-@dataclass
-class Risk:
-    score: int = 0
-    reasons: list = field(default_factory=list)
-
-    @property
-    def level(self):
-        return next((code, label) for floor, code, label in LEVELS if self.score >= floor)
-
-
-def risk(company_ids):
-    """{company id: Risk}, in three queries whatever the number of companies.
-
-    The rule, shown to the inspectors on their page: the highest class among
-    the active activities (III or D: 3, IIb or C: 2, IIa or B: 1), sterile
-    devices (1), making, sterilising or reprocessing devices (2), the form the
-    law asks for not sent (2), no certified quality system (2), more than
-    100,000 devices a year (1), each corrective action past its due date (1,
-    at most 3). High from 7, medium from 4."""
-    risks = {company_id: Risk() for company_id in company_ids}
-    if not risks:
-        return risks
-    ids = sorted(risks)
-    highest, sterile, makers = {}, set(), set()
-    for company_id, kind, classes in (Activity.select(Activity.company, Activity.kind, Activity.classes)
-                                      .where(Activity.company.in_(ids) & Activity.active).tuples()):
-        named = set((classes or "").split("|"))
-        highest[company_id] = max([highest.get(company_id, 0)] + [HIGH_CLASSES.get(c, 0) for c in named])
-        if named & STERILE:
-            sterile.add(company_id)
-        if kind in MAKERS:
-            makers.add(company_id)
-    forms = {row.company_id: row for row in Questionnaire.select().where(Questionnaire.company.in_(ids))}
-    overdue = {}
-    for company_id, in (CorrectiveAction.select(InspectionDossier.company).join(InspectionDossier)
-                        .where(InspectionDossier.company.in_(ids) & (CorrectiveAction.status != CorrectiveAction.DONE)
-                               & (CorrectiveAction.due_on < clock.today())).tuples()):
-        overdue[company_id] = overdue.get(company_id, 0) + 1
-    for company_id, found in risks.items():
-        def add(points, reason):
-            found.score += points
-            found.reasons.append(reason)
-        if highest.get(company_id):
-            add(highest[company_id], _l("devices of a high class"))
-        if company_id in sterile:
-            add(1, _l("sterile devices"))
-        if company_id in makers:
-            add(2, _l("makes, sterilises or reprocesses devices"))
-        form = forms.get(company_id)
-        if form is None or form.first_submitted_at is None:
-            add(2, _l("the form the law asks for is not sent"))
-        else:
-            if form.qms in ("none", ""):
-                add(2, _l("no certified quality system"))
-            if (form.devices_per_year or 0) > 100_000:
-                add(1, _l("more than 100,000 devices a year"))
-        if overdue.get(company_id):
-            add(min(3, overdue[company_id]), _l("corrective actions past their due date"))
-    return risks

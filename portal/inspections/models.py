@@ -72,17 +72,37 @@ class DossierDocument(BaseModel):
 
 
 class CorrectiveAction(BaseModel):
-    """One line of the company's corrective action plan, in answer to a report."""
+    """One line of the company's corrective action plan, in answer to a report. `status` is the
+    company's word; `review` the inspector's on it (see inspections.actions)."""
 
     PLANNED, IN_PROGRESS, DONE = "planned", "in_progress", "done"
+    # review: nothing asked of the inspector; the company marked it done or moved its due date and the
+    # inspector has yet to confirm; confirmed; reopened (with `review_reason`); marked done before
+    # inspectors confirmed actions (migration 0029: counted as done, as it was then).
+    NOTHING, TO_CONFIRM, CONFIRMED, REOPENED, EARLIER = "", "to_confirm", "confirmed", "reopened", "earlier"
 
     dossier = peewee.ForeignKeyField(InspectionDossier, backref="actions", on_delete="CASCADE")
     action = peewee.TextField()
     owner = peewee.CharField(max_length=200)
     due_on = peewee.DateField()
     status = peewee.CharField(max_length=12, default=PLANNED)
+    review = peewee.CharField(max_length=12, default=NOTHING)
+    review_reason = peewee.TextField(default="")
+    # The due date the agency holds while a new one the company chose waits for the inspector; null
+    # when `due_on` is the one held.
+    agreed_due_on = peewee.DateField(null=True)
     created_at = peewee.DateTimeField(default=utc)
     updated_at = peewee.DateTimeField(default=utc)
+
+    @property
+    def held_due_on(self):
+        """The due date the risk indicator counts."""
+        return self.agreed_due_on or self.due_on
+
+    @property
+    def settled(self):
+        """Done, and held as done by the agency: the company no longer changes it."""
+        return self.status == self.DONE and self.review in (self.CONFIRMED, self.EARLIER)
 
 
 class DossierEvent(AuditEvent):

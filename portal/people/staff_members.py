@@ -45,7 +45,7 @@ def add(name, email, roles, language, by, base_url):
     with database.atomic():
         if StaffMember.select().where(StaffMember.email == email).exists():
             raise Refused(_l("A staff member has this e-mail address already."), "email")
-        member = StaffMember.create(email=email, name=name, roles=staff_roles.stored(roles), language=language)
+        member = StaffMember.create(email=email, name=name, roles=_checked(roles), language=language)
         Account.create(staff=member, password_hash=hash_password(password), must_change_password=True,
                        password_expires_at=clock.utc() + datetime.timedelta(days=days))
         _record(member, by, "created", _roles_text(roles))
@@ -54,6 +54,13 @@ def add(name, email, roles, language, by, base_url):
                    login_url=base_url.rstrip("/") + url_for("auth.staff_login", lang=language))
     mail.send_after_commit()
     return member
+
+
+def _checked(roles):
+    """The roles as stored; Refused for a right given without the role it widens."""
+    if any(right in roles and role not in roles for right, role in staff_roles.WIDENS.items()):
+        raise Refused(_l("“Inspector: all dossiers” widens the inspector's role: tick both."), "roles")
+    return staff_roles.stored(roles)
 
 
 def _roles_text(roles):
@@ -70,8 +77,9 @@ def set_roles(member, roles, by):
     if staff_roles.ADMINISTRATOR not in roles and member.has_role(staff_roles.ADMINISTRATOR) \
             and not _other_active_administrators(member):
         raise Refused(_l("The back office needs an administrator: give the role to someone else first."), "roles")
+    stored = _checked(roles)
     with database.atomic():
-        StaffMember.update(roles=staff_roles.stored(roles)).where(StaffMember.id == member.id).execute()
+        StaffMember.update(roles=stored).where(StaffMember.id == member.id).execute()
         _record(member, by, "roles_changed", f"{member.roles} → {_roles_text(roles)}".strip())
 
 

@@ -9,6 +9,7 @@ from peewee import fn
 
 from portal.access_control import application_required, current_company, owned_or_404
 from portal.data.prepared import Prepared, slot
+from portal.inspections import actions as corrective_actions
 from portal.inspections import dossiers as inspections
 from portal.inspections.models import CorrectiveAction, InspectionDossier, Questionnaire
 from portal.tiles import bp
@@ -72,9 +73,10 @@ def _dossier_page(dossier, status=200, **context):
     context.setdefault("action_values", {})
     context.setdefault("editing_action", None)
     return render("tiles/dossier.html", status=status, dossier=dossier, documents=inspections.documents_of(dossier),
-                  actions=inspections.actions_of(dossier), events=inspections.timeline(dossier),
+                  actions=corrective_actions.actions_of(dossier), events=inspections.timeline(dossier),
                   event_labels=inspections.EVENT_LABELS, document_kinds=inspections.DOCUMENT_KINDS,
-                  action_statuses=inspections.ACTION_STATUSES, done=request.args.get("done"), **context)
+                  action_statuses=corrective_actions.ACTION_STATUSES, review_labels=corrective_actions.REVIEW_LABELS,
+                  done=request.args.get("done"), **context)
 
 
 @bp.get("/<lang:lang>/portal/controls/<int:dossier_id>")
@@ -114,9 +116,9 @@ def save_action(dossier_id, action_id):
         action = CorrectiveAction.get_or_none((CorrectiveAction.id == action_id) & (CorrectiveAction.dossier == found))
         if action is None:
             abort(404)
-    values = inspections.action_values(request.form)
+    values = corrective_actions.action_values(request.form)
     try:
-        inspections.save_action(found, current_user.person, values, action)
+        corrective_actions.save_action(found, current_user.person, values, action)
     except inspections.InspectionError as refused:
         errors = refused.errors if action_id is None else {f"{name}-{action_id}": message
                                                            for name, message in refused.errors.items()}

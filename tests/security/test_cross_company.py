@@ -90,6 +90,8 @@ CASES = {
     "backoffice.dossier_document": lambda v: {"dossier_id": v.dossier.id, "document_id": v.document.id},
     "backoffice.close_dossier": lambda v: {"dossier_id": v.dossier.id},
     "backoffice.add_dossier_document": lambda v: {"dossier_id": v.dossier.id},
+    "backoffice.confirm_action": lambda v: {"dossier_id": v.dossier.id, "action_id": v.action.id},
+    "backoffice.reopen_action": lambda v: {"dossier_id": v.dossier.id, "action_id": v.action.id},
     "backoffice.person_page": lambda v: {"person_id": v.person.id},
     "backoffice.allow_new_device": lambda v: {"person_id": v.person.id},
     "backoffice.end_person_sessions": lambda v: {"person_id": v.person.id},

@@ -1,14 +1,27 @@
 """The back office by role (ASVS 8.2.1): every route of the back office names the staff roles that open it,
 and a staff member holding one role opens those routes and gets 403 on every other, before any object is
-looked up; the menu shows only what the role opens.
+looked up; the menu shows only what the role opens. Inside the inspector's role (ASVS 8.2.2), an inspector
+reaches only the dossiers where they are the inspector, unless they hold the second right (all_dossiers).
 
 The routes come from the app's URL map: a new back-office route without its roles fails here."""
+import datetime
+import io
 import re
 
 import pytest
 
-from portal.models import InspectionDossier, StaffMember
-from portal.people.staff_roles import ACCOUNT_SUPPORT, ADMINISTRATOR, EVERY_ROLE, FINANCE, INSPECTOR, REVIEWER
+from portal.inspections.actions import version
+from portal.models import CorrectiveAction, DossierDocument, DossierEvent, InspectionDossier, StaffMember
+from portal.people.staff_roles import (
+    ACCOUNT_SUPPORT,
+    ADMINISTRATOR,
+    ALL_DOSSIERS,
+    EVERY_ROLE,
+    FINANCE,
+    INSPECTOR,
+    REVIEWER,
+    stored,
+)
 from tests.builders import make_firm
 from tests.harness import AuthActions
 
@@ -32,11 +45,14 @@ def address(rule):
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "en" if m.group(1) == "lang" else "1", rule.rule)
 
 
-def staff_with(app, role):
+def staff_with(app, role, *more, name=None):
+    """A client logged in as a staff member holding `role` (and `more`), and its CSRF token; the member is
+    `client.staff`."""
     client = app.test_client()
     auth = AuthActions(app, client)
     with app.app_context():
-        auth.staff(email=f"{role}@afmps.be", name=role.title(), roles=[role])
+        client.staff = auth.staff(email=f"{'.'.join((role, *more))}@afmps.be", name=name or role.title(),
+                                  roles=[role, *more])
     return client, auth.token
 
 
@@ -104,17 +120,136 @@ def test_a_visitor_and_a_company_user_are_sent_to_the_staff_login_from_every_rou
 def test_a_dossier_goes_only_to_an_inspector(app, db):
     with app.app_context():
         company = make_firm("Inspected", country="BE")
-    inspector, token = staff_with(app, INSPECTOR)
+    chief, token = staff_with(app, INSPECTOR, ALL_DOSSIERS, name="Chief Inspector")
+    staff_with(app, INSPECTOR)
     staff_with(app, FINANCE)
-    page = inspector.get(f"/en/staff/companies/{company.id}").get_data(as_text=True)
-    assert re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', page) == ["Inspector"]
+    page = chief.get(f"/en/staff/companies/{company.id}").get_data(as_text=True)
+    assert re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', page) == ["Chief Inspector", "Inspector"]
     with app.app_context():
         finance = StaffMember.get(StaffMember.email == "finance@afmps.be")
-    refused = inspector.post(f"/en/staff/companies/{company.id}/inspections",
-                             data={"csrf_token": token, "subject": "Visit", "planned_on": "", "inspector": finance.id})
+    refused = chief.post(f"/en/staff/companies/{company.id}/inspections",
+                         data={"csrf_token": token, "subject": "Visit", "planned_on": "", "inspector": finance.id})
     assert refused.status_code == 422 and "Choose an inspector of the agency." in refused.get_data(as_text=True)
     with app.app_context():
         assert InspectionDossier.select().count() == 0
+
+
+def test_an_inspector_opens_dossiers_for_themself_and_names_another_only_with_the_second_right(app, db):
+    with app.app_context():
+        company = make_firm("Inspected", country="BE")
+    chief, chief_token = staff_with(app, INSPECTOR, ALL_DOSSIERS, name="Chief Inspector")
+    inspector, token = staff_with(app, INSPECTOR)
+    page = inspector.get(f"/en/staff/companies/{company.id}").get_data(as_text=True)
+    assert 'name="inspector"' not in page and "You will be the dossier's inspector." in page
+    path = f"/en/staff/companies/{company.id}/inspections"
+    refused = inspector.post(path, data={"csrf_token": token, "subject": "Visit", "inspector": chief.staff.id})
+    assert refused.status_code == 422 and "naming another inspector needs the right" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert InspectionDossier.select().count() == 0
+    assert inspector.post(path, data={"csrf_token": token, "subject": "Visit"}).status_code == 303
+    assert chief.post(path, data={"csrf_token": chief_token, "subject": "Audit",
+                                  "inspector": inspector.staff.id}).status_code == 303
+    with app.app_context():
+        assert {dossier.subject: dossier.inspector_id for dossier in InspectionDossier.select()} == {
+            "Visit": inspector.staff.id, "Audit": inspector.staff.id}
+
+
+def test_the_second_right_alone_opens_nothing_and_is_given_with_the_inspectors_role(app, db, runner):
+    with pytest.raises(ValueError):
+        stored([ALL_DOSSIERS])
+    assert stored([ALL_DOSSIERS, FINANCE, INSPECTOR]) == "inspector all_dossiers finance"
+    result = runner.invoke(args=["portal", "create-staff", "--email", "x@afmps.be", "--name", "X Y",
+                                 "--password", "a long staff password 42", "--role", ALL_DOSSIERS])
+    assert result.exit_code != 0 and "give both" in result.output
+
+
+MARK = "Omarsdossier"  # in every text of the other inspector's dossier
+
+
+@pytest.fixture
+def another_inspectors_dossier(app, db):
+    """Omar's dossier (with a document and an action waiting for him), and Ines, an inspector without the
+    second right, logged in; Ines holds a dossier of her own."""
+    from portal.demo.tiles import blank_pdf
+    from portal.inspections import dossiers as inspections
+    from portal.inspections.documents import check
+
+    ines, token = staff_with(app, INSPECTOR, name="Ines")
+    with app.app_context():
+        company = make_firm(f"{MARK} Medical", country="BE")
+        omar = StaffMember.create(email="omar@afmps.be", name="Omar", roles="inspector")
+        theirs = inspections.open_dossier(company, omar, {"subject": f"{MARK} visit", "planned_on": "",
+                                                          "inspector": ""})
+        document = inspections.add_document(theirs, check(blank_pdf()), f"{MARK}.pdf", "report", f"{MARK} note",
+                                            staff=omar)
+        action = CorrectiveAction.create(dossier=theirs, action=f"{MARK} action", owner=MARK, status="done",
+                                         review="to_confirm", due_on=datetime.date(2020, 1, 1))
+        own = inspections.open_dossier(company, ines.staff, {"subject": "Her own visit", "planned_on": "",
+                                                             "inspector": ""})
+    ines.csrf = token
+    return ines, company, theirs, document, action, own
+
+
+def _snapshot():
+    return {"dossiers": [(d.id, d.status, d.inspector_id, d.waiting_for) for d in InspectionDossier.select()],
+            "documents": DossierDocument.select().count(), "events": DossierEvent.select().count(),
+            "actions": [(a.id, a.status, a.review, a.due_on) for a in CorrectiveAction.select()]}
+
+
+def test_an_inspector_reaches_no_dossier_of_another_inspector(app, another_inspectors_dossier):
+    """Every back-office route with a dossier's id, read from the URL map, answers 404 to an inspector
+    without the second right for another inspector's dossier, with a form that would otherwise be taken,
+    and changes nothing; an inspector with the second right opens it."""
+    from tests.builders import a_pdf
+
+    ines, company, theirs, document, action, own = another_inspectors_dossier
+    ids = {"lang": "en", "dossier_id": theirs.id, "document_id": document.id, "action_id": action.id}
+    routes = [rule for rule in app.url_map.iter_rules() if "/staff/" in rule.rule and "dossier_id" in rule.arguments]
+    assert {rule.endpoint for rule in routes} >= {
+        "backoffice.dossier_page", "backoffice.dossier_document", "backoffice.add_dossier_document",
+        "backoffice.close_dossier", "backoffice.confirm_action", "backoffice.reopen_action"}
+    with app.app_context():
+        before = _snapshot()
+    shown = version(action)  # the action as Omar's page shows it: the confirmation a form would send
+    answers = []
+    for rule in routes:
+        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m.group(1)]), rule.rule)
+        if "GET" in rule.methods:
+            response = ines.get(path)
+        else:
+            response = ines.post(path, content_type="multipart/form-data", data={
+                "csrf_token": ines.csrf, "version": shown, "reason": "Not shown.",
+                "kind": "report", "note": "", "document": (io.BytesIO(a_pdf()), "report.pdf")})
+        answers.append((rule.endpoint, response.status_code, MARK.encode() in response.data))
+    assert {answer[1:] for answer in answers} == {(404, False)}, answers
+    with app.app_context():
+        assert _snapshot() == before
+    # her own dossier with the other dossier's action or document: not found either
+    assert ines.post(f"/en/staff/inspections/{own.id}/actions/{action.id}/confirm", data={
+        "csrf_token": ines.csrf, "version": shown}).status_code == 404
+    assert ines.get(f"/en/staff/inspections/{own.id}/documents/{document.id}").status_code == 404
+    chief, token = staff_with(app, INSPECTOR, ALL_DOSSIERS, name="Chief")
+    assert MARK in chief.get(f"/en/staff/inspections/{theirs.id}").get_data(as_text=True)
+    assert chief.post(f"/en/staff/inspections/{theirs.id}/actions/{action.id}/confirm", data={
+        "csrf_token": token, "version": shown}).status_code == 303
+
+
+def test_an_inspector_guessing_ids_finds_only_their_own_dossiers(app, another_inspectors_dossier):
+    ines, company, theirs, document, action, own = another_inspectors_dossier
+    found = [guess for guess in range(1, max(theirs.id, own.id) + 20)
+             if ines.get(f"/en/staff/inspections/{guess}").status_code == 200]
+    assert found == [own.id]
+    for listing in ("/en/staff/inspections", "/en/staff/inspections?scope=all"):
+        page = ines.get(listing).get_data(as_text=True)
+        assert own.reference in page and theirs.reference not in page and "All open dossiers" not in page
+    page = ines.get(f"/en/staff/companies/{company.id}").get_data(as_text=True)
+    assert own.reference in page and theirs.reference not in page and f"{MARK} visit" not in page
+    assert "Another inspector holds 1 dossier of this company." in page
+    chief, _ = staff_with(app, INSPECTOR, ALL_DOSSIERS, name="Chief")
+    page = chief.get("/en/staff/inspections?scope=all").get_data(as_text=True)
+    assert theirs.reference in page and own.reference in page
+    page = chief.get(f"/en/staff/companies/{company.id}").get_data(as_text=True)
+    assert theirs.reference in page and "Another inspector holds" not in page
 
 
 def test_the_company_page_shows_each_role_its_own_sections(app, db):

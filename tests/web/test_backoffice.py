@@ -80,7 +80,7 @@ def test_create_staff_gives_the_roles_named_or_every_role(runner, db):
                                   "--password", "twelve chars at least"])
     assert every.exit_code == 0 and named.exit_code == 0, every.output + named.output
     assert StaffMember.get(StaffMember.email == "all@afmps.be").roles == (
-        "reviewer inspector finance account_support administrator")
+        "reviewer inspector all_dossiers finance account_support administrator")
     assert StaffMember.get(StaffMember.email == "fi@afmps.be").roles == "inspector finance"
     assert unknown.exit_code != 0 and "root" in unknown.output
     assert StaffMember.select().count() == 2

@@ -12,11 +12,9 @@ from portal.models import (
     DossierDocument,
     InspectionDossier,
     MemberApplication,
-    Quality,
-    QualityMember,
     Questionnaire,
 )
-from tests.builders import NOT_SCANNED, VIRUS_FOUND, a_pdf, an_infected_pdf
+from tests.builders import NOT_SCANNED, VIRUS_FOUND, a_pdf, an_infected_pdf, give_autocontrole
 from tests.harness import EICAR, AuthActions
 
 HTMX = {"HX-Request": "true"}
@@ -28,13 +26,7 @@ def body(response):
 
 @pytest.fixture
 def operator(auth):
-    jan = auth.company_user()
-    Company.update(main_access_manager=jan).where(Company.id == jan.company.id).execute()
-    quality = Quality.create(company=jan.company, kind="health_institution", contact_email="quality@musterfirma.de")
-    member = QualityMember.create(quality=quality, person=jan, role="ga", email=jan.email)
-    MemberApplication.insert_many([{"member": member.id, "application": a}
-                                   for a in ("medseip", "autocontrole")]).execute()
-    return jan
+    return give_autocontrole(auth.company_user())
 
 
 @pytest.fixture
@@ -130,7 +122,7 @@ def test_a_dossier_goes_both_ways_with_an_email_each_time(operator, auth, client
     assert done.status_code == 303 and CorrectiveAction.get().status == "done"
     timeline = body(client.get(f"/en/portal/controls/{dossier.id}"))
     for entry in ("Dossier opened by the agency", "Document added", "Corrective action added",
-                  "Corrective action updated", "As asked on the phone."):
+                  "Corrective action marked done by the company", "As asked on the phone."):
         assert entry in timeline, entry
 
     closed = agent.post(f"/en/staff/inspections/{dossier.id}/close", data={"csrf_token": agent.csrf,
@@ -179,18 +171,18 @@ def test_without_autocontrole_the_tile_is_closed(operator, auth, client):
 
 
 def test_the_risk_indicator_adds_up_as_the_inspectors_page_explains(operator, auth, client, agent):
-    from portal.inspections import dossiers as inspections
+    from portal.inspections import risk_indicator
 
     company = operator.company
     with client.application.app_context():
-        assert inspections.risk([company.id])[company.id].score == 2  # only: the form is not sent
+        assert risk_indicator.of_companies([company.id])[company.id].score == 2  # only: the form is not sent
     Activity.create(company=company, kind="manufacturer", classes="Is|III", started_on=datetime.date(2024, 1, 1))
     send_form(client, auth, qms="none", qms_details="")
     open_dossier(agent, company)
     dossier = InspectionDossier.get()
     CorrectiveAction.create(dossier=dossier, action="late", owner="x", due_on=datetime.date(2020, 1, 1))
     with client.application.app_context():
-        found = inspections.risk([company.id])[company.id]
+        found = risk_indicator.of_companies([company.id])[company.id]
     assert found.score == 3 + 1 + 2 + 2 + 1 + 1 and found.level[0] == "high"
     page = body(agent.get("/en/staff/inspections"))
     assert "How the risk indicator is computed" in page and ">high<" in page

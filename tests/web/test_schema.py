@@ -76,6 +76,49 @@ def test_the_staff_already_there_keep_every_role_and_a_new_one_starts_with_none(
         "agent@afmps.be": "reviewer inspector finance account_support administrator", "new@afmps.be": ""}
 
 
+def _old_row(old, table, **values):
+    """A row as the tables were then: `values`, and a plain value for every other column that needs one."""
+    for _, name, kind, not_null, default, key in old.execute_sql(f'PRAGMA table_info("{table}")').fetchall():
+        if name not in values and not_null and default is None and not key:
+            values[name] = "2026-01-01" if kind.upper() in ("DATE", "DATETIME") else 0 if "INT" in kind.upper() else ""
+    old.execute_sql(f'INSERT INTO "{table}" ({", ".join(values)}) VALUES ({", ".join("?" * len(values))})',
+                    tuple(values.values()))
+
+
+def test_actions_already_done_stay_counted_as_done_and_the_others_wait_for_nothing(before):
+    """0029: an action marked done before inspectors confirmed actions stays counted as done ("earlier"), as
+    the risk indicator counted it then; the others ask nothing of the inspector, their due date held."""
+    old, runner = before
+    runner.up("0028_staff_events")
+    _old_row(old, "company", id=1, name="Alt", country="DE")
+    _old_row(old, "inspection_dossier", id=1, company_id=1, subject="Visit")
+    for n, status in enumerate(["done", "planned", "in_progress"]):
+        _old_row(old, "corrective_action", dossier_id=1, action=f"a{n}", due_on="2020-01-01", status=status)
+    assert runner.up("0029_corrective_action_review") == ["0029_corrective_action_review"]
+    rows = old.execute_sql("SELECT action, review, review_reason, agreed_due_on FROM corrective_action").fetchall()
+    assert sorted(rows) == [("a0", "earlier", "", None), ("a1", "", "", None), ("a2", "", "", None)]
+
+
+def test_the_inspectors_already_there_keep_every_dossier(before):
+    """0030: until then every inspector read every dossier: the staff members holding the inspector's role
+    get the second right (all_dossiers), in EVERY_ROLE's order; the others nothing."""
+    from portal.people.staff_roles import stored
+
+    old, runner = before
+    runner.up("0029_corrective_action_review")
+    for email, roles in [("every@afmps.be", "reviewer inspector finance account_support administrator"),
+                         ("inspector@afmps.be", "inspector"), ("finance@afmps.be", "finance"),
+                         ("none@afmps.be", "")]:
+        old.execute_sql("INSERT INTO staff_member (email, name, active, created_at, roles) VALUES "
+                        "(?, 'X', 1, '2026-01-01', ?)", (email, roles))
+    assert runner.up("0030_all_dossiers") == ["0030_all_dossiers"]
+    roles = dict(old.execute_sql("SELECT email, roles FROM staff_member").fetchall())
+    assert roles == {"every@afmps.be": "reviewer inspector all_dossiers finance account_support administrator",
+                     "inspector@afmps.be": "inspector all_dossiers", "finance@afmps.be": "finance",
+                     "none@afmps.be": ""}
+    assert all(stored(value.split()) == value for value in roles.values())
+
+
 def test_the_tally_counts_the_statuses_the_back_office_lists():
     """0025's triggers count the statuses written in the migration; a status added to Registration.SENT
     later needs a migration of its own, or its tab would read nothing."""

@@ -85,6 +85,16 @@ def test_roles_change_at_the_next_request_and_go_into_the_trail(app, admin):
                                                               "reviewer → reviewer inspector")
 
 
+def test_the_second_right_comes_with_the_inspectors_role(admin):
+    refused = add(admin, roles=["all_dossiers"])
+    assert refused.status_code == 422 and "tick both" in body(refused)
+    assert add(admin, roles=["inspector", "all_dossiers"]).status_code == 303
+    rita = member_of("rita@afmps.be")
+    assert rita.roles == "inspector all_dossiers"
+    again = admin.post(f"/en/staff/members/{rita.id}/roles", data={"csrf_token": admin.csrf, "roles": ["all_dossiers"]})
+    assert again.status_code == 422 and member_of("rita@afmps.be").roles == "inspector all_dossiers"
+
+
 def test_the_back_office_always_keeps_an_administrator(admin):
     me = member_of("admin@afmps.be")
     refused = admin.post(f"/en/staff/members/{me.id}/roles", data={"csrf_token": admin.csrf, "roles": [REVIEWER]})
