@@ -33,6 +33,8 @@ class User:
         self.person = login.person if login.person_id else None
         self.account = login.account if login.account_id else None
         self.staff = login.staff if login.staff_id else None
+        if self.staff is not None and self.account is None:  # a staff session from before it carried the account
+            self.account = self.staff.account
 
     def get_id(self):
         return str(self.login.id)

@@ -48,6 +48,10 @@ _SETTINGS = {
     "FAS_CLIENT_ID": ("PORTAL_FAS_CLIENT_ID", None, str),
     "FAS_CLIENT_SECRET": ("PORTAL_FAS_CLIENT_SECRET", None, str),
     "FAS_MIN_ACR": ("PORTAL_FAS_MIN_ACR", "urn:be:fedict:iam:fas:Level450", str),
+    # The domains a staff member's e-mail address may have, separated by commas ("fagg-afmps.be"); empty:
+    # any. An administrator then cannot add a staff member at an address outside the agency.
+    "STAFF_EMAIL_DOMAINS": ("PORTAL_STAFF_EMAIL_DOMAINS", "",
+                            lambda v: tuple(d.strip().lower() for d in v.split(",") if d.strip())),
     # ClamAV's daemon (clamd), which scans every uploaded file: the path of its UNIX socket (unset: no scan,
     # for development), and how long one scan may take before the file is refused as not checked.
     "CLAMD_SOCKET": ("PORTAL_CLAMD_SOCKET", None, str),

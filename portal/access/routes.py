@@ -19,6 +19,7 @@ from portal.text.form_text import EMAIL, multi_line_ok, single_line_errors
 from portal.text.identifiers import format_bce, format_niss
 from portal.text.languages import LANGUAGE_NAMES, current_language
 from portal.text.lazy_text import lazy_gettext as _l
+from portal.web import mail
 from portal.web.csv_export import csv_response
 from portal.web.rendering import render
 
@@ -297,6 +298,7 @@ def allow_new_device(member_id):
     else:
         try:
             sessions.keep_for_next_page(designations.allow_new_device(member, current_user.person, reason))
+            mail.send_after_commit()
         except Refused as refused:
             error = refused.message
     if error:

@@ -144,6 +144,14 @@ def withdraw(approval, staff):
     _close(approval, staff, Approval.WITHDRAWN, own=True)
 
 
+def withdraw_all_of(member, by):
+    """When an administrator blocks or ends `member`: what they asked for and still waits is withdrawn (in
+    `by`'s name), so that nobody approves a request its author could no longer make."""
+    return (Approval.update(status=Approval.WITHDRAWN, waiting_key=None, decided_by=by, decided_at=clock.utc(),
+                            decision_reason="")
+            .where((Approval.requested_by == member.id) & Approval.waiting_key.is_null(False)).execute())
+
+
 def _tell_requester(approval, requester, decider, approved, reason=""):
     if requester is None or not requester.active:
         return

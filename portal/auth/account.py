@@ -18,6 +18,7 @@ from portal.auth import bp
 from portal.logins import credentials, password_policy, totp
 from portal.people import accounts, sessions
 from portal.people import recovery_codes as recovery
+from portal.text import form_text
 from portal.text.languages import LANGUAGE_NAMES
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.web import mail
@@ -140,9 +141,10 @@ def end_sessions():
     if chosen == OTHERS:
         sessions.end_others(_owner(), keep=sessions.current())
         return _done("sessions")
-    if not chosen.isdigit() or len(chosen) > 18:
-        abort(400)
-    if not sessions.end_one(_owner(), int(chosen)) and not sessions.is_theirs(_owner(), int(chosen)):
+    session_id = form_text.row_id(chosen)
+    if session_id < 0:
+        abort(404)
+    if not sessions.end_one(_owner(), session_id) and not sessions.is_theirs(_owner(), session_id):
         abort(404)  # not one of theirs; one of theirs ended already (a second click) is done all the same
     return _done("session")
 

@@ -74,6 +74,8 @@ def staff_login():
         return render("auth/staff_login.html", status=429, error=TOO_MANY, **page)
     if not credentials.password_ok(account, request.form.get("password", "")[:256]):
         return render("auth/staff_login.html", status=422, error=STAFF_GENERIC_ERROR, **page)
+    if temporary_password_expired(account):  # a welcome e-mail read later opens nothing
+        return render("auth/staff_login.html", status=422, error=EXPIRED_TEMPORARY, **page)
     flow.begin(account, next_url)
     return continue_login(*flow.pending())
 

@@ -4,6 +4,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from portal.access_control import role_required
+from portal.approvals import four_eyes
 from portal.backoffice import bp
 from portal.people import staff_members
 from portal.people.models import StaffMember
@@ -44,8 +45,11 @@ def add_staff_member():
     errors = {}
     if not values["name"] or not _one_line(values["name"]):
         errors["name"] = _l("Enter the staff member's name.")
-    if "@" not in values["email"] or not _one_line(values["email"]) or " " in values["email"]:
+    domains = current_app.config["STAFF_EMAIL_DOMAINS"]
+    if not values["email"].isascii() or not form_text.EMAIL.match(values["email"]):
         errors["email"] = _l("Enter an e-mail address, such as name@fagg-afmps.be.")
+    elif domains and values["email"].rsplit("@", 1)[1] not in domains:
+        errors["email"] = _l("Enter an address of the agency: %(domains)s.", domains=", ".join(domains))
     if values["language"] not in LANGUAGE_NAMES:
         errors["language"] = _l("Choose French, Dutch or English.")
     if not errors:
@@ -121,6 +125,7 @@ def _close(member_id, action):
                                  typed={action: request.form.get("reason", "")[:MAX_REASON]})
     try:
         (staff_members.block if action == "block" else staff_members.end)(member, current_user.staff, reason)
+        four_eyes.withdraw_all_of(member, current_user.staff)
     except staff_members.Refused as refused:
         return staff_member_page(member_id, status=422, errors={f"reason-{action}": refused.message},
                                  typed={action: reason})

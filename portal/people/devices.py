@@ -5,7 +5,6 @@ ending every session of a person."""
 from portal.data.db import database
 from portal.people import notices, one_time_codes, sessions
 from portal.people.models import Account, AccountEvent, RecoveryCode
-from portal.web import mail
 
 
 def allow_new_device(account, reason, staff=None, approved_by=None):
@@ -29,8 +28,7 @@ def allow_new_device(account, reason, staff=None, approved_by=None):
         else:
             AccountEvent.create(account=account, staff=staff, action="new_device_allowed", reason=reason)
         notices.new_device_allowed(account.person, asked_by=staff, approved_by=approved_by)
-    mail.send_after_commit()
-    return code
+    return code  # the caller sends the e-mail once its own transaction commits
 
 
 def end_sessions(person, account, staff):

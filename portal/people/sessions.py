@@ -110,8 +110,9 @@ def current(now=None):
 def end():
     """Log out: the session row ends and the cookie keeps nothing at all."""
     login = current()
-    if login is not None:
-        LoginSession.update(ended_at=clock.utc()).where(LoginSession.id == login.id).execute()
+    if login is not None:  # a code kept for a page never shown goes with it
+        LoginSession.update(ended_at=clock.utc(), fresh_codes=None, enrolling_secret=None).where(
+            LoginSession.id == login.id).execute()
     session.clear()
     g.login_session = None
 

@@ -1,9 +1,12 @@
 """The agency's staff members, as an administrator keeps them (issue 30): added with their roles and a
 temporary password e-mailed to them, their roles changed, blocked for a while, unblocked, or ended when
 they leave. Each change is in the member's trail with who made it. An administrator never blocks or ends
-themself, and the last active administrator keeps that role: the back office always has one."""
+themself, and the last active administrator keeps that role: the back office always has one. Nobody changes
+their own roles, and every other administrator is told by e-mail of each change: one administrator cannot
+quietly give themself, or a colleague they made up, the roles that four eyes need."""
 import datetime
 
+import peewee
 from flask import current_app, url_for
 
 from portal import clock
@@ -34,7 +37,14 @@ def members():
 
 
 def _record(member, by, action, reason=""):
+    """The change in the member's trail, and an e-mail to every other active administrator (in the
+    caller's transaction)."""
     StaffEvent.create(member=member, staff=by, action=action, reason=reason)
+    for admin in StaffMember.holding(staff_roles.ADMINISTRATOR):
+        if admin.id != by.id:
+            mail.queue(admin.email, "staff_changed", admin.language,
+                       _l("A change in the agency's staff accounts: %(name)s", name=member.name), admin=admin,
+                       by=by, member=member, what=ACTIONS[action], reason=reason)
 
 
 def add(name, email, roles, language, by, base_url):
@@ -45,7 +55,11 @@ def add(name, email, roles, language, by, base_url):
     with database.atomic():
         if StaffMember.select().where(StaffMember.email == email).exists():
             raise Refused(_l("A staff member has this e-mail address already."), "email")
-        member = StaffMember.create(email=email, name=name, roles=_checked(roles), language=language)
+        try:
+            with database.atomic():  # two administrators adding the same address at once: one wins
+                member = StaffMember.create(email=email, name=name, roles=_checked(roles), language=language)
+        except peewee.IntegrityError:
+            raise Refused(_l("A staff member has this e-mail address already."), "email") from None
         Account.create(staff=member, password_hash=hash_password(password), must_change_password=True,
                        password_expires_at=clock.utc() + datetime.timedelta(days=days))
         _record(member, by, "created", _roles_text(roles))
@@ -68,12 +82,22 @@ def _roles_text(roles):
 
 
 def _other_active_administrators(member):
-    return [other for other in StaffMember.holding(staff_roles.ADMINISTRATOR)
-            if other.id != member.id and not other.account.blocked]
+    """The administrators but `member` who can act now: an account not blocked, their own password and an
+    authenticator linked (one added a moment ago, who never logged in, does not count)."""
+    others = []
+    for other in StaffMember.holding(staff_roles.ADMINISTRATOR):
+        account = other.account
+        if other.id != member.id and account is not None and not account.blocked and account.totp_secret \
+                and not account.must_change_password:
+            others.append(other)
+    return others
 
 
 def set_roles(member, roles, by):
-    """The member's roles become `roles`; the last active administrator keeps theirs."""
+    """The member's roles become `roles`; the last active administrator keeps theirs; nobody changes their
+    own (another administrator does)."""
+    if member.id == by.id:
+        raise Refused(_l("You cannot change your own roles: ask another administrator."), "roles")
     if staff_roles.ADMINISTRATOR not in roles and member.has_role(staff_roles.ADMINISTRATOR) \
             and not _other_active_administrators(member):
         raise Refused(_l("The back office needs an administrator: give the role to someone else first."), "roles")
@@ -81,6 +105,7 @@ def set_roles(member, roles, by):
     with database.atomic():
         StaffMember.update(roles=stored).where(StaffMember.id == member.id).execute()
         _record(member, by, "roles_changed", f"{member.roles} → {_roles_text(roles)}".strip())
+    mail.send_after_commit()
 
 
 def _not_oneself(member, by):
@@ -96,14 +121,18 @@ def block(member, by, reason):
     with database.atomic():
         sessions.block(member.account)
         _record(member, by, "blocked", reason)
+    mail.send_after_commit()
 
 
 def unblock(member, by):
     if not member.active:
         raise Refused(_l("This staff member has left: their account stays closed."))
+    if not member.account.blocked:
+        return  # a second click: nothing to record
     with database.atomic():
         Account.update(blocked=False).where(Account.staff == member.id).execute()
         _record(member, by, "unblocked")
+    mail.send_after_commit()
 
 
 def end(member, by, reason):
@@ -113,6 +142,7 @@ def end(member, by, reason):
         sessions.block(member.account)
         StaffMember.update(active=False, roles="").where(StaffMember.id == member.id).execute()
         _record(member, by, "ended", reason)
+    mail.send_after_commit()
 
 
 def history(member):

@@ -207,7 +207,7 @@ def test_account_page_lists_sessions_and_ends_another(app, logged_in, ready_acco
     assert end() == 303 and end() == 303  # a second click: done all the same
     assert other.client.get("/en/portal").status_code == 303
     assert logged_in.client.get("/en/portal").status_code == 200
-    assert end(session="x") == 400 and end(session=10**6) == 404  # not one of theirs
+    assert end(session="x") == 404 and end(session="\u00b2") == 404 and end(session=10**6) == 404  # none of theirs
 
 
 def test_end_all_my_other_sessions(app, logged_in, ready_account, clock):

@@ -95,10 +95,22 @@ def test_the_second_right_comes_with_the_inspectors_role(admin):
     assert again.status_code == 422 and member_of("rita@afmps.be").roles == "inspector all_dossiers"
 
 
+def test_an_administrator_who_never_logged_in_does_not_count(app, admin):
+    """The last administrator who can act keeps the role: one just added (temporary password, no
+    authenticator) is no administrator yet."""
+    from portal.people import staff_members
+
+    add(admin, email="new@afmps.be", name="New Admin", roles=[ADMINISTRATOR])
+    me, new = member_of("admin@afmps.be"), member_of("new@afmps.be")
+    with pytest.raises(staff_members.Refused):
+        staff_members.set_roles(me, [REVIEWER], new)  # as if the new one acted: Ada is the only one who can
+    assert staff_members._other_active_administrators(new) == [me]
+
+
 def test_the_back_office_always_keeps_an_administrator(admin):
     me = member_of("admin@afmps.be")
     refused = admin.post(f"/en/staff/members/{me.id}/roles", data={"csrf_token": admin.csrf, "roles": [REVIEWER]})
-    assert refused.status_code == 422 and "needs an administrator" in body(refused)
+    assert refused.status_code == 422 and "cannot change your own roles" in body(refused)
     assert member_of("admin@afmps.be").roles == "administrator"
     for action in ("block", "end"):
         response = admin.post(f"/en/staff/members/{me.id}/{action}", data={"csrf_token": admin.csrf, "reason": "x"})
@@ -151,3 +163,58 @@ def test_ending_closes_the_account_for_good(app, admin):
 def test_an_unknown_member_is_not_found(admin):
     assert admin.get("/en/staff/members/999").status_code == 404
     assert admin.post("/en/staff/members/999/block", data={"csrf_token": admin.csrf, "reason": "x"}).status_code == 404
+
+
+def test_a_temporary_password_of_staff_expires(app, admin, mailbox):
+    """A welcome e-mail read later, by someone else, opens nothing: the password works 7 days, and the
+    mailbox alone never links an authenticator."""
+    import datetime
+
+    from portal import clock
+
+    add(admin)
+    text = mailbox.received("rita@afmps.be")[-1].get_body(("plain",)).get_content()
+    password = re.search(r"Tijdelijk wachtwoord: (\S+)", text).group(1)
+    Account.update(password_expires_at=clock.utc() - datetime.timedelta(seconds=1)).where(
+        Account.staff == member_of("rita@afmps.be").id).execute()
+    late = app.test_client()
+    response = late.post("/en/staff/login", data={"csrf_token": csrf(late), "email": "rita@afmps.be",
+                                                  "password": password})
+    assert response.status_code == 422 and "temporary password has expired" in body(response)
+
+
+def test_nobody_changes_their_own_roles_and_the_other_administrators_are_told(app, admin, mailbox):
+    make_staff(email="otto@afmps.be", name="Otto Other", roles=(ADMINISTRATOR,))
+    me = member_of("admin@afmps.be")
+    refused = admin.post(f"/en/staff/members/{me.id}/roles", data={"csrf_token": admin.csrf,
+                                                                   "roles": [ADMINISTRATOR, FINANCE]})
+    assert refused.status_code == 422 and "cannot change your own roles" in body(refused)
+    assert member_of("admin@afmps.be").roles == "administrator"
+    add(admin, roles=[FINANCE])
+    told = mailbox.received("otto@afmps.be")[-1]
+    assert "Rita Reviewer" in told["Subject"]
+    text = told.get_body(("plain",)).get_content()
+    assert "Ada Admin" in text and "rita@afmps.be" in text
+    assert not mailbox.received("admin@afmps.be")  # not the one who made the change
+
+
+def test_staff_addresses_stay_within_the_agencys_domains(app, admin):
+    for address in ("a@b@c.be", "ali\u00a0ce@afmps.be", "\u0430lice@afmps.be", "@afmps.be"):
+        response = add(admin, email=address)
+        assert response.status_code == 422 and "Enter an e-mail address" in body(response), address
+    app.config["STAFF_EMAIL_DOMAINS"] = ("afmps.be",)
+    outside = add(admin, email="alice.m@gmail.com")
+    assert outside.status_code == 422 and "Enter an address of the agency: afmps.be." in body(outside)
+    assert add(admin, email="alice@afmps.be").status_code == 303
+
+
+def test_what_a_blocked_member_asked_for_no_longer_waits(app, admin):
+    from portal.models import Approval
+
+    asker = make_staff(email="bob@afmps.be", name="Bob", roles=(FINANCE,))
+    Approval.create(kind="contribution_year", subject=2040, waiting_key="contribution_year:2040",
+                    payload="{}", requested_by=asker)
+    admin.post(f"/en/staff/members/{asker.id}/block", data={"csrf_token": admin.csrf, "reason": "Left in a hurry"})
+    withdrawn = Approval.get()
+    assert withdrawn.status == Approval.WITHDRAWN and withdrawn.waiting_key is None
+    assert withdrawn.decided_by.email == "admin@afmps.be"
