@@ -129,7 +129,9 @@ def test_another_companys_objects_are_never_found(keeper, auth, client):
         assert post(client, auth, path, unit_name="x", **{f"link{contact.id}_function": "Owned",
                                                           f"link{link.id}_function": "Owned"}).status_code == 404, path
     assert ContactPerson.get_by_id(contact.id).function == "" and LegalRepresentative.get_by_id(link.id).function == ""
-    assert client.get(f"/en/portal/company?unit={unit.id}").status_code == 404
+    for path in (f"/units/{unit.id}", f"/units/{unit.id}/edit", f"/contacts/{contact.id}",
+                 f"/contacts/{contact.id}/edit", f"/representatives/{link.id}", f"/representatives/{link.id}/edit"):
+        assert client.get(f"/en/portal/company{path}").status_code == 404, path  # reading a row, or its form
     assert EstablishmentUnit.get_by_id(unit.id).name == "Dépôt" and ContactPerson.select().count() == 1
 
 

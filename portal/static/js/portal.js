@@ -45,6 +45,18 @@
     if (id) focusAfterSwap(id);
   });
 
+  // A row's form swapped in place ("Change", "Add …") closes with Escape: its "Cancel" link, which
+  // swaps the read view back.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var form = event.target.closest && event.target.closest("form[data-cancel]");
+    var cancel = form && document.getElementById(form.getAttribute("data-cancel"));
+    if (cancel && cancel.hasAttribute("hx-get")) {
+      event.preventDefault();
+      cancel.click();
+    }
+  });
+
   // A "?" help bubble closes with Escape, and focus goes back to its "?".
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;

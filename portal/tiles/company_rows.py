@@ -1,0 +1,273 @@
+"""“Mon entreprise”, row by row (issue 31): establishment units, contact persons and legal representatives
+are read first and edited on demand. Each "Change" and "Add …" answers an htmx request with the row's form
+alone, swapped in place, and a plain request with a page holding that one form; a form sent answers htmx
+with the row's read view (or the form and its messages, 422), and a plain request with the company's page
+(or that one form's page, 422). Every object is looked up within the session's company."""
+from flask import current_app, make_response, redirect, request, url_for
+from flask_login import current_user
+from playhouse.shortcuts import model_to_dict
+
+from portal.access_control import application_required, current_company, owned_or_404
+from portal.companies import records
+from portal.companies.models import ContactPerson, EstablishmentUnit, LegalRepresentative
+from portal.people import persons as people
+from portal.registrations.states import SEXES
+from portal.text.identifiers import format_bce, format_niss
+from portal.text.lazy_text import lazy_gettext as _l
+from portal.tiles import bp
+from portal.tiles.company import APPLICATION, company_page
+from portal.web.rendering import render, wants_fragment
+
+KINDS = {  # kind: (model, the add form's fields prefix, its title, the "added" notice's code)
+    "contact": (ContactPerson, "contact_", _l("Add a contact person"), "contact"),
+    "representative": (LegalRepresentative, "rep_", _l("Add a legal representative"), "representative"),
+}
+FIRST_FIELD = {"contact": "field-contact_last_name", "representative": "field-rep_last_name", "unit": "field-unit_name"}
+
+
+def _part(status=200, **context):
+    """One row or form: alone for htmx, on a page of its own without it."""
+    context.setdefault("errors", {})
+    context.setdefault("values", {})
+    template = "tiles/company_part.html" if wants_fragment() else "tiles/company_form.html"
+    return render(template, status=status, format_niss=format_niss, format_bce=format_bce, sexes=SEXES, **context)
+
+
+def _back(done, anchor):
+    """After a form sent without htmx: the company's page, at the section."""
+    return redirect(url_for("tiles.company", done=done) + f"#{anchor}", 303)
+
+
+def _may_change_representatives():
+    return records.may_change_representatives(current_user.person, current_company())
+
+
+def _link(kind, link_id):
+    if kind == "representative" and not _may_change_representatives():
+        return None
+    return owned_or_404(KINDS[kind][0], link_id)
+
+
+def _may_remove(kind):
+    return kind == "contact" or len(records.legal_representatives_of(current_company())) > 1
+
+
+# Contact persons and legal representatives --------------------------------------------------
+
+def _person_row(kind, link_id):
+    link = _link(kind, link_id)
+    if link is None:
+        return company_page(status=403)
+    return _part(shape="person_read", link=link, kind=kind, may_remove=_may_remove(kind))
+
+
+def _person_form(kind, link_id):
+    link = _link(kind, link_id)
+    if link is None:
+        return company_page(status=403)
+    return _part(shape="person_edit", link=link, kind=kind, title=_l("Change the function or phone"),
+                 values={"function": link.function, "phone": link.phone})
+
+
+def _change_person(kind, link_id, done):
+    """(records refuses a change from someone who may not make it, with its message: 422.)"""
+    link = owned_or_404(KINDS[kind][0], link_id)
+    prefix = f"link{link.id}_"
+    values = records.link_values(request.form, prefix)
+    try:
+        records.change_link(current_company(), current_user.person, link, values, prefix)
+    except records.RecordError as refused:
+        return _part(status=422, shape="person_edit", link=link, kind=kind, values=values, errors=refused.errors,
+                     title=_l("Change the function or phone"))
+    if wants_fragment():
+        return _part(shape="person_read", link=owned_or_404(KINDS[kind][0], link.id), kind=kind,
+                     may_remove=_may_remove(kind))
+    return _back(done, f"{kind}-{link.id}")
+
+
+@bp.get("/<lang:lang>/portal/company/contacts/<int:link_id>")
+@application_required(APPLICATION)
+def contact_row(link_id):
+    return _person_row("contact", link_id)
+
+
+@bp.get("/<lang:lang>/portal/company/contacts/<int:link_id>/edit")
+@application_required(APPLICATION)
+def edit_contact(link_id):
+    return _person_form("contact", link_id)
+
+
+@bp.post("/<lang:lang>/portal/company/contacts/<int:link_id>")
+@application_required(APPLICATION)
+def change_contact(link_id):
+    return _change_person("contact", link_id, "contact_changed")
+
+
+@bp.get("/<lang:lang>/portal/company/representatives/<int:link_id>")
+@application_required(APPLICATION)
+def representative_row(link_id):
+    return _person_row("representative", link_id)
+
+
+@bp.get("/<lang:lang>/portal/company/representatives/<int:link_id>/edit")
+@application_required(APPLICATION)
+def edit_representative(link_id):
+    return _person_form("representative", link_id)
+
+
+@bp.post("/<lang:lang>/portal/company/representatives/<int:link_id>")
+@application_required(APPLICATION)
+def change_representative(link_id):
+    return _change_person("representative", link_id, "representative_changed")
+
+
+@bp.post("/<lang:lang>/portal/company/contacts/<int:link_id>/remove")
+@application_required(APPLICATION)
+def remove_contact(link_id):
+    records.remove_contact_person(current_company(), current_user.person, owned_or_404(ContactPerson, link_id))
+    return _back("contact_removed", "s-contacts")
+
+
+@bp.post("/<lang:lang>/portal/company/representatives/<int:link_id>/remove")
+@application_required(APPLICATION)
+def remove_representative(link_id):
+    try:
+        records.remove_legal_representative(current_company(), current_user.person,
+                                            owned_or_404(LegalRepresentative, link_id))
+    except records.RecordError as refused:
+        return company_page(status=422, errors=refused.errors)
+    return _back("representative_removed", "s-representatives")
+
+
+# Adding a unit, a contact person, a legal representative -------------------------------------
+
+def _add_form(kind):
+    if request.args.get("closed") and wants_fragment():  # "Cancel": the link again
+        return _part(shape="add_link", kind=kind, first_field=FIRST_FIELD[kind], add_label=_title(kind))
+    if kind == "representative" and not _may_change_representatives():
+        return company_page(status=403)
+    return _part(shape="add_form", kind=kind, title=_title(kind))
+
+
+def _title(kind):
+    return _l("Add an establishment unit") if kind == "unit" else KINDS[kind][2]
+
+
+def _add_person(kind):
+    """(records refuses a legal representative from someone who may not name one, with its message.)"""
+    prefix = KINDS[kind][1]
+    add = records.add_contact_person if kind == "contact" else records.add_legal_representative
+    link = records.link_values(request.form, prefix)
+    values = dict(people.person_values(request.form, prefix), niss="", **link)
+    errors, row = people.check_person(values)
+    errors = {prefix + name: message for name, message in errors.items()}
+    errors.update(records.check_link(link, prefix))
+    if not errors:
+        try:
+            add(current_company(), current_user.person, row, current_app.config["BASE_URL"], link)
+        except people.IdentityConflict:
+            errors = {prefix + "last_name": records.UNKNOWN_PERSON}
+        except records.RecordError as refused:
+            errors = refused.errors
+    if errors:
+        return _part(status=422, shape="add_form", kind=kind, title=_title(kind), values=values, errors=errors)
+    return _added(KINDS[kind][3], f"s-{kind}s")
+
+
+def _added(done, anchor):
+    """A row added: the company's page again (its lists and history changed), with htmx as without."""
+    url = url_for("tiles.company", done=done) + f"#{anchor}"
+    if wants_fragment():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, 303)
+
+
+@bp.get("/<lang:lang>/portal/company/contacts/new")
+@application_required(APPLICATION)
+def add_contact_form():
+    return _add_form("contact")
+
+
+@bp.post("/<lang:lang>/portal/company/contacts")
+@application_required(APPLICATION)
+def add_contact():
+    return _add_person("contact")
+
+
+@bp.get("/<lang:lang>/portal/company/representatives/new")
+@application_required(APPLICATION)
+def add_representative_form():
+    return _add_form("representative")
+
+
+@bp.post("/<lang:lang>/portal/company/representatives")
+@application_required(APPLICATION)
+def add_representative():
+    return _add_person("representative")
+
+
+# Establishment units -------------------------------------------------------------------------
+
+def _unit(unit_id):
+    unit = owned_or_404(EstablishmentUnit, unit_id)
+    return None if unit.bce_number or current_company().bce_synced_on else unit  # the BCE's, not the company's
+
+
+@bp.get("/<lang:lang>/portal/company/units/<int:unit_id>")
+@application_required(APPLICATION)
+def unit_row(unit_id):
+    return _part(shape="unit_read", unit=owned_or_404(EstablishmentUnit, unit_id))
+
+
+@bp.get("/<lang:lang>/portal/company/units/<int:unit_id>/edit")
+@application_required(APPLICATION)
+def edit_unit(unit_id):
+    unit = _unit(unit_id)
+    if unit is None:
+        return company_page(status=403)
+    return _part(shape="unit_edit", unit=unit, values=model_to_dict(unit, recurse=False),
+                 title=_l("Change the establishment unit"))
+
+
+@bp.get("/<lang:lang>/portal/company/units/new")
+@application_required(APPLICATION)
+def add_unit_form():
+    if current_company().bce_synced_on:
+        return company_page(status=403)
+    return _add_form("unit")
+
+
+@bp.post("/<lang:lang>/portal/company/units", defaults={"unit_id": None})
+@bp.post("/<lang:lang>/portal/company/units/<int:unit_id>")
+@application_required(APPLICATION)
+def save_unit(unit_id):
+    """(records refuses a unit of a Belgian enterprise, the BCE's, with its message: 422.)"""
+    unit = owned_or_404(EstablishmentUnit, unit_id) if unit_id else None
+    values = dict(records.address_values(request.form, "unit_"), name=request.form.get("unit_name", "").strip()[:200])
+    try:
+        records.save_unit(current_company(), current_user.person, values, unit)
+    except records.RecordError as refused:
+        if "units" in refused.errors:  # not a field's: said on the company's page
+            return company_page(status=422, errors=refused.errors)
+        if unit is None:
+            return _part(status=422, shape="add_form", kind="unit", title=_title("unit"), values=values,
+                         errors=refused.errors)
+        return _part(status=422, shape="unit_edit", unit=unit, values=values, errors=refused.errors,
+                     title=_l("Change the establishment unit"))
+    if unit is None:
+        return _added("unit", "s-units")
+    if wants_fragment():
+        return _part(shape="unit_read", unit=owned_or_404(EstablishmentUnit, unit.id))
+    return _back("unit", f"unit-{unit.id}")
+
+
+@bp.post("/<lang:lang>/portal/company/units/<int:unit_id>/remove")
+@application_required(APPLICATION)
+def remove_unit(unit_id):
+    try:
+        records.remove_unit(current_company(), current_user.person, owned_or_404(EstablishmentUnit, unit_id))
+    except records.RecordError as refused:
+        return company_page(status=422, errors=refused.errors)
+    return _back("unit_removed", "s-units")
