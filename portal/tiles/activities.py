@@ -2,7 +2,7 @@
 company's activities. Needs the application "Source Authentique des
 Activités et Classes"; every activity is looked up within the session's
 company."""
-from flask import redirect, request, url_for
+from flask import abort, make_response, redirect, request, url_for
 from flask_login import current_user
 from peewee import fn
 
@@ -11,27 +11,55 @@ from portal.activities import notified as rules
 from portal.activities.models import ACTIVITY_KINDS, Activity, ActivityContact
 from portal.companies import records
 from portal.data.prepared import Prepared, slot
+from portal.text.lazy_text import lazy_gettext as _l
 from portal.tiles import bp
-from portal.web.rendering import render
+from portal.web.history_pages import history_page
+from portal.web.rendering import render, wants_fragment
 
 APPLICATION = "sanac"
+
+
+HISTORY_SHOWN = 10  # on the page; the rest on the history's own pages
+
+
+def _context(company):
+    """What every activity form and row shows: the kinds, classes, units and contact persons."""
+    contacts = records.contact_persons_of(company)
+    named = {}
+    for activity_id, contact_id in _NAMED.raw_rows(company=company.id):
+        named.setdefault(activity_id, []).append(contact_id)
+    return {"company": company, "contacts": contacts, "contacts_by_id": {contact.id: contact for contact in contacts},
+            "named": named, "kinds": ACTIVITY_KINDS, "md_classes": rules.MD_CLASSES, "ivd_classes": rules.IVD_CLASSES,
+            "unit_options": [(str(unit.id), unit.name) for unit in records.units_of(company)],
+            "srn_roles": rules.SRN_ROLES}
 
 
 def _page(status=200, **context):
     company = current_company()
     context.setdefault("errors", {})
+    return render("tiles/activities.html", status=status, activities=rules.activities_of(company),
+                  faq_url=rules.FAQ_URL, events=rules.history(company, HISTORY_SHOWN + 1),
+                  history_shown=HISTORY_SHOWN, event_labels=rules.EVENT_LABELS, **_context(company), **context)
+
+
+def _part(status=200, **context):
+    """One activity's row or form: alone for htmx, on a page of its own without it (issue 31)."""
+    context.setdefault("errors", {})
+    context.setdefault("typed", {})
     context.setdefault("form", rules.ActivityForm(started_on=""))
-    activities, units = rules.activities_of(company), records.units_of(company)
-    contacts = records.contact_persons_of(company)
-    named = {}
-    for activity_id, contact_id in _NAMED.raw_rows(company=company.id):
-        named.setdefault(activity_id, []).append(contact_id)
-    return render("tiles/activities.html", status=status, company=company, activities=activities,
-                  contacts=contacts, contacts_by_id={contact.id: contact for contact in contacts}, named=named,
-                  kinds=ACTIVITY_KINDS, unit_options=[(str(unit.id), unit.name) for unit in units],
-                  md_classes=rules.MD_CLASSES, ivd_classes=rules.IVD_CLASSES, srn_roles=rules.SRN_ROLES,
-                  faq_url=rules.FAQ_URL, events=rules.history(company, 50), event_labels=rules.EVENT_LABELS,
-                  **context)
+    template = "tiles/activities_part.html" if wants_fragment() else "tiles/activities_form.html"
+    return render(template, status=status, **_context(current_company()), **context)
+
+
+def _to_page(done, anchor="s-list"):
+    """After a change that moves the page's other parts (the agency number, the public list, the
+    history): the page again, with htmx as without."""
+    url = url_for("tiles.activities", done=done) + f"#{anchor}"
+    if wants_fragment():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, 303)
 
 
 # Which contact persons each activity names, prepared once (prepared.py).
@@ -58,32 +86,68 @@ def activities():
     try:
         rules.notify(current_company(), current_user.person, form)
     except rules.ActivityError as refused:
-        return _page(status=422, form=form, errors=refused.errors)
-    return redirect(url_for("tiles.activities", done="notified"), 303)
+        return _part(status=422, shape="add", form=form, errors=refused.errors, title=_l("Notify an activity"))
+    return _to_page("notified")
+
+
+@bp.get("/<lang:lang>/portal/activities/new")
+@application_required(APPLICATION)
+def notify_form():
+    if request.args.get("closed") and wants_fragment():  # "Cancel": the link again
+        return _part(shape="add_link")
+    return _part(shape="add", title=_l("Notify an activity"))
+
+
+@bp.get("/<lang:lang>/portal/activities/history")
+@application_required(APPLICATION)
+def activities_history():
+    company = current_company()
+    events, page, pages = history_page(lambda limit: rules.history(company, limit))
+    return render("tiles/activities_history.html", events=events, page=page, pages=pages,
+                  event_labels=rules.EVENT_LABELS)
 
 
 @bp.route("/<lang:lang>/portal/activities/<int:activity_id>", methods=["GET", "POST"])
 @application_required(APPLICATION)
 def activity(activity_id):
+    """GET: the activity's row (htmx; a page: the row on the activities' page); POST: its change."""
     found = owned_or_404(Activity, activity_id)
     if request.method == "GET":
-        return _page(editing=found, form=rules.ActivityForm.of(found))
+        if not wants_fragment():
+            return redirect(url_for("tiles.activities") + f"#activity-{found.id}", 303)
+        return _part(shape="read", activity=found)
     form = rules.ActivityForm.from_form(request.form)
     try:
         rules.change(found, current_user.person, form)
     except rules.ActivityError as refused:
-        return _page(status=422, editing=found, form=form, errors=refused.errors)
-    return redirect(url_for("tiles.activities", done="changed"), 303)
+        return _part(status=422, shape="edit", activity=found, form=form, errors=refused.errors,
+                     title=_l("Change the activity"))
+    if wants_fragment():
+        return _part(shape="read", activity=owned_or_404(Activity, found.id))
+    return redirect(url_for("tiles.activities", done="changed") + f"#activity-{found.id}", 303)
 
 
-@bp.post("/<lang:lang>/portal/activities/<int:activity_id>/deactivate")
+@bp.get("/<lang:lang>/portal/activities/<int:activity_id>/edit")
+@application_required(APPLICATION)
+def edit_activity(activity_id):
+    found = owned_or_404(Activity, activity_id)
+    if not found.active:
+        abort(404)
+    return _part(shape="edit", activity=found, form=rules.ActivityForm.of(found), title=_l("Change the activity"))
+
+
+@bp.route("/<lang:lang>/portal/activities/<int:activity_id>/deactivate", methods=["GET", "POST"])
 @application_required(APPLICATION)
 def deactivate(activity_id):
     found = owned_or_404(Activity, activity_id)
+    if request.method == "GET":
+        if not found.active:
+            abort(404)
+        return _part(shape="end", activity=found, title=_l("Deactivate"))
     ended_on, reason = request.form.get("ended_on", "")[:10], request.form.get("end_reason", "")[:500]
     try:
         rules.deactivate(found, current_user.person, ended_on, reason)
     except rules.ActivityError as refused:
-        return _page(status=422, ending=found, errors=refused.errors, typed={"ended_on": ended_on,
-                                                                            "end_reason": reason})
-    return redirect(url_for("tiles.activities", done="deactivated"), 303)
+        return _part(status=422, shape="end", activity=found, errors=refused.errors, title=_l("Deactivate"),
+                     typed={"ended_on": ended_on, "end_reason": reason})
+    return _to_page("deactivated", f"activity-{found.id}")

@@ -14,6 +14,7 @@ from portal.text.countries import all_countries, country_name
 from portal.text.identifiers import format_bce, format_niss, vat_prefix
 from portal.text.languages import current_language
 from portal.tiles import bp
+from portal.web.history_pages import history_page
 from portal.web.pdf import PdfError, inline_pdf, uploaded_pdf
 from portal.web.rendering import render
 
@@ -21,7 +22,6 @@ APPLICATION = "saa"
 
 
 HISTORY_SHOWN = 10  # on the page; the rest on the history's own pages
-HISTORY_PAGE = 50
 
 
 def company_page(status=200, **context):
@@ -65,16 +65,10 @@ def company():
 @application_required(APPLICATION)
 def company_history():
     """Every entry of the company's history, newest first, a page at a time."""
-    try:
-        page = max(1, min(int(request.args.get("page", "1")), 10_000))
-    except ValueError:
-        page = 1
-    read = records.history(current_company(), page * HISTORY_PAGE + 1)
-    shown = read[(page - 1) * HISTORY_PAGE:page * HISTORY_PAGE]
-    if not shown and page > 1:
-        abort(404)
-    return render("tiles/company_history.html", company=current_company(), events=shown, page=page,
-                  pages=page + 1 if len(read) > page * HISTORY_PAGE else page, event_labels=records.EVENT_LABELS)
+    company = current_company()
+    events, page, pages = history_page(lambda limit: records.history(company, limit))
+    return render("tiles/company_history.html", company=company, events=events, page=page, pages=pages,
+                  event_labels=records.EVENT_LABELS)
 
 
 @bp.post("/<lang:lang>/portal/company/details")

@@ -58,6 +58,8 @@ def _person_row(kind, link_id):
     link = _link(kind, link_id)
     if link is None:
         return company_page(status=403)
+    if not wants_fragment():  # the row's address, opened as a page: the row on the company's page
+        return redirect(url_for("tiles.company") + f"#{kind}-{link.id}", 303)
     return _part(shape="person_read", link=link, kind=kind, may_remove=_may_remove(kind))
 
 
@@ -218,7 +220,10 @@ def _unit(unit_id):
 @bp.get("/<lang:lang>/portal/company/units/<int:unit_id>")
 @application_required(APPLICATION)
 def unit_row(unit_id):
-    return _part(shape="unit_read", unit=owned_or_404(EstablishmentUnit, unit_id))
+    unit = owned_or_404(EstablishmentUnit, unit_id)
+    if not wants_fragment():
+        return redirect(url_for("tiles.company") + f"#unit-{unit.id}", 303)
+    return _part(shape="unit_read", unit=unit)
 
 
 @bp.get("/<lang:lang>/portal/company/units/<int:unit_id>/edit")

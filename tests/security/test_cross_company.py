@@ -69,6 +69,7 @@ CASES = {
     "tiles.representative_row": lambda v: {"link_id": v.link.id},
     "tiles.edit_representative": lambda v: {"link_id": v.link.id},
     "tiles.unit_row": lambda v: {"unit_id": v.unit.id},
+    "tiles.edit_activity": lambda v: {"activity_id": v.activity.id},
     "tiles.edit_unit": lambda v: {"unit_id": v.unit.id},
     "tiles.change_representative": lambda v: {"link_id": v.link.id},
     "tiles.remove_representative": lambda v: {"link_id": v.link.id},

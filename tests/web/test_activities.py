@@ -90,13 +90,23 @@ def test_a_manufacturer_gives_its_srn_and_the_same_activity_is_not_notified_twic
 def test_an_activity_is_changed_in_place(operator, auth, client):
     notify(client, auth)
     activity = Activity.get()
-    page = body(client.get(f"/en/portal/activities/{activity.id}"))
+    listing = body(client.get("/en/portal/activities"))
+    assert 'id="activity-form"' not in listing  # read first: the form comes on demand
+    page = body(client.get(f"/en/portal/activities/{activity.id}/edit"))
     assert "Change the activity" in page and 'value="IIa" checked' in page
     assert 'value="01/03/2025"' in page  # the start date as the field's hint says to type it, not 2025-03-01
     response = client.post(f"/en/portal/activities/{activity.id}", data={
         "csrf_token": auth.token, "kind": "distributor", "md": "yes", "classes": ["III"], "unit": "",
         "started_on": "2025-03-01"})
     assert response.status_code == 303 and Activity.get().classes == "III"
+    swapped = client.post(f"/en/portal/activities/{activity.id}", headers={"HX-Request": "true"}, data={
+        "csrf_token": auth.token, "kind": "distributor", "md": "yes", "classes": ["I"], "unit": "", "started_on": ""})
+    assert swapped.status_code == 422 and body(swapped).lstrip().startswith('<li class="row-card editing"')  # in place
+    assert "Start date" in body(swapped) and 'value="I" checked' in body(swapped)
+    fixed = client.post(f"/en/portal/activities/{activity.id}", headers={"HX-Request": "true"}, data={
+        "csrf_token": auth.token, "kind": "distributor", "md": "yes", "classes": ["I"], "unit": "",
+        "started_on": "01/03/2025"})
+    assert fixed.status_code == 200 and f'<li class="row-card" id="activity-{activity.id}">' in body(fixed)
 
 
 @pytest.mark.parametrize("lang,since,ended", [
