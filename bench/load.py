@@ -184,19 +184,19 @@ def _company_with_access(person, users=50):
     return dossier_id
 
 
-def _devices_of(company, person, devices=200):
+def _devices_of(company, person, count=200):
     """A manufacturer's list of devices, imported the real way from a CSV file."""
     from stdnum import ean
 
     from portal.partners import devices
 
     lines = ["name;reference;basic_udi_di;udi_di;emdn;class;sterile;marketed_from"]
-    for i in range(devices):
+    for i in range(count):
         gtin = f"0950600{i:06d}"
         lines.append(f"Device {i};REF-{i};1987654Ad4X4bL5ttr2310c2K;{gtin}{ean.calc_check_digit(gtin)};Z12010101;IIa;"
                      f"no;31/01/2024")
     report = devices.import_devices(company, person, "\n".join(lines).encode())
-    assert report.imported == devices, report.problems[:3]
+    assert report.imported == count, report.problems[:3]
 
 
 def _contribution_year():
@@ -275,7 +275,7 @@ def staff_routes(app):
         sample = _realistic_request(staff)
         database.close()
     cookie = _session_cookie(app, "/fr/staff/login", {"email": "bench@afmps.be", "password": password},
-                             secret, "/fr/staff/registrations")
+                             secret, "/fr/staff/")  # the back office's home, which leads to the first section
     return [("staff, queue (logged in)", "/fr/staff/registrations", cookie),
             ("staff, a request (logged in)", f"/fr/staff/registrations/{sample.id}", cookie)]
 

@@ -3,7 +3,7 @@ the agency's inspectors open, with their documents, the corrective action
 plan and the timeline. Needs the application "Autocontrôle"; every dossier,
 document and action is looked up within the session's company. The rules
 are the shared `inspections` module's (the back office uses them too)."""
-from flask import abort, redirect, request, url_for
+from flask import abort, make_response, redirect, request, url_for
 from flask_login import current_user
 from peewee import fn
 
@@ -12,8 +12,10 @@ from portal.data.prepared import Prepared, slot
 from portal.inspections import actions as corrective_actions
 from portal.inspections import dossiers as inspections
 from portal.inspections.models import CorrectiveAction, InspectionDossier, Questionnaire
+from portal.text.lazy_text import lazy_gettext as _l
 from portal.tiles import bp
-from portal.web.rendering import render
+from portal.web.history_pages import history_page
+from portal.web.rendering import render, wants_fragment
 
 APPLICATION = "autocontrole"
 
@@ -68,15 +70,38 @@ def _questionnaire_page(found, values, errors=None, status=200):
                   event_labels=inspections.EVENT_LABELS)
 
 
+HISTORY_SHOWN = 10  # of the timeline, on the dossier's page; the rest on the timeline's own pages
+
+
 def _dossier_page(dossier, status=200, **context):
     context.setdefault("errors", {})
-    context.setdefault("action_values", {})
-    context.setdefault("editing_action", None)
     return render("tiles/dossier.html", status=status, dossier=dossier, documents=inspections.documents_of(dossier),
-                  actions=corrective_actions.actions_of(dossier), events=inspections.timeline(dossier),
+                  actions=corrective_actions.actions_of(dossier), history_shown=HISTORY_SHOWN,
+                  events=inspections.timeline(dossier, HISTORY_SHOWN + 1),
                   event_labels=inspections.EVENT_LABELS, document_kinds=inspections.DOCUMENT_KINDS,
                   action_statuses=corrective_actions.ACTION_STATUSES, review_labels=corrective_actions.REVIEW_LABELS,
                   done=request.args.get("done"), **context)
+
+
+def _action_part(dossier, status=200, **context):
+    """One corrective action's row or form: alone for htmx, on a page of its own without it (issue 31)."""
+    context.setdefault("errors", {})
+    context.setdefault("values", {})
+    template = "tiles/dossier_part.html" if wants_fragment() else "tiles/dossier_form.html"
+    return render(template, status=status, dossier=dossier, action_statuses=corrective_actions.ACTION_STATUSES,
+                  review_labels=corrective_actions.REVIEW_LABELS, **context)
+
+
+def _action_of(dossier, action_id):
+    action = CorrectiveAction.get_or_none((CorrectiveAction.id == action_id) & (CorrectiveAction.dossier == dossier))
+    if action is None:
+        abort(404)
+    return action
+
+
+def _values_of(action):
+    return {"action": action.action, "owner": action.owner, "due_on": action.due_on.strftime("%d/%m/%Y"),
+            "status": action.status}
 
 
 @bp.get("/<lang:lang>/portal/controls/<int:dossier_id>")
@@ -106,21 +131,67 @@ def document(dossier_id, document_id):
     return response
 
 
+@bp.get("/<lang:lang>/portal/controls/<int:dossier_id>/timeline")
+@application_required(APPLICATION)
+def dossier_timeline(dossier_id):
+    found = owned_or_404(InspectionDossier, dossier_id)
+    events, page, pages = history_page(lambda limit: inspections.timeline(found, limit))
+    return render("tiles/dossier_timeline.html", dossier=found, events=events, page=page, pages=pages,
+                  event_labels=inspections.EVENT_LABELS)
+
+
+@bp.get("/<lang:lang>/portal/controls/<int:dossier_id>/actions/new")
+@application_required(APPLICATION)
+def add_action_form(dossier_id):
+    found = owned_or_404(InspectionDossier, dossier_id)
+    if request.args.get("closed") and wants_fragment():  # "Cancel": the link again
+        return _action_part(found, shape="add_link")
+    if found.status != InspectionDossier.OPEN:
+        abort(404)
+    return _action_part(found, shape="add", title=_l("Add a corrective action"))
+
+
+@bp.get("/<lang:lang>/portal/controls/<int:dossier_id>/actions/<int:action_id>")
+@application_required(APPLICATION)
+def action_row(dossier_id, action_id):
+    found = owned_or_404(InspectionDossier, dossier_id)
+    action = _action_of(found, action_id)
+    if not wants_fragment():  # the row's address, opened as a page: the row on the dossier's page
+        return redirect(url_for("tiles.dossier", dossier_id=found.id) + f"#action-{action.id}", 303)
+    return _action_part(found, shape="read", action=action)
+
+
+@bp.get("/<lang:lang>/portal/controls/<int:dossier_id>/actions/<int:action_id>/edit")
+@application_required(APPLICATION)
+def edit_action(dossier_id, action_id):
+    found = owned_or_404(InspectionDossier, dossier_id)
+    action = _action_of(found, action_id)
+    if found.status != InspectionDossier.OPEN or action.settled:
+        abort(404)
+    return _action_part(found, shape="edit", action=action, values=_values_of(action), title=_l("Update"))
+
+
 @bp.post("/<lang:lang>/portal/controls/<int:dossier_id>/actions", defaults={"action_id": None})
 @bp.post("/<lang:lang>/portal/controls/<int:dossier_id>/actions/<int:action_id>")
 @application_required(APPLICATION)
 def save_action(dossier_id, action_id):
     found = owned_or_404(InspectionDossier, dossier_id)
-    action = None
-    if action_id is not None:
-        action = CorrectiveAction.get_or_none((CorrectiveAction.id == action_id) & (CorrectiveAction.dossier == found))
-        if action is None:
-            abort(404)
+    action = _action_of(found, action_id) if action_id is not None else None
     values = corrective_actions.action_values(request.form)
     try:
         corrective_actions.save_action(found, current_user.person, values, action)
     except inspections.InspectionError as refused:
-        errors = refused.errors if action_id is None else {f"{name}-{action_id}": message
-                                                           for name, message in refused.errors.items()}
-        return _dossier_page(found, status=422, errors=errors, action_values=values, editing_action=action_id)
-    return redirect(url_for("tiles.dossier", dossier_id=found.id, done="action"), 303)
+        if action is None:
+            return _action_part(found, status=422, shape="add", values=values, errors=refused.errors,
+                                title=_l("Add a corrective action"))
+        errors = {f"{name}-{action.id}": message for name, message in refused.errors.items()}
+        return _action_part(found, status=422, shape="edit", action=action, values=values, errors=errors,
+                            title=_l("Update"))
+    if action is not None and wants_fragment():
+        return _action_part(found, shape="read", action=_action_of(found, action.id))
+    url = url_for("tiles.dossier", dossier_id=found.id, done="action") + (f"#action-{action.id}" if action else "#actions")
+    if wants_fragment():  # an action added: the plan and the timeline changed, the page again
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, 303)

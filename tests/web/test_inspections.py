@@ -280,3 +280,31 @@ def test_a_document_carrying_a_virus_or_not_scanned_is_refused_on_both_sides(app
     assert upload(client, auth.token, f"/en/portal/controls/{dossier.id}/documents", a_pdf()).status_code == 303
     assert upload(agent, agent.csrf, f"/en/staff/inspections/{dossier.id}/documents", a_pdf()).status_code == 303
     assert DossierDocument.select().count() == 2
+
+
+def test_the_action_plan_is_read_first_and_an_action_is_updated_in_place(operator, auth, client, agent):
+    """Issue 31: the dossier's page shows no action form; "Update" brings one row's form (alone for htmx, on a
+    page of its own without), an error answers 422 with that form and what was typed, saving the row."""
+    open_dossier(agent, operator.company)
+    dossier = InspectionDossier.get()
+    path = f"/en/portal/controls/{dossier.id}/actions"
+    client.post(path, data={"csrf_token": auth.token, "action": "Train the staff", "owner": "Jan",
+                            "due_on": "30/04/2027", "status": "planned"})
+    action = CorrectiveAction.get()
+    page = body(client.get(f"/en/portal/controls/{dossier.id}"))
+    assert 'name="owner"' not in page and f"{path}/{action.id}/edit" in page
+    htmx = {"HX-Request": "true"}
+    form = body(client.get(f"{path}/{action.id}/edit", headers=htmx))
+    assert form.lstrip().startswith(f'<li class="row-card editing" id="action-{action.id}">') and "<html" not in form
+    assert "<html" in body(client.get(f"{path}/{action.id}/edit"))  # without JavaScript: a page
+    wrong = client.post(f"{path}/{action.id}", headers=htmx, data={
+        "csrf_token": auth.token, "action": "Train the whole staff", "owner": "Jan", "due_on": "31/02/2027",
+        "status": "in_progress"})
+    assert wrong.status_code == 422 and "Train the whole staff" in body(wrong) and "<html" not in body(wrong)
+    saved = client.post(f"{path}/{action.id}", headers=htmx, data={
+        "csrf_token": auth.token, "action": "Train the whole staff", "owner": "Jan", "due_on": "28/02/2027",
+        "status": "in_progress"})
+    assert saved.status_code == 200 and f'<li class="row-card" id="action-{action.id}">' in body(saved)
+    assert CorrectiveAction.get().action == "Train the whole staff"
+    assert client.get(f"{path}/{action.id}").headers["Location"].endswith(f"#action-{action.id}")
+    assert client.get(f"/en/portal/controls/{dossier.id}/timeline").status_code == 200
