@@ -13,6 +13,7 @@ from portal.registrations.states import EXCHANGE_LANGUAGES, SEXES
 from portal.text.countries import all_countries, country_name
 from portal.text.identifiers import format_bce, format_niss, vat_prefix
 from portal.text.languages import current_language
+from portal.text.lazy_text import lazy_gettext as _l
 from portal.tiles import bp
 from portal.web.history_pages import history_page
 from portal.web.pdf import PdfError, inline_pdf, uploaded_pdf
@@ -71,21 +72,6 @@ def company_history():
                   event_labels=records.EVENT_LABELS)
 
 
-@bp.post("/<lang:lang>/portal/company/details")
-@application_required(APPLICATION)
-def details():
-    company = current_company()
-    # A Belgian enterprise's address is the BCE's: only the language changes here.
-    address = ({name: getattr(company, name) for name in records.ADDRESS_FIELDS} if company.bce_synced_on
-               else records.address_values(request.form))
-    language = request.form.get("language", "")
-    try:
-        records.change_details(company, current_user.person, language, address)
-    except records.RecordError as refused:
-        return company_page(status=422, errors=refused.errors, values=dict(address, language=language))
-    return _done("details")
-
-
 @bp.post("/<lang:lang>/portal/company/identity")
 @application_required(APPLICATION)
 def ask_change():
@@ -94,7 +80,7 @@ def ask_change():
     values = identity_changes.values_from(request.form, "identity_")
     if request.form.get("remove_proof") == "yes":
         identity_changes.forget_proof(company)
-        return company_page(identity_values=values, identity_open=True)
+        return identity_page(identity_values=values)
     proof, proof_error = None, None
     try:
         proof = uploaded_pdf(request.files.get("identity_proof"))
@@ -107,8 +93,29 @@ def ask_change():
     if proof is not None:  # a good file is kept while the rest is corrected
         identity_changes.keep_proof(company, proof)
     errors = {"identity_" + name: message for name, message in asked.errors.items()}
-    return company_page(status=422 if errors else 200, errors=errors, identity_values=values, identity_open=True,
-                 vies_unavailable=asked.vies_unavailable)
+    return identity_page(status=422 if errors else 200, errors=errors, identity_values=values,
+                         vies_unavailable=asked.vies_unavailable)
+
+
+@bp.get("/<lang:lang>/portal/company/identity")
+@application_required(APPLICATION)
+def identity_form():
+    """The change of the name, VAT or BCE number or official proof, on a page of its own (a file goes with
+    it: sent without htmx)."""
+    company = current_company()
+    if company.bce_synced_on is not None or identity_changes.pending(company):
+        return redirect(url_for("tiles.company") + "#s-identity", 303)
+    return identity_page()
+
+
+def identity_page(status=200, **context):
+    company = current_company()
+    context.setdefault("errors", {})
+    context.setdefault("identity_values", identity_changes.current_values(company))
+    return render("tiles/company_form.html", status=status, shape="identity", company=company,
+                  title=_l("Change the name, the VAT or BCE number or the official proof"),
+                  kept_proof=identity_changes.kept_proof(company), vat_prefix=vat_prefix(company.country),
+                  **context)
 
 
 @bp.get("/<lang:lang>/portal/company/proof.pdf")

@@ -11,7 +11,8 @@ from portal.access_control import application_required, current_company, owned_o
 from portal.companies import records
 from portal.companies.models import ContactPerson, EstablishmentUnit, LegalRepresentative
 from portal.people import persons as people
-from portal.registrations.states import SEXES
+from portal.registrations.states import EXCHANGE_LANGUAGES, SEXES
+from portal.text.countries import country_name
 from portal.text.identifiers import format_bce, format_niss
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.tiles import bp
@@ -50,6 +51,38 @@ def _link(kind, link_id):
 
 def _may_remove(kind):
     return kind == "contact" or len(records.legal_representatives_of(current_company())) > 1
+
+
+# The company's language and address ------------------------------------------------------------
+
+@bp.get("/<lang:lang>/portal/company/details")
+@application_required(APPLICATION)
+def details_form():
+    if request.args.get("closed") and wants_fragment():  # "Cancel": the link again
+        return _part(shape="details_link", **_details_context())
+    return _part(shape="details_form", title=_l("Change the language or the address"), **_details_context())
+
+
+def _details_context():
+    company = current_company()
+    return {"company": company, "bce_company": company.bce_synced_on is not None, "languages": EXCHANGE_LANGUAGES,
+            "country_name": country_name}
+
+
+@bp.post("/<lang:lang>/portal/company/details")
+@application_required(APPLICATION)
+def details():
+    company = current_company()
+    # A Belgian enterprise's address is the BCE's: only the language changes here.
+    address = ({name: getattr(company, name) for name in records.ADDRESS_FIELDS} if company.bce_synced_on
+               else records.address_values(request.form))
+    language = request.form.get("language", "")
+    try:
+        records.change_details(company, current_user.person, language, address)
+    except records.RecordError as refused:
+        return _part(status=422, shape="details_form", errors=refused.errors, values=dict(address, language=language),
+                     title=_l("Change the language or the address"), **_details_context())
+    return _added("details", "s-identity")
 
 
 # Contact persons and legal representatives --------------------------------------------------

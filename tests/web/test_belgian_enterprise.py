@@ -167,7 +167,10 @@ def test_mon_entreprise_shows_the_bce_data_read_only(client, extract, agent):
     page = body(client.get("/en/portal/company"))
     assert "Source: BCE, updated on Oct 2, 2026" in page and "Legal form" in page and "NACE" in page
     assert 'name="street"' not in page and 'id="unit-form"' not in page and 'id="identity-form"' not in page
-    assert "Save the language" in page and "Source: BCE, unit" in page
+    assert "Change the language" in page and "Change the language or the address" not in page
+    assert "Source: BCE, unit" in page
+    form = body(client.get("/en/portal/company/details"))
+    assert "Save the language" in form and 'name="street"' not in form
     # What the forms do not offer is refused when sent anyway.
     unit = EstablishmentUnit.get(EstablishmentUnit.company == company)
     for path, data in (("/en/portal/company/units", {"unit_name": "Mine", "unit_street": "X", "unit_house_number": "1",

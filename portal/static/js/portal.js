@@ -49,6 +49,7 @@
   // swaps the read view back.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
+    if (event.target.closest && event.target.closest("details.help-bubble[open]")) return;  // the bubble's own
     var form = event.target.closest && event.target.closest("form[data-cancel]");
     var cancel = form && document.getElementById(form.getAttribute("data-cancel"));
     if (cancel && cancel.hasAttribute("hx-get")) {
