@@ -25,11 +25,13 @@ HISTORY_SHOWN = 10  # on the page; the rest on the history's own pages
 def _context(company):
     """What every activity form and row shows: the kinds, classes, units and contact persons."""
     contacts = records.contact_persons_of(company)
-    named = {}
+    by_id = {contact.id: contact for contact in contacts}
+    named = {}  # activity id: the names of the contact persons it names, as shown
     for activity_id, contact_id in _NAMED.raw_rows(company=company.id):
-        named.setdefault(activity_id, []).append(contact_id)
-    return {"company": company, "contacts": contacts, "contacts_by_id": {contact.id: contact for contact in contacts},
-            "named": named, "kinds": ACTIVITY_KINDS, "md_classes": rules.MD_CLASSES, "ivd_classes": rules.IVD_CLASSES,
+        contact = by_id.get(contact_id)
+        if contact is not None:
+            named[activity_id] = (*named.get(activity_id, ()), f"{contact.person.first_name} {contact.person.last_name}")
+    return {"company": company, "contacts": contacts, "named": named, "kinds": ACTIVITY_KINDS, "md_classes": rules.MD_CLASSES, "ivd_classes": rules.IVD_CLASSES,
             "unit_options": [(str(unit.id), unit.name) for unit in records.units_of(company)],
             "srn_roles": rules.SRN_ROLES}
 
