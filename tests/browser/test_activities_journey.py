@@ -195,6 +195,7 @@ def test_an_activity_is_changed_in_place_by_keyboard(visitor, operator, live_ser
     visitor.tab_to(page.get_by_role("link", name=words["end"]))
     press(visitor, "Enter", navigates=not js)
     if js:
+        expect(page.locator("form.row-form input[name=ended_on]")).to_be_focused()  # swapped in, focus in it
         page.keyboard.press("Escape")
     else:
         visitor.tab_to(page.get_by_role("link", name=words["cancel"]))
