@@ -2,7 +2,7 @@
 company's activities. Needs the application "Source Authentique des
 Activités et Classes"; every activity is looked up within the session's
 company."""
-from flask import abort, make_response, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_login import current_user
 from peewee import fn
 
@@ -14,7 +14,7 @@ from portal.data.prepared import Prepared, slot
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.tiles import bp
 from portal.web.history_pages import history_page
-from portal.web.rendering import render, wants_fragment
+from portal.web.rendering import render, to_page, wants_fragment
 
 APPLICATION = "sanac"
 
@@ -49,19 +49,13 @@ def _part(status=200, **context):
     context.setdefault("errors", {})
     context.setdefault("typed", {})
     context.setdefault("form", rules.ActivityForm(started_on=""))
-    template = "tiles/activities_part.html" if wants_fragment() else "tiles/activities_form.html"
-    return render(template, status=status, **_context(current_company()), **context)
+    return render("tiles/activities_form.html", block="part", status=status, **_context(current_company()), **context)
 
 
 def _to_page(done, anchor="s-list"):
     """After a change that moves the page's other parts (the agency number, the public list, the
     history): the page again, with htmx as without."""
-    url = url_for("tiles.activities", done=done) + f"#{anchor}"
-    if wants_fragment():
-        response = make_response("", 204)
-        response.headers["HX-Redirect"] = url
-        return response
-    return redirect(url, 303)
+    return to_page(url_for("tiles.activities", done=done) + f"#{anchor}")
 
 
 # Which contact persons each activity names, prepared once (prepared.py).

@@ -3,7 +3,7 @@ are read first and edited on demand. Each "Change" and "Add …" answers an htmx
 alone, swapped in place, and a plain request with a page holding that one form; a form sent answers htmx
 with the row's read view (or the form and its messages, 422), and a plain request with the company's page
 (or that one form's page, 422). Every object is looked up within the session's company."""
-from flask import current_app, make_response, redirect, request, url_for
+from flask import current_app, redirect, request, url_for
 from flask_login import current_user
 from playhouse.shortcuts import model_to_dict
 
@@ -17,7 +17,7 @@ from portal.text.identifiers import format_bce, format_niss
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.tiles import bp
 from portal.tiles.company import APPLICATION, company_page
-from portal.web.rendering import render, wants_fragment
+from portal.web.rendering import render, to_page, wants_fragment
 
 KINDS = {  # kind: (model, the add form's fields prefix, its title, the "added" notice's code)
     "contact": (ContactPerson, "contact_", _l("Add a contact person"), "contact"),
@@ -30,8 +30,7 @@ def _part(status=200, **context):
     """One row or form: alone for htmx, on a page of its own without it."""
     context.setdefault("errors", {})
     context.setdefault("values", {})
-    template = "tiles/company_part.html" if wants_fragment() else "tiles/company_form.html"
-    return render(template, status=status, format_niss=format_niss, format_bce=format_bce, sexes=SEXES, **context)
+    return render("tiles/company_form.html", block="part", status=status, format_niss=format_niss, format_bce=format_bce, sexes=SEXES, **context)
 
 
 def _back(done, anchor):
@@ -211,12 +210,7 @@ def _add_person(kind):
 
 def _added(done, anchor):
     """A row added: the company's page again (its lists and history changed), with htmx as without."""
-    url = url_for("tiles.company", done=done) + f"#{anchor}"
-    if wants_fragment():
-        response = make_response("", 204)
-        response.headers["HX-Redirect"] = url
-        return response
-    return redirect(url, 303)
+    return to_page(url_for("tiles.company", done=done) + f"#{anchor}")
 
 
 @bp.get("/<lang:lang>/portal/company/contacts/new")

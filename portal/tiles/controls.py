@@ -3,7 +3,7 @@ the agency's inspectors open, with their documents, the corrective action
 plan and the timeline. Needs the application "Autocontrôle"; every dossier,
 document and action is looked up within the session's company. The rules
 are the shared `inspections` module's (the back office uses them too)."""
-from flask import abort, make_response, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_login import current_user
 from peewee import fn
 
@@ -15,7 +15,7 @@ from portal.inspections.models import CorrectiveAction, InspectionDossier, Quest
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.tiles import bp
 from portal.web.history_pages import history_page
-from portal.web.rendering import render, wants_fragment
+from portal.web.rendering import render, to_page, wants_fragment
 
 APPLICATION = "autocontrole"
 
@@ -87,8 +87,7 @@ def _action_part(dossier, status=200, **context):
     """One corrective action's row or form: alone for htmx, on a page of its own without it (issue 31)."""
     context.setdefault("errors", {})
     context.setdefault("values", {})
-    template = "tiles/dossier_part.html" if wants_fragment() else "tiles/dossier_form.html"
-    return render(template, status=status, dossier=dossier, action_statuses=corrective_actions.ACTION_STATUSES,
+    return render("tiles/dossier_form.html", block="part", status=status, dossier=dossier, action_statuses=corrective_actions.ACTION_STATUSES,
                   review_labels=corrective_actions.REVIEW_LABELS, **context)
 
 
@@ -189,9 +188,6 @@ def save_action(dossier_id, action_id):
                             title=_l("Update"))
     if action is not None and wants_fragment():
         return _action_part(found, shape="read", action=_action_of(found, action.id))
-    url = url_for("tiles.dossier", dossier_id=found.id, done="action") + (f"#action-{action.id}" if action else "#actions")
-    if wants_fragment():  # an action added: the plan and the timeline changed, the page again
-        response = make_response("", 204)
-        response.headers["HX-Redirect"] = url
-        return response
-    return redirect(url, 303)
+    # without htmx, or an action added (the plan and the timeline changed): the page again
+    return to_page(url_for("tiles.dossier", dossier_id=found.id, done="action")
+                   + (f"#action-{action.id}" if action else "#actions"))

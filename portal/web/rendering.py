@@ -4,7 +4,7 @@ A route renders one template. An htmx partial request (not a history
 restore) gets only the named block that changes; anything else gets the whole
 page, so every URL works with and without JavaScript.
 """
-from flask import make_response, render_template, request
+from flask import make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_block
 
 
@@ -15,6 +15,16 @@ def wants_fragment():
         and headers.get("HX-History-Restore-Request") != "true"
         and headers.get("HX-Request-Type", "partial") == "partial"
     )
+
+
+def to_page(url):
+    """After a form sent: the whole page at `url` (303; with htmx, which would swap a redirect's answer into
+    the form's target, an HX-Redirect that loads the page)."""
+    if wants_fragment():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, 303)
 
 
 def render(template, block=None, status=200, **context):
