@@ -3,6 +3,8 @@ are read first and edited on demand. Each "Change" and "Add …" answers an htmx
 alone, swapped in place, and a plain request with a page holding that one form; a form sent answers htmx
 with the row's read view (or the form and its messages, 422), and a plain request with the company's page
 (or that one form's page, 422). Every object is looked up within the session's company."""
+import functools
+
 from flask import current_app, redirect, request, url_for
 from flask_login import current_user
 from playhouse.shortcuts import model_to_dict
@@ -103,7 +105,7 @@ def _person_form(kind, link_id):
                  values={"function": link.function, "phone": link.phone})
 
 
-def _change_person(kind, link_id, done):
+def _change_person(kind, link_id):
     """(records refuses a change from someone who may not make it, with its message: 422.)"""
     link = owned_or_404(KINDS[kind][0], link_id)
     prefix = f"link{link.id}_"
@@ -116,43 +118,7 @@ def _change_person(kind, link_id, done):
     if wants_fragment():
         return _part(shape="person_read", link=owned_or_404(KINDS[kind][0], link.id), kind=kind,
                      may_remove=_may_remove(kind))
-    return _back(done, f"{kind}-{link.id}")
-
-
-@bp.get("/<lang:lang>/portal/company/contacts/<int:link_id>")
-@application_required(APPLICATION)
-def contact_row(link_id):
-    return _person_row("contact", link_id)
-
-
-@bp.get("/<lang:lang>/portal/company/contacts/<int:link_id>/edit")
-@application_required(APPLICATION)
-def edit_contact(link_id):
-    return _person_form("contact", link_id)
-
-
-@bp.post("/<lang:lang>/portal/company/contacts/<int:link_id>")
-@application_required(APPLICATION)
-def change_contact(link_id):
-    return _change_person("contact", link_id, "contact_changed")
-
-
-@bp.get("/<lang:lang>/portal/company/representatives/<int:link_id>")
-@application_required(APPLICATION)
-def representative_row(link_id):
-    return _person_row("representative", link_id)
-
-
-@bp.get("/<lang:lang>/portal/company/representatives/<int:link_id>/edit")
-@application_required(APPLICATION)
-def edit_representative(link_id):
-    return _person_form("representative", link_id)
-
-
-@bp.post("/<lang:lang>/portal/company/representatives/<int:link_id>")
-@application_required(APPLICATION)
-def change_representative(link_id):
-    return _change_person("representative", link_id, "representative_changed")
+    return _back(f"{kind}_changed", f"{kind}-{link.id}")
 
 
 @bp.post("/<lang:lang>/portal/company/contacts/<int:link_id>/remove")
@@ -213,28 +179,17 @@ def _added(done, anchor):
     return to_page(url_for("tiles.company", done=done) + f"#{anchor}")
 
 
-@bp.get("/<lang:lang>/portal/company/contacts/new")
-@application_required(APPLICATION)
-def add_contact_form():
-    return _add_form("contact")
-
-
-@bp.post("/<lang:lang>/portal/company/contacts")
-@application_required(APPLICATION)
-def add_contact():
-    return _add_person("contact")
-
-
-@bp.get("/<lang:lang>/portal/company/representatives/new")
-@application_required(APPLICATION)
-def add_representative_form():
-    return _add_form("representative")
-
-
-@bp.post("/<lang:lang>/portal/company/representatives")
-@application_required(APPLICATION)
-def add_representative():
-    return _add_person("representative")
+# A contact person and a legal representative have the same pages: their row, its form, its change, the
+# form that adds one and the adding; registered once for each kind.
+for _kind, _path in (("contact", "contacts"), ("representative", "representatives")):
+    for _rule, _endpoint, _view, _methods in (
+            ("/<int:link_id>", f"{_kind}_row", _person_row, ["GET"]),
+            ("/<int:link_id>/edit", f"edit_{_kind}", _person_form, ["GET"]),
+            ("/<int:link_id>", f"change_{_kind}", _change_person, ["POST"]),
+            ("/new", f"add_{_kind}_form", _add_form, ["GET"]),
+            ("", f"add_{_kind}", _add_person, ["POST"])):
+        bp.add_url_rule(f"/<lang:lang>/portal/company/{_path}{_rule}", _endpoint,
+                        application_required(APPLICATION)(functools.partial(_view, _kind)), methods=_methods)
 
 
 # Establishment units -------------------------------------------------------------------------
