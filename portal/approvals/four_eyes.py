@@ -67,16 +67,6 @@ def waiting_for(staff):
                 .order_by(Approval.requested_at, Approval.id))
 
 
-def count_waiting_for(staff):
-    """How many requests others made wait for `staff`'s word (the menu's figure)."""
-    kinds = [kind for kind, role in ROLE.items() if staff.has_role(role)]
-    if not kinds:
-        return 0
-    return (Approval.select().where(Approval.waiting_key.is_null(False) & Approval.kind.in_(kinds)
-                                    & ((Approval.requested_by != staff.id) | Approval.requested_by.is_null()))
-            .count())
-
-
 def history(kind, subject, limit=20):
     """The decided requests of a subject, newest first, with both names."""
     Decider = StaffMember.alias()

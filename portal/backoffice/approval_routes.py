@@ -47,7 +47,7 @@ def _back_to(approval, done):
     return redirect(url_for("backoffice.contributions_page", year=approval.subject, done=done), 303)
 
 
-def _decided_already(approval_id):
+def _decided_already():
     """A second click, or a colleague's decision first: say so on the list, which shows what still waits."""
     return approvals_page(status=409, conflict=True)
 
@@ -61,7 +61,7 @@ def approve(approval_id):
     try:
         shown = four_eyes.approve(approval, current_user.staff)
     except four_eyes.NotDecidable:
-        return _decided_already(approval_id)
+        return _decided_already()
     except contribution_rules.ContributionError:
         return approvals_page(status=409, no_longer_valid=True)
     if shown is not None:
@@ -82,7 +82,7 @@ def refuse(approval_id):
     try:
         four_eyes.refuse(approval, current_user.staff, reason)
     except four_eyes.NotDecidable:
-        return _decided_already(approval_id)
+        return _decided_already()
     return _back_to(approval, "refused")
 
 
@@ -95,5 +95,5 @@ def withdraw(approval_id):
     try:
         four_eyes.withdraw(approval, current_user.staff)
     except four_eyes.NotDecidable:  # not theirs, or decided already
-        return _decided_already(approval_id)
+        return _decided_already()
     return _back_to(approval, "withdrawn")

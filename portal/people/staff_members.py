@@ -84,13 +84,11 @@ def _roles_text(roles):
 def _other_active_administrators(member):
     """The administrators but `member` who can act now: an account not blocked, their own password and an
     authenticator linked (one added a moment ago, who never logged in, does not count)."""
-    others = []
-    for other in StaffMember.holding(staff_roles.ADMINISTRATOR):
-        account = other.account
-        if other.id != member.id and account is not None and not account.blocked and account.totp_secret \
-                and not account.must_change_password:
-            others.append(other)
-    return others
+    able = (StaffMember.select().join(Account, on=(Account.staff == StaffMember.id))
+            .where(StaffMember.active & (StaffMember.id != member.id) & ~Account.blocked
+                   & Account.totp_secret.is_null(False) & ~Account.must_change_password)
+            .order_by(StaffMember.name))
+    return [other for other in able if other.has_role(staff_roles.ADMINISTRATOR)]
 
 
 def set_roles(member, roles, by):
