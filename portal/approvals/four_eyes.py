@@ -79,8 +79,9 @@ def history(kind, subject, limit=20):
                 .order_by(Approval.requested_at.desc(), Approval.id.desc()).limit(limit))
 
 
-def get_waiting(approval_id):
-    return Approval.get_or_none((Approval.id == approval_id) & Approval.waiting_key.is_null(False))
+def get(approval_id):
+    """A request, waiting or decided: a colleague's decision a moment earlier is a conflict, not a 404."""
+    return Approval.get_or_none(Approval.id == approval_id)
 
 
 def _close(approval, staff, status, reason="", own=False):

@@ -29,12 +29,13 @@ def approvals_page(status=200, **extra):
 
 
 def _waiting_or_404(approval_id):
-    """A waiting request of a kind the staff member's roles decide; 404 for any other (decided already,
-    or another role's)."""
-    approval = four_eyes.get_waiting(approval_id)
+    """A waiting request of a kind the staff member's roles decide; 404 for one of another role's (or
+    none); None for one decided already (by a colleague a moment earlier, or a second click), which the
+    callers answer with 409 and the list."""
+    approval = four_eyes.get(approval_id)
     if approval is None or not current_user.staff.has_role(four_eyes.ROLE[approval.kind]):
         abort(404)
-    return approval
+    return approval if approval.waiting_key is not None else None
 
 
 def _back_to(approval, done):
@@ -56,6 +57,8 @@ def _decided_already():
 @role_required(ACCOUNT_SUPPORT, FINANCE)
 def approve(approval_id):
     approval = _waiting_or_404(approval_id)
+    if approval is None:
+        return _decided_already()
     if approval.requested_by_id == current_user.staff.id:
         return approvals_page(status=403, own=True)
     try:
@@ -73,6 +76,8 @@ def approve(approval_id):
 @role_required(ACCOUNT_SUPPORT, FINANCE)
 def refuse(approval_id):
     approval = _waiting_or_404(approval_id)
+    if approval is None:
+        return _decided_already()
     if approval.requested_by_id == current_user.staff.id:
         return approvals_page(status=403, own=True)
     reason = request.form.get("reason", "").strip()[:MAX_REASON]
@@ -90,6 +95,8 @@ def refuse(approval_id):
 @role_required(ACCOUNT_SUPPORT, FINANCE)
 def withdraw(approval_id):
     approval = _waiting_or_404(approval_id)
+    if approval is None:
+        return _decided_already()
     if approval.requested_by_id != current_user.staff.id:
         abort(403)  # only the one who asked takes a request back
     try:

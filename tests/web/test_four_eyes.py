@@ -89,7 +89,7 @@ def test_a_refusal_changes_nothing_and_tells_who_asked_why(support, person, read
     assert "Bert Approver" in told["Subject"]
     assert "Call the person back" in told.get_body(("plain",)).get_content()
     again = bert.post(f"/en/staff/approvals/{approval.id}/approve", data={"csrf_token": bert.csrf})
-    assert again.status_code == 404  # decided: nothing waits any more
+    assert again.status_code == 409 and "already" in body(again)  # decided: nothing waits any more
     assert ask_new_device(anna, person).status_code == 303  # a new request may follow
 
 
