@@ -20,6 +20,7 @@ from portal.activities.models import ACTIVITY_KINDS, Activity, ActivityContact, 
 from portal.companies.models import Company, CompanyNamePrefix, ContactPerson, EstablishmentUnit
 from portal.data.db import database, lock_name
 from portal.data.prepared import Prepared, slot
+from portal.people.models import Person
 from portal.people.persons import parse_date
 from portal.text.form_text import MULTI_LINE_MESSAGE, multi_line_ok, row_id, single_line_errors
 from portal.text.lazy_text import lazy_gettext as _l
@@ -231,5 +232,30 @@ _ACTIVITIES = Prepared(lambda: Activity.select(Activity, EstablishmentUnit)
                        .order_by(Activity.active.desc(), Activity.notified_at))
 
 
+def activities_shown(company):
+    """The same rows as activities_of, as a prepared.Shown: for the page, which keeps its list rendered."""
+    return _ACTIVITIES.shown(company=company.id)
+
+
+def named_contacts(company):
+    """{activity id: the names of the contact persons it names, in the order they were named} (one query)."""
+    named = {}
+    for activity_id, first_name, last_name in _NAMED.raw_rows(company=company.id):
+        named[activity_id] = (*named.get(activity_id, ()), f"{first_name} {last_name}")
+    return named
+
+
+_NAMED = Prepared(lambda: ActivityContact.select(ActivityContact.activity, Person.first_name, Person.last_name)
+                  .join(Activity, on=(ActivityContact.activity == Activity.id))
+                  .switch(ActivityContact).join(ContactPerson, on=(ActivityContact.contact == ContactPerson.id))
+                  .join(Person, on=(ContactPerson.person == Person.id))
+                  .where(Activity.company == slot("company")).order_by(ActivityContact.id).tuples())
+
+
 def history(company, limit=200):
     return ActivityEvent.trail(company=company, limit=limit)
+
+
+def history_shown(company, limit):
+    """The newest entries of the history, as a prepared.Shown: for the page, which keeps them rendered."""
+    return ActivityEvent.trail_shown(company=company, limit=limit)

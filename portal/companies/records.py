@@ -310,6 +310,13 @@ def legal_representatives_of(company):
     return _REPRESENTATIVES.rows(company=company.id)
 
 
+def rows_shown(company):
+    """The units, contact persons and legal representatives as prepared.Shown, for the page that keeps
+    them rendered: {"units": …, "contacts": …, "representatives": …}."""
+    return {"units": _UNITS.shown(company=company.id), "contacts": _CONTACTS.shown(company=company.id),
+            "representatives": _REPRESENTATIVES.shown(company=company.id)}
+
+
 # Read on every view of the company's pages (the company's own, its activities, the agency's): prepared once.
 _UNITS = Prepared(lambda: EstablishmentUnit.select().where(EstablishmentUnit.company == slot("company"))
                   .order_by(EstablishmentUnit.name))
@@ -321,3 +328,8 @@ _REPRESENTATIVES = Prepared(lambda: LegalRepresentative.select(LegalRepresentati
 
 def history(company, limit=100):
     return CompanyEvent.trail(company=company, limit=limit)
+
+
+def history_shown(company, limit):
+    """The newest entries of the history as a prepared.Shown, for the page that keeps them rendered."""
+    return CompanyEvent.trail_shown(company=company, limit=limit)

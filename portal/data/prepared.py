@@ -77,18 +77,31 @@ class Prepared:
         """The rows, as the query reads them (models, with their joins)."""
         kind = type(database.obj)
         query, sql, bound, links = self._bound(values, kind)
+        cursor = database.execute_sql(sql, bound)
+        return self._read(kind, query, links, cursor.description, cursor.fetchall())
+
+    def shown(self, **values):
+        """The rows for a piece of a page the fragment cache keeps: a Shown, whose `key` is the rows as the
+        driver gives them and whose models are made only if the piece is rendered."""
+        kind = type(database.obj)
+        query, sql, bound, links = self._bound(values, kind)
+        cursor = database.execute_sql(sql, bound)
+        description, rows = cursor.description, cursor.fetchall()
+        return Shown(rows, lambda: self._read(kind, query, links, description, rows))
+
+    def _read(self, kind, query, links, description, rows):
+        """Models of rows fetched: by the Reader once it is checked, by peewee before (and for good where
+        they differ)."""
         reader = self.readers.get(kind, _UNCHECKED)
         if reader is None:
-            return _by_peewee(query, (sql, bound))
-        cursor = database.execute_sql(sql, bound)
-        rows = cursor.fetchall()
+            return _by_peewee(query, Fetched(description, rows))
         if reader is not _UNCHECKED:
             return reader.read(rows)
         if not rows:
             return []  # nothing to check against yet
-        theirs = _by_peewee(query, Fetched(cursor.description, rows))  # the same rows, not a second run
+        theirs = _by_peewee(query, Fetched(description, rows))  # the same rows, not a second run
         model = getattr(query, "model", None)
-        reader = (Reader.of(query, [column[0] for column in cursor.description], links)
+        reader = (Reader.of(query, [column[0] for column in description], links)
                   if model is not None and isinstance(theirs[0], model) else None)  # not tuples, not a plain Select
         if reader is not None and not reader.same_as(reader.read(rows), theirs):
             log.warning("prepared rows: %s read otherwise than peewee reads it; peewee reads it", model)
@@ -116,6 +129,38 @@ def _by_peewee(query, written):
     run = query.clone()
     run.portal_sql = written
     return list(run)
+
+
+class Shown:
+    """What a piece of a page shows, for `{% cache "…", shown.key %}`: `key` is the rows as the database
+    driver gives them, every value the piece shows (the query selects what the piece reads, its joins
+    included), so a row changed, added or removed is a new key and no kept piece is ever out of date. The
+    models are made of the same rows only when something reads them, that is when the piece is rendered:
+    a page whose pieces are kept makes none. Reads as the list of models (iterate, index, len, bool)."""
+
+    __slots__ = ("key", "_make", "_models")
+
+    def __init__(self, rows, make):
+        self.key = tuple(rows)
+        self._make = make
+        self._models = None
+
+    def _list(self):
+        if self._models is None:
+            self._models = self._make()
+        return self._models
+
+    def __iter__(self):
+        return iter(self._list())
+
+    def __getitem__(self, index):
+        return self._list()[index]
+
+    def __len__(self):
+        return len(self.key)
+
+    def __bool__(self):
+        return bool(self.key)
 
 
 class Fetched:

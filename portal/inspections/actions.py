@@ -198,6 +198,11 @@ def actions_of(dossier):
     return _ACTIONS.rows(dossier=dossier.id)
 
 
+def actions_shown(dossier):
+    """The actions as a prepared.Shown, for a page that keeps their rows rendered."""
+    return _ACTIONS.shown(dossier=dossier.id)
+
+
 def waiting_counts(dossier_ids):
     """{dossier id: how many of its actions wait for the inspector's confirmation}, in one query."""
     if not dossier_ids:

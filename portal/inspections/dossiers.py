@@ -322,8 +322,18 @@ def timeline(dossier, limit=200):
     return DossierEvent.trail(dossier=dossier, limit=limit)
 
 
+def timeline_shown(dossier, limit):
+    """The newest entries of the timeline as a prepared.Shown, for a page that keeps them rendered."""
+    return DossierEvent.trail_shown(dossier=dossier, limit=limit)
+
+
 def documents_of(dossier):
     return _DOCUMENTS.rows(dossier=dossier.id)
+
+
+def documents_shown(dossier):
+    """The documents (newest first) as a prepared.Shown, for a page that keeps their list rendered."""
+    return _DOCUMENTS.shown(dossier=dossier.id)
 
 
 # A dossier's page reads them on every view: prepared once (prepared.py).

@@ -4,7 +4,7 @@ import peewee
 
 from portal.clock import utc
 from portal.data.db import BaseModel
-from portal.data.prepared import Prepared, slot
+from portal.data.prepared import Prepared, Shown, slot
 
 
 class Person(BaseModel):
@@ -183,16 +183,19 @@ class AuditEvent(BaseModel):
         Of a named row, a trail reads its id and what names it (`NAMED_BY`: a
         person's names, a document's file name), or, for a model that does not
         say, every column but the files."""
+        return list(cls.trail_shown(limit, **owners))
+
+    @classmethod
+    def trail_shown(cls, limit=200, **owners):
+        """The same entries as a prepared.Shown, for a page that keeps its history rendered
+        (`{% cache "…", events.key %}`): the models are made only when the history is rendered."""
         shape = (cls, tuple(sorted(owners)))
         prepared = _TRAILS.get(shape)
         if prepared is None:
             prepared = _TRAILS[shape] = Prepared(lambda: cls._trail_query(shape[1]))
-        events = prepared.rows(limit=limit, **owners)
-        for event in events:
-            for name, value in owners.items():
-                if isinstance(value, peewee.Model):
-                    setattr(event, name, value)  # the same id: the row given, not a second read
-        return events
+        shown = prepared.shown(limit=limit, **owners)
+        given = [(name, value) for name, value in owners.items() if isinstance(value, peewee.Model)]
+        return Shown(shown.key, lambda: _with_owners(list(shown), given))
 
     @classmethod
     def _trail_query(cls, owner_names):
@@ -232,3 +235,10 @@ _CODES_LEFT = Prepared(lambda: RecoveryCode.unused_count(slot("account")).tuples
 
 
 _TRAILS = {}  # (event model, owner fields) -> its prepared trail query
+
+
+def _with_owners(events, given):
+    for event in events:
+        for name, value in given:
+            setattr(event, name, value)  # the same id: the row given, not a second read
+    return events

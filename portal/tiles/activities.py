@@ -8,7 +8,7 @@ from peewee import fn
 
 from portal.access_control import application_required, current_company, owned_or_404
 from portal.activities import notified as rules
-from portal.activities.models import ACTIVITY_KINDS, Activity, ActivityContact
+from portal.activities.models import ACTIVITY_KINDS, Activity
 from portal.companies import records
 from portal.data.prepared import Prepared, slot
 from portal.text.lazy_text import lazy_gettext as _l
@@ -24,24 +24,21 @@ HISTORY_SHOWN = 10  # on the page; the rest on the history's own pages
 
 def _context(company):
     """What every activity form and row shows: the kinds, classes, units and contact persons."""
-    contacts = records.contact_persons_of(company)
-    by_id = {contact.id: contact for contact in contacts}
-    named = {}  # activity id: the names of the contact persons it names, as shown
-    for activity_id, contact_id in _NAMED.raw_rows(company=company.id):
-        contact = by_id.get(contact_id)
-        if contact is not None:
-            named[activity_id] = (*named.get(activity_id, ()), f"{contact.person.first_name} {contact.person.last_name}")
-    return {"company": company, "contacts": contacts, "named": named, "kinds": ACTIVITY_KINDS, "md_classes": rules.MD_CLASSES, "ivd_classes": rules.IVD_CLASSES,
+    return {"company": company, "contacts": records.contact_persons_of(company), "named": rules.named_contacts(company),
+            "kinds": ACTIVITY_KINDS, "md_classes": rules.MD_CLASSES, "ivd_classes": rules.IVD_CLASSES,
             "unit_options": [(str(unit.id), unit.name) for unit in records.units_of(company)],
             "srn_roles": rules.SRN_ROLES}
 
 
 def _page(status=200, **context):
+    """The page reads only what its rows show (the forms come on demand), and its list and history as
+    prepared.Shown: kept rendered, they make no models."""
     company = current_company()
     context.setdefault("errors", {})
-    return render("tiles/activities.html", status=status, activities=rules.activities_of(company),
-                  faq_url=rules.FAQ_URL, events=rules.history(company, HISTORY_SHOWN + 1),
-                  history_shown=HISTORY_SHOWN, event_labels=rules.EVENT_LABELS, **_context(company), **context)
+    return render("tiles/activities.html", status=status, company=company, activities=rules.activities_shown(company),
+                  named=rules.named_contacts(company), faq_url=rules.FAQ_URL,
+                  events=rules.history_shown(company, HISTORY_SHOWN + 1), history_shown=HISTORY_SHOWN,
+                  event_labels=rules.EVENT_LABELS, **context)
 
 
 def _part(status=200, **context):
@@ -56,12 +53,6 @@ def _to_page(done, anchor="s-list"):
     """After a change that moves the page's other parts (the agency number, the public list, the
     history): the page again, with htmx as without."""
     return to_page(url_for("tiles.activities", done=done) + f"#{anchor}")
-
-
-# Which contact persons each activity names, prepared once (prepared.py).
-_NAMED = Prepared(lambda: ActivityContact.select(ActivityContact.activity, ActivityContact.contact)
-                  .join(Activity, on=(ActivityContact.activity == Activity.id))
-                  .where(Activity.company == slot("company")).order_by(ActivityContact.id).tuples())
 
 
 def summary(company):

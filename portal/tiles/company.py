@@ -9,8 +9,8 @@ from flask_login import current_user
 from portal.access_control import application_required, current_company
 from portal.bce import enterprises as bce
 from portal.companies import identity_changes, records
-from portal.registrations.states import EXCHANGE_LANGUAGES, SEXES
-from portal.text.countries import all_countries, country_name
+from portal.registrations.states import EXCHANGE_LANGUAGES
+from portal.text.countries import country_name
 from portal.text.identifiers import format_bce, format_niss, vat_prefix
 from portal.text.languages import current_language
 from portal.text.lazy_text import lazy_gettext as _l
@@ -26,23 +26,21 @@ HISTORY_SHOWN = 10  # on the page; the rest on the history's own pages
 
 
 def company_page(status=200, **context):
+    """The page reads what it shows, and no form's values (the forms come on demand); its rows and
+    history as prepared.Shown: kept rendered, they make no models."""
     company = current_company()
     context.setdefault("errors", {})
-    context.setdefault("values", {})
-    context.setdefault("identity_values", identity_changes.current_values(company))
     pending = identity_changes.pending(company)
     bce_company = company.bce_synced_on is not None
     return render(
-        "tiles/company.html", status=status, company=company, languages=EXCHANGE_LANGUAGES, sexes=SEXES,
-        countries=all_countries(), country_name=country_name, format_bce=format_bce, format_niss=format_niss,
-        units=records.units_of(company), contacts=records.contact_persons_of(company),
-        representatives=records.legal_representatives_of(company),
-        events=records.history(company, HISTORY_SHOWN + 1), history_shown=HISTORY_SHOWN,
+        "tiles/company.html", status=status, company=company, languages=EXCHANGE_LANGUAGES,
+        country_name=country_name, format_bce=format_bce, format_niss=format_niss, **records.rows_shown(company),
+        events=records.history_shown(company, HISTORY_SHOWN + 1), history_shown=HISTORY_SHOWN,
         event_labels=records.EVENT_LABELS, done=request.args.get("done"),
         pending=pending, change_rows=identity_changes.rows(pending) if pending else [],
-        current_proof=identity_changes.current_proof(company), kept_proof=identity_changes.kept_proof(company),
+        current_proof=identity_changes.current_proof(company),
         may_change_representatives=records.may_change_representatives(current_user.person, company),
-        vat_prefix=vat_prefix(company.country), bce_company=bce_company,
+        bce_company=bce_company,
         enterprise=bce.find(company.bce_number, current_language()) if bce_company else None, **context)
 
 

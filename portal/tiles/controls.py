@@ -75,9 +75,9 @@ HISTORY_SHOWN = 10  # of the timeline, on the dossier's page; the rest on the ti
 
 def _dossier_page(dossier, status=200, **context):
     context.setdefault("errors", {})
-    return render("tiles/dossier.html", status=status, dossier=dossier, documents=inspections.documents_of(dossier),
-                  actions=corrective_actions.actions_of(dossier), history_shown=HISTORY_SHOWN,
-                  events=inspections.timeline(dossier, HISTORY_SHOWN + 1),
+    return render("tiles/dossier.html", status=status, dossier=dossier, documents=inspections.documents_shown(dossier),
+                  actions=corrective_actions.actions_shown(dossier), history_shown=HISTORY_SHOWN,
+                  events=inspections.timeline_shown(dossier, HISTORY_SHOWN + 1),
                   event_labels=inspections.EVENT_LABELS, document_kinds=inspections.DOCUMENT_KINDS,
                   action_statuses=corrective_actions.ACTION_STATUSES, review_labels=corrective_actions.REVIEW_LABELS,
                   done=request.args.get("done"), **context)

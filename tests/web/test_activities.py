@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from portal.models import Activity, Company, EstablishmentUnit, MemberApplication, Quality, QualityMember
+from portal.models import Activity, Company, EstablishmentUnit, MemberApplication, Person, Quality, QualityMember
 
 
 def body(response):
@@ -166,7 +166,7 @@ def test_an_ended_activity_is_not_changed_and_an_end_reason_holds_no_control_cha
 
 
 def test_an_activity_names_its_contact_persons_among_the_companys_own(operator, auth, client):
-    from portal.models import ActivityContact, ContactPerson, Person
+    from portal.models import ActivityContact, ContactPerson
 
     def contact(company, niss, name):
         person = Person.create(niss=niss, last_name=name, first_name="Alex", sex="F",
@@ -190,3 +190,16 @@ def test_an_activity_names_its_contact_persons_among_the_companys_own(operator, 
         "csrf_token": auth.token, "kind": "distributor", "md": "yes", "classes": ["IIa"], "unit": "",
         "started_on": "2025-03-01"})
     assert not ActivityContact.select().exists()  # none ticked: none named
+    assert "Contact persons:" not in body(client.get("/en/portal/activities"))
+
+
+def test_the_page_kept_rendered_shows_a_change_made_behind_its_back(operator, auth, client):
+    """The list and the history are kept rendered by what their rows hold (issue 31): a change no page of
+    the portal made (another app server, an operator's SQL) is on the page at once."""
+    assert notify(client, auth).status_code == 303
+    assert "IIa" in body(client.get("/en/portal/activities"))
+    Activity.update(classes="III").execute()
+    Person.update(first_name="Johanna").where(Person.id == operator.id).execute()
+    again = body(client.get("/en/portal/activities"))
+    assert "(III)" in again and "IIa" not in again
+    assert "Johanna" in again  # who notified it, in the history

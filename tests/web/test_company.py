@@ -349,3 +349,18 @@ def test_a_legal_representative_added_later_is_told_who_added_them_not_that_the_
         assert "heeft u toegevoegd als wettelijke vertegenwoordiger van" in part
         assert "hoofdtoegangsbeheerder" in part and "contactpersoon" not in part
         assert "gevalideerd" not in part and "Activeer de hoedanigheid" not in part
+
+
+def test_the_page_kept_rendered_shows_a_change_made_behind_its_back(keeper, auth, client):
+    """The lists are kept rendered by what their rows hold (issue 31): a change that no page of the portal
+    made (another app server, an operator's SQL) is on the page at once."""
+    unit = EstablishmentUnit.create(company=keeper.company, name="Lager", street="Weg", house_number="1",
+                                    postcode="20095", city="Hamburg")
+    CompanyEvent.create(company=keeper.company, action="unit_added", reason="Lager")
+    assert "Lager" in body(client.get("/en/portal/company"))
+    EstablishmentUnit.update(name="Zentrallager").where(EstablishmentUnit.id == unit.id).execute()
+    Person.update(last_name="Peeters-Janssens").where(Person.id == keeper.id).execute()
+    CompanyEvent.update(reason="Zentrallager").where(CompanyEvent.company == keeper.company).execute()
+    again = body(client.get("/en/portal/company"))
+    assert "Zentrallager" in again and not re.search(r"\bLager\b", again)  # the unit's row and the history
+    assert "Peeters-Janssens" in again  # the legal representative's row

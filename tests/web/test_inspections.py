@@ -308,3 +308,19 @@ def test_the_action_plan_is_read_first_and_an_action_is_updated_in_place(operato
     assert CorrectiveAction.get().action == "Train the whole staff"
     assert client.get(f"{path}/{action.id}").headers["Location"].endswith(f"#action-{action.id}")
     assert client.get(f"/en/portal/controls/{dossier.id}/timeline").status_code == 200
+
+
+def test_the_dossier_kept_rendered_shows_a_change_made_behind_its_back(operator, auth, client, agent):
+    """Documents, actions and timeline are kept rendered by what their rows hold (issue 31): a change no
+    page of the portal made is on the page at once."""
+    assert open_dossier(agent, operator.company).status_code == 303
+    dossier = InspectionDossier.get()
+    path = f"/en/portal/controls/{dossier.id}"
+    assert upload(client, auth.token, f"{path}/documents", a_pdf(), note="First version").status_code == 303
+    assert "First version" in body(client.get(path))
+    DossierDocument.update(note="Second version").execute()
+    CorrectiveAction.create(dossier=dossier, action="Calibrate the scales", owner="QA", due_on=datetime.date(2027, 1, 31))
+    again = body(client.get(path))
+    documents = again.split('id="s-documents"')[1].split('id="s-actions"')[0]
+    assert "Second version" in documents and "First version" not in documents  # the timeline keeps what was said
+    assert "Calibrate the scales" in again
