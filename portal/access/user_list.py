@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from peewee import OP, SQL, Expression, NodeList, Value, fn
 
 from portal.data.db import text_agg
-from portal.data.prepared import Prepared, slot
+from portal.data.prepared import Prepared, Shown, slot
 from portal.people.models import Person
 from portal.rights.applications import APPLICATIONS
 from portal.rights.applications import name as application_name
@@ -37,7 +37,8 @@ class UserFilter:
     def page(self, quality, page=1, size=PER_PAGE):
         """(members of the page, each with its person and `applications`, how many match, the page shown,
         how many pages): two prepared statements for this combination of filters (prepared.py), the
-        applications a column of each member's row. A page past the end shows the last one."""
+        applications a column of each member's row. A page past the end shows the last one. The members
+        are a prepared.Shown: a page that keeps its table rendered makes no models."""
         shape = self._shape()
         found = _SHAPES.get(shape)
         if found is None:
@@ -48,14 +49,12 @@ class UserFilter:
         total = counted.raw_rows(**values)[0][0]
         pages = max(1, -(-total // size))
         page = min(max(1, page), pages)
-        members = listed.rows(**values, limit=size, offset=(page - 1) * size)
-        for member in members:
-            member.applications = [code for code in APPLICATIONS if code in (member.granted or "").split(",")]
-        return members, total, page, pages
+        shown = listed.shown(**values, limit=size, offset=(page - 1) * size)
+        return Shown(shown.key, lambda: _with_applications(list(shown))), total, page, pages
 
     def every(self, quality):
         """Every member that matches, in the list's order (the CSV export)."""
-        return self.page(quality, 1, 10**6)[0]
+        return list(self.page(quality, 1, 10**6)[0])
 
     def _digits(self, name):
         return "".join(ch for ch in self.values[name] if ch.isdigit())
@@ -75,6 +74,12 @@ class UserFilter:
 
     def args(self):
         return {name: value for name, value in self.values.items() if value}
+
+
+def _with_applications(members):
+    for member in members:
+        member.applications = [code for code in APPLICATIONS if code in (member.granted or "").split(",")]
+    return members
 
 
 _SHAPES = {}  # which filters are set -> its (count, page) prepared statements

@@ -245,6 +245,12 @@ def test_a_manager_changes_a_users_applications(gap, auth, client):
     member = QualityMember.get(QualityMember.person == user)
     assert post(client, auth, f"/users/{member.id}", application=["medseip", "sadm", "bogus"]).status_code == 303
     assert member.application_codes() == {"medseip", "sadm"}
+    row = re.search(r"<tr>\s*<td><input[^>]+member-%d.*?</tr>" % member.id, body(client.get("/en/portal/access/users")), re.S)
+    assert "<td>2</td>" in row.group(0)  # the list, kept rendered (issue 31), counts them at once
+    assert post(client, auth, f"/users/{member.id}", application=["medseip"]).status_code == 303
+    Person.update(last_name="Macron-Dupont").where(Person.id == user.id).execute()  # behind the portal's back
+    row = re.search(r"<tr>\s*<td><input[^>]+member-%d.*?</tr>" % member.id, body(client.get("/en/portal/access/users")), re.S)
+    assert "<td>1</td>" in row.group(0) and "Macron-Dupont" in row.group(0)
 
 
 def test_the_access_manager_allows_a_new_device_with_a_code_to_read_out(gap, auth, client, mailbox):
