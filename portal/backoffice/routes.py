@@ -1,4 +1,6 @@
 """The back office's pages, all for a staff session (the staff login is the auth part's)."""
+import json
+
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
@@ -95,12 +97,25 @@ def _detail(registration_id, status=200, **extra):
                       company=Company.get_or_none(Company.bce_number == registration.bce_number),
                       roles=belgian_registrations.ROLES, format_niss=format_niss, format_bce=format_bce,
                       languages=EXCHANGE_LANGUAGES, **extra)
-    return render("backoffice/registration.html", answers=registration.answers,
-                  matches=validation.representative_matches(registration.representatives),
+    matches = validation.representative_matches(registration.representatives)
+    enterprise = bce.find(registration.bce_number, current_language()) if registration.bce_number else None
+    return render("backoffice/registration.html", answers=registration.answers, matches=matches,
                   country_name=country_name, format_niss=format_niss,
-                  bce=format_bce(registration.bce_number) if registration.bce_number else "",
-                  enterprise=bce.find(registration.bce_number, current_language()) if registration.bce_number else None,
-                  languages=EXCHANGE_LANGUAGES, sexes=SEXES, **extra)
+                  bce=format_bce(registration.bce_number) if registration.bce_number else "", enterprise=enterprise,
+                  languages=EXCHANGE_LANGUAGES, sexes=SEXES,
+                  summary_key=_summary_key(registration, enterprise, matches), **extra)
+
+
+def _summary_key(registration, enterprise, matches):
+    """Everything the request's summary sections (identification, company, units, representatives) show,
+    for the fragment cache that keeps them rendered (issue 31): what the company sent, as JSON, the VIES
+    answer, the BCE's warning and the people the portal knows by the representatives' NISS."""
+    return (registration.id, json.dumps(registration.answers, sort_keys=True, default=str), registration.country,
+            registration.bce_number, registration.vat_number, registration.vat_status, registration.vies_checked_at,
+            registration.vies_name, registration.vies_address, registration.proof_filename,
+            enterprise.situation_warning if enterprise else None,
+            tuple((match, known.first_name, known.last_name, known.birth_date) if known else (match,)
+                  for match, known in matches))
 
 
 @bp.get("/<lang:lang>/staff/registrations/<int:registration_id>")
