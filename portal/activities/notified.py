@@ -42,7 +42,7 @@ class ActivityError(Exception):
         self.errors = errors
 
 
-@dataclass
+@dataclass(frozen=True)  # hashable: part of the key of the form kept rendered
 class ActivityForm:
     kind: str = ""
     md: bool = False
@@ -67,8 +67,11 @@ class ActivityForm:
         return cls(kind=activity.kind, md=activity.medical_devices, ivd=activity.ivds, classes=classes,
                    unit=str(activity.unit_id or ""), srn=activity.srn or "",
                    started_on=activity.started_on.strftime("%d/%m/%Y") if activity.started_on else "",
-                   contacts=tuple(str(row.contact_id) for row in
-                                  ActivityContact.select(ActivityContact.contact).where(ActivityContact.activity == activity)))
+                   contacts=tuple(str(contact_id) for contact_id, in _CONTACTS_NAMED.raw_rows(activity=activity.id)))
+
+
+_CONTACTS_NAMED = Prepared(lambda: ActivityContact.select(ActivityContact.contact)
+                           .where(ActivityContact.activity == slot("activity")).order_by(ActivityContact.id).tuples())
 
 
 def check(company, form, exclude=None):

@@ -310,6 +310,25 @@ def legal_representatives_of(company):
     return _REPRESENTATIVES.rows(company=company.id)
 
 
+def unit_choices(company):
+    """((id as text, name), …) of the company's units, by name: a form's choices, read as plain values."""
+    return tuple((str(unit_id), name) for unit_id, name in _UNIT_CHOICES.raw_rows(company=company.id))
+
+
+def contact_choices(company):
+    """((id as text, first name, last name, function), …) of the company's contact persons, by name: a
+    form's choices, read as plain values."""
+    return tuple((str(row[0]), *row[1:]) for row in _CONTACT_CHOICES.raw_rows(company=company.id))
+
+
+_UNIT_CHOICES = Prepared(lambda: EstablishmentUnit.select(EstablishmentUnit.id, EstablishmentUnit.name)
+                         .where(EstablishmentUnit.company == slot("company")).order_by(EstablishmentUnit.name).tuples())
+_CONTACT_CHOICES = Prepared(lambda: ContactPerson.select(ContactPerson.id, Person.first_name, Person.last_name,
+                                                         ContactPerson.function).join(Person)
+                            .where(ContactPerson.company == slot("company"))
+                            .order_by(Person.last_name, Person.first_name).tuples())
+
+
 def rows_shown(company):
     """The units, contact persons and legal representatives as prepared.Shown, for the page that keeps
     them rendered: {"units": …, "contacts": …, "representatives": …}."""

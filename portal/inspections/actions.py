@@ -198,6 +198,15 @@ def actions_of(dossier):
     return _ACTIONS.rows(dossier=dossier.id)
 
 
+def action_in(dossier, action_id):
+    """The dossier's action of that id, or None (another dossier's included)."""
+    return _ACTION_IN.first(dossier=dossier.id, id=action_id)
+
+
+_ACTION_IN = Prepared(lambda: CorrectiveAction.select().where((CorrectiveAction.id == slot("id"))
+                                                              & (CorrectiveAction.dossier == slot("dossier"))))
+
+
 def actions_shown(dossier):
     """The actions as a prepared.Shown, for a page that keeps their rows rendered."""
     return _ACTIONS.shown(dossier=dossier.id)

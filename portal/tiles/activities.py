@@ -22,12 +22,14 @@ APPLICATION = "sanac"
 HISTORY_SHOWN = 10  # on the page; the rest on the history's own pages
 
 
-def _context(company):
-    """What every activity form and row shows: the kinds, classes, units and contact persons."""
-    return {"company": company, "contacts": records.contact_persons_of(company), "named": rules.named_contacts(company),
-            "kinds": ACTIVITY_KINDS, "md_classes": rules.MD_CLASSES, "ivd_classes": rules.IVD_CLASSES,
-            "unit_options": [(str(unit.id), unit.name) for unit in records.units_of(company)],
-            "srn_roles": rules.SRN_ROLES}
+def _context(company, shape):
+    """What the shape shows besides the activity: a row, the names of the contact persons it names; a
+    form, the choices of unit and contact persons (as plain values: the form is kept rendered by them)."""
+    if shape in ("read", "add_link"):
+        return {"company": company, "named": rules.named_contacts(company)}
+    return {"company": company, "contacts": records.contact_choices(company), "kinds": ACTIVITY_KINDS,
+            "md_classes": rules.MD_CLASSES, "ivd_classes": rules.IVD_CLASSES,
+            "unit_options": records.unit_choices(company), "srn_roles": rules.SRN_ROLES}
 
 
 def _page(status=200, **context):
@@ -46,7 +48,8 @@ def _part(status=200, **context):
     context.setdefault("errors", {})
     context.setdefault("typed", {})
     context.setdefault("form", rules.ActivityForm(started_on=""))
-    return render("tiles/activities_form.html", block="part", status=status, **_context(current_company()), **context)
+    return render("tiles/activities_form.html", block="part", status=status,
+                  **_context(current_company(), context.get("shape")), **context)
 
 
 def _to_page(done, anchor="s-list"):

@@ -11,7 +11,7 @@ from portal.access_control import application_required, current_company, owned_o
 from portal.data.prepared import Prepared, slot
 from portal.inspections import actions as corrective_actions
 from portal.inspections import dossiers as inspections
-from portal.inspections.models import CorrectiveAction, InspectionDossier, Questionnaire
+from portal.inspections.models import InspectionDossier, Questionnaire
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.tiles import bp
 from portal.web.history_pages import history_page
@@ -92,7 +92,7 @@ def _action_part(dossier, status=200, **context):
 
 
 def _action_of(dossier, action_id):
-    action = CorrectiveAction.get_or_none((CorrectiveAction.id == action_id) & (CorrectiveAction.dossier == dossier))
+    action = corrective_actions.action_in(dossier, action_id)
     if action is None:
         abort(404)
     return action
