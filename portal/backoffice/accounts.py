@@ -25,5 +25,5 @@ def find_people(query, limit=50):
                 .order_by(Person.last_name, Person.first_name).limit(limit))
 
 
-def history(account):
-    return AccountEvent.trail(account=account)
+def history(account, limit=200):
+    return AccountEvent.trail(account=account, limit=limit)

@@ -14,6 +14,7 @@ from portal.registrations.states import KINDS, STATUS_LABELS
 from portal.text.countries import country_name
 from portal.text.identifiers import IdentifierError, format_bce, format_niss, normalise_bce
 from portal.text.names import name_key
+from portal.web.history_pages import SHOWN as HISTORY_SHOWN
 from portal.web.rendering import render
 
 
@@ -53,8 +54,8 @@ def record(company, staff):
         "dossiers": dossiers, "other_dossiers": others,
         "questionnaire": inspections.questionnaire_of(company),
         "risk": risk_indicator.of_companies([company.id])[company.id],
-        "company_events": company_records.history(company, 200),
-        "activity_events": notified_activities.history(company, 200),
+        "company_events": company_records.history_shown(company, HISTORY_SHOWN + 1),
+        "activity_events": notified_activities.history_shown(company, HISTORY_SHOWN + 1),
     }
 
 
@@ -69,4 +70,4 @@ def page(company, status=200, **extra):
                   company_labels=company_records.EVENT_LABELS, activity_labels=notified_activities.EVENT_LABELS,
                   inspectors=[(str(inspector.id), inspector.name) for inspector in inspectors.to_name(staff)],
                   names_inspector=inspectors.sees_all(staff),
-                  qms_choices=inspections.QMS_CHOICES, **record(company, staff), **extra)
+                  qms_choices=inspections.QMS_CHOICES, history_shown=HISTORY_SHOWN, **record(company, staff), **extra)

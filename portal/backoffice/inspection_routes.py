@@ -14,6 +14,7 @@ from portal.inspections import actions, inspectors, risk_indicator
 from portal.inspections import dossiers as inspections
 from portal.inspections.models import InspectionDossier
 from portal.people.staff_roles import INSPECTOR
+from portal.web.history_pages import SHOWN as HISTORY_SHOWN
 from portal.web.rendering import render
 
 PAGE = 50
@@ -49,7 +50,7 @@ def open_dossier(company_id):
     return redirect(url_for("backoffice.dossier_page", dossier_id=dossier.id), 303)
 
 
-def _dossier(dossier_id):
+def dossier_held(dossier_id):
     """The dossier if this inspector holds it; 404 for any other, another inspector's included."""
     found = inspectors.dossier_for(current_user.staff, dossier_id)
     if found is None:
@@ -63,7 +64,8 @@ def _page(dossier, status=200, **context):
     context.setdefault("typed", {})
     return render("backoffice/dossier.html", status=status, dossier=dossier, company=company,
                   documents=inspections.documents_of(dossier), actions=actions.actions_of(dossier),
-                  events=inspections.timeline(dossier), event_labels=inspections.EVENT_LABELS,
+                  events=inspections.timeline_shown(dossier, HISTORY_SHOWN + 1), history_shown=HISTORY_SHOWN,
+                  event_labels=inspections.EVENT_LABELS,
                   document_kinds=inspections.DOCUMENT_KINDS, action_statuses=actions.ACTION_STATUSES,
                   review_labels=actions.REVIEW_LABELS, may_confirm=actions.may_confirm, version=actions.version,
                   may_reopen=actions.may_reopen, questionnaire=inspections.questionnaire_of(company),
@@ -74,13 +76,13 @@ def _page(dossier, status=200, **context):
 @bp.get("/<lang:lang>/staff/inspections/<int:dossier_id>")
 @role_required(INSPECTOR)
 def dossier_page(dossier_id):
-    return _page(_dossier(dossier_id))
+    return _page(dossier_held(dossier_id))
 
 
 @bp.post("/<lang:lang>/staff/inspections/<int:dossier_id>/documents")
 @role_required(INSPECTOR)
 def add_dossier_document(dossier_id):
-    dossier = _dossier(dossier_id)
+    dossier = dossier_held(dossier_id)
     values = inspections.document_values(request.form)
     try:
         inspections.receive_document(dossier, request.files.get("document"), values, staff=current_user.staff)
@@ -92,7 +94,7 @@ def add_dossier_document(dossier_id):
 @bp.get("/<lang:lang>/staff/inspections/<int:dossier_id>/documents/<int:document_id>")
 @role_required(INSPECTOR)
 def dossier_document(dossier_id, document_id):
-    response = inspections.served_document(_dossier(dossier_id), document_id)
+    response = inspections.served_document(dossier_held(dossier_id), document_id)
     if response is None:
         abort(404)
     return response
@@ -101,7 +103,7 @@ def dossier_document(dossier_id, document_id):
 @bp.post("/<lang:lang>/staff/inspections/<int:dossier_id>/close")
 @role_required(INSPECTOR)
 def close_dossier(dossier_id):
-    dossier = _dossier(dossier_id)
+    dossier = dossier_held(dossier_id)
     inspections.close_dossier(dossier, current_user.staff, request.form.get("reason", "").strip()[:2000])
     return redirect(url_for("backoffice.dossier_page", dossier_id=dossier.id, done="closed"), 303)
 
@@ -109,7 +111,7 @@ def close_dossier(dossier_id):
 @bp.post("/<lang:lang>/staff/inspections/<int:dossier_id>/actions/<int:action_id>/confirm")
 @role_required(INSPECTOR)
 def confirm_action(dossier_id, action_id):
-    dossier = _dossier(dossier_id)
+    dossier = dossier_held(dossier_id)
     try:
         found = actions.confirm(dossier, current_user.staff, action_id, actions.seen_values(request.form))
     except inspections.InspectionError as refused:
@@ -122,7 +124,7 @@ def confirm_action(dossier_id, action_id):
 @bp.post("/<lang:lang>/staff/inspections/<int:dossier_id>/actions/<int:action_id>/reopen")
 @role_required(INSPECTOR)
 def reopen_action(dossier_id, action_id):
-    dossier = _dossier(dossier_id)
+    dossier = dossier_held(dossier_id)
     seen = actions.seen_values(request.form)
     try:
         found = actions.reopen(dossier, current_user.staff, action_id, seen)

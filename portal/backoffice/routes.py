@@ -24,6 +24,7 @@ from portal.text.countries import country_name
 from portal.text.identifiers import format_bce, format_niss
 from portal.text.languages import current_language, texts
 from portal.text.lazy_text import lazy_gettext as _l
+from portal.web.history_pages import SHOWN as HISTORY_SHOWN
 from portal.web.pdf import inline_pdf
 from portal.web.rendering import render
 
@@ -214,7 +215,8 @@ def person_page(person_id, status=200, **extra):
     person, account = _person(person_id)
     return render("backoffice/person.html", status=status, person=person, account=account,
                   waiting=four_eyes.waiting(Approval.NEW_DEVICE, account.id) if account else None,
-                  events=accounts.history(account) if account else [], actions=accounts.ACTIONS,
+                  events=accounts.history(account, HISTORY_SHOWN + 1) if account else [], actions=accounts.ACTIONS,
+                  history_shown=HISTORY_SHOWN,
                   format_niss=format_niss, remaining_codes=account.recovery_codes_left() if account else 0,
                   alive=len(sessions.active_for(person)),
                   done=request.args.get("done"), enrolment_code=sessions.take_kept(), **extra)

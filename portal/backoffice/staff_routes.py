@@ -12,6 +12,7 @@ from portal.people.staff_roles import ADMINISTRATOR, EVERY_ROLE, ROLE_LABELS
 from portal.text import form_text
 from portal.text.languages import LANGUAGE_NAMES
 from portal.text.lazy_text import lazy_gettext as _l
+from portal.web.history_pages import SHOWN as HISTORY_SHOWN
 from portal.web.rendering import render
 
 MAX_REASON = 2000
@@ -76,7 +77,8 @@ def staff_member_page(member_id, status=200, **extra):
     member = _member(member_id)
     extra.setdefault("errors", {})
     return render("backoffice/staff_member.html", status=status, member=member, account=member.account,
-                  role_labels=ROLE_LABELS, every_role=EVERY_ROLE, events=staff_members.history(member),
+                  role_labels=ROLE_LABELS, every_role=EVERY_ROLE,
+                  events=staff_members.history(member, HISTORY_SHOWN + 1), history_shown=HISTORY_SHOWN,
                   actions=staff_members.ACTIONS, done=request.args.get("done"), **extra)
 
 

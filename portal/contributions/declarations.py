@@ -177,8 +177,8 @@ def proof_of(declaration):
         ContributionDeclaration.id == declaration.id).scalar()
 
 
-def history(company, year):
-    return ContributionEvent.trail(company=company, year=year, limit=50)
+def history(company, year, limit=200):
+    return ContributionEvent.trail(company=company, year=year, limit=limit)
 
 
 # The agency's side ----------------------------------------------------------------------------

@@ -166,7 +166,7 @@ def save_questionnaire(company, person, values, sending):
     mail.send_after_commit()
 
 
-def questionnaire_history(company, limit=50):
+def questionnaire_history(company, limit=200):
     return QuestionnaireEvent.trail(company=company, limit=limit)
 
 

@@ -67,7 +67,7 @@ def event(company, actor, action, reason=""):
     PartnerEvent.create(company=company, actor=actor, action=action, reason=reason[:500])
 
 
-def history(company, limit=50):
+def history(company, limit=200):
     return PartnerEvent.trail(company=company, limit=limit)
 
 

@@ -143,5 +143,5 @@ def end(member, by, reason):
     mail.send_after_commit()
 
 
-def history(member):
-    return StaffEvent.trail(member=member)
+def history(member, limit=200):
+    return StaffEvent.trail(member=member, limit=limit)

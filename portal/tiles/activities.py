@@ -13,7 +13,7 @@ from portal.companies import records
 from portal.data.prepared import Prepared, slot
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.tiles import bp
-from portal.web.history_pages import history_page
+from portal.web.history_pages import history_response
 from portal.web.rendering import render, to_page, wants_fragment
 
 APPLICATION = "sanac"
@@ -92,9 +92,9 @@ def notify_form():
 @application_required(APPLICATION)
 def activities_history():
     company = current_company()
-    events, page, pages = history_page(lambda limit: rules.history(company, limit))
-    return render("tiles/activities_history.html", events=events, page=page, pages=pages,
-                  event_labels=rules.EVENT_LABELS)
+    return history_response(lambda limit: rules.history(company, limit), "activity", rules.EVENT_LABELS,
+                            title=_l("History"), subject=_l("My activities"),
+                            back=(url_for("tiles.activities"), _l("My activities")), endpoint="tiles.activities_history")
 
 
 @bp.route("/<lang:lang>/portal/activities/<int:activity_id>", methods=["GET", "POST"])

@@ -15,7 +15,7 @@ from portal.text.identifiers import format_bce, format_niss, vat_prefix
 from portal.text.languages import current_language
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.tiles import bp
-from portal.web.history_pages import history_page
+from portal.web.history_pages import history_response
 from portal.web.pdf import PdfError, inline_pdf, uploaded_pdf
 from portal.web.rendering import render
 
@@ -65,9 +65,9 @@ def company():
 def company_history():
     """Every entry of the company's history, newest first, a page at a time."""
     company = current_company()
-    events, page, pages = history_page(lambda limit: records.history(company, limit))
-    return render("tiles/company_history.html", company=company, events=events, page=page, pages=pages,
-                  event_labels=records.EVENT_LABELS)
+    return history_response(lambda limit: records.history(company, limit), "company", records.EVENT_LABELS,
+                            title=_l("History"), subject=company.name, back=(url_for("tiles.company"), _l("My company")),
+                            endpoint="tiles.company_history")
 
 
 @bp.post("/<lang:lang>/portal/company/identity")

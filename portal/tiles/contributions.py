@@ -10,11 +10,14 @@ from portal.access_control import application_required, current_company
 from portal.contributions import declarations as rules
 from portal.contributions.models import ContributionDeclaration, ContributionYear
 from portal.data.prepared import Prepared, slot
+from portal.text.lazy_text import lazy_gettext as _l
 from portal.tiles import bp
+from portal.web.history_pages import history_response
 from portal.web.pdf import PdfError, inline_pdf, uploaded_pdf
 from portal.web.rendering import render
 
 APPLICATION = "contributions"
+HISTORY_SHOWN = 10  # on the year's page; the rest on the history's own pages
 
 
 def summary(company):
@@ -69,8 +72,19 @@ def _page(params, status=200, **context):
         turnover = None
     return render("tiles/contribution.html", status=status, params=params, declaration=found,
                   estimate=rules.estimate(params, entities, turnover, typed["private_only"]),
-                  is_open=rules.is_open(params), events=rules.history(company, params.year),
-                  event_labels=rules.EVENT_LABELS, done=request.args.get("done"), **context)
+                  is_open=rules.is_open(params), events=rules.history(company, params.year, HISTORY_SHOWN + 1),
+                  history_shown=HISTORY_SHOWN, event_labels=rules.EVENT_LABELS, done=request.args.get("done"), **context)
+
+
+@bp.get("/<lang:lang>/portal/contributions/<int:year>/history")
+@application_required(APPLICATION)
+def contribution_history(year):
+    params = _year_or_404(year)
+    company = current_company()
+    return history_response(lambda limit: rules.history(company, params.year, limit), "contribution",
+                            rules.EVENT_LABELS, title=_l("History"), subject=str(params.year),
+                            back=(url_for("tiles.contribution", year=params.year), _l("My contributions")),
+                            endpoint="tiles.contribution_history", args={"year": params.year})
 
 
 @bp.route("/<lang:lang>/portal/contributions/<int:year>", methods=["GET", "POST"])

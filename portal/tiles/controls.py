@@ -14,7 +14,7 @@ from portal.inspections import dossiers as inspections
 from portal.inspections.models import InspectionDossier, Questionnaire
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.tiles import bp
-from portal.web.history_pages import history_page
+from portal.web.history_pages import history_response
 from portal.web.rendering import render, to_page, wants_fragment
 
 APPLICATION = "autocontrole"
@@ -64,10 +64,21 @@ def questionnaire():
     return redirect(url_for("tiles.controls", done="form_sent" if sending else "form_saved"), 303)
 
 
+@bp.get("/<lang:lang>/portal/controls/form/history")
+@application_required(APPLICATION)
+def questionnaire_history():
+    company = current_company()
+    return history_response(lambda limit: inspections.questionnaire_history(company, limit), "questionnaire",
+                            inspections.EVENT_LABELS, title=_l("History"), subject=_l("The form the law asks for"),
+                            back=(url_for("tiles.questionnaire"), _l("The form the law asks for")),
+                            endpoint="tiles.questionnaire_history")
+
+
 def _questionnaire_page(found, values, errors=None, status=200):
     return render("tiles/questionnaire.html", status=status, questionnaire=found, values=values, errors=errors or {},
-                  qms_choices=inspections.QMS_CHOICES, events=inspections.questionnaire_history(current_company()),
-                  event_labels=inspections.EVENT_LABELS)
+                  qms_choices=inspections.QMS_CHOICES,
+                  events=inspections.questionnaire_history(current_company(), HISTORY_SHOWN + 1),
+                  history_shown=HISTORY_SHOWN, event_labels=inspections.EVENT_LABELS)
 
 
 HISTORY_SHOWN = 10  # of the timeline, on the dossier's page; the rest on the timeline's own pages
@@ -134,9 +145,10 @@ def document(dossier_id, document_id):
 @application_required(APPLICATION)
 def dossier_timeline(dossier_id):
     found = owned_or_404(InspectionDossier, dossier_id)
-    events, page, pages = history_page(lambda limit: inspections.timeline(found, limit))
-    return render("tiles/dossier_timeline.html", dossier=found, events=events, page=page, pages=pages,
-                  event_labels=inspections.EVENT_LABELS)
+    return history_response(lambda limit: inspections.timeline(found, limit), "dossier", inspections.EVENT_LABELS,
+                            title=_l("Timeline"), subject=found.subject,
+                            back=(url_for("tiles.dossier", dossier_id=found.id), found.subject),
+                            endpoint="tiles.dossier_timeline", args={"dossier_id": found.id})
 
 
 @bp.get("/<lang:lang>/portal/controls/<int:dossier_id>/actions/new")

@@ -17,11 +17,14 @@ from portal.partners import devices
 from portal.partners import lists as rules
 from portal.partners.models import MarketedDevice, RepresentedCompany, Supplier
 from portal.text.countries import all_countries, country_name
+from portal.text.lazy_text import lazy_gettext as _l
 from portal.tiles import bp
 from portal.web.csv_export import csv_response
+from portal.web.history_pages import history_response
 from portal.web.rendering import render, wants_fragment
 
 APPLICATION = "sara"
+HISTORY_SHOWN = 10  # on the page; the rest on the history's own pages
 PAGE_ARGS = {rules.SUPPLIERS: "suppliers_page", rules.DEVICES: "devices_page", rules.REPRESENTED: "represented_page"}
 
 
@@ -61,8 +64,8 @@ def _page(status=200, paged=None, **context):
         sections=sections, lists=lists, page_args=page_args, list_args=list_args, page_param=PAGE_ARGS,
         firm_query=query, firms=rules.find_registered(query, company) if query else [],
         roles=rules.SUPPLIER_ROLES, classes=[(c, c) for c in MD_CLASSES + IVD_CLASSES],
-        countries=all_countries(), country_name=country_name, events=rules.history(company),
-        event_labels=rules.EVENT_LABELS, done=request.args.get("done"), columns=rules.CSV_COLUMNS, **context)
+        countries=all_countries(), country_name=country_name, events=rules.history(company, HISTORY_SHOWN + 1),
+        history_shown=HISTORY_SHOWN, event_labels=rules.EVENT_LABELS, done=request.args.get("done"), columns=rules.CSV_COLUMNS, **context)
     if paged and wants_fragment():  # the address bar then names every list's page, as a link without htmx does
         response.headers["HX-Push-Url"] = url_for("tiles.partner_list", section=paged, **page_args)
     return response
@@ -95,6 +98,16 @@ def partners():
             data.update({"class": row.device_class, "marketed_from": row.marketed_from.strftime("%d/%m/%Y")})
         context[f"{kind}_values"] = data
     return _page(editing=editing, **context)
+
+
+@bp.get("/<lang:lang>/portal/partners/history")
+@application_required(APPLICATION)
+def partners_history():
+    company = current_company()
+    return history_response(lambda limit: rules.history(company, limit), "partner", rules.EVENT_LABELS,
+                            title=_l("History"), subject=_l("My manufacturers and authorised representatives"),
+                            back=(url_for("tiles.partners"), _l("My manufacturers and authorised representatives")),
+                            endpoint="tiles.partners_history")
 
 
 @bp.get("/<lang:lang>/portal/partners/<any(suppliers, devices, represented):section>")

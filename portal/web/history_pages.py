@@ -3,6 +3,9 @@ here, newest first, a page at a time. Reads one page more than it shows, so it k
 a next one without counting the whole trail."""
 from flask import abort, request
 
+from portal.web.rendering import render
+
+SHOWN = 10  # entries of a trail on the page it belongs to
 PAGE = 50
 MOST = 10_000  # pages: an OFFSET the databases hold easily, whatever a visitor types
 
@@ -23,3 +26,12 @@ def history_page(read, size=PAGE):
     if not shown and page > 1:
         abort(404)
     return shown, page, page + 1 if len(entries) > page * size else page
+
+
+def history_response(read, line, labels, *, title, subject, back, endpoint, args=None, staff_side=False):
+    """A trail's own page (history.html): `read(limit)` gives its newest entries; `line` names how an entry
+    is written (macros/trails.html), with its actions' `labels`; `back` is (address, label) of the page
+    the trail belongs to; `endpoint` and `args` are this page's own, for the pager."""
+    events, page, pages = history_page(read)
+    return render("history.html", events=events, page=page, pages=pages, line=line, labels=labels, title=title,
+                  subject=subject, back=back, endpoint=endpoint, args=args or {}, staff_side=staff_side)

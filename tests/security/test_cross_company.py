@@ -92,8 +92,14 @@ CASES = {
     "tiles.contribution": lambda v: {"year": v.year},
     "tiles.contribution_proof": lambda v: {"year": v.year},
     "tiles.contribution_receipt": lambda v: {"year": v.year},
+    "tiles.contribution_history": lambda v: {"year": v.year},
     "wizard.belgian_sent": lambda v: {"registration_id": v.registration.id},
     "backoffice.company_page": lambda v: {"company_id": v.company.id},
+    "backoffice.company_history": lambda v: {"company_id": v.company.id},
+    "backoffice.company_activities_history": lambda v: {"company_id": v.company.id},
+    "backoffice.dossier_timeline": lambda v: {"dossier_id": v.dossier.id},
+    "backoffice.person_history": lambda v: {"person_id": v.person.id},
+    "backoffice.staff_member_history": lambda v: {"member_id": v.staff.id},
     "backoffice.open_dossier": lambda v: {"company_id": v.company.id},
     "backoffice.export_contributions": lambda v: {"year": v.year},
     "backoffice.contribution_document": lambda v: {"declaration_id": v.declaration.id},
@@ -118,7 +124,7 @@ CASES = {
     "backoffice.staff_member_end": lambda v: {"member_id": v.staff.id},
     "backoffice.staff_member_unblock": lambda v: {"member_id": v.staff.id},
 }
-SHARED_KEYS = {"tiles.contribution", "tiles.contribution_proof", "tiles.contribution_receipt"}
+SHARED_KEYS = {"tiles.contribution", "tiles.contribution_proof", "tiles.contribution_receipt", "tiles.contribution_history"}
 # What a hostile form sends: every field the portal's forms use, with a value that would show if stored.
 FORM = {name: f"PWNED {name}" for name in (
     "name", "unit_name", "street", "house_number", "postcode", "city", "function", "phone", "email", "action",
