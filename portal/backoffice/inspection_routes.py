@@ -62,8 +62,10 @@ def _page(dossier, status=200, **context):
     company = Company.get_by_id(dossier.company_id)
     context.setdefault("errors", {})
     context.setdefault("typed", {})
-    return render("backoffice/dossier.html", status=status, dossier=dossier, company=company,
-                  documents=inspections.documents_of(dossier), actions=actions.actions_of(dossier),
+    documents, page, pages = inspections.documents_page(dossier, request.args.get("documents", 1, type=int) or 1)
+    return render("backoffice/dossier.html", block="documents_list" if "documents" in request.args else None,
+                  status=status, dossier=dossier, company=company, documents=documents, documents_at=page,
+                  documents_pages=pages, actions=actions.actions_of(dossier),
                   events=inspections.timeline_shown(dossier, HISTORY_SHOWN + 1), history_shown=HISTORY_SHOWN,
                   event_labels=inspections.EVENT_LABELS,
                   document_kinds=inspections.DOCUMENT_KINDS, action_statuses=actions.ACTION_STATUSES,

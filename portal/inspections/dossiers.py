@@ -13,6 +13,8 @@ import datetime
 import json
 import re
 
+from peewee import fn
+
 from portal import clock
 from portal.companies.models import Company
 from portal.companies.records import mail_addresses
@@ -327,18 +329,26 @@ def timeline_shown(dossier, limit):
     return DossierEvent.trail_shown(dossier=dossier, limit=limit)
 
 
-def documents_of(dossier):
-    return _DOCUMENTS.rows(dossier=dossier.id)
+DOCUMENTS_PER_PAGE = 20
 
 
-def documents_shown(dossier):
-    """The documents (newest first) as a prepared.Shown, for a page that keeps their list rendered."""
-    return _DOCUMENTS.shown(dossier=dossier.id)
+def documents_page(dossier, page):
+    """(a page of the documents, newest first, as a prepared.Shown, for a page that keeps their list
+    rendered; the page shown; how many pages): a dossier that gathers many documents shows them 20 at a
+    time. A page past the end shows the last one."""
+    total = _DOCUMENT_COUNT.raw_rows(dossier=dossier.id)[0][0]
+    pages = max(1, -(-total // DOCUMENTS_PER_PAGE))
+    page = min(max(1, page), pages)
+    shown = _DOCUMENT_PAGE.shown(dossier=dossier.id, limit=DOCUMENTS_PER_PAGE, offset=(page - 1) * DOCUMENTS_PER_PAGE)
+    return shown, page, pages
 
 
 # A dossier's page reads them on every view: prepared once (prepared.py).
-_DOCUMENTS = Prepared(lambda: DossierDocument.without_blobs().where(DossierDocument.dossier == slot("dossier"))
-                      .order_by(DossierDocument.created_at.desc(), DossierDocument.id.desc()))
+_DOCUMENT_PAGE = Prepared(lambda: DossierDocument.without_blobs().where(DossierDocument.dossier == slot("dossier"))
+                          .order_by(DossierDocument.created_at.desc(), DossierDocument.id.desc())
+                          .limit(slot("limit")).offset(slot("offset")))
+_DOCUMENT_COUNT = Prepared(lambda: DossierDocument.select(fn.COUNT(DossierDocument.id))
+                           .where(DossierDocument.dossier == slot("dossier")).tuples())
 
 
 def document_content(document):

@@ -86,7 +86,10 @@ HISTORY_SHOWN = 10  # of the timeline, on the dossier's page; the rest on the ti
 
 def _dossier_page(dossier, status=200, **context):
     context.setdefault("errors", {})
-    return render("tiles/dossier.html", status=status, dossier=dossier, documents=inspections.documents_shown(dossier),
+    documents, page, pages = inspections.documents_page(dossier, request.args.get("documents", 1, type=int) or 1)
+    paged = "documents" in request.args  # a page of the documents: that list alone for htmx
+    return render("tiles/dossier.html", block="documents_list" if paged else None, status=status, dossier=dossier,
+                  documents=documents, documents_at=page, documents_pages=pages,
                   actions=corrective_actions.actions_shown(dossier), history_shown=HISTORY_SHOWN,
                   events=inspections.timeline_shown(dossier, HISTORY_SHOWN + 1),
                   event_labels=inspections.EVENT_LABELS, document_kinds=inspections.DOCUMENT_KINDS,

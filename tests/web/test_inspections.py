@@ -324,3 +324,20 @@ def test_the_dossier_kept_rendered_shows_a_change_made_behind_its_back(operator,
     documents = again.split('id="s-documents"')[1].split('id="s-actions"')[0]
     assert "Second version" in documents and "First version" not in documents  # the timeline keeps what was said
     assert "Calibrate the scales" in again
+
+
+def test_a_dossier_shows_its_documents_twenty_at_a_time_on_both_sides(operator, auth, client, agent):
+    assert open_dossier(agent, operator.company).status_code == 303
+    dossier = InspectionDossier.get()
+    for n in range(23):
+        DossierDocument.create(dossier=dossier, kind="other", filename=f"file-{n:02d}.pdf", content_type="application/pdf",
+                               extension="pdf", size=1024, content=b"%PDF", person=operator,
+                               created_at=datetime.datetime(2026, 1, 1, 9, n))
+    for path, other in ((f"/en/portal/controls/{dossier.id}", client), (f"/en/staff/inspections/{dossier.id}", agent)):
+        first = body(other.get(path))
+        assert "file-22.pdf" in first and "file-03.pdf" in first and "file-02.pdf" not in first  # newest first
+        assert f'href="{path}?documents=2"' in first
+        second = other.get(f"{path}?documents=2", headers=HTMX)  # the list alone, for htmx to swap
+        assert second.status_code == 200 and "<html" not in body(second)
+        assert "file-02.pdf" in body(second) and "file-00.pdf" in body(second) and "file-03.pdf" not in body(second)
+        assert "file-00.pdf" in body(other.get(f"{path}?documents=99"))  # past the end: the last page
