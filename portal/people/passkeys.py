@@ -151,7 +151,7 @@ def _parsed(response):
         raise Refused(NOT_ACCEPTED)
     try:
         parsed = json.loads(response)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: thousands of nested brackets
         raise Refused(NOT_ACCEPTED) from None
     if not isinstance(parsed, dict) or not isinstance(parsed.get("id"), str):
         raise Refused(NOT_ACCEPTED)
@@ -159,7 +159,8 @@ def _parsed(response):
 
 
 # What a hostile response can make the parsers raise, besides their own errors.
-_BAD_INPUT = (WebAuthnException, ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError)
+_BAD_INPUT = (WebAuthnException, ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError,
+              RecursionError)
 
 
 def add(account, response, challenge, base_url, name):
