@@ -239,6 +239,14 @@ def test_one_account_never_removes_nor_uses_anothers_passkey(app, logged_in, rea
     assert refused.status_code == 422 and second.client.get("/en/portal").status_code == 303
 
 
+def test_a_credential_is_added_to_one_account_once(logged_in, ready_account, clock):
+    device, _ = add_passkey(logged_in, ready_account, clock)
+    clock.advance(30)
+    _, again = add_passkey(logged_in, ready_account, clock, device=device, name="Same key")
+    assert again.status_code == 422 and "already added" in body(again)
+    assert [key.name for key in Passkey.select()] == ["Laptop"]
+
+
 def test_the_agency_allowing_a_new_device_drops_the_passkeys(app, logged_in, ready_account, clock):
     add_passkey(logged_in, ready_account, clock)
     with app.app_context():
