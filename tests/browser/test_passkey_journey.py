@@ -10,8 +10,18 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.data.db import database
-from portal.models import Account, Company, LegalRepresentative, LoginSession, Passkey, Person, RecoveryCode
-from portal.people import recovery_codes
+from portal.models import (
+    Account,
+    Company,
+    LegalRepresentative,
+    LoginSession,
+    Passkey,
+    Person,
+    RecoveryCode,
+    StaffMember,
+    StaffSetting,
+)
+from portal.people import recovery_codes, staff_members
 from portal.people.passwords import hash_password
 from tests.browser.visitor import Visitor
 
@@ -181,3 +191,29 @@ def test_without_javascript_the_page_says_so_and_the_code_logs_in(new_context, p
     page.locator("#field-code").fill(pyotp.TOTP(secret).now())
     navigate(visitor, lambda: page.locator("form[action$='/login/code'] button[type=submit]").click())
     assert visitor.path() == "/fr/portal"
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "en"])
+def test_a_staff_member_adds_the_passkey_an_administrator_requires_then_logs_in_with_it(with_authenticator,
+                                                                                       localhost_server, lang):
+    email = f"inspecteur.{lang}@afmps.be"
+    with localhost_server.app.app_context():
+        StaffSetting.delete().execute()
+        admin = StaffMember.create(email=f"admin.{lang}@afmps.be", name="Anne Admin", roles="administrator")
+        staff_members.require_passkeys(True, admin)
+        member = StaffMember.create(email=email, name="Ivo Inspecteur", roles="inspector", language=lang)
+        secret = pyotp.random_base32()
+        Account.create(staff=member, password_hash=hash_password(PASSWORD), must_change_password=False,
+                       totp_secret=secret)
+        database.close()
+    visitor = with_authenticator(lang)
+    page = visitor.page
+    visitor.log_in_staff(email, PASSWORD, secret, lang=lang)
+    assert visitor.path() == f"/{lang}/login/new-passkey"
+    page.locator("#field-name").fill("Portable du bureau")
+    navigate(visitor, lambda: page.locator("#field-passkey").click())
+    assert visitor.path().startswith(f"/{lang}/staff")
+    log_out(visitor)
+    visitor.goto(f"/{lang}/staff/login")
+    navigate(visitor, lambda: page.locator("#field-passkey").click())
+    assert visitor.path().startswith(f"/{lang}/staff")
