@@ -126,7 +126,10 @@ def registration_options(account, base_url):
     """(options as JSON for navigator.credentials.create, the challenge to keep)."""
     rp_id, _ = relying_party(base_url)
     options = generate_registration_options(
-        rp_id=rp_id, rp_name=RP_NAME, user_id=_handle(account), user_name=account.label,
+        # The name a device shows in its list of passkeys: a staff member's login, a person's names (never the
+        # NISS, which a synced passkey would carry into its provider's cloud).
+        rp_id=rp_id, rp_name=RP_NAME, user_id=_handle(account),
+        user_name=account.label if account.staff_id else account.display_name,
         user_display_name=account.display_name, timeout=TIMEOUT_MS,
         attestation=AttestationConveyancePreference.NONE,
         authenticator_selection=AuthenticatorSelectionCriteria(

@@ -72,6 +72,7 @@ def test_a_passkey_is_added_after_the_password_and_a_code_then_listed_and_emaile
     assert options["authenticatorSelection"]["residentKey"] == "preferred"
     handle = options["user"]["id"]
     assert len(handle) == 43 and "85073003328" not in handle and "jan" not in handle  # 32 random bytes
+    assert options["user"]["name"] == "Jan Peeters" and "85073003328" not in json.dumps(options)
     nameless = account_post(logged_in, step="create", name="", credential="")
     assert nameless.status_code == 422 and "Give the passkey a name" in body(nameless)
     device = SoftPasskey()
