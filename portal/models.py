@@ -56,12 +56,14 @@ from portal.people.models import (  # noqa: F401  (listed here for the whole por
     AccountEvent,
     AuditEvent,
     LoginSession,
+    Passkey,
     PasswordReset,
     PendingLogin,
     Person,
     RecoveryCode,
     StaffEvent,
     StaffMember,
+    StaffSetting,
 )
 from portal.registrations.models import (  # noqa: F401  (listed here for the whole portal)
     Registration,

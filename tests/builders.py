@@ -85,11 +85,11 @@ def staff_log_in_browser(visitor, lang="fr", button="Se connecter", email="agent
     page.locator("#field-email").fill(email)
     page.locator("#field-password").fill(STAFF_PASSWORD)
     with page.expect_navigation():
-        page.locator("main form").get_by_role("button", name=button).click()
+        page.locator("main form").get_by_role("button", name=button, exact=True).click()
     visitor.check_page()
     page.locator("#field-code").fill(pyotp.TOTP(STAFF_SECRET).now())
     with page.expect_navigation():
-        page.locator("main form").get_by_role("button", name=button).click()
+        page.locator("main form").get_by_role("button", name=button, exact=True).click()
     visitor.check_page()
 
 

@@ -6,4 +6,4 @@ from portal.logins import device
 bp = Blueprint("auth", __name__)
 bp.after_app_request(device.set_cookie)
 
-from portal.auth import account, csam_routes, reset, routes, strength  # noqa: E402,F401  (the route modules attach their views to bp, once it exists)
+from portal.auth import account, csam_routes, passkey_login, reset, routes, strength  # noqa: E402,F401  (the route modules attach their views to bp, once it exists)

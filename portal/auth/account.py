@@ -1,23 +1,25 @@
 """“Mon compte”, for company users (/portal/account) and the agency's staff (/staff/account): password,
-authenticator, recovery codes, sessions, language.
+authenticator, recovery codes, passkeys, sessions, language.
 
 Changing a way in (the password, the authenticator, the recovery codes) asks for the password and a
-code again (ASVS 7.5.1); ending sessions asks for the password (7.5.2). Every code and password typed
+code again (ASVS 7.5.1), and so does adding a passkey; removing one, and ending sessions, ask for the password
+(7.5.2). Every code and password typed
 here counts toward the account's lockout like a login. The authenticator being linked and new recovery
 codes live in the session's row, never in the cookie. A Belgian logged in by eID or itsme has no
 password here: they end their sessions without one (ending a session never opens anything).
 """
 import functools
 
-from flask import Response, abort, redirect, request, url_for
+from flask import Response, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from portal import clock
 from portal.access_control import login_required, staff_required
 from portal.auth import bp
 from portal.logins import credentials, password_policy, totp
-from portal.people import accounts, sessions
+from portal.people import accounts, passkeys, sessions
 from portal.people import recovery_codes as recovery
+from portal.people.models import LoginSession
 from portal.text import form_text
 from portal.text.languages import LANGUAGE_NAMES
 from portal.text.lazy_text import lazy_gettext as _l
@@ -48,7 +50,8 @@ def _page(status=200, **context):
         alive, remaining = sessions.active_with_codes_left(current_user.account)
     else:  # logged in by eID: no recovery codes
         alive, remaining = sessions.active_for(current_user.person), 0
-    return render("auth/account.html", status=status, sessions_list=alive, endpoint=_endpoint,
+    keys = passkeys.of(current_user.account) if current_user.account else []
+    return render("auth/account.html", status=status, sessions_list=alive, endpoint=_endpoint, passkeys_list=keys,
                   current_session=login, languages=LANGUAGE_NAMES, remaining_codes=remaining,
                   new_codes=new_codes, new_secret=context.pop("new_secret", login.enrolling_secret), **context)
 
@@ -131,6 +134,50 @@ def new_recovery_codes():
     return _done("codes")
 
 
+def _passkey_options():
+    """New registration options, their challenge kept on the session's row (proof, for CHALLENGE_FOR, that
+    the password and a code were typed again)."""
+    options_json, challenge = passkeys.registration_options(current_user.account, current_app.config["BASE_URL"])
+    passkeys.keep_challenge(LoginSession, sessions.current().id, challenge)
+    return options_json
+
+
+def add_passkey():
+    """Two steps: the password and a code again prove who is asking (7.5.1); then the browser makes the passkey
+    with the options of that moment and the person names it. A name to correct keeps the proof; a passkey
+    refused asks for the password and a code again."""
+    login = sessions.current()
+    if request.form.get("step") != "create":
+        errors = _proved_again(password_field="passkey_password", code_field="passkey_code")
+        if errors:
+            return _page(status=422, errors=errors)
+        return _page(passkey_options=_passkey_options())
+    challenge = passkeys.take_challenge(LoginSession, login.id)
+    if challenge is None:
+        return _page(status=422, errors={"passkey_password": passkeys.TOO_LATE})
+    name = request.form.get("name", "").strip()[:200]
+    error = passkeys.name_error(name)
+    if error:
+        return _page(status=422, errors={"passkey_name": error}, passkey_name=name, passkey_options=_passkey_options())
+    try:
+        passkeys.add(current_user.account, request.form.get("credential", "")[:passkeys.MAX_RESPONSE + 1],
+                     challenge, current_app.config["BASE_URL"], name)
+    except passkeys.Refused as refused:
+        return _page(status=422, errors={"passkey_password": refused.message})
+    mail.send_after_commit()
+    return _done("passkey")
+
+
+def remove_passkey():
+    """One of the person's own passkeys, after the password; another's is not found."""
+    if not credentials.password_ok(current_user.account, request.form.get("passkeys_password", "")[:256]):
+        return _page(status=422, errors={"passkeys_password": _l("Your current password is not right.")})
+    if not passkeys.remove(current_user.account, form_text.row_id(request.form.get("passkey", ""))):
+        abort(404)
+    mail.send_after_commit()
+    return _done("passkey_removed")
+
+
 def end_sessions():
     """End one other session, or every other one, after the password (a person logged in by eID has none
     here)."""
@@ -165,6 +212,8 @@ for path, view, methods, guards in (
         ("/authenticator", replace_authenticator, ["POST"], (password_account_required,)),
         ("/authenticator.svg", new_authenticator_qr, ["GET"], ()),
         ("/recovery-codes", new_recovery_codes, ["POST"], (password_account_required,)),
+        ("/passkeys", add_passkey, ["POST"], (password_account_required,)),
+        ("/passkeys/remove", remove_passkey, ["POST"], (password_account_required,)),
         ("/sessions/end", end_sessions, ["POST"], ()),
         ("/language", language, ["POST"], ())):
     guarded = view

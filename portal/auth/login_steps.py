@@ -13,7 +13,8 @@ GENERIC_ERROR = _l("The user name or the password is wrong.")
 STAFF_GENERIC_ERROR = _l("The e-mail address or the password is wrong.")
 TOO_MANY = _l("Too many attempts from your connection. Wait a minute and try again.")
 STAGE_ENDPOINTS = {"code": "auth.code", "update_password": "auth.update_password",
-                   "authenticator": "auth.authenticator", "recovery_codes": "auth.recovery_codes"}
+                   "authenticator": "auth.authenticator", "recovery_codes": "auth.recovery_codes",
+                   "passkey": "auth.required_passkey"}
 
 
 def refuse(account, status=422):
@@ -22,6 +23,17 @@ def refuse(account, status=422):
     if account is not None and account.staff_id:
         return render("auth/staff_login.html", status=status, email="", next_url="", error=STAFF_GENERIC_ERROR)
     return render("auth/password.html", status=status, username="", next_url="", error=GENERIC_ERROR)
+
+
+def pending_or_restart():
+    """(account, state, None) of the login in progress, or (None, None, the answer): back to the password
+    page when there is none, the one refusal when the account was blocked since the password step."""
+    account, state = flow.pending()
+    if account is None:
+        return None, None, redirect(url_for("auth.afmps"), 303)
+    if account.blocked:
+        return None, None, refuse(account)
+    return account, state, None
 
 
 def continue_login(account, state):

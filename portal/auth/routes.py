@@ -3,9 +3,15 @@ from flask import Response, redirect, request, url_for
 
 from portal import clock
 from portal.auth import bp
-from portal.auth.login_steps import GENERIC_ERROR, STAFF_GENERIC_ERROR, TOO_MANY, continue_login, refuse
+from portal.auth.login_steps import (
+    GENERIC_ERROR,
+    STAFF_GENERIC_ERROR,
+    TOO_MANY,
+    continue_login,
+    pending_or_restart,
+)
 from portal.logins import credentials, device, flow, password_policy, totp
-from portal.people import accounts, sessions
+from portal.people import accounts, passkeys, sessions
 from portal.people.models import Account, Person, StaffMember
 from portal.people.passwords import verify_password
 from portal.text.identifiers import format_niss
@@ -21,15 +27,6 @@ EXPIRED_TEMPORARY = _l("Your temporary password has expired. Choose a new passwo
 def temporary_password_expired(account):
     return (account.must_change_password and account.password_expires_at is not None
             and account.password_expires_at < clock.utc())
-
-
-def _pending_or_restart():
-    account, state = flow.pending()
-    if account is None:
-        return None, None, redirect(url_for("auth.afmps"), 303)
-    if account.blocked:  # blocked since the password step
-        return None, None, refuse(account)
-    return account, state, None
 
 
 @bp.get("/<lang:lang>/login")
@@ -82,20 +79,21 @@ def staff_login():
 
 @bp.route("/<lang:lang>/login/code", methods=["GET", "POST"])
 def code():
-    account, state, restart = _pending_or_restart()
+    account, state, restart = pending_or_restart()
     if restart:
         return restart
+    has_passkey = passkeys.has_any(account)  # offered first
     if request.method == "GET":
-        return render("auth/code.html", error=None)
+        return render("auth/code.html", error=None, has_passkey=has_passkey)
     check = credentials.code_ok(account, request.form.get("code", ""))
     if not check.accepted:
-        return render("auth/code.html", status=422, error=check.error)
+        return render("auth/code.html", status=422, error=check.error, has_passkey=has_passkey)
     return continue_login(account, flow.update(code_ok=True))
 
 
 @bp.route("/<lang:lang>/login/update-password", methods=["GET", "POST"])
 def update_password():
-    account, state, restart = _pending_or_restart()
+    account, state, restart = pending_or_restart()
     if restart:
         return restart
     if flow.next_stage(account, state) != "update_password":
@@ -114,7 +112,7 @@ def update_password():
 
 @bp.route("/<lang:lang>/login/authenticator", methods=["GET", "POST"])
 def authenticator():
-    account, state, restart = _pending_or_restart()
+    account, state, restart = pending_or_restart()
     if restart:
         return restart
     if flow.next_stage(account, state) != "authenticator":
@@ -159,7 +157,7 @@ def authenticator_qr():
 
 @bp.route("/<lang:lang>/login/recovery-codes", methods=["GET", "POST"])
 def recovery_codes():
-    account, state, restart = _pending_or_restart()
+    account, state, restart = pending_or_restart()
     if restart:
         return restart
     codes = state.get("recovery_codes")

@@ -6,7 +6,9 @@ from portal.text.lazy_text import lazy_gettext as _l
 
 ACTIONS = {"new_device_allowed": _l("New device allowed"),
            "new_device_requested": _l("New device asked for"),
-           "sessions_ended": _l("Every session ended by the agency")}
+           "sessions_ended": _l("Every session ended by the agency"),
+           "passkey_added": _l("Passkey added by the person"),
+           "passkey_removed": _l("Passkey removed by the person")}
 
 
 def find_people(query, limit=50):

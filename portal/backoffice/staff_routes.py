@@ -12,6 +12,7 @@ from portal.people.staff_roles import ADMINISTRATOR, EVERY_ROLE, ROLE_LABELS
 from portal.text import form_text
 from portal.text.languages import LANGUAGE_NAMES
 from portal.text.lazy_text import lazy_gettext as _l
+from portal.web import mail
 from portal.web.history_pages import SHOWN as HISTORY_SHOWN
 from portal.web.rendering import render
 
@@ -29,6 +30,7 @@ def staff_members_page(status=200, **extra):
     extra.setdefault("values", {"roles": [], "language": "fr"})
     return render("backoffice/staff_members.html", status=status, members=staff_members.members(),
                   role_labels=ROLE_LABELS, every_role=EVERY_ROLE, languages=LANGUAGE_NAMES,
+                  passkey_rule=staff_members.passkey_rule(),
                   done=request.args.get("done"), **extra)
 
 
@@ -62,6 +64,15 @@ def add_staff_member():
     if errors:
         return staff_members_page(status=422, errors=errors, values=values)
     return redirect(url_for("backoffice.staff_member_page", member_id=member.id, done="added"), 303)
+
+
+@bp.post("/<lang:lang>/staff/members/passkeys")
+@role_required(ADMINISTRATOR)
+def require_staff_passkeys():
+    """Passkeys required of every staff member (each without one adds one at their next login), or not."""
+    staff_members.require_passkeys(request.form.get("required") == "yes", current_user.staff)
+    mail.send_after_commit()
+    return redirect(url_for("backoffice.staff_members_page", done="passkeys"), 303)
 
 
 def _member(member_id):

@@ -1,5 +1,5 @@
 """Checking what a person knows and has: the password, the authenticator's
-code, a recovery code, the enrolment code the agency hands over. Every page
+code, a recovery code, a passkey, the enrolment code the agency hands over. Every page
 that asks for one of them (login, staff login, "Mon compte", the reset link,
 linking a new phone) calls these, so every guess is reserved and counted
 toward the same lockout before it is checked, a locked or blocked account is
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from portal import clock
 from portal.data.db import database
 from portal.logins import lockout, totp
-from portal.people import one_time_codes
+from portal.people import one_time_codes, passkeys
 from portal.people import recovery_codes as recovery
 from portal.people.models import Account
 from portal.people.passwords import burn_time, verify_password
@@ -95,6 +95,22 @@ def code_ok(account, typed, accept=(TOTP, RECOVERY)):
         return Check(False, WRONG_CODE)
     right, error = _code(account, typed, accept)
     return _settle(account, attempt, right, error)
+
+
+def passkey_ok(account, response, challenge, base_url):
+    """Check the browser's answer with one of the account's passkeys (people.passkeys): counted toward the
+    account's lockout like a code, and refused the same way for a locked or blocked account."""
+    attempt = lockout.reserve(account, clock.utc())
+    if attempt is None or account.blocked:
+        return Check(False, passkeys.NOT_ACCEPTED)
+    try:
+        key, parsed = passkeys.find(response)
+        if key.account_id != account.id:
+            raise passkeys.Refused(passkeys.UNKNOWN, "unknown")
+        passkeys.check(key, parsed, challenge, base_url)
+    except passkeys.Refused as refused:
+        return _settle(account, attempt, False, refused.message)
+    return _settle(account, attempt, True)
 
 
 def enrolment_code_ok(account, typed):

@@ -2,9 +2,11 @@
 
 Kept in a PendingLogin row until the login completes; the cookie holds only
 a random token. Only then does a LoginSession exist. Keycloak's order:
-password, one-time code (when the account has an authenticator), then the
+password, one-time code or passkey (when the account has an authenticator), then the
 required actions: update the temporary password, configure the
-authenticator, save the recovery codes.
+authenticator, save the recovery codes, add a passkey (staff, when an
+administrator requires one). A login with a passkey alone starts with a row
+that has no account yet: the passkey says whose login it is.
 """
 import datetime
 import hashlib
@@ -14,6 +16,7 @@ import secrets
 from flask import session
 
 from portal import clock
+from portal.people import passkeys, staff_members
 from portal.people.models import Account, PendingLogin
 
 KEY = "pending_login"
@@ -30,6 +33,45 @@ def begin(account, next_url="", code_ok=False):
     PendingLogin.create(token_hash=_hash(token), account=account, created_at=clock.utc(),
                         code_ok=code_ok, next_url=(next_url or "")[:500])
     session[KEY] = token
+
+
+def begin_without_account(next_url=""):
+    """A login with a passkey alone: the row that keeps its challenge; returns its id."""
+    clear()
+    token = secrets.token_urlsafe(32)
+    row = PendingLogin.create(token_hash=_hash(token), account=None, created_at=clock.utc(),
+                              next_url=(next_url or "")[:500])
+    session[KEY] = token
+    return row.id
+
+
+def row_id(without_account=False):
+    """The id of this browser's login in progress (of one without an account yet, with `without_account`)."""
+    row = _row()
+    if row is None or (row.account_id is None) != without_account:
+        return None
+    return row.id
+
+
+def keep_passkey_challenge(challenge, without_account=False):
+    """Keep a passkey's challenge on this login's row; False when there is no such login in progress."""
+    row = row_id(without_account)
+    if row is None:
+        return False
+    passkeys.keep_challenge(PendingLogin, row, challenge)
+    return True
+
+
+def take_passkey_challenge(without_account=False):
+    """The challenge kept on this login's row, once (None: none, or too old)."""
+    row = row_id(without_account)
+    return None if row is None else passkeys.take_challenge(PendingLogin, row)
+
+
+def pending_next():
+    """The page this browser's login in progress is for ("" when none)."""
+    row = _row()
+    return row.next_url if row is not None else ""
 
 
 def _row():
@@ -86,6 +128,8 @@ def next_stage(account, state):
         return "authenticator"
     if state.get("recovery_codes"):
         return "recovery_codes"
+    if account.staff_id and staff_members.passkeys_required() and not passkeys.has_any(account):
+        return "passkey"
     return "done"
 
 

@@ -4,11 +4,11 @@ checking who the person is. Shared by both parts. And the agency's support
 ending every session of a person."""
 from portal.data.db import database
 from portal.people import notices, one_time_codes, sessions
-from portal.people.models import Account, AccountEvent, RecoveryCode
+from portal.people.models import Account, AccountEvent, Passkey, RecoveryCode
 
 
 def allow_new_device(account, reason, staff=None, approved_by=None):
-    """Drop the account's authenticator and recovery codes, end its sessions:
+    """Drop the account's authenticator, recovery codes and passkeys, end its sessions:
     at the next login, after the password, the person links a new phone with
     the enrolment code returned here, which whoever checked their identity
     reads out to them (phone, video call), never by e-mail: whoever reads
@@ -21,6 +21,7 @@ def allow_new_device(account, reason, staff=None, approved_by=None):
                        enrolment_code_hash=one_time_codes.keyed_hash(account.id, one_time_codes.ENROLMENT, code)
                        ).where(Account.id == account.id).execute()
         RecoveryCode.delete().where(RecoveryCode.account == account).execute()
+        Passkey.delete().where(Passkey.account == account).execute()  # lost with the phone, or held by someone else
         sessions.end_others(account)
         if approved_by is not None:
             AccountEvent.create(account=account, staff=staff, action="new_device_requested", reason=reason)

@@ -48,6 +48,9 @@ class Account(BaseModel):
     password_expires_at = peewee.DateTimeField(null=True)
     # Set when the agency allows a new device: linking one needs the code it handed over.
     enrolment_code_hash = peewee.CharField(max_length=64, null=True)
+    # The random WebAuthn user handle of the account's passkeys (base64url of 32 bytes), never the NISS
+    # or the e-mail address: set with the first passkey.
+    passkey_handle = peewee.CharField(max_length=64, null=True, unique=True)
     created_at = peewee.DateTimeField(default=utc)
 
     @property
@@ -96,6 +99,21 @@ class RecoveryCode(BaseModel):
         return cls.select(peewee.fn.COUNT(cls.id)).where((cls.account == account) & cls.used_at.is_null())
 
 
+class Passkey(BaseModel):
+    """A passkey or security key of an account (WebAuthn): its credential id and public key only; the
+    private key never leaves the person's device."""
+
+    account = peewee.ForeignKeyField(Account, backref="passkeys", on_delete="CASCADE")
+    credential_id = peewee.CharField(max_length=1400, unique=True)  # base64url of at most 1,023 bytes
+    public_key = peewee.BlobField()  # COSE, as the authenticator gave it
+    # The authenticator's signature counter: an assertion must bring a higher one (a cloned key is refused).
+    sign_count = peewee.BigIntegerField(default=0)
+    name = peewee.CharField(max_length=60)
+    transports = peewee.CharField(max_length=100, default="")
+    created_at = peewee.DateTimeField(default=utc)
+    last_used_at = peewee.DateTimeField(null=True)
+
+
 class PasswordReset(BaseModel):
     """A “forgot password” link: single use, short-lived, voided by a newer one."""
 
@@ -112,12 +130,16 @@ class PendingLogin(BaseModel):
     shown stay here, never in the (signed, readable) cookie."""
 
     token_hash = peewee.CharField(max_length=64, unique=True)
-    account = peewee.ForeignKeyField(Account, backref="pending_logins", on_delete="CASCADE")
+    # None only while a login with a passkey alone waits for it: the passkey says whose login it is.
+    account = peewee.ForeignKeyField(Account, backref="pending_logins", null=True, on_delete="CASCADE")
     created_at = peewee.DateTimeField(default=utc)
     code_ok = peewee.BooleanField(default=False)
     next_url = peewee.CharField(max_length=500, default="")
     new_secret = peewee.CharField(max_length=64, null=True)
     recovery_codes = peewee.TextField(null=True)  # JSON list, until the person says they saved them
+    # The WebAuthn challenge sent to the browser (base64url), and when: used once, for a few minutes.
+    passkey_challenge = peewee.CharField(max_length=100, null=True)
+    passkey_challenge_at = peewee.DateTimeField(null=True)
 
 
 class StaffMember(BaseModel):
@@ -163,6 +185,18 @@ class LoginSession(BaseModel):
     # "Mon compte": a new authenticator being linked, new recovery codes being shown.
     enrolling_secret = peewee.CharField(max_length=64, null=True)
     fresh_codes = peewee.TextField(null=True)
+    # "Mon compte": the WebAuthn challenge of a passkey being added (base64url), and when it was made.
+    passkey_challenge = peewee.CharField(max_length=100, null=True)
+    passkey_challenge_at = peewee.DateTimeField(null=True)
+
+
+class StaffSetting(BaseModel):
+    """A rule an administrator sets for every staff member (e.g. "passkeys required"): who set it, when."""
+
+    name = peewee.CharField(max_length=40, unique=True)
+    enabled = peewee.BooleanField(default=False)
+    changed_by = peewee.ForeignKeyField(StaffMember, null=True, on_delete="SET NULL")
+    changed_at = peewee.DateTimeField(default=utc)
 
 
 class AuditEvent(BaseModel):

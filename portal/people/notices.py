@@ -1,6 +1,6 @@
 """E-mails that tell a person (and the other legal representatives of their
 companies) that a way into their account changed: a reset password, a new
-authenticator. Queued in the caller's transaction."""
+authenticator, a passkey added or removed. Queued in the caller's transaction."""
 from portal.companies.models import LegalRepresentative
 from portal.people.models import StaffMember
 from portal.text.lazy_text import lazy_gettext as _l
@@ -35,6 +35,14 @@ def authenticator_replaced(owner, others_ended=True):
         mail.queue(other.email, "colleague_authenticator_replaced", other.language,
                    _l("The authenticator of a colleague's FAMHP portal account was replaced"),
                    person=other, colleague=person)
+
+
+def passkey_changed(owner, name, added):
+    """A passkey added to or removed from a person's or a staff member's account (`name`: the one they gave it)."""
+    subject = (_l("A passkey was added to your FAMHP portal account") if added
+               else _l("A passkey was removed from your FAMHP portal account"))
+    mail.queue(owner.email, "passkey_changed", owner.language, subject, name=_name(owner), passkey=name,
+               added=added)
 
 
 def new_device_allowed(person, asked_by=None, approved_by=None):

@@ -12,7 +12,7 @@ from flask import current_app, url_for
 from portal import clock
 from portal.data.db import database
 from portal.people import sessions, staff_roles
-from portal.people.models import Account, StaffEvent, StaffMember
+from portal.people.models import Account, StaffEvent, StaffMember, StaffSetting
 from portal.people.passwords import hash_password, temporary_password
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.web import mail
@@ -145,3 +145,37 @@ def end(member, by, reason):
 
 def history(member, limit=200):
     return StaffEvent.trail(member=member, limit=limit)
+
+
+PASSKEYS_REQUIRED = "passkeys_required"
+
+
+def passkeys_required():
+    """Whether an administrator requires a passkey of every staff member (asked at their next login)."""
+    return StaffSetting.select().where((StaffSetting.name == PASSKEYS_REQUIRED) & StaffSetting.enabled).exists()
+
+
+def passkey_rule():
+    """The setting's row (who set it, when), or None when nobody ever did."""
+    return StaffSetting.get_or_none(StaffSetting.name == PASSKEYS_REQUIRED)
+
+
+def require_passkeys(enabled, by):
+    """An administrator requires passkeys of every staff member, or no longer does; every other
+    administrator is told."""
+    with database.atomic():
+        changed = (StaffSetting.update(enabled=enabled, changed_by=by, changed_at=clock.utc())
+                   .where(StaffSetting.name == PASSKEYS_REQUIRED).execute())
+        if not changed:
+            try:
+                with database.atomic():
+                    StaffSetting.create(name=PASSKEYS_REQUIRED, enabled=enabled, changed_by=by)
+            except peewee.IntegrityError:  # another administrator's first choice came first: this one is later
+                StaffSetting.update(enabled=enabled, changed_by=by, changed_at=clock.utc()).where(
+                    StaffSetting.name == PASSKEYS_REQUIRED).execute()
+        what = _l("Passkeys required of every staff member") if enabled else _l("Passkeys no longer required")
+        for admin in StaffMember.holding(staff_roles.ADMINISTRATOR):
+            if admin.id != by.id:
+                mail.queue(admin.email, "staff_changed", admin.language,
+                           _l("A change in the agency's staff accounts: %(name)s", name=by.name), admin=admin,
+                           by=by, member=by, what=what, reason="")

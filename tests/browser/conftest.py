@@ -65,6 +65,24 @@ def live_server(tmp_path_factory, smtp_server):
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def localhost_server(tmp_path_factory, smtp_server):
+    """The app at http://localhost:PORT, which is its PORTAL_BASE_URL: a browser accepts an RP ID that is a
+    host name (not an address) for passkeys, and localhost is a secure context without TLS."""
+    folder = tmp_path_factory.mktemp("localhost")
+    app = make_app(f"sqlite:///{folder / 'portal.db'}", folder / "instance",
+                   SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port, TESTING=False,
+                   RATE_LIMITS={"login": 10_000, "reset": 10_000, "reset-mail": 10_000})
+    with app.app_context():
+        migrate()
+        database.close()
+    server = LiveServer(app)
+    server.url = app.config["BASE_URL"] = f"http://localhost:{server.server.server_port}"
+    server.start()
+    yield server
+    server.stop()
+
+
 def _auditor(new_context, base_url, **context_args):
     """A page of the same origin that runs axe on copies of script-less pages."""
     context = new_context(**context_args)

@@ -54,7 +54,7 @@ def log_in_with_password(visitor, password):
 
 def submit(visitor, button):
     with visitor.page.expect_navigation():
-        visitor.page.get_by_role("button", name=button).click()
+        visitor.page.get_by_role("button", name=button, exact=True).click()
     visitor.check_page()
 
 
@@ -111,7 +111,7 @@ def test_a_wrong_password_is_told_in_the_users_language(visitor, new_account, la
     visitor.page.locator("#field-username").fill(NISS)
     visitor.page.locator("#field-password").fill("not the password at all")
     with visitor.page.expect_navigation():
-        visitor.page.locator("main form button").click()
+        visitor.page.locator("main form button[type=submit]").click()
     visitor.check_page()
     expect(visitor.page.get_by_role("alert")).to_contain_text(message)
     expect(visitor.page).to_have_title(re.compile(r"^(Fout|Error):"))

@@ -57,10 +57,10 @@ class Visitor:
         self.page.locator("#field-username").fill(niss)
         self.page.locator("#field-password").fill(password)
         with self.page.expect_navigation():
-            self.page.locator("main form button").click()
+            self.page.locator("main form button[type=submit]").click()
         self.page.locator("#field-code").fill(pyotp.TOTP(secret).now())
         with self.page.expect_navigation():
-            self.page.locator("main form button").click()
+            self.page.locator("main form button[type=submit]").click()
         self.check_page()
 
     def log_in_staff(self, email, password, secret, lang="fr"):
@@ -71,10 +71,10 @@ class Visitor:
         self.page.locator("#field-email").fill(email)
         self.page.locator("#field-password").fill(password)
         with self.page.expect_navigation():
-            self.page.locator("main form button").click()
+            self.page.locator("main form button[type=submit]").click()
         self.page.locator("#field-code").fill(pyotp.TOTP(secret).now())
         with self.page.expect_navigation():
-            self.page.locator("main form button").click()
+            self.page.locator("main form button[type=submit]").click()
         self.check_page()
 
     def path(self):

@@ -33,17 +33,21 @@ def test_who_is_asking_is_one_statement_with_the_account_s_columns_as_stored(app
         context.pop()
 
 
-def test_my_account_shows_the_sessions_and_the_codes_left_in_two_statements(app, client, jan):
+def test_my_account_shows_the_sessions_the_codes_left_and_the_passkeys_in_three_statements(app, client, jan):
     from portal import clock
-    from portal.models import RecoveryCode
+    from portal.models import Passkey, RecoveryCode
 
     account = Account.get(Account.person == jan.id)
     RecoveryCode.insert_many([{"account": account.id, "code_hash": f"h{i}", "used_at": clock.utc() if i == 0 else None}
                               for i in range(4)]).execute()
     other = Account.create(person=None, password_hash="x", must_change_password=False)
     RecoveryCode.create(account=other, code_hash="not theirs")
+    for name in ("Laptop", "Blue key"):
+        Passkey.create(account=account, credential_id=name, public_key=b"k", name=name)
     client.get("/en/portal/account")
     with QueryCount() as queries:
         page = client.get("/en/portal/account").get_data(as_text=True)
     assert "3 unused recovery codes left." in page and "(this session)" in page
-    assert len(queries.statements) == 2, queries.statements  # who is asking; the sessions with the count
+    assert "Laptop" in page and "Blue key" in page
+    # who is asking; the sessions with the count; the passkeys (one statement however many)
+    assert len(queries.statements) == 3, queries.statements
