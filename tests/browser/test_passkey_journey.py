@@ -193,9 +193,19 @@ def test_without_javascript_the_page_says_so_and_the_code_logs_in(new_context, p
     assert visitor.path() == "/fr/portal"
 
 
+@pytest.fixture
+def passkeys_required_then_not(localhost_server):
+    """The rule is the whole back office's: it is lifted again after the test, or every later staff login of
+    the server (other tests' included) would be asked for a passkey."""
+    yield
+    with localhost_server.app.app_context():
+        StaffSetting.delete().execute()
+        database.close()
+
+
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
-def test_a_staff_member_adds_the_passkey_an_administrator_requires_then_logs_in_with_it(with_authenticator,
-                                                                                       localhost_server, lang):
+def test_a_staff_member_adds_the_passkey_an_administrator_requires_then_logs_in_with_it(
+        with_authenticator, localhost_server, passkeys_required_then_not, lang):
     email = f"inspecteur.{lang}@afmps.be"
     with localhost_server.app.app_context():
         StaffSetting.delete().execute()
