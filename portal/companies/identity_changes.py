@@ -199,5 +199,19 @@ _CURRENT_PROOF = Prepared(lambda: Registration.without_blobs()
                           .order_by(Registration.decided_at.desc(), Registration.id.desc()).limit(1))
 
 
+def current_proof_name(company):
+    """The file name of the proof in force, or None: what a page that only names it reads (one column)."""
+    found = _CURRENT_PROOF_NAME.raw_rows(company=company.id)
+    return found[0][0] if found else None
+
+
+_CURRENT_PROOF_NAME = Prepared(lambda: Registration.select(Registration.proof_filename)
+                               .where((Registration.company == slot("company"))
+                                      & (Registration.status == Registration.VALIDATED)
+                                      & Registration.proof_size.is_null(False)
+                                      & (Registration.kind != Registration.BELGIAN))
+                               .order_by(Registration.decided_at.desc(), Registration.id.desc()).limit(1).tuples())
+
+
 def proof_content(request):
     return bytes(Registration.select(Registration.proof_pdf).where(Registration.id == request.id).scalar())

@@ -38,7 +38,7 @@ def company_page(status=200, **context):
         events=records.history_shown(company, HISTORY_SHOWN + 1), history_shown=HISTORY_SHOWN,
         event_labels=records.EVENT_LABELS, done=request.args.get("done"),
         pending=pending, change_rows=identity_changes.rows(pending) if pending else [],
-        current_proof=identity_changes.current_proof(company),
+        current_proof=identity_changes.current_proof_name(company),
         may_change_representatives=records.may_change_representatives(current_user.person, company),
         bce_company=bce_company,
         enterprise=bce.find(company.bce_number, current_language()) if bce_company else None, **context)

@@ -5,7 +5,7 @@ with the row's read view (or the form and its messages, 422), and a plain reques
 (or that one form's page, 422). Every object is looked up within the session's company."""
 import functools
 
-from flask import current_app, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 from playhouse.shortcuts import model_to_dict
 
@@ -47,7 +47,7 @@ def _may_change_representatives():
 def _link(kind, link_id):
     if kind == "representative" and not _may_change_representatives():
         return None
-    return owned_or_404(KINDS[kind][0], link_id)
+    return records.person_link(KINDS[kind][0], current_company(), link_id) or abort(404)
 
 
 def _may_remove(kind):
