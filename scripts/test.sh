@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, as `make test` runs it, after ruff:
 #   1. unit, web and browser tests on SQLite (Chromium headless, axe-core);
-#   2. unit, web and security tests again on a throwaway PostgreSQL server, and two app servers
-#      sharing it (tests/scaleout).
+#   2. web and security tests again on a throwaway PostgreSQL server, and two app servers sharing it
+#      (tests/scaleout). Not the unit tests: they open no database (tests/unit/conftest.py), so a second
+#      pass would run the same code again.
 # Installs what is missing: Debian's chromium, postgresql and clamav-daemon (the tests run a clamd of
 # their own, on a test signature: tests/harness.py), the npm package axe-core.
 set -euo pipefail
@@ -32,8 +33,8 @@ echo "== ruff (lint and import order: pyproject.toml's [tool.ruff])"
 echo "== unit, web and browser tests on SQLite"
 $PY -m pytest -n 2 -p no:cacheprovider tests "$@"
 
-echo "== unit, web and security tests on PostgreSQL"
+echo "== web and security tests on PostgreSQL"
 read -r pg_dir pg_port < <(scripts/pg-throwaway.sh start)
 trap 'scripts/pg-throwaway.sh stop "$pg_dir"' EXIT
 PORTAL_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$pg_port/postgres" \
-  $PY -m pytest -n 2 -p no:cacheprovider tests/unit tests/web tests/security tests/scaleout "$@"
+  $PY -m pytest -n 2 -p no:cacheprovider tests/web tests/security tests/scaleout "$@"
