@@ -152,13 +152,15 @@ def add_passkey():
         if errors:
             return _page(status=422, errors=errors)
         return _page(passkey_options=_passkey_options())
+    name = request.form.get("name", "").strip()[:200]
+    error = passkeys.name_error(name)
+    if error:  # new options in place of the first, within the first's time: the proof does not last longer
+        options_json, challenge = passkeys.registration_options(current_user.account, current_app.config["BASE_URL"])
+        if passkeys.replace_challenge(LoginSession, login.id, challenge):
+            return _page(status=422, errors={"passkey_name": error}, passkey_name=name, passkey_options=options_json)
     challenge = passkeys.take_challenge(LoginSession, login.id)
     if challenge is None:
         return _page(status=422, errors={"passkey_password": passkeys.TOO_LATE})
-    name = request.form.get("name", "").strip()[:200]
-    error = passkeys.name_error(name)
-    if error:
-        return _page(status=422, errors={"passkey_name": error}, passkey_name=name, passkey_options=_passkey_options())
     try:
         passkeys.add(current_user.account, request.form.get("credential", "")[:passkeys.MAX_RESPONSE + 1],
                      challenge, current_app.config["BASE_URL"], name)
@@ -169,11 +171,16 @@ def add_passkey():
 
 
 def remove_passkey():
-    """One of the person's own passkeys, after the password; another's is not found."""
-    if not credentials.password_ok(current_user.account, request.form.get("passkeys_password", "")[:256]):
-        return _page(status=422, errors={"passkeys_password": _l("Your current password is not right.")})
+    """One of the person's own passkeys, after the password and a code (7.5.1: a change of the second
+    factors); another's is not found. Ending the other sessions is offered, ticked (7.4.3): a key removed
+    because it was stolen must not leave the thief's session open."""
+    errors = _proved_again(password_field="passkeys_password", code_field="passkeys_code")
+    if errors:
+        return _page(status=422, errors=errors)
     if not passkeys.remove(current_user.account, form_text.row_id(request.form.get("passkey", ""))):
         abort(404)
+    if request.form.get("end_others") == "yes":
+        sessions.end_others(current_user.account, keep=sessions.current())
     mail.send_after_commit()
     return _done("passkey_removed")
 

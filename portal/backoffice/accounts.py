@@ -8,7 +8,8 @@ ACTIONS = {"new_device_allowed": _l("New device allowed"),
            "new_device_requested": _l("New device asked for"),
            "sessions_ended": _l("Every session ended by the agency"),
            "passkey_added": _l("Passkey added by the person"),
-           "passkey_removed": _l("Passkey removed by the person")}
+           "passkey_removed": _l("Passkey removed by the person"),
+           "passkey_copy_refused": _l("Passkey refused: its counter went back, as a copied key's would")}
 
 
 def find_people(query, limit=50):

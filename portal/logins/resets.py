@@ -10,7 +10,7 @@ from flask import current_app, url_for
 from portal import clock
 from portal.data.db import database
 from portal.people import notices, sessions
-from portal.people.models import Account, PasswordReset
+from portal.people.models import Account, Passkey, PasswordReset
 from portal.people.passwords import hash_password
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.web import mail, rate_limit
@@ -47,7 +47,8 @@ def find(token):
 def complete(reset, new, proved, lost_phone=False):
     """Spend the link and set the new password (True), or False when a parallel request spent it first.
     `proved`: the second factor was proved (the lockout is lifted); `lost_phone`: by a recovery code, so
-    the authenticator is unlinked and the login links the new phone next. The other sessions end; the
+    the authenticator is unlinked and the login links the new phone next, and the passkeys go with it (a
+    lost phone held one, or whoever took the account added one: issue 32's review). The other sessions end; the
     person is told by e-mail, sent once the caller commits."""
     account = reset.account
     with database.atomic():
@@ -60,6 +61,7 @@ def complete(reset, new, proved, lost_phone=False):
             fields.update(failed_attempts=0, locked_until=None, lockouts=0)
         if lost_phone:
             fields.update(totp_secret=None, totp_last_counter=None)
+            Passkey.delete().where(Passkey.account == account.id).execute()
         Account.update(**fields).where(Account.id == account.id).execute()
         sessions.end_others(account)
         notices.password_changed(account.owner)

@@ -13,6 +13,7 @@ never its NISS or e-mail address.
 """
 import datetime
 import json
+import re
 import secrets
 from urllib.parse import urlsplit
 
@@ -69,10 +70,19 @@ class Refused(Exception):
         self.message, self.why = message, why
 
 
+_DEFAULT_PORTS = {"https": 443, "http": 80}
+CREDENTIAL_ID = re.compile(r"[A-Za-z0-9_-]{1,1400}")  # base64url, as long as a stored one may be
+
+
 def relying_party(base_url):
-    """(RP ID, origin) of the portal at `base_url`."""
+    """(RP ID, origin) of the portal at `base_url`, written as a browser writes an origin: the host in lower
+    case, no default port (`https://Portal.example:443/` is `https://portal.example`)."""
     parts = urlsplit(base_url)
-    return parts.hostname or "", f"{parts.scheme}://{parts.netloc}"
+    host = parts.hostname or ""
+    scheme = parts.scheme.lower()
+    port = parts.port if parts.port and parts.port != _DEFAULT_PORTS.get(scheme) else None
+    shown = f"[{host}]" if ":" in host else host
+    return host, f"{scheme}://{shown}" + (f":{port}" if port else "")
 
 
 def of(account):
@@ -89,6 +99,15 @@ def has_any(account):
 def keep_challenge(model, row_id, challenge):
     model.update(passkey_challenge=bytes_to_base64url(challenge), passkey_challenge_at=clock.utc()).where(
         model.id == row_id).execute()
+
+
+def replace_challenge(model, row_id, challenge):
+    """A new challenge on the row in place of one still valid, keeping when the first was made: a form sent
+    again (a name to correct) does not make the proof behind the first one last longer. False when none is
+    valid any more."""
+    return model.update(passkey_challenge=bytes_to_base64url(challenge)).where(
+        (model.id == row_id) & model.passkey_challenge.is_null(False)
+        & (model.passkey_challenge_at > clock.utc() - CHALLENGE_FOR)).execute() == 1
 
 
 def take_challenge(model, row_id):
@@ -156,8 +175,8 @@ def _parsed(response):
         parsed = json.loads(response)
     except (ValueError, RecursionError):  # RecursionError: thousands of nested brackets
         raise Refused(NOT_ACCEPTED) from None
-    if not isinstance(parsed, dict) or not isinstance(parsed.get("id"), str):
-        raise Refused(NOT_ACCEPTED)
+    if not isinstance(parsed, dict) or not isinstance(parsed.get("id"), str) or not CREDENTIAL_ID.fullmatch(parsed["id"]):
+        raise Refused(NOT_ACCEPTED)  # a credential id is base64url: anything else (a lone surrogate, a NUL) is none
     return parsed
 
 
@@ -181,8 +200,9 @@ def add(account, response, challenge, base_url, name):
         raise Refused(NOT_ACCEPTED) from None
     if len(verified.credential_id) > 1023:
         raise Refused(NOT_ACCEPTED)
-    transports = parsed.get("response", {}).get("transports") or []
-    transports = " ".join(t for t in transports if isinstance(t, str) and t in TRANSPORTS)[:100]
+    transports = parsed.get("response", {}).get("transports")  # not signed: the browser's word, checked as such
+    transports = " ".join(t for t in transports if isinstance(t, str) and t in TRANSPORTS)[:100] if isinstance(
+        transports, list) else ""
     with database.atomic():
         if Passkey.select().where(Passkey.account == account).count() >= MAX_PER_ACCOUNT:
             raise Refused(TOO_MANY, "too_many")
@@ -224,7 +244,7 @@ def authentication_options(account, base_url):
 def find(response):
     """(the passkey the browser's answer names, the parsed answer); raises Refused for an unknown one."""
     parsed = _parsed(response)
-    key = Passkey.get_or_none(Passkey.credential_id == parsed["id"][:1400])
+    key = Passkey.get_or_none(Passkey.credential_id == parsed["id"])
     if key is None:
         raise Refused(UNKNOWN, "unknown")
     return key, parsed
@@ -251,5 +271,8 @@ def check(key, parsed, challenge, base_url):
     moved = (Passkey.update(sign_count=count, last_used_at=clock.utc())
              .where((Passkey.id == key.id) & grows).execute())
     if moved != 1:  # the counter went back or stood still (or a parallel login with it got there first)
+        # In the account's trail, which the agency's support reads, with the key's name: the owner sees which
+        # key to remove in "Mon compte" (its message says so).
+        AccountEvent.create(account=key.account_id, action="passkey_copy_refused", reason=key.name)
         raise Refused(COPIED, "copied")
     return key

@@ -161,6 +161,7 @@ def test_a_passkey_added_logs_in_and_a_copy_another_origin_or_a_removed_key_do_n
     navigate(visitor, lambda: page.locator("form[action$='/login/code'] button[type=submit]").click())
     visitor.goto(f"/{lang}/portal/account")
     page.locator("#field-passkeys_password").fill(PASSWORD)
+    page.locator("#field-passkeys_code").fill(codes[2])
     navigate(visitor, lambda: page.locator("form[action$='/passkeys/remove'] button[type=submit]").click())
     expect(page.locator("section[aria-labelledby=a-passkeys]")).not_to_contain_text("Ordinateur de Sophie")
     log_out(visitor)

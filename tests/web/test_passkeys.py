@@ -9,7 +9,7 @@ import pyotp
 import pytest
 
 from portal.models import Account, AccountEvent, LoginSession, Passkey, Person, StaffMember
-from portal.people import devices, staff_members
+from portal.people import devices, passkeys, staff_members
 from portal.people.passwords import hash_password
 from tests.accounts import MINE, Login, body
 from tests.passkey_device import SoftPasskey
@@ -154,6 +154,7 @@ def test_a_wrong_assertion_is_refused_and_counted(app, logged_in, ready_account,
     assert refused.status_code == 422 and "There is a problem" in text and 'id="error-passkey"' in text
     if lie.startswith("counter"):
         assert "its counter went back" in text
+        assert AccountEvent.get(AccountEvent.action == "passkey_copy_refused").reason == "Laptop"  # support sees it
     assert Account.get().failed_attempts == 1
     assert Passkey.get().sign_count == 5
     assert login.client.get("/en/portal").status_code == 303  # no session
@@ -162,10 +163,21 @@ def test_a_wrong_assertion_is_refused_and_counted(app, logged_in, ready_account,
 def test_a_removed_passkey_no_longer_logs_in(app, logged_in, ready_account, clock, mailbox):
     device, _ = add_passkey(logged_in, ready_account, clock)
     key = Passkey.get()
-    wrong = account_post(logged_in, "passkeys/remove", passkeys_password="not it", passkey=str(key.id))
+    other = Login(app.test_client())  # another session of the same person, which the removal ends (ticked)
+    other.password()
+    clock.advance(30)  # each code of a later time step: the one that added the key is spent
+    other.code(pyotp.TOTP(ready_account.secret).at(clock.now))
+    assert other.client.get("/en/portal").status_code == 200
+    clock.advance(30)
+    code = pyotp.TOTP(ready_account.secret).at(clock.now)
+    wrong = account_post(logged_in, "passkeys/remove", passkeys_password="not it", passkeys_code=code, passkey=str(key.id))
     assert wrong.status_code == 422 and Passkey.select().count() == 1
-    done = account_post(logged_in, "passkeys/remove", passkeys_password=MINE, passkey=str(key.id))
+    no_code = account_post(logged_in, "passkeys/remove", passkeys_password=MINE, passkeys_code="", passkey=str(key.id))
+    assert no_code.status_code == 422 and Passkey.select().count() == 1  # 7.5.1: the password and a code
+    done = account_post(logged_in, "passkeys/remove", passkeys_password=MINE, passkeys_code=code, passkey=str(key.id),
+                        end_others="yes")
     assert done.status_code == 303 and Passkey.select().count() == 0
+    assert other.client.get("/en/portal").status_code == 303  # the other session ended
     assert [e.action for e in AccountEvent.select().order_by(AccountEvent.id)] == ["passkey_added", "passkey_removed"]
     assert "Laptop" in mailbox.received("jan@example.be")[-1].get_body(("plain",)).get_content()
     login = Login(app.test_client())
@@ -229,7 +241,9 @@ def test_one_account_never_removes_nor_uses_anothers_passkey(app, logged_in, rea
     intruder = Login(app.test_client())
     intruder.password(username="90010100185")
     intruder.code(pyotp.TOTP(secret).at(clock.now))
-    removed = account_post(intruder, "passkeys/remove", passkeys_password=MINE, passkey=str(mine.id))
+    clock.advance(30)
+    removed = account_post(intruder, "passkeys/remove", passkeys_password=MINE,
+                           passkeys_code=pyotp.TOTP(secret).at(clock.now), passkey=str(mine.id))
     assert removed.status_code == 404 and Passkey.select().count() == 1
     theirs = SoftPasskey()
     theirs.credential_id, theirs.key = device.credential_id, device.key  # my key, in their hands
@@ -262,7 +276,8 @@ GARBAGE = ["", "null", "[]", "{}", '{"id": 1}', '{"id": "x"}', "x" * 200_000, "[
            json.dumps({"id": "AAAA", "rawId": "AAAA", "type": "public-key",
                        "response": {"clientDataJSON": "e30", "authenticatorData": "AAAA", "signature": "AAAA",
                                     "attestationObject": "oA", "userHandle": 5}}),
-           "\x01\x7f{", "é" * 40_000]
+           "\x01\x7f{", "é" * 40_000,
+           '{"id": "\\ud800"}', '{"id": "\\u0000"}', '{"id": "AAAA\\u0000"}']  # a lone surrogate, NULs: no id
 
 
 @pytest.mark.parametrize("garbage", range(len(GARBAGE)))
@@ -342,3 +357,29 @@ def test_without_javascript_the_pages_say_so_and_the_script_is_a_file_of_the_por
     assert any("passkeys" in attributes for attributes in scripts)
     csp = login.client.get("/en/login/code").headers["Content-Security-Policy"]
     assert "'unsafe-inline'" not in csp and "default-src 'self'" in csp
+
+
+def test_transports_the_browser_makes_up_are_dropped(logged_in, ready_account, clock):
+    """The transports are not signed: a value that is no list of known ones is not kept (nor a 500)."""
+    page = account_post(logged_in, passkey_password=MINE, passkey_code=pyotp.TOTP(ready_account.secret).at(clock.now))
+    answer = json.loads(SoftPasskey().create(options_in(page)))
+    answer["response"]["transports"] = 5
+    done = account_post(logged_in, step="create", name="Odd", credential=json.dumps(answer))
+    assert done.status_code == 303 and Passkey.get().transports == ""
+
+
+def test_a_name_to_correct_does_not_make_the_proof_last_longer(logged_in, ready_account, clock):
+    page = account_post(logged_in, passkey_password=MINE, passkey_code=pyotp.TOTP(ready_account.secret).at(clock.now))
+    assert options_in(page)
+    clock.advance(4 * 60)
+    nameless = account_post(logged_in, step="create", name="", credential="")
+    assert nameless.status_code == 422 and options_in(nameless)  # new options, to correct the name
+    clock.advance(2 * 60)  # six minutes after the password and the code, two after the new options
+    late = account_post(logged_in, step="create", name="Laptop", credential=SoftPasskey().create(options_in(nameless)))
+    assert late.status_code == 422 and "ran out" in body(late) and Passkey.select().count() == 0
+
+
+def test_the_origin_is_written_as_a_browser_writes_it():
+    assert passkeys.relying_party("https://Portal.AFMPS.be:443/") == ("portal.afmps.be", "https://portal.afmps.be")
+    assert passkeys.relying_party("http://127.0.0.1:5000/") == ("127.0.0.1", "http://127.0.0.1:5000")
+    assert passkeys.relying_party("https://[::1]:8443") == ("::1", "https://[::1]:8443")

@@ -216,3 +216,19 @@ def test_allowing_a_new_device_is_for_staff_only(login, ready_account, person, c
                                  data={"csrf_token": login.token, "reason": "me"})
     assert response.status_code == 303 and "/staff/login" in response.headers["Location"]
     assert Account.get().totp_secret == ready_account.secret
+
+
+def test_a_lost_phone_takes_the_passkeys_with_it(app, login, ready_account, clock, mailbox):
+    """A reset by a recovery code unlinks the app and drops the passkeys: the lost phone held one, or
+    whoever took the account added one (issue 32's review); a reset with the app's code keeps them."""
+    from portal.models import Passkey
+
+    for n in range(2):
+        Passkey.create(account=ready_account.id, credential_id=f"key{n}", public_key=b"k", sign_count=0, name=f"Key {n}")
+    send_reset(login, mailbox, authenticator="keep", code=pyotp.TOTP(ready_account.secret).at(clock.now))
+    assert Passkey.select().count() == 2
+    with app.app_context():
+        codes = recovery.new_codes(ready_account)
+    path, response = send_reset(login, mailbox, authenticator="lost", recovery_code=codes[0])
+    assert response.status_code in (200, 303) and Account.get().totp_secret is None
+    assert not Passkey.select().exists()
