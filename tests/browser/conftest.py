@@ -7,6 +7,7 @@ zero violations) and checked for horizontal scrolling.
 """
 import re
 import threading
+from types import SimpleNamespace
 
 import pytest
 from werkzeug.serving import make_server
@@ -65,22 +66,17 @@ def live_server(tmp_path_factory, smtp_server):
     server.stop()
 
 
-@pytest.fixture(scope="session")
-def localhost_server(tmp_path_factory, smtp_server):
-    """The app at http://localhost:PORT, which is its PORTAL_BASE_URL: a browser accepts an RP ID that is a
-    host name (not an address) for passkeys, and localhost is a secure context without TLS."""
-    folder = tmp_path_factory.mktemp("localhost")
-    app = make_app(f"sqlite:///{folder / 'portal.db'}", folder / "instance",
-                   SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port, TESTING=False,
-                   RATE_LIMITS={"login": 10_000, "reset": 10_000, "reset-mail": 10_000})
-    with app.app_context():
-        migrate()
-        database.close()
-    server = LiveServer(app)
-    server.url = app.config["BASE_URL"] = f"http://localhost:{server.server.server_port}"
-    server.start()
-    yield server
-    server.stop()
+@pytest.fixture
+def localhost_server(live_server):
+    """The live server as http://localhost:PORT, its PORTAL_BASE_URL for the test: a browser accepts an RP ID
+    that is a host name (not an address) for passkeys, and localhost is a secure context without TLS. The
+    same server, not a second one: a second app in the process takes the first one's database
+    (data.db.init_app), and the journeys after it would read an empty register."""
+    app = live_server.app
+    before = app.config["BASE_URL"]
+    app.config["BASE_URL"] = f"http://localhost:{live_server.server.server_port}"
+    yield SimpleNamespace(app=app, url=app.config["BASE_URL"])
+    app.config["BASE_URL"] = before
 
 
 def _auditor(new_context, base_url, **context_args):
