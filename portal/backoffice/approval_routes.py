@@ -30,12 +30,13 @@ def approvals_page(status=200, **extra):
 
 def _waiting_or_404(approval_id):
     """A waiting request of a kind the staff member's roles decide; 404 for one of another role's (or
-    none); None for one decided already (by a colleague a moment earlier, or a second click), which the
-    callers answer with 409 and the list."""
+    none); 409 and the list for one decided already (by a colleague a moment earlier, or a second click)."""
     approval = four_eyes.get(approval_id)
     if approval is None or not current_user.staff.has_role(four_eyes.ROLE[approval.kind]):
         abort(404)
-    return approval if approval.waiting_key is not None else None
+    if approval.waiting_key is None:
+        abort(_decided_already())
+    return approval
 
 
 def _back_to(approval, done):
@@ -57,8 +58,6 @@ def _decided_already():
 @role_required(ACCOUNT_SUPPORT, FINANCE)
 def approve(approval_id):
     approval = _waiting_or_404(approval_id)
-    if approval is None:
-        return _decided_already()
     if approval.requested_by_id == current_user.staff.id:
         return approvals_page(status=403, own=True)
     try:
@@ -76,8 +75,6 @@ def approve(approval_id):
 @role_required(ACCOUNT_SUPPORT, FINANCE)
 def refuse(approval_id):
     approval = _waiting_or_404(approval_id)
-    if approval is None:
-        return _decided_already()
     if approval.requested_by_id == current_user.staff.id:
         return approvals_page(status=403, own=True)
     reason = request.form.get("reason", "").strip()[:MAX_REASON]
@@ -95,8 +92,6 @@ def refuse(approval_id):
 @role_required(ACCOUNT_SUPPORT, FINANCE)
 def withdraw(approval_id):
     approval = _waiting_or_404(approval_id)
-    if approval is None:
-        return _decided_already()
     if approval.requested_by_id != current_user.staff.id:
         abort(403)  # only the one who asked takes a request back
     try:
