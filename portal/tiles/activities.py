@@ -13,13 +13,11 @@ from portal.companies import records
 from portal.data.prepared import Prepared, slot
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.tiles import bp
+from portal.web.history_pages import SHOWN as HISTORY_SHOWN
 from portal.web.history_pages import history_response
 from portal.web.rendering import render, to_page, wants_fragment
 
 APPLICATION = "sanac"
-
-
-HISTORY_SHOWN = 10  # on the page; the rest on the history's own pages
 
 
 def _context(company, shape):

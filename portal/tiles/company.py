@@ -15,14 +15,12 @@ from portal.text.identifiers import format_bce, format_niss, vat_prefix
 from portal.text.languages import current_language
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.tiles import bp
+from portal.web.history_pages import SHOWN as HISTORY_SHOWN
 from portal.web.history_pages import history_response
 from portal.web.pdf import PdfError, inline_pdf, uploaded_pdf
 from portal.web.rendering import render
 
 APPLICATION = "saa"
-
-
-HISTORY_SHOWN = 10  # on the page; the rest on the history's own pages
 
 
 def company_page(status=200, **context):

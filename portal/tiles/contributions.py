@@ -12,12 +12,12 @@ from portal.contributions.models import ContributionDeclaration, ContributionYea
 from portal.data.prepared import Prepared, slot
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.tiles import bp
+from portal.web.history_pages import SHOWN as HISTORY_SHOWN
 from portal.web.history_pages import history_response
 from portal.web.pdf import PdfError, inline_pdf, uploaded_pdf
 from portal.web.rendering import render
 
 APPLICATION = "contributions"
-HISTORY_SHOWN = 10  # on the year's page; the rest on the history's own pages
 
 
 def summary(company):

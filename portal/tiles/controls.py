@@ -14,6 +14,7 @@ from portal.inspections import dossiers as inspections
 from portal.inspections.models import InspectionDossier, Questionnaire
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.tiles import bp
+from portal.web.history_pages import SHOWN as HISTORY_SHOWN
 from portal.web.history_pages import history_response
 from portal.web.rendering import render, to_page, wants_fragment
 
@@ -79,9 +80,6 @@ def _questionnaire_page(found, values, errors=None, status=200):
                   qms_choices=inspections.QMS_CHOICES,
                   events=inspections.questionnaire_history(current_company(), HISTORY_SHOWN + 1),
                   history_shown=HISTORY_SHOWN, event_labels=inspections.EVENT_LABELS)
-
-
-HISTORY_SHOWN = 10  # of the timeline, on the dossier's page; the rest on the timeline's own pages
 
 
 def _dossier_page(dossier, status=200, **context):

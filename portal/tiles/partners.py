@@ -20,11 +20,11 @@ from portal.text.countries import all_countries, country_name
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.tiles import bp
 from portal.web.csv_export import csv_response
+from portal.web.history_pages import SHOWN as HISTORY_SHOWN
 from portal.web.history_pages import history_response
 from portal.web.rendering import render, wants_fragment
 
 APPLICATION = "sara"
-HISTORY_SHOWN = 10  # on the page; the rest on the history's own pages
 PAGE_ARGS = {rules.SUPPLIERS: "suppliers_page", rules.DEVICES: "devices_page", rules.REPRESENTED: "represented_page"}
 
 
