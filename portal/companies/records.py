@@ -310,19 +310,6 @@ def legal_representatives_of(company):
     return _REPRESENTATIVES.rows(company=company.id)
 
 
-def person_link(model, company, link_id):
-    """The company's contact person (`model` ContactPerson) or legal representative (LegalRepresentative) of
-    that id, with its person, in one prepared query; None for any other id, another company's included."""
-    prepared = _PERSON_LINKS.get(model)
-    if prepared is None:
-        prepared = _PERSON_LINKS[model] = Prepared(lambda: model.select(model, Person).join(Person).where(
-            (model.id == slot("id")) & (model.company == slot("company"))).limit(1))
-    return prepared.first(id=link_id, company=company.id)
-
-
-_PERSON_LINKS = {}  # model -> its prepared query
-
-
 def unit_choices(company):
     """((id as text, name), …) of the company's units, by name: a form's choices, read as plain values."""
     return tuple((str(unit_id), name) for unit_id, name in _UNIT_CHOICES.raw_rows(company=company.id))

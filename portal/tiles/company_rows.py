@@ -5,7 +5,7 @@ with the row's read view (or the form and its messages, 422), and a plain reques
 (or that one form's page, 422). Every object is looked up within the session's company."""
 import functools
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import current_app, redirect, request, url_for
 from flask_login import current_user
 from playhouse.shortcuts import model_to_dict
 
@@ -13,6 +13,7 @@ from portal.access_control import application_required, current_company, owned_o
 from portal.companies import records
 from portal.companies.models import ContactPerson, EstablishmentUnit, LegalRepresentative
 from portal.people import persons as people
+from portal.people.models import Person
 from portal.registrations.states import EXCHANGE_LANGUAGES, SEXES
 from portal.text.countries import country_name
 from portal.text.identifiers import format_bce, format_niss
@@ -47,7 +48,7 @@ def _may_change_representatives():
 def _link(kind, link_id):
     if kind == "representative" and not _may_change_representatives():
         return None
-    return records.person_link(KINDS[kind][0], current_company(), link_id) or abort(404)
+    return owned_or_404(KINDS[kind][0], link_id, joined=Person)  # with the person, whose names the row shows
 
 
 def _may_remove(kind):
