@@ -1,6 +1,4 @@
 """The back office's pages, all for a staff session (the staff login is the auth part's)."""
-import json
-
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
@@ -109,9 +107,9 @@ def _detail(registration_id, status=200, **extra):
 
 def _summary_key(registration, enterprise, matches):
     """Everything the request's summary sections (identification, company, units, representatives) show,
-    for the fragment cache that keeps them rendered (issue 31): what the company sent, as JSON, the VIES
-    answer, the BCE's warning and the people the portal knows by the representatives' NISS."""
-    return (registration.id, json.dumps(registration.answers, sort_keys=True, default=str), registration.country,
+    for the fragment cache that keeps them rendered (issue 31): what the company sent (the stored JSON), the
+    VIES answer, the BCE's warning and the people the portal knows by the representatives' NISS."""
+    return (registration.id, registration.data, registration.country,
             registration.bce_number, registration.vat_number, registration.vat_status, registration.vies_checked_at,
             registration.vies_name, registration.vies_address, registration.proof_filename,
             enterprise.situation_warning if enterprise else None,
