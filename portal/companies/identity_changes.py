@@ -192,11 +192,14 @@ def current_proof(company):
     return _CURRENT_PROOF.first(company=company.id)
 
 
-_CURRENT_PROOF = Prepared(lambda: Registration.without_blobs()
-                          .where((Registration.company == slot("company"))
-                                 & (Registration.status == Registration.VALIDATED)
-                                 & Registration.proof_size.is_null(False) & (Registration.kind != Registration.BELGIAN))
-                          .order_by(Registration.decided_at.desc(), Registration.id.desc()).limit(1))
+def _in_force(query):
+    """The newest validated request of the company with an official proof (its registration, or a change)."""
+    return (query.where((Registration.company == slot("company")) & (Registration.status == Registration.VALIDATED)
+                        & Registration.proof_size.is_null(False) & (Registration.kind != Registration.BELGIAN))
+            .order_by(Registration.decided_at.desc(), Registration.id.desc()).limit(1))
+
+
+_CURRENT_PROOF = Prepared(lambda: _in_force(Registration.without_blobs()))
 
 
 def current_proof_name(company):
@@ -205,12 +208,7 @@ def current_proof_name(company):
     return found[0][0] if found else None
 
 
-_CURRENT_PROOF_NAME = Prepared(lambda: Registration.select(Registration.proof_filename)
-                               .where((Registration.company == slot("company"))
-                                      & (Registration.status == Registration.VALIDATED)
-                                      & Registration.proof_size.is_null(False)
-                                      & (Registration.kind != Registration.BELGIAN))
-                               .order_by(Registration.decided_at.desc(), Registration.id.desc()).limit(1).tuples())
+_CURRENT_PROOF_NAME = Prepared(lambda: _in_force(Registration.select(Registration.proof_filename)).tuples())
 
 
 def proof_content(request):
