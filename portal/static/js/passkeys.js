@@ -44,30 +44,29 @@
     return options;
   }
 
-  function registration(credential) {
-    var response = credential.response;
+  // The browser's answer as JSON, as py_webauthn reads it: the same envelope for both ceremonies.
+  function answer(credential, response) {
     return {
       id: credential.id, rawId: toText(credential.rawId), type: credential.type,
       authenticatorAttachment: credential.authenticatorAttachment || undefined,
-      response: {
-        clientDataJSON: toText(response.clientDataJSON), attestationObject: toText(response.attestationObject),
-        transports: response.getTransports ? response.getTransports() : []
-      },
-      clientExtensionResults: {}
+      response: response, clientExtensionResults: {}
     };
+  }
+
+  function registration(credential) {
+    var response = credential.response;
+    return answer(credential, {
+      clientDataJSON: toText(response.clientDataJSON), attestationObject: toText(response.attestationObject),
+      transports: response.getTransports ? response.getTransports() : []
+    });
   }
 
   function assertion(credential) {
     var response = credential.response;
-    return {
-      id: credential.id, rawId: toText(credential.rawId), type: credential.type,
-      authenticatorAttachment: credential.authenticatorAttachment || undefined,
-      response: {
-        clientDataJSON: toText(response.clientDataJSON), authenticatorData: toText(response.authenticatorData),
-        signature: toText(response.signature), userHandle: toText(response.userHandle)
-      },
-      clientExtensionResults: {}
-    };
+    return answer(credential, {
+      clientDataJSON: toText(response.clientDataJSON), authenticatorData: toText(response.authenticatorData),
+      signature: toText(response.signature), userHandle: toText(response.userHandle)
+    });
   }
 
   function fetchOptions(button, form) {
