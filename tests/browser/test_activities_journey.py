@@ -9,14 +9,9 @@ from portal.data.db import database
 from portal.models import (
     Account,
     Company,
-    LegalRepresentative,
-    LoginSession,
-    MemberApplication,
     Person,
-    Quality,
-    QualityMember,
 )
-from portal.people.passwords import hash_password
+from tests.builders import company_keeper
 
 pytestmark = pytest.mark.browser
 NISS = "60010100370"
@@ -29,24 +24,13 @@ NAME = "Distribution Lumière SPRL"
 def operator(live_server):
     """A legal representative whose company has its quality and the application for activities."""
     with live_server.app.app_context():
-        Company.delete().where(Company.name == NAME).execute()
-        person = Person.get_or_none(Person.niss == NISS)
-        if person is not None:
-            LoginSession.delete().where(LoginSession.person == person).execute()
-            person.delete_instance(recursive=True)
-        company = Company(country="LU", street="Rue du Fort", house_number="8", postcode="1212", city="Luxembourg")
-        company.set_name(NAME)
-        company.save()
+        company, me = company_keeper(
+            NAME, NISS, PASSWORD, SECRET, ("sanac",),
+            company=dict(country="LU", street="Rue du Fort", house_number="8", postcode="1212", city="Luxembourg"),
+            person=dict(last_name="Lumière", first_name="Ines", sex="F", birth_date=datetime.date(1960, 1, 1),
+                        birth_country="LU", email="ines@lumiere.lu", language="fr"))
         company.save_name_words()
-        me = Person.create(niss=NISS, last_name="Lumière", first_name="Ines", sex="F",
-                           birth_date=datetime.date(1960, 1, 1), birth_country="LU", email="ines@lumiere.lu",
-                           language="fr")
-        LegalRepresentative.create(company=company, person=me)
-        Account.create(person=me, password_hash=hash_password(PASSWORD), must_change_password=False, totp_secret=SECRET)
         Company.update(main_access_manager=me).where(Company.id == company.id).execute()
-        quality = Quality.create(company=company, kind="health_institution", contact_email="q@lumiere.lu")
-        member = QualityMember.create(quality=quality, person=me, role="ga", email=me.email)
-        MemberApplication.insert_many([{"member": member.id, "application": a} for a in ("medseip", "sanac")]).execute()
         database.close()
 
 

@@ -8,15 +8,10 @@ from playwright.sync_api import expect
 from portal.data.db import database
 from portal.models import (
     Account,
-    Company,
-    LegalRepresentative,
     LoginSession,
-    MemberApplication,
     Person,
-    Quality,
-    QualityMember,
 )
-from portal.people.passwords import hash_password
+from tests.builders import company_keeper
 
 pytestmark = pytest.mark.browser
 NISS = "60010100469"
@@ -28,22 +23,14 @@ NAME = "Entreprise Contact SA"
 @pytest.fixture
 def keeper(live_server):
     with live_server.app.app_context():
-        Company.delete().where(Company.name == NAME).execute()
-        for person in Person.select().where((Person.niss == NISS) | (Person.email == "chloe@contact.be")):
+        for person in Person.select().where(Person.email == "chloe@contact.be"):  # the contact person it adds
             LoginSession.delete().where(LoginSession.person == person).execute()
             person.delete_instance(recursive=True)
-        company = Company(country="FR", street="Rue Haute", house_number="1", postcode="75001", city="Paris",
-                          language="fr")
-        company.set_name(NAME)
-        company.save()
-        me = Person.create(niss=NISS, last_name="Gardienne", first_name="Lise", sex="F",
-                           birth_date=datetime.date(1960, 1, 1), birth_country="FR", email="lise@contact.be",
-                           language="fr")
-        LegalRepresentative.create(company=company, person=me)
-        Account.create(person=me, password_hash=hash_password(PASSWORD), must_change_password=False, totp_secret=SECRET)
-        quality = Quality.create(company=company, kind="health_institution", contact_email="q@contact.be")
-        member = QualityMember.create(quality=quality, person=me, role="ga", email=me.email)
-        MemberApplication.insert_many([{"member": member.id, "application": a} for a in ("medseip", "saa")]).execute()
+        company_keeper(NAME, NISS, PASSWORD, SECRET, ("saa",),
+                       company=dict(country="FR", street="Rue Haute", house_number="1", postcode="75001", city="Paris",
+                                    language="fr"),
+                       person=dict(last_name="Gardienne", first_name="Lise", sex="F", birth_date=datetime.date(1960, 1, 1),
+                                   birth_country="FR", email="lise@contact.be", language="fr"))
         database.close()
 
 

@@ -9,18 +9,11 @@ from playwright.sync_api import expect
 
 from portal.data.db import database
 from portal.models import (
-    Account,
-    Company,
     ContactPerson,
     EstablishmentUnit,
-    LegalRepresentative,
-    LoginSession,
-    MemberApplication,
     Person,
-    Quality,
-    QualityMember,
 )
-from portal.people.passwords import hash_password
+from tests.builders import company_keeper
 
 pytestmark = pytest.mark.browser
 NISS = "60010100568"
@@ -43,27 +36,18 @@ WORDS = {
 @pytest.fixture
 def keeper(live_server):
     with live_server.app.app_context():
-        Company.delete().where(Company.name == NAME).execute()
-        for person in Person.select().where(Person.niss.in_([NISS, "60010100667"])):
-            LoginSession.delete().where(LoginSession.person == person).execute()
-            person.delete_instance(recursive=True)
-        company = Company(country="FR", street="Rue Haute", house_number="1", postcode="75001", city="Paris",
-                          language="fr")
-        company.set_name(NAME)
-        company.save()
-        me = Person.create(niss=NISS, last_name="Gardienne", first_name="Lise", sex="F",
-                           birth_date=datetime.date(1960, 1, 1), birth_country="FR", email="lise@rangees.be",
-                           language="fr")
-        LegalRepresentative.create(company=company, person=me, function="Gérante")
+        Person.delete().where(Person.niss == "60010100667").execute()
+        company, _ = company_keeper(
+            NAME, NISS, PASSWORD, SECRET, ("saa",), function="Gérante",
+            company=dict(country="FR", street="Rue Haute", house_number="1", postcode="75001", city="Paris",
+                         language="fr"),
+            person=dict(last_name="Gardienne", first_name="Lise", sex="F", birth_date=datetime.date(1960, 1, 1),
+                        birth_country="FR", email="lise@rangees.be", language="fr"))
         contact = Person.create(niss="60010100667", last_name="Martin", first_name="Chloé", sex="F",
                                 birth_date=datetime.date(1985, 6, 15), birth_country="FR", email="chloe@rangees.be")
         ContactPerson.create(company=company, person=contact, function="Qualité")
         EstablishmentUnit.create(company=company, name="Dépôt Nord", street="Rue Basse", house_number="2",
                                  postcode="75002", city="Paris")
-        Account.create(person=me, password_hash=hash_password(PASSWORD), must_change_password=False, totp_secret=SECRET)
-        quality = Quality.create(company=company, kind="health_institution", contact_email="q@rangees.be")
-        member = QualityMember.create(quality=quality, person=me, role="ga", email=me.email)
-        MemberApplication.insert_many([{"member": member.id, "application": a} for a in ("medseip", "saa")]).execute()
         database.close()
 
 

@@ -10,18 +10,12 @@ from portal.data.db import database
 from portal.inspections import dossiers as inspections
 from portal.models import (
     Account,
-    Company,
     InspectionDossier,
-    LegalRepresentative,
-    LoginSession,
-    MemberApplication,
     Person,
-    Quality,
-    QualityMember,
     StaffMember,
 )
 from portal.people.passwords import hash_password
-from tests.builders import a_pdf
+from tests.builders import a_pdf, company_keeper
 
 pytestmark = pytest.mark.browser
 NISS = "60010100667"
@@ -51,23 +45,12 @@ WORDS = {
 def inspected(live_server):
     """A company with "Autocontrôle", and a dossier the agency opened for it."""
     with live_server.app.app_context():
-        Company.delete().where(Company.name == NAME).execute()
-        for person in Person.select().where(Person.niss == NISS):
-            LoginSession.delete().where(LoginSession.person == person).execute()
-            person.delete_instance(recursive=True)
-        company = Company(country="DE", street="Prüfweg", house_number="1", postcode="10115", city="Berlin",
-                          language="fr")
-        company.set_name(NAME)
-        company.save()
-        me = Person.create(niss=NISS, last_name="Kontrolle", first_name="Karla", sex="F",
-                           birth_date=datetime.date(1960, 1, 1), birth_country="DE", email="karla@kontrolle.de",
-                           language="fr")
-        LegalRepresentative.create(company=company, person=me)
-        Account.create(person=me, password_hash=hash_password(PASSWORD), must_change_password=False, totp_secret=SECRET)
-        quality = Quality.create(company=company, kind="health_institution", contact_email="q@kontrolle.de")
-        member = QualityMember.create(quality=quality, person=me, role="ga", email=me.email)
-        MemberApplication.insert_many([{"member": member.id, "application": a}
-                                       for a in ("medseip", "autocontrole")]).execute()
+        company, me = company_keeper(
+            NAME, NISS, PASSWORD, SECRET, ("autocontrole",),
+            company=dict(country="DE", street="Prüfweg", house_number="1", postcode="10115", city="Berlin",
+                         language="fr"),
+            person=dict(last_name="Kontrolle", first_name="Karla", sex="F", birth_date=datetime.date(1960, 1, 1),
+                        birth_country="DE", email="karla@kontrolle.de", language="fr"))
         staff = StaffMember.get_or_none(StaffMember.email == "inspector@afmps.be") or \
             StaffMember.create(email="inspector@afmps.be", name="Ines Inspectrice", roles="inspector")
         dossier = inspections.open_dossier(company, staff, {"subject": "Inspection de routine", "planned_on": "",

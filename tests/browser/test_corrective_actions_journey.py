@@ -13,17 +13,11 @@ from portal.inspections import actions as corrective_actions
 from portal.inspections import dossiers as inspections
 from portal.models import (
     Account,
-    Company,
-    LegalRepresentative,
-    LoginSession,
-    MemberApplication,
-    Person,
-    Quality,
-    QualityMember,
     StaffMember,
 )
 from portal.people.passwords import hash_password
 from tests.browser.visitor import Visitor
+from tests.builders import company_keeper
 
 pytestmark = pytest.mark.browser
 NISS = "60010100964"
@@ -40,23 +34,12 @@ def dossier(live_server):
     """A company with "Autocontrôle", a dossier its inspector (the inspector's role alone) opened, and two
     corrective actions the company planned."""
     with live_server.app.app_context():
-        Company.delete().where(Company.name == NAME).execute()
-        for person in Person.select().where(Person.niss == NISS):
-            LoginSession.delete().where(LoginSession.person == person).execute()
-            person.delete_instance(recursive=True)
-        company = Company(country="DE", street="Prüfweg", house_number="2", postcode="10115", city="Berlin",
-                          language="fr")
-        company.set_name(NAME)
-        company.save()
-        me = Person.create(niss=NISS, last_name="Korrektur", first_name="Konrad", sex="M",
-                           birth_date=datetime.date(1960, 1, 1), birth_country="DE", email="konrad@korrektur.de",
-                           language="fr")
-        LegalRepresentative.create(company=company, person=me)
-        Account.create(person=me, password_hash=hash_password(PASSWORD), must_change_password=False, totp_secret=SECRET)
-        quality = Quality.create(company=company, kind="health_institution", contact_email="q@korrektur.de")
-        member = QualityMember.create(quality=quality, person=me, role="ga", email=me.email)
-        MemberApplication.insert_many([{"member": member.id, "application": a}
-                                       for a in ("medseip", "autocontrole")]).execute()
+        company, me = company_keeper(
+            NAME, NISS, PASSWORD, SECRET, ("autocontrole",),
+            company=dict(country="DE", street="Prüfweg", house_number="2", postcode="10115", city="Berlin",
+                         language="fr"),
+            person=dict(last_name="Korrektur", first_name="Konrad", sex="M", birth_date=datetime.date(1960, 1, 1),
+                        birth_country="DE", email="konrad@korrektur.de", language="fr"))
         staff = StaffMember.get_or_none(StaffMember.email == STAFF_EMAIL) or \
             StaffMember.create(email=STAFF_EMAIL, name="Inès Inspectrice", roles="inspector")
         Account.delete().where(Account.staff == staff).execute()
