@@ -128,15 +128,6 @@ KEYS = {
 }
 
 
-def press(visitor, key, navigates):
-    if navigates:
-        with visitor.page.expect_navigation():
-            visitor.page.keyboard.press(key)
-        visitor.check_page()
-    else:
-        visitor.page.keyboard.press(key)
-
-
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
 def test_an_activity_is_changed_in_place_by_keyboard(visitor, operator, live_server, lang):
     """Issue 31: read first; "Change" brings the form (in place with JavaScript), a wrong date keeps what was
@@ -157,7 +148,7 @@ def test_an_activity_is_changed_in_place_by_keyboard(visitor, operator, live_ser
     assert page.locator("#activity-form").count() == 0
 
     visitor.tab_to(page.get_by_role("link", name=words["change"]))
-    press(visitor, "Enter", navigates=not js)
+    visitor.press("Enter", navigates=not js)
     if js:
         expect(page.get_by_label("Activité" if lang == "fr" else "Activiteit" if lang == "nl" else "Activity",
                                  exact=True)).to_be_focused()
@@ -165,25 +156,25 @@ def test_an_activity_is_changed_in_place_by_keyboard(visitor, operator, live_ser
     start = page.get_by_label(words["start"])
     start.fill("32/13/2025")
     start.focus()
-    press(visitor, "Enter", navigates=not js)
+    visitor.press("Enter", navigates=not js)
     expect(page.locator("#activity-form .error-message").first).to_contain_text(words["error"])
     expect(page.get_by_label(words["start"])).to_have_value("32/13/2025")  # kept
     if js:
         visitor.audit()
     page.get_by_label(words["start"]).fill("15/04/2025")
     visitor.tab_to(page.get_by_role("button", name=words["save"]))
-    press(visitor, "Enter", navigates=not js)
+    visitor.press("Enter", navigates=not js)
     expect(page.locator("#activity-form")).to_have_count(0)
     expect(page.locator("li.row-card").first).to_contain_text("2025")
 
     visitor.tab_to(page.get_by_role("link", name=words["end"]))
-    press(visitor, "Enter", navigates=not js)
+    visitor.press("Enter", navigates=not js)
     if js:
         expect(page.locator("form.row-form input[name=ended_on]")).to_be_focused()  # swapped in, focus in it
         page.keyboard.press("Escape")
     else:
         visitor.tab_to(page.get_by_role("link", name=words["cancel"]))
-        press(visitor, "Enter", navigates=True)
+        visitor.press("Enter", navigates=True)
     expect(page.locator("form.row-form")).to_have_count(0)
     with live_server.app.app_context():
         assert Activity.get(Activity.kind == "distributor").active

@@ -51,15 +51,6 @@ def keeper(live_server):
         database.close()
 
 
-def press(visitor, key, navigates):
-    if navigates:
-        with visitor.page.expect_navigation():
-            visitor.page.keyboard.press(key)
-        visitor.check_page()
-    else:
-        visitor.page.keyboard.press(key)
-
-
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
 def test_a_row_is_changed_in_place_by_keyboard_and_nothing_typed_is_lost(visitor, keeper, lang):
     words, page, js = WORDS[lang], visitor.page, visitor.javascript
@@ -71,7 +62,7 @@ def test_a_row_is_changed_in_place_by_keyboard_and_nothing_typed_is_lost(visitor
 
     # The contact person: open, a wrong phone, then right
     visitor.tab_to(page.get_by_role("link", name=f"{words['change']} Chloé Martin"))
-    press(visitor, "Enter", navigates=not js)
+    visitor.press("Enter", navigates=not js)
     function = page.get_by_label(words["function"])
     expect(function).to_have_value("Qualité")
     if js:
@@ -80,7 +71,7 @@ def test_a_row_is_changed_in_place_by_keyboard_and_nothing_typed_is_lost(visitor
     function.fill("Responsable qualité")
     page.get_by_label(words["phone"]).fill("call me")
     page.get_by_label(words["phone"]).focus()
-    press(visitor, "Enter", navigates=not js)
+    visitor.press("Enter", navigates=not js)
     expect(page.locator(".error-message").first).to_contain_text(words["phone_error"])
     expect(page.get_by_label(words["function"])).to_have_value("Responsable qualité")  # kept
     expect(page.get_by_label(words["phone"])).to_have_value("call me")
@@ -88,7 +79,7 @@ def test_a_row_is_changed_in_place_by_keyboard_and_nothing_typed_is_lost(visitor
         visitor.audit()
     page.get_by_label(words["phone"]).fill("+33 1 23 45 67 89")
     page.get_by_label(words["phone"]).focus()
-    press(visitor, "Enter", navigates=not js)
+    visitor.press("Enter", navigates=not js)
     row = page.locator("li.row-card").filter(has_text="Chloé Martin")
     expect(row).to_contain_text("Responsable qualité")
     expect(row).to_contain_text("+33 1 23 45 67 89")
@@ -96,21 +87,21 @@ def test_a_row_is_changed_in_place_by_keyboard_and_nothing_typed_is_lost(visitor
 
     # The unit: open, type, then leave it as it was (Escape with JavaScript, "Cancel" without)
     visitor.tab_to(page.get_by_role("link", name=f"{words['change']} Dépôt Nord"))
-    press(visitor, "Enter", navigates=not js)
+    visitor.press("Enter", navigates=not js)
     page.get_by_label(words["unit_name"]).fill("Dépôt renommé")
     if js:
         page.keyboard.press("Escape")
     else:
         visitor.tab_to(page.get_by_role("link", name=words["cancel"]))
-        press(visitor, "Enter", navigates=True)
+        visitor.press("Enter", navigates=True)
     expect(page.locator("li.row-card").filter(has_text="Dépôt Nord")).to_be_visible()
     expect(page.get_by_text("Dépôt renommé")).to_have_count(0)
     visitor.audit()
 
     # The legal representative: saved with the button, by keyboard
     visitor.tab_to(page.get_by_role("link", name=f"{words['change']} Lise Gardienne"))
-    press(visitor, "Enter", navigates=not js)
+    visitor.press("Enter", navigates=not js)
     page.get_by_label(words["function"]).fill("Administratrice")
     visitor.tab_to(page.locator("form.row-form").get_by_role("button", name=words["save"], exact=True))
-    press(visitor, "Enter", navigates=not js)
+    visitor.press("Enter", navigates=not js)
     expect(page.locator("li.row-card").filter(has_text="Lise Gardienne")).to_contain_text("Administratrice")

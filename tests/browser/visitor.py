@@ -142,6 +142,16 @@ class Visitor:
         assert self.page.evaluate("() => window.__portalMark") == "still-here", \
             "a full navigation happened where an htmx swap was expected"
 
+    def press(self, key, navigates):
+        """Press `key` on the focused element; when it `navigates` (a link or form without JavaScript), wait
+        for the new page and audit it."""
+        if navigates:
+            with self.page.expect_navigation():
+                self.page.keyboard.press(key)
+            self.check_page()
+        else:
+            self.page.keyboard.press(key)
+
     def swap_or_navigate(self, action, expected_path=None):
         """Do `action`; with JavaScript it must swap a fragment without leaving the
         document, without it it must navigate. Either way the result is audited."""
