@@ -6,7 +6,6 @@ bp = Blueprint("backoffice", __name__)
 from portal.backoffice import (  # noqa: E402,F401  (the route modules attach their views to bp, once it exists)
     approval_routes,
     contribution_routes,
-    history_routes,
     inspection_routes,
     routes,
     staff_routes,

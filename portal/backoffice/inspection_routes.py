@@ -14,7 +14,9 @@ from portal.inspections import actions, inspectors, risk_indicator
 from portal.inspections import dossiers as inspections
 from portal.inspections.models import InspectionDossier
 from portal.people.staff_roles import INSPECTOR
+from portal.text.lazy_text import lazy_gettext as _l
 from portal.web.history_pages import SHOWN as HISTORY_SHOWN
+from portal.web.history_pages import history_response
 from portal.web.rendering import render
 
 PAGE = 50
@@ -50,7 +52,7 @@ def open_dossier(company_id):
     return redirect(url_for("backoffice.dossier_page", dossier_id=dossier.id), 303)
 
 
-def dossier_held(dossier_id):
+def _dossier(dossier_id):
     """The dossier if this inspector holds it; 404 for any other, another inspector's included."""
     found = inspectors.dossier_for(current_user.staff, dossier_id)
     if found is None:
@@ -78,13 +80,25 @@ def _page(dossier, status=200, **context):
 @bp.get("/<lang:lang>/staff/inspections/<int:dossier_id>")
 @role_required(INSPECTOR)
 def dossier_page(dossier_id):
-    return _page(dossier_held(dossier_id))
+    return _page(_dossier(dossier_id))
+
+
+@bp.get("/<lang:lang>/staff/inspections/<int:dossier_id>/timeline")
+@role_required(INSPECTOR)
+def dossier_timeline(dossier_id):
+    """The dossier's whole timeline, behind its page (issue 31): for the inspector who holds it."""
+    dossier = _dossier(dossier_id)
+    return history_response(lambda limit: inspections.timeline(dossier, limit), "dossier", inspections.EVENT_LABELS,
+                            title=_l("Timeline"), subject=dossier.subject,
+                            back=(url_for("backoffice.dossier_page", dossier_id=dossier.id), dossier.subject),
+                            endpoint="backoffice.dossier_timeline", args={"dossier_id": dossier.id},
+                            staff_side=True)
 
 
 @bp.post("/<lang:lang>/staff/inspections/<int:dossier_id>/documents")
 @role_required(INSPECTOR)
 def add_dossier_document(dossier_id):
-    dossier = dossier_held(dossier_id)
+    dossier = _dossier(dossier_id)
     values = inspections.document_values(request.form)
     try:
         inspections.receive_document(dossier, request.files.get("document"), values, staff=current_user.staff)
@@ -96,7 +110,7 @@ def add_dossier_document(dossier_id):
 @bp.get("/<lang:lang>/staff/inspections/<int:dossier_id>/documents/<int:document_id>")
 @role_required(INSPECTOR)
 def dossier_document(dossier_id, document_id):
-    response = inspections.served_document(dossier_held(dossier_id), document_id)
+    response = inspections.served_document(_dossier(dossier_id), document_id)
     if response is None:
         abort(404)
     return response
@@ -105,7 +119,7 @@ def dossier_document(dossier_id, document_id):
 @bp.post("/<lang:lang>/staff/inspections/<int:dossier_id>/close")
 @role_required(INSPECTOR)
 def close_dossier(dossier_id):
-    dossier = dossier_held(dossier_id)
+    dossier = _dossier(dossier_id)
     inspections.close_dossier(dossier, current_user.staff, request.form.get("reason", "").strip()[:2000])
     return redirect(url_for("backoffice.dossier_page", dossier_id=dossier.id, done="closed"), 303)
 
@@ -113,7 +127,7 @@ def close_dossier(dossier_id):
 @bp.post("/<lang:lang>/staff/inspections/<int:dossier_id>/actions/<int:action_id>/confirm")
 @role_required(INSPECTOR)
 def confirm_action(dossier_id, action_id):
-    dossier = dossier_held(dossier_id)
+    dossier = _dossier(dossier_id)
     try:
         found = actions.confirm(dossier, current_user.staff, action_id, actions.seen_values(request.form))
     except inspections.InspectionError as refused:
@@ -126,7 +140,7 @@ def confirm_action(dossier_id, action_id):
 @bp.post("/<lang:lang>/staff/inspections/<int:dossier_id>/actions/<int:action_id>/reopen")
 @role_required(INSPECTOR)
 def reopen_action(dossier_id, action_id):
-    dossier = dossier_held(dossier_id)
+    dossier = _dossier(dossier_id)
     seen = actions.seen_values(request.form)
     try:
         found = actions.reopen(dossier, current_user.staff, action_id, seen)

@@ -3,11 +3,13 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from portal.access_control import first_staff_section, role_required, staff_required
+from portal.activities import notified as notified_activities
 from portal.approvals import four_eyes
 from portal.approvals.models import Approval
 from portal.backoffice import accounts, bp, companies
 from portal.bce import enterprises as bce
 from portal.companies import identity_changes
+from portal.companies import records as company_records
 from portal.companies.models import Company
 from portal.people import devices as account_devices
 from portal.people import sessions
@@ -23,6 +25,7 @@ from portal.text.identifiers import format_bce, format_niss
 from portal.text.languages import current_language, texts
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.web.history_pages import SHOWN as HISTORY_SHOWN
+from portal.web.history_pages import history_response
 from portal.web.pdf import inline_pdf
 from portal.web.rendering import render
 
@@ -184,10 +187,34 @@ def companies_page():
 @bp.get("/<lang:lang>/staff/companies/<int:company_id>")
 @role_required(REVIEWER, INSPECTOR)
 def company_page(company_id):
-    company = Company.get_or_none(Company.id == company_id)
-    if company is None:
-        abort(404)
-    return companies.page(company)
+    return companies.page(_company(company_id))
+
+
+def _company(company_id):
+    return Company.get_or_none(Company.id == company_id) or abort(404)
+
+
+# The company's two trails, each on its own pages (issue 31), guarded as the company's page.
+@bp.get("/<lang:lang>/staff/companies/<int:company_id>/history")
+@role_required(REVIEWER, INSPECTOR)
+def company_history(company_id):
+    company = _company(company_id)
+    return history_response(lambda limit: company_records.history(company, limit), "company",
+                            company_records.EVENT_LABELS, title=_l("History"), subject=company.name,
+                            back=(url_for("backoffice.company_page", company_id=company.id), company.name),
+                            endpoint="backoffice.company_history", args={"company_id": company.id}, staff_side=True)
+
+
+@bp.get("/<lang:lang>/staff/companies/<int:company_id>/activities/history")
+@role_required(REVIEWER, INSPECTOR)
+def company_activities_history(company_id):
+    company = _company(company_id)
+    return history_response(lambda limit: notified_activities.history(company, limit), "activity",
+                            notified_activities.EVENT_LABELS, title=_l("History of the activities"),
+                            subject=company.name,
+                            back=(url_for("backoffice.company_page", company_id=company.id), company.name),
+                            endpoint="backoffice.company_activities_history", args={"company_id": company.id},
+                            staff_side=True)
 
 
 # People and their accounts ------------------------------------------------------------
@@ -218,6 +245,20 @@ def person_page(person_id, status=200, **extra):
                   format_niss=format_niss, remaining_codes=account.recovery_codes_left() if account else 0,
                   alive=len(sessions.active_for(person)),
                   done=request.args.get("done"), enrolment_code=sessions.take_kept(), **extra)
+
+
+@bp.get("/<lang:lang>/staff/people/<int:person_id>/history")
+@role_required(ACCOUNT_SUPPORT)
+def person_history(person_id):
+    """The account's whole trail, behind the person's page (issue 31)."""
+    person, account = _person(person_id)
+    if account is None:
+        abort(404)
+    name = f"{person.first_name} {person.last_name}"
+    return history_response(lambda limit: accounts.history(account, limit), "audit", accounts.ACTIONS,
+                            title=_l("History"), subject=name,
+                            back=(url_for("backoffice.person_page", person_id=person.id), name),
+                            endpoint="backoffice.person_history", args={"person_id": person.id}, staff_side=True)
 
 
 @bp.post("/<lang:lang>/staff/people/<int:person_id>/end-sessions")

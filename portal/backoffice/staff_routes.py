@@ -14,6 +14,7 @@ from portal.text.languages import LANGUAGE_NAMES
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.web import mail
 from portal.web.history_pages import SHOWN as HISTORY_SHOWN
+from portal.web.history_pages import history_response
 from portal.web.rendering import render
 
 MAX_REASON = 2000
@@ -91,6 +92,18 @@ def staff_member_page(member_id, status=200, **extra):
                   role_labels=ROLE_LABELS, every_role=EVERY_ROLE,
                   events=staff_members.history(member, HISTORY_SHOWN + 1), history_shown=HISTORY_SHOWN,
                   actions=staff_members.ACTIONS, done=request.args.get("done"), **extra)
+
+
+@bp.get("/<lang:lang>/staff/members/<int:member_id>/history")
+@role_required(ADMINISTRATOR)
+def staff_member_history(member_id):
+    """The member's whole trail, behind their page (issue 31)."""
+    member = _member(member_id)
+    return history_response(lambda limit: staff_members.history(member, limit), "audit", staff_members.ACTIONS,
+                            title=_l("History"), subject=member.name,
+                            back=(url_for("backoffice.staff_member_page", member_id=member.id), member.name),
+                            endpoint="backoffice.staff_member_history", args={"member_id": member.id},
+                            staff_side=True)
 
 
 @bp.post("/<lang:lang>/staff/members/<int:member_id>/roles")
