@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from peewee import OP, SQL, Expression, NodeList, Value, fn
 
 from portal.data.db import text_agg
-from portal.data.prepared import Prepared, Shown, slot
+from portal.data.prepared import Prepared, slot
 from portal.people.models import Person
 from portal.rights.applications import APPLICATIONS
 from portal.rights.applications import name as application_name
@@ -50,7 +50,7 @@ class UserFilter:
         pages = max(1, -(-total // size))
         page = min(max(1, page), pages)
         shown = listed.shown(**values, limit=size, offset=(page - 1) * size)
-        return Shown(shown.key, lambda: _with_applications(list(shown))), total, page, pages
+        return shown.then(_with_applications), total, page, pages
 
     def every(self, quality):
         """Every member that matches, in the list's order (the CSV export)."""

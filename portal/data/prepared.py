@@ -145,6 +145,11 @@ class Shown:
         self._make = make
         self._models = None
 
+    def then(self, finish):
+        """The same rows, whose models `finish(models)` completes (a column set on each, a row given) when
+        they are made."""
+        return Shown(self.key, lambda: finish(self._list()))
+
     def _list(self):
         if self._models is None:
             self._models = self._make()

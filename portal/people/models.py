@@ -4,7 +4,7 @@ import peewee
 
 from portal.clock import utc
 from portal.data.db import BaseModel
-from portal.data.prepared import Prepared, Shown, slot
+from portal.data.prepared import Prepared, slot
 
 
 class Person(BaseModel):
@@ -229,7 +229,7 @@ class AuditEvent(BaseModel):
             prepared = _TRAILS[shape] = Prepared(lambda: cls._trail_query(shape[1]))
         shown = prepared.shown(limit=limit, **owners)
         given = [(name, value) for name, value in owners.items() if isinstance(value, peewee.Model)]
-        return Shown(shown.key, lambda: _with_owners(list(shown), given))
+        return shown.then(lambda events: _with_owners(events, given))
 
     @classmethod
     def _trail_query(cls, owner_names):
