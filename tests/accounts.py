@@ -28,7 +28,16 @@ class Login:
         self.token = csrf(client)
 
     def post(self, path, **data):
-        return self.client.post(f"/en/login/{path}", data={"csrf_token": self.token, **data})
+        return self.post_to(f"/en/login/{path}", **data)
+
+    def post_to(self, path, **data):
+        """A form sent with the session's token, as a browser does (a login gives the browser a new one)."""
+        response = self.client.post(path, data={"csrf_token": self.token, **data})
+        with self.client.session_transaction() as session:
+            logged_in = "csrf_token" not in session
+        if logged_in:
+            self.token = csrf(self.client)
+        return response
 
     def password(self, username="85.07.30-033.28", password=MINE, next_url=""):
         return self.post("afmps", username=username, password=password, next=next_url)

@@ -90,7 +90,7 @@ def make_staff(email="agent@afmps.be", name="Agent Peeters", secret=STAFF_SECRET
 
 
 def staff_log_in(client, email="agent@afmps.be", lang="en", at=None):
-    """A staff member's login through the test client: its CSRF token."""
+    """A staff member's login through the test client: the CSRF token of the session it opened."""
     token = csrf(client, lang)
     response = client.post(f"/{lang}/staff/login",
                            data={"csrf_token": token, "email": email, "password": STAFF_PASSWORD})
@@ -98,7 +98,7 @@ def staff_log_in(client, email="agent@afmps.be", lang="en", at=None):
     code = pyotp.TOTP(STAFF_SECRET).at(at) if at else pyotp.TOTP(STAFF_SECRET).now()
     response = client.post(f"/{lang}/login/code", data={"csrf_token": token, "code": code})
     assert response.status_code == 303 and "/staff/" in response.headers["Location"], body(response)
-    return token
+    return csrf(client, lang)  # a login gives the browser a new token
 
 
 def staff_log_in_browser(visitor, lang="fr", button="Se connecter", email="agent@afmps.be"):

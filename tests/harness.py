@@ -98,9 +98,11 @@ class AuthActions:
         self.token = None
 
     def _csrf(self):
+        """The token the login page gives (every page carries the session's): again after a login, which gives
+        the browser a new one."""
         import re
 
-        page = self.client.get("/en/login/afmps").get_data(as_text=True)  # a page with a form carries the token
+        page = self.client.get("/en/login/afmps").get_data(as_text=True)
         self.token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
         return self.token
 
@@ -160,6 +162,7 @@ class AuthActions:
         assert response.headers["Location"] == "/en/login/code", response.status_code
         response = self.client.post("/en/login/code", data={"csrf_token": token, "code": self._code(secret)})
         assert response.status_code == 303, response.status_code
+        self._csrf()
         return response.headers["Location"]
 
 

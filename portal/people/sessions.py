@@ -3,7 +3,8 @@
 The browser's signed cookie holds a random token; the database holds its
 SHA-256 and the times that decide when it expires (30 minutes idle, 12 hours
 at most, both configurable). Starting a session clears whatever the cookie
-held before, so a session id planted before login is worthless after it.
+held before, its CSRF token included, so a session id or a token planted
+before login is worthless after it.
 """
 import datetime
 import hashlib
@@ -37,10 +38,7 @@ def start(staff=None, account=None, person=None, method="password", assurance=No
         person = account.person
     LoginSession.create(token_hash=_hash(token), staff=staff, account=account, person=person,
                         method="staff" if staff else method, assurance=assurance)
-    csrf = session.get("csrf_token")
-    session.clear()
-    if csrf:
-        session["csrf_token"] = csrf
+    session.clear()  # the CSRF token too: one planted in this browser before the login is worthless after it
     session[COOKIE_KEY] = token
     return token
 

@@ -113,11 +113,11 @@ def test_back_office_pages_need_a_staff_login(client, db):
 
 def test_login_follows_next_only_inside_the_back_office(app, staff):
     client = app.test_client()
-    token = csrf(client)
     for step, (target, expected) in enumerate([
             ("/en/staff/registrations?status=refused", "/en/staff/registrations?status=refused"),
             ("https://evil.example/staff/", "/en/staff/"),
             ("//evil.example/staff/", "/en/staff/")]):
+        token = csrf(client)  # each login gives a new one
         moment = 1_800_000_000 + 30 * step  # one time step later each time: no replay
         app.config["CLOCK"] = lambda: moment
         client.post("/en/staff/login", data={"csrf_token": token, "email": "agent@afmps.be",

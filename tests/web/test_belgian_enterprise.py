@@ -22,7 +22,7 @@ from portal.models import (
 )
 from tests.builders import NOT_SCANNED, VIRUS_FOUND, an_infected_pdf
 from tests.harness import AuthActions
-from tests.wizard_driver import a_pdf
+from tests.wizard_driver import a_pdf, csrf
 
 SNAPSHOT = datetime.date(2026, 10, 2)
 ONE_UNIT, TWO_UNITS = enterprise_number(1), enterprise_number(2)
@@ -45,6 +45,7 @@ def eid_login(client, niss="85073003328", given="Jan", surname="Peeters"):
     response = client.post("/en/login/csam/simulator", data={"csrf_token": client.csrf, "niss": niss,
                                                              "given_name": given, "surname": surname})
     assert response.status_code == 303
+    client.csrf = csrf(client)  # a login gives the browser a new token
     return Person.get(Person.niss == niss)
 
 

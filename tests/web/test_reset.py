@@ -27,9 +27,7 @@ def login(client):
 def send_reset(login, mailbox, **form):
     login.post("forgot", email="jan@example.be")
     path = reset_link(mailbox)
-    data = {"csrf_token": login.token, "password": NEW, "password_confirm": NEW}
-    data.update(form)
-    return path, login.client.post(path, data=data)
+    return path, login.post_to(path, **{"password": NEW, "password_confirm": NEW, **form})
 
 
 def test_a_mailbox_alone_no_longer_relinks_a_phone(login, ready_account, clock, mailbox):

@@ -126,6 +126,33 @@ def test_a_login_through_a_crafted_link_stays_on_the_site(client, db):
     assert response.headers["Location"] == "/en/portal"
 
 
+
+def test_a_csrf_token_known_before_the_login_is_refused_after_it(app_with_form, db):
+    """Someone who planted their own cookie in the victim's browser knows its token; after the login it
+    opens no form of the logged-in person."""
+    import datetime
+
+    import pyotp
+
+    from portal.models import Account, Person
+    from portal.people.passwords import hash_password
+
+    person = Person.create(niss="85073003328", last_name="Peeters", first_name="Jan", sex="M",
+                           birth_date=datetime.date(1985, 7, 30), birth_country="BE", email="jan@example.be")
+    secret = pyotp.random_base32()
+    Account.create(person=person, password_hash=hash_password("four words are stronger"),
+                   must_change_password=False, totp_secret=secret)
+    client = app_with_form.test_client()
+    planted = token_from(client)
+    client.post("/en/login/afmps", data={"csrf_token": planted, "username": "85073003328",
+                                         "password": "four words are stronger"})
+    response = client.post("/en/login/code", data={"csrf_token": planted, "code": pyotp.TOTP(secret).now()})
+    assert response.headers["Location"] == "/en/portal"
+    assert client.post("/en/test-form", data={"csrf_token": planted}).status_code == 400
+    fresh = re.search(r'<meta name="csrf-token" content="([^"]+)"', client.get("/en/portal").get_data(as_text=True))
+    assert fresh.group(1) != planted
+    assert client.post("/en/test-form", data={"csrf_token": fresh.group(1)}).status_code == 200
+
 # Requests too large, pages not cached, cookies without secrets -------------------------------------
 
 def test_a_forty_megabyte_post_is_refused_before_it_is_read(client, db):
