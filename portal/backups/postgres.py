@@ -46,14 +46,14 @@ def _libpq(url):
 
 
 def _run(command, env, what, on_line=None):
-    process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
     said = []
-    for line in process.stderr:
-        said.append(line.rstrip())
-        if on_line:
-            on_line(line)
-    if process.wait() != 0:
+    with subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True) as process:
+        for line in process.stderr:
+            said.append(line.rstrip())
+            if on_line:
+                on_line(line)
+    if process.returncode != 0:
         shown = "\n".join(line for line in said if "error" in line.lower())[-2000:] or "\n".join(said[-10:])
         raise BackupError(f"{what} failed (exit {process.returncode}):\n{shown}")
 

@@ -15,6 +15,7 @@ from playhouse.migrations import Migration, Runner
 from portal.data.db import open_database
 from portal.data.migrations import DIRECTORY
 from portal.models import ALL_MODELS
+from tests.builders import every_row
 from tests.harness import postgres_database
 
 HISTORY = "schema_migration"
@@ -134,19 +135,6 @@ def add_rows(db, level):
             inserted = db.execute_sql(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', tuple(values.values()))
             made[table] = values.get("id", inserted.lastrowid)
     return made
-
-
-def every_row(db):
-    """{table: {id: {column: value}}} of the whole database (files included)."""
-    found = {}
-    for table in db.get_tables():
-        if table == HISTORY:
-            continue
-        cursor = db.execute_sql(f'SELECT * FROM "{table}"')
-        names = [d[0] for d in cursor.description]
-        rows = [dict(zip(names, [bytes(v) if isinstance(v, memoryview) else v for v in row])) for row in cursor]
-        found[table] = {row["id"] if "id" in row else repr(sorted(row.items())): row for row in rows}
-    return found
 
 
 def lost_or_changed(before, after, migration):
