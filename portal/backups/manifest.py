@@ -3,6 +3,7 @@ and release, the backup file's size and SHA-256, and the inventory (rows per tab
 stored files) of the snapshot it holds."""
 import hashlib
 import json
+import time
 from pathlib import Path
 
 FORMAT = "afmps-portal backup 1"
@@ -26,12 +27,14 @@ def checksum(path):
     return digest.hexdigest()
 
 
-def write(backup, database, release, inventory, began_at, seconds):
+def write(backup, database, release, inventory, began_at, began):
+    """Write the manifest of `backup`, begun at `began_at` (UTC, ISO) and `began` (time.monotonic())."""
     backup = Path(backup)
     manifest = {"format": FORMAT, "database": database, "release": release,
                 "level": inventory["migrations"][-1] if inventory["migrations"] else None,
                 "file": backup.name, "size": backup.stat().st_size, "sha256": checksum(backup),
-                "began_at": began_at, "seconds": round(seconds, 3), **inventory}
+                "began_at": began_at, **inventory}
+    manifest["seconds"] = round(time.monotonic() - began, 3)
     path_of(backup).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return manifest
 

@@ -37,7 +37,7 @@ def backup(url, dest, progress, bin_dir=None):
         found = sqlite.backup(url, dest, progress)
     else:
         found = postgres.backup(url, dest, progress, bin_dir)
-    return manifest.write(dest, dialect, release(), found, began_at, time.monotonic() - began)
+    return manifest.write(dest, dialect, release(), found, began_at, began)
 
 
 def checked(src, url, known):
