@@ -48,13 +48,23 @@ def read_checked(backup):
         manifest = json.loads(path.read_text())
     except (OSError, ValueError):
         raise BackupError(f"{path} is missing or unreadable: without its manifest a backup is not restored.")
-    keys = {"format", "database", "size", "sha256", "tables", "files", "migrations"}
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not keys <= set(manifest):
+    if not _well_formed(manifest):
         raise BackupError(f"{path} is not the manifest of a portal backup ({FORMAT}).")
     if backup.stat().st_size != manifest["size"] or checksum(backup) != manifest["sha256"]:
         raise BackupError(f"{backup} is damaged: its size or SHA-256 differs from its manifest's. "
                             "Nothing was restored; take another backup.")
     return manifest
+
+
+def _well_formed(manifest):
+    types = {"format": str, "database": str, "size": int, "sha256": str, "tables": dict, "files": dict,
+             "migrations": list}
+    return (isinstance(manifest, dict) and manifest.get("format") == FORMAT
+            and all(isinstance(manifest.get(key), kind) for key, kind in types.items())
+            and manifest["database"] in ("sqlite", "postgresql")
+            and all(isinstance(name, str) for name in manifest["migrations"])
+            and all(isinstance(rows, int) for rows in manifest["tables"].values())
+            and all(isinstance(digest, dict) for digest in manifest["files"].values()))
 
 
 def newer_migrations(manifest, known):

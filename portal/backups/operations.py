@@ -2,10 +2,14 @@
 (`portal backup`, `restore`, `verify-backup`) call these; the database's own work is in `sqlite` and
 `postgres`."""
 import datetime
+import functools
+import sqlite3
 import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
+
+import psycopg
 
 from portal.backups import inventory, manifest, postgres, sqlite
 from portal.backups.manifest import BackupError
@@ -26,6 +30,19 @@ def release():
         return "unknown"
 
 
+def told(operation):
+    """The database's or the file system's own errors (a file that is no database, a server that refuses the
+    connection, a full disk) as a BackupError, said to the operator, not as a traceback."""
+    @functools.wraps(operation)
+    def run(*args, **kwargs):
+        try:
+            return operation(*args, **kwargs)
+        except (sqlite3.Error, psycopg.Error, OSError) as error:
+            raise BackupError(f"{type(error).__name__}: {error}") from error
+    return run
+
+
+@told
 def backup(url, dest, progress, bin_dir=None):
     """Back the database of `url` up into `dest` and write the manifest beside it; returns the manifest."""
     dialect, dest = dialect_of(url), Path(dest)
@@ -55,6 +72,7 @@ def checked(src, url, known):
     return found
 
 
+@told
 def restore(src, url, known, force=False, bin_dir=None):
     """Restore `src` into the (empty, unless `force`) database of `url` and check that it holds what the
     manifest says; returns the manifest. Migrating forward is the caller's (the app's runner)."""
@@ -77,6 +95,7 @@ def restore(src, url, known, force=False, bin_dir=None):
     return found
 
 
+@told
 def verify(src, url, known, bin_dir=None):
     """Restore `src` into a throwaway database (a temporary file, or a database of its own on the server of
     `url`) and compare its rows and files with the manifest; returns (manifest, differences)."""

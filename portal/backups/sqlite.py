@@ -18,6 +18,8 @@ def path_of(url):
 
 def backup(url, dest, progress):
     """Copy the database of `url` into the file `dest`; returns the inventory of the copied snapshot."""
+    if not Path(path_of(url)).is_file():
+        raise FileNotFoundError(f"no database at {path_of(url)}")
     source = sqlite3.connect(path_of(url), isolation_level=None, timeout=BUSY_MS / 1000)
     partial = Path(f"{dest}.partial")
     partial.unlink(missing_ok=True)

@@ -132,6 +132,22 @@ def test_a_backup_with_one_byte_changed_is_refused_by_restore_and_by_verify(back
     assert database.get_tables() == []
 
 
+def test_a_backup_without_a_sound_manifest_is_refused_with_a_message(backup, runner):
+    from portal.backups import manifest
+
+    path = manifest.path_of(backup)
+    listed = json.loads(path.read_text())
+    for written in ("", "[]", "{not json", json.dumps({**listed, "tables": ["company"]}),
+                    json.dumps({**listed, "size": "12"}), json.dumps({**listed, "database": "oracle"})):
+        path.write_text(written)
+        for command in ("restore", "verify-backup"):
+            refused = runner.invoke(args=["portal", command, str(backup)])
+            assert refused.exit_code == 1 and "manifest" in refused.output, (written, refused.output)
+    path.unlink()
+    refused = runner.invoke(args=["portal", "restore", str(backup)])
+    assert refused.exit_code == 1 and "without its manifest a backup is not restored" in refused.output
+
+
 def test_verify_finds_a_stored_file_changed_even_when_the_checksum_was_written_again(backup, runner, app):
     """The file's SHA-256 guards against damage in transit; the stored files' checksums against a backup
     that does not hold what the manifest says. (SQLite: PostgreSQL's custom format is compressed, and a
