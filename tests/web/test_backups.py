@@ -67,7 +67,7 @@ def test_a_backup_taken_while_eight_threads_write_restores_everything_written_be
         rng = random.Random(100 + n)
         try:
             while not stop.is_set():
-                content = rng.randbytes(rng.randrange(1_000, 40_000))
+                content = rng.randbytes(rng.randrange(1_000, 8_000))
                 with database.atomic():
                     document = DossierDocument.create(
                         dossier=dossier.id, kind="other", filename=f"writer-{n}-{len(written[n])}.pdf",
