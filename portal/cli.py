@@ -1,6 +1,7 @@
 """`flask --app wsgi portal …` commands for operators."""
 import json
 import sys
+import time
 
 import click
 from flask import current_app
@@ -204,6 +205,7 @@ def restore_command(src, force):
     then migrate it forward to this release."""
     from portal.backups import operations
 
+    began = time.monotonic()
     try:
         restored = operations.restore(src, current_app.config["DATABASE_URL"], migrations.known(), force,
                                       current_app.config.get("PG_BIN"))
@@ -211,7 +213,7 @@ def restore_command(src, force):
         raise click.ClickException(str(refused))
     click.echo(f"Restored {len(restored['tables'])} tables, {sum(restored['tables'].values()):,} rows and "
                f"{sum(f['files'] for f in restored['files'].values()):,} stored files, as the manifest lists them "
-               f"(level {restored['level']}, release {restored['release']}).")
+               f"(level {restored['level']}, release {restored['release']}) in {time.monotonic() - began:.1f} s.")
     migrate_command.callback()
 
 
@@ -222,6 +224,7 @@ def verify_backup_command(src):
     PostgreSQL server) and compare its rows and stored files with the manifest."""
     from portal.backups import operations
 
+    began = time.monotonic()
     try:
         checked, wrong = operations.verify(src, current_app.config["DATABASE_URL"], migrations.known(),
                                            current_app.config.get("PG_BIN"))
@@ -231,7 +234,7 @@ def verify_backup_command(src):
         raise click.ClickException("The backup does not hold what its manifest says:\n  " + "\n  ".join(wrong))
     click.echo(f"{src} is sound: {len(checked['tables'])} tables, {sum(checked['tables'].values()):,} rows and "
                f"{sum(f['files'] for f in checked['files'].values()):,} stored files restored as the manifest lists "
-               f"them (level {checked['level']}, made {checked['began_at']}).")
+               f"them (level {checked['level']}, made {checked['began_at']}) in {time.monotonic() - began:.1f} s.")
 
 
 def _progress(label):
