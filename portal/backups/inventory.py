@@ -7,6 +7,11 @@ MIGRATIONS_TABLE = "schema_migration"  # playhouse.migrations' history
 BATCH = 200  # files read at a time: memory stays flat however large the table
 
 
+def quoted(name):
+    """A table's or column's name as an SQL identifier, whatever it holds (a backup's names are data)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def tables(cursor, dialect):
     if dialect == "sqlite":
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
@@ -19,7 +24,7 @@ def tables(cursor, dialect):
 def file_columns(cursor, dialect, table):
     """The columns of `table` that hold files (SQLite's BLOB, PostgreSQL's bytea)."""
     if dialect == "sqlite":
-        cursor.execute(f'PRAGMA table_info("{table}")')
+        cursor.execute(f"PRAGMA table_info({quoted(table)})")
         return sorted(name for _, name, kind, *_ in cursor.fetchall() if kind.upper() == "BLOB")
     cursor.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
                    "AND table_name = %s AND data_type = 'bytea'", (table,))
@@ -29,7 +34,7 @@ def file_columns(cursor, dialect, table):
 def files_digest(cursor, table, column):
     """{"files", "bytes", "sha256"} of one column: every row's id and its file's SHA-256, in id order, so
     that a file changed, lost or moved to another row changes the checksum."""
-    cursor.execute(f'SELECT id, "{column}" FROM "{table}" ORDER BY id')
+    cursor.execute(f"SELECT id, {quoted(column)} FROM {quoted(table)} ORDER BY id")
     digest, files, size = hashlib.sha256(), 0, 0
     while rows := cursor.fetchmany(BATCH):
         for row_id, content in rows:
@@ -55,7 +60,7 @@ def take(connection, dialect):
     cursor = connection.cursor()
     counts, files = {}, {}
     for table in tables(cursor, dialect):
-        cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
+        cursor.execute(f"SELECT COUNT(*) FROM {quoted(table)}")
         counts[table] = cursor.fetchone()[0]
         for column in file_columns(cursor, dialect, table):
             files[f"{table}.{column}"] = files_digest(cursor, table, column)

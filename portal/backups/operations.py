@@ -48,6 +48,8 @@ def backup(url, dest, progress, bin_dir=None):
     dialect, dest = dialect_of(url), Path(dest)
     if dest.is_dir():
         raise BackupError(f"{dest} is a folder: name the backup file to write.")
+    if dialect == "sqlite" and dest.resolve() == Path(sqlite.path_of(url)).resolve():
+        raise BackupError(f"{dest} is the database itself: name another file.")
     dest.parent.mkdir(parents=True, exist_ok=True)
     began, began_at = time.monotonic(), datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     if dialect == "sqlite":

@@ -92,8 +92,8 @@ def clear(url):
     """Drop everything in the database's schema (`restore --force`)."""
     with contextlib.closing(psycopg.connect(url, autocommit=True)) as connection:
         schema = connection.execute("SELECT current_schema()").fetchone()[0]
-        connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        connection.execute(f'CREATE SCHEMA "{schema}"')
+        connection.execute(f"DROP SCHEMA {inventory.quoted(schema)} CASCADE")
+        connection.execute(f"CREATE SCHEMA {inventory.quoted(schema)}")
 
 
 def restore(src, url, bin_dir=None):

@@ -228,3 +228,12 @@ def test_a_backup_from_a_newer_release_is_refused_not_downgraded(elsewhere, tmp_
         assert refused.exit_code == 1 and "comes from a newer release" in refused.output
         assert "0099_future" in refused.output
     assert database.get_tables() == []
+
+
+def test_a_backup_is_never_written_over_the_database_itself(app, runner, db):
+    if not app.config["DATABASE_URL"].startswith("sqlite"):
+        pytest.skip("PostgreSQL's database is no file")
+    path = app.config["DATABASE_URL"][len("sqlite:///"):]
+    refused = runner.invoke(args=["portal", "backup", path])
+    assert refused.exit_code == 1 and "is the database itself" in refused.output
+    assert "schema_migration" in database.get_tables()
