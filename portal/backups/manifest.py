@@ -3,6 +3,7 @@ and release, the backup file's size and SHA-256, and the inventory (rows per tab
 stored files) of the snapshot it holds."""
 import hashlib
 import json
+import os
 import time
 from pathlib import Path
 
@@ -35,7 +36,8 @@ def write(backup, database, release, inventory, began_at, began):
                 "file": backup.name, "size": backup.stat().st_size, "sha256": checksum(backup),
                 "began_at": began_at, **inventory}
     manifest["seconds"] = round(time.monotonic() - began, 3)
-    path_of(backup).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    with open(os.open(path_of(backup), os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600), "w") as stream:
+        stream.write(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return manifest
 
 

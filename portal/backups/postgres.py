@@ -48,7 +48,7 @@ def _libpq(url):
 def _run(command, env, what, on_line=None):
     said = []
     with subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True) as process:
+                          stderr=subprocess.PIPE, text=True, umask=0o077) as process:  # what it writes: owner only
         for line in process.stderr:
             said.append(line.rstrip())
             if on_line:

@@ -10,6 +10,7 @@ from portal.backups import inventory
 
 PAGES_PER_STEP = 1024  # 4 MB at SQLite's default page size: a progress line every few milliseconds
 BUSY_MS = 5000
+OWNER_ONLY = 0o600  # a backup holds every company's proofs and every account's hashes
 
 
 def path_of(url):
@@ -23,6 +24,7 @@ def backup(url, dest, progress):
     source = sqlite3.connect(path_of(url), isolation_level=None, timeout=BUSY_MS / 1000)
     partial = Path(f"{dest}.partial")
     partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, OWNER_ONLY))  # an empty file is an empty database
     target = sqlite3.connect(partial)
     try:
         source.execute("BEGIN")  # the snapshot: the inventory's reads and every page copied see the same one

@@ -237,3 +237,11 @@ def test_a_backup_is_never_written_over_the_database_itself(app, runner, db):
     refused = runner.invoke(args=["portal", "backup", path])
     assert refused.exit_code == 1 and "is the database itself" in refused.output
     assert "schema_migration" in database.get_tables()
+
+
+def test_a_backup_and_its_manifest_are_readable_by_their_owner_only(backup):
+    """A backup holds every company's proofs and every account's password hashes."""
+    from portal.backups import manifest
+
+    for path in (backup, manifest.path_of(backup)):
+        assert path.stat().st_mode & 0o777 == 0o600, path
