@@ -1,6 +1,7 @@
 """`flask --app wsgi portal …` commands for operators."""
 import json
 import sys
+import time
 
 import click
 from flask import current_app
@@ -15,7 +16,10 @@ portal = AppGroup("portal", help="Operate the portal: database, demo data, mail.
 @portal.command("migrate")
 def migrate_command():
     """Apply the pending schema migrations."""
-    applied = migrations.migrate()
+    try:
+        applied = migrations.migrate()
+    except migrations.SchemaTooNew as refused:
+        raise click.ClickException(str(refused))
     click.echo(f"Applied {len(applied)} migration(s)." if applied else "The schema is up to date.")
     for name in applied:
         click.echo(f"  {name}")
@@ -172,6 +176,72 @@ def create_staff_command(email, name, password, roles):
         Account.create(staff=staff, password_hash=hash_password(password), must_change_password=False)
     click.echo(f"Created the staff account {email} ({staff.roles.replace(' ', ', ')}); they link an authenticator app at "
                "their first login.")
+
+
+@portal.command("backup")
+@click.argument("dest", type=click.Path(dir_okay=False))
+def backup_command(dest):
+    """Write a consistent copy of the database to DEST while the portal runs (SQLite's online backup, or
+    pg_dump --format=custom), and its manifest to DEST.manifest.json."""
+    from portal.backups import operations
+
+    try:
+        made = operations.backup(current_app.config["DATABASE_URL"], dest, _progress("Backing up"),
+                                 current_app.config.get("PG_BIN"))
+    except operations.BackupError as failed:
+        raise click.ClickException(f"No backup was written: {failed}")
+    finally:
+        click.echo(err=True)  # ends the progress line
+    click.echo(f"Backed up {len(made['tables'])} tables, {sum(made['tables'].values()):,} rows and "
+               f"{sum(f['files'] for f in made['files'].values()):,} stored files at level {made['level']} into "
+               f"{dest}: {made['size'] / 1e6:,.1f} MB in {made['seconds']:.2f} s.")
+
+
+@portal.command("restore")
+@click.argument("src", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace everything the database holds (otherwise only an empty one).")
+def restore_command(src, force):
+    """Restore the backup SRC into the configured (empty) database, after checking it against its manifest,
+    then migrate it forward to this release."""
+    from portal.backups import operations
+
+    began = time.monotonic()
+    try:
+        restored = operations.restore(src, current_app.config["DATABASE_URL"], migrations.known(), force,
+                                      current_app.config.get("PG_BIN"))
+    except operations.BackupError as refused:
+        raise click.ClickException(str(refused))
+    click.echo(f"Restored {len(restored['tables'])} tables, {sum(restored['tables'].values()):,} rows and "
+               f"{sum(f['files'] for f in restored['files'].values()):,} stored files, as the manifest lists them "
+               f"(level {restored['level']}, release {restored['release']}) in {time.monotonic() - began:.1f} s.")
+    migrate_command.callback()
+
+
+@portal.command("verify-backup")
+@click.argument("src", type=click.Path(exists=True, dir_okay=False))
+def verify_backup_command(src):
+    """Restore SRC into a throwaway database (a temporary file, or a database of its own on the configured
+    PostgreSQL server) and compare its rows and stored files with the manifest."""
+    from portal.backups import operations
+
+    began = time.monotonic()
+    try:
+        checked, wrong = operations.verify(src, current_app.config["DATABASE_URL"], migrations.known(),
+                                           current_app.config.get("PG_BIN"))
+    except operations.BackupError as refused:
+        raise click.ClickException(str(refused))
+    if wrong:
+        raise click.ClickException("The backup does not hold what its manifest says:\n  " + "\n  ".join(wrong))
+    click.echo(f"{src} is sound: {len(checked['tables'])} tables, {sum(checked['tables'].values()):,} rows and "
+               f"{sum(f['files'] for f in checked['files'].values()):,} stored files restored as the manifest lists "
+               f"them (level {checked['level']}, made {checked['began_at']}) in {time.monotonic() - began:.1f} s.")
+
+
+def _progress(label):
+    """A progress line on stderr, rewritten in place: "label: 42 % (n/total)"."""
+    def show(done, total):
+        click.echo(f"\r{label}: {100 * done // max(total, 1):3d} % ({done:,}/{total:,})", nl=False, err=True)
+    return show
 
 
 def init_app(app):

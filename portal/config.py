@@ -56,6 +56,9 @@ _SETTINGS = {
     # for development), and how long one scan may take before the file is refused as not checked.
     "CLAMD_SOCKET": ("PORTAL_CLAMD_SOCKET", None, str),
     "CLAMD_TIMEOUT": ("PORTAL_CLAMD_TIMEOUT", "20", float),
+    # The folder of pg_dump and pg_restore for `portal backup` and `restore` on PostgreSQL; unset: the
+    # newest /usr/lib/postgresql/*/bin (Debian), else the PATH.
+    "PG_BIN": ("PORTAL_PG_BIN", None, str),
     # "Mes contributions": the day (month-day) a year's declarations close, unless the agency sets
     # another for that year, and how many days before it the companies without one are reminded.
     "CONTRIBUTION_DEADLINE": ("PORTAL_CONTRIBUTION_DEADLINE", "06-30", str),

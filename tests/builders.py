@@ -199,3 +199,17 @@ def an_infected_pdf():
     """A PDF that passes every check of pdf.py, with the EICAR test string after its end (as a virus rides
     along in a file): only the virus scanner refuses it."""
     return a_pdf() + b"\n" + EICAR + b"\n"
+
+
+def every_row(db, skip=("schema_migration",)):
+    """{table: {id: {column: value}}} of a whole database, stored files included (bytes), read through the
+    peewee Database `db`; a table without an id keys its rows by their values."""
+    found = {}
+    for table in db.get_tables():
+        if table in skip:
+            continue
+        cursor = db.execute_sql(f'SELECT * FROM "{table}"')
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, [bytes(v) if isinstance(v, memoryview) else v for v in row])) for row in cursor]
+        found[table] = {row["id"] if "id" in row else repr(sorted(row.items())): row for row in rows}
+    return found

@@ -9,7 +9,7 @@ PORTAL = Path(__file__).resolve().parents[2] / "portal"
 PARTS = {"public", "wizard", "auth", "backoffice", "tiles", "access"}
 SUBJECTS = {"companies", "people", "logins", "registrations", "rights", "activities", "inspections", "contributions",
             "partners", "bce", "approvals"}
-PLUMBING = {"web", "text", "data"}
+PLUMBING = {"web", "text", "data", "backups"}
 DEMO = {"demo"}
 ROOT_MODULES = {"__init__", "cli", "config", "clock", "extensions", "access_control", "models"}
 # What each layer may import, besides itself and the root's clock and config (which import nothing of portal).
