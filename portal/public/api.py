@@ -9,6 +9,7 @@ a filter it cannot read, 404 for a number no listed firm has, 429 past the limit
 import base64
 import binascii
 import datetime
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -21,9 +22,11 @@ from portal.public import bp
 from portal.public.firm_list import FirmSearch, firms_after, listing_version
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.web import rate_limit
+from portal.web.caches import SharedLru
 
 OPENAPI = Path(__file__).with_name("openapi.json")
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
+KEPT_BYTES = 8_000_000  # the answers a process keeps (by address and version of the register), at most
 FILTERS = ("name", "number", "country", "activity")
 BAD_CURSOR = _l("The cursor (after) is not one this API gave: start again without it.")
 BAD_LIMIT = _l("The limit is a whole number from 1 to %(max)s.", max=MAX_LIMIT)
@@ -36,7 +39,7 @@ def _json(body, status=200):
     response.status_code = status
     response.mimetype = "application/json"
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = "no-store" if status >= 400 else "public, max-age=30"
+    response.headers["Cache-Control"] = "no-store" if status >= 400 else "public, max-age=30"  # a change: 30 s
     return response
 
 
@@ -46,7 +49,7 @@ def error(status, message):
 
 def _limited():
     limit = rate_limit.Limit("api", current_app.config["API_RATE_LIMIT"], datetime.timedelta(minutes=1))
-    return rate_limit.exceeded(limit)
+    return rate_limit.exceeded_often(limit)
 
 
 def encode_cursor(firm):
@@ -87,6 +90,10 @@ def api_firms():
         cursor = decode_cursor(request.args["after"])
         if cursor is None:
             return error(400, BAD_CURSOR)
+    return _kept(lambda version: _firm_page(search, cursor, limit, version))
+
+
+def _firm_page(search, cursor, limit, version):
     rows = firms_after(search, cursor, limit + 1)
     page = rows[:limit]
     next_link = None
@@ -95,17 +102,47 @@ def api_firms():
                             after=encode_cursor(page[-1]), _external=True)
     firms = [register.RegisteredFirm(row.agency_number, row.name, row.country, row.city,
                                      register.kinds_of(row.kinds)).as_record() for row in page]
-    return _json({"data_date": iso_date(register.data_date(listing_version())), "firms": firms, "next": next_link})
+    return {"data_date": iso_date(register.data_date(version)), "firms": firms, "next": next_link}
 
 
 @bp.route("/api/v1/firms/<number>")
 def api_firm(number):
     if _limited():
         return error(429, TOO_MANY)
-    found = register.listed_firm(number.lstrip("0").zfill(6)) if re.fullmatch(r"\d{1,10}", number) else None
-    if found is None:
+    if not re.fullmatch(r"\d{1,10}", number):
         return error(404, NOT_LISTED)
-    return _json(found.as_record())
+    return _kept(lambda version: _one_firm(number.lstrip("0").zfill(6)))
+
+
+def _one_firm(number):
+    found = register.listed_firm(number)
+    return found.as_record() if found is not None else None
+
+
+def _size(entry):
+    return len(entry[0])
+
+
+def _kept(make):
+    """The answer for this address and version of the register: made once per process (`make(version)`, a
+    body or None when there is no such firm), kept, and sent with an ETag (304 when the client has it)."""
+    version = listing_version()
+    store = current_app.extensions.get("api_answers")
+    if store is None:
+        store = current_app.extensions.setdefault("api_answers", SharedLru(KEPT_BYTES, getsizeof=_size))
+    key = (request.path, request.query_string, request.host_url, version)
+    entry = store.get(key)
+    if entry is None:
+        body = make(version)
+        if body is None:
+            return error(404, NOT_LISTED)
+        text = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        entry = (text, hashlib.blake2b(text, digest_size=12).hexdigest())
+        store.put(key, entry)
+    text, tag = entry
+    response = _json(b"" if tag in request.if_none_match else text, 304 if tag in request.if_none_match else 200)
+    response.set_etag(tag)
+    return response
 
 
 _openapi = {}

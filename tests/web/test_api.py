@@ -184,3 +184,23 @@ def test_the_json_download_matches_the_register_schema(client, firms):
     body = json.loads(client.get("/open-data/register.json").get_data())
     Draft202012Validator({"$ref": "urn:openapi#/components/schemas/Register"}, registry=REGISTRY).validate(body)
     assert len(body["firms"]) == 5
+
+
+def test_the_limit_is_shared_by_every_app_server_a_few_hits_late_at_most(app, client, firms, database_url,
+                                                                         instance_dir):
+    from tests.harness import make_app
+
+    app.config["API_RATE_LIMIT"] = 100  # counted in the database every 5 hits, or after a second
+    other = make_app(database_url, instance_dir, API_RATE_LIMIT=100).test_client()  # a second server
+    assert [client.get("/api/v1/firms/000101").status_code for _ in range(60)] == [200] * 60
+    codes = [other.get("/api/v1/firms/000101").status_code for _ in range(60)]
+    assert codes[:35] == [200] * 35  # the other server's 60 hits and these 35: within the limit
+    assert 429 in codes[40:46]  # refused at most 5 hits late on each server
+    assert set(codes[46:]) == {429}
+
+
+def test_a_client_with_this_answer_gets_304(client, firms):
+    first = client.get("/api/v1/firms?country=LU")
+    again = client.get("/api/v1/firms?country=LU", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""
+    assert client.get("/api/v1/firms?country=AT", headers={"If-None-Match": first.headers["ETag"]}).status_code == 200
