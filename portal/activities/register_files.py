@@ -8,10 +8,11 @@ them. Each piece is one batch of the register (register.BATCH firms), never the 
 """
 import csv
 import datetime
+import functools
 import io
 import json
 
-from portal.activities.register import activity_labels, country_name_in
+from portal.activities.register import activity_labels, activity_record, country_name_in, country_record
 from portal.text.languages import LANGUAGES
 from portal.web.csv_export import BOM, safe_cell
 
@@ -32,8 +33,8 @@ def csv_pieces(batches, language, data_date):
     """The CSV file in `language` (the country's name and the separator): its header, then one piece per
     batch. Cells typed by people are never run as formulas (csv_export.safe_cell)."""
     separator = SEPARATORS[language]
-    labels = activity_labels()
     stamp = iso_date(data_date)
+    countries = {}
 
     def piece(rows):
         out = io.StringIO()
@@ -43,11 +44,22 @@ def csv_pieces(batches, language, data_date):
 
     yield BOM + piece([CSV_COLUMNS])
     for firms in batches:
-        yield piece([
-            (firm.agency_number, safe_cell(firm.name), firm.country, country_name_in(firm.country, language),
-             safe_cell(firm.city), WITHIN_CELL.join(firm.kinds),
-             *(WITHIN_CELL.join(labels[kind][each] for kind in firm.kinds) for each in LANGUAGES), stamp)
-            for firm in firms])
+        rows = []
+        for firm in firms:
+            country = countries.get(firm.country)
+            if country is None:
+                country = countries[firm.country] = country_name_in(firm.country, language)
+            rows.append((firm.agency_number, safe_cell(firm.name), firm.country, country, safe_cell(firm.city),
+                         *_activity_cells(firm.kinds), stamp))
+        yield piece(rows)
+
+
+@functools.lru_cache(maxsize=4096)
+def _activity_cells(kinds):
+    """The codes, then the labels in each language, of a firm's activities: four cells."""
+    labels = activity_labels()
+    return (WITHIN_CELL.join(kinds), *(WITHIN_CELL.join(labels[kind][language] for kind in kinds)
+                                       for language in LANGUAGES))
 
 
 def json_pieces(batches, about):
@@ -57,8 +69,27 @@ def json_pieces(batches, about):
     yield head[:-1] + (", " if about else "") + '"firms": ['
     first = True
     for firms in batches:
-        text = ",\n".join(json.dumps(firm.as_record(), ensure_ascii=False) for firm in firms)
+        text = ",\n".join(map(firm_json, firms))
         if text:
             yield ("\n" if first else ",\n") + text
             first = False
     yield "\n]}\n"
+
+
+_pieces = {}  # ("country", code) or ("activity", kind) -> its JSON, written once per process
+
+
+def _piece(kind, key, value):
+    text = _pieces.get((kind, key))
+    if text is None:
+        text = _pieces[(kind, key)] = json.dumps(value(), ensure_ascii=False, separators=(",", ":"))
+    return text
+
+
+def firm_json(firm):
+    """`firm.as_record()` as JSON, its country and activities written once per process rather than once per
+    firm: a fraction of the time of json.dumps for each firm of a 100,000-firm download."""
+    country = _piece("country", firm.country, lambda: country_record(firm.country))
+    activities = ",".join(_piece("activity", kind, lambda: activity_record(kind)) for kind in firm.kinds)
+    return (f'{{"agency_number":{json.dumps(firm.agency_number)},"name":{json.dumps(firm.name, ensure_ascii=False)},'
+            f'"country":{country},"city":{json.dumps(firm.city, ensure_ascii=False)},"activities":[{activities}]}}')

@@ -184,6 +184,8 @@ def test_the_json_download_matches_the_register_schema(client, firms):
     body = json.loads(client.get("/open-data/register.json").get_data())
     Draft202012Validator({"$ref": "urn:openapi#/components/schemas/Register"}, registry=REGISTRY).validate(body)
     assert len(body["firms"]) == 5
+    for firm in body["firms"]:  # each firm as the API gives it
+        assert firm == client.get(f"/api/v1/firms/{firm['agency_number']}").get_json()
 
 
 def test_the_limit_is_shared_by_every_app_server_a_few_hits_late_at_most(app, client, firms, database_url,
