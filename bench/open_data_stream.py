@@ -7,6 +7,7 @@ API, a small download), then downloads the whole JSON and each CSV while samplin
 memory (VmRSS, every 10 ms). Prints, per file: its size, the firms in it (checked against the listed
 firms: each once), the time the worker was busy with it, and the worker's RSS before, at its peak during
 the download, and after. Flat means the peak is the size of a batch of firms, not of the register.
+Then reads the whole register through the API, page after page (none of them kept yet), and times it.
 """
 import argparse
 import csv
@@ -110,6 +111,24 @@ def listed_count(url):
     return count
 
 
+def whole_register_by_api(base, listed):
+    """A client that reads the whole register through the API, 200 firms a page, following `next`: each page
+    a new address, so none was kept (the SQL of every page is run)."""
+    timings, numbers, path = [], [], base + "/api/v1/firms?limit=200"
+    started = time.perf_counter()
+    while path:
+        begun = time.perf_counter()
+        body = json.loads(urllib.request.urlopen(path, timeout=60).read())
+        timings.append(time.perf_counter() - begun)
+        numbers += [firm["agency_number"] for firm in body["firms"]]
+        path = body["next"]
+    timings.sort()
+    print(f"\nThe whole register through the API (limit=200, following next): {len(timings)} requests in "
+          f"{time.perf_counter() - started:.1f} s, p50 {timings[len(timings) // 2] * 1000:.1f} ms, "
+          f"p95 {timings[int(len(timings) * 0.95)] * 1000:.1f} ms, max {timings[-1] * 1000:.1f} ms; "
+          f"{len(numbers):,} firms, each once: {'yes' if len(set(numbers)) == len(numbers) == listed else 'NO'}.")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     database_arguments(parser)
@@ -145,6 +164,7 @@ def main():
                   f"| {first_byte:12.3f} | {seconds:7.2f} | {before / 1024:10.1f} | {peak / 1024:6.1f} "
                   f"| {after / 1024:6.1f} | {(peak - before) / 1024:13.1f} |")
         print(f"\nListed firms in the database: {listed:,}; in the files: {', '.join(f'{c:,}' for c in sorted(counts))}.")
+        whole_register_by_api(base, listed)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(10)

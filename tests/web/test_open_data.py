@@ -146,3 +146,21 @@ def test_a_number_without_its_zeros_leads_to_the_firms_one_address(client, firms
 @pytest.mark.parametrize("number", ["000105", "999999", "abc", "0" * 40, "1" * 30, "%00", "%C3%A9", "-1"])
 def test_an_unlisted_or_unknown_firm_has_no_page(client, firms, number):
     assert client.get(f"/fr/firms/{number}").status_code in (400, 404)
+
+
+@pytest.mark.parametrize("path", ["/open-data/register.json", "/open-data/register.csv?lang=en"])
+def test_head_says_what_a_download_is_without_sending_it(client, firms, path):
+    response = client.head(path)
+    assert response.status_code == 200 and response.get_data() == b""
+    assert response.headers["ETag"] == client.get(path).headers["ETag"]
+
+
+def test_a_download_says_nothing_the_list_does_not(client, db):
+    firm = make_firm("Secretive Medical GmbH", "DE", "000201", ["manufacturer"], city="Köln")
+    firm.street, firm.vat_number, firm.bce_number = "Geheimweg 7", "DE123456789", None
+    firm.save()
+    for path in ("/open-data/register.json", "/open-data/register.csv?lang=fr", "/api/v1/firms", "/fr/firms/000201",
+                 "/api/v1/firms/000201"):
+        text = client.get(path).get_data().decode("utf-8-sig")
+        assert "Secretive Medical GmbH" in text
+        assert "Geheimweg" not in text and "DE123456789" not in text
