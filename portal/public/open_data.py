@@ -18,6 +18,7 @@ from portal.public import bp
 from portal.public.firm_list import listing_version
 from portal.text.countries import country_name
 from portal.text.languages import LANGUAGES
+from portal.web import rate_limit
 from portal.web.page_cache import shared_page
 from portal.web.rendering import render
 
@@ -44,6 +45,8 @@ def download(pieces, mimetype, tag, date, filename=None):
     modified = datetime.datetime.fromtimestamp(date, datetime.UTC)
     if not is_resource_modified(request.environ, etag=tag, last_modified=modified):
         response = Response(status=304)
+    elif request.method == "GET" and rate_limit.exceeded(rate_limit.DOWNLOADS):  # a whole file costs seconds
+        abort(429)
     else:
         response = Response(stream_with_context(pieces()), mimetype=mimetype)
         if filename:

@@ -45,6 +45,7 @@ UPLOADS = Limit("uploads", 30, datetime.timedelta(minutes=10))  # PDF files sent
 DOCUMENTS = Limit("documents", 50, datetime.timedelta(days=1))  # documents a company sends the inspectors, per company
 DOSSIER_MAIL = Limit("dossier-mail", 1, datetime.timedelta(hours=1))  # news of a dossier, per dossier and side
 NEW_PEOPLE = Limit("new-people", 20, datetime.timedelta(days=1))  # people a company adds (an e-mail each), per company
+DOWNLOADS = Limit("downloads", 30, datetime.timedelta(hours=1))  # the whole register (seconds of a worker each), per address
 
 
 def client():

@@ -164,3 +164,15 @@ def test_a_download_says_nothing_the_list_does_not(client, db):
         text = client.get(path).get_data().decode("utf-8-sig")
         assert "Secretive Medical GmbH" in text
         assert "Geheimweg" not in text and "DE123456789" not in text
+
+
+def test_each_address_may_download_the_whole_register_30_times_an_hour(client, firms, clock):
+    path = "/open-data/register.json"
+    tag = client.get(path).headers["ETag"]
+    assert [client.get(path).status_code for _ in range(29)] == [200] * 29
+    assert client.get(path, headers={"If-None-Match": tag}).status_code == 304  # costs nothing: not counted
+    refused = client.get("/open-data/register.csv?lang=fr")
+    assert refused.status_code == 429 and "Trop de demandes" in refused.get_data(as_text=True)
+    assert client.get("/open-data/register.json", environ_base={"REMOTE_ADDR": "192.0.2.8"}).status_code == 200
+    clock.advance(3601)
+    assert client.get(path).status_code == 200
