@@ -80,6 +80,7 @@ bench: install bench-tools
 	$(PY) bench/load.py
 	$(PY) bench/load.py --postgres
 	$(PY) bench/name_search.py
+	$(PY) bench/open_data_stream.py
 	$(PY) bench/kbo_import.py --enterprises 190000
 
 # Ten minutes at 32 connections (people reading 40 ms between pages) over public and logged-in

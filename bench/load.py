@@ -62,6 +62,13 @@ ROUTES = [
     ("list, search + country + p50", "/fr/firms?name=c&country=DE&page=50", None),
     ("list, htmx fragment p50", "/fr/firms?page=50", HTMX),
     ("register, start page", "/fr/register", None),
+    # Issue 33: the register's JSON API (rate-limited: one counting statement per request) and a firm's page.
+    ("API, list first page", "/api/v1/firms", None),
+    ("API, list country DE", "/api/v1/firms?country=DE", None),
+    ("API, list activity importer", "/api/v1/firms?activity=importer", None),
+    ("API, list name 'medi'", "/api/v1/firms?name=medi", None),
+    ("API, one firm", "/api/v1/firms/054321", None),
+    ("a firm's page", "/fr/firms/054321", None),
     # main() adds the pages that need data or a session: company_routes(), staff_routes(), wizard_routes().
 ]
 # Issue 15's targets (and issue 31's): (ratio to hello at least, p95 ms at most, SQL statements at most), by kind of page.
@@ -70,6 +77,8 @@ TARGETS = {
     "wizard": (0.35, 25, 2),
     # Issue 31's: the heavy pages, and a row's form fetched in place (its SQL: today's, kept from growing).
     "heavy": (0.25, 30, 8), "row form": (0.35, 25, 6),
+    # Issue 33's: the API's list (its SQL: the rate limit's count, the page, the plan's count for a long name).
+    "api": (0.30, 30, 3),
 }
 KIND = {
     "home": "public", "help": "public", "FAQ": "public", "guides": "public", "login, choice page": "public",
@@ -88,6 +97,8 @@ KIND = {
     "access, users of the quality (50)": "heavy", "edit form: a contact person (htmx)": "row form",
     "edit form: a legal representative (htmx)": "row form", "edit form: a unit (htmx)": "row form",
     "edit form: an activity (htmx)": "row form", "edit form: a corrective action (htmx)": "row form",
+    "API, list first page": "api", "API, list country DE": "api", "API, list activity importer": "api",
+    "API, list name 'medi'": "api", "API, one firm": "api", "a firm's page": "list",
 }
 
 
@@ -431,7 +442,8 @@ SECRET = "bench-secret-key-of-at-least-32-characters"
 
 
 def start_gunicorn(url, port):
-    env = dict(os.environ, PORTAL_ENV="development", PORTAL_DATABASE_URL=url, PORTAL_LOG_LEVEL="WARNING", PORTAL_SECRET_KEY=SECRET)
+    env = dict(os.environ, PORTAL_ENV="development", PORTAL_DATABASE_URL=url, PORTAL_LOG_LEVEL="WARNING", PORTAL_SECRET_KEY=SECRET,
+               PORTAL_API_RATE_LIMIT="1000000000")  # wrk is one client: counted as any, never refused
     process = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}",
          "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)

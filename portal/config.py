@@ -26,6 +26,13 @@ _SETTINGS = {
     # How long one app server trusts its copy of the list's version (page_cache): a change shows
     # on every server within this time.
     "LIST_FRESHNESS_SECONDS": ("PORTAL_LIST_FRESHNESS_SECONDS", "1", float),
+    # The licence of the public register's downloads and API (the agency's choice): its short name, as
+    # the files and the "Open data" page state it, and the address of its text.
+    "OPEN_DATA_LICENCE": ("PORTAL_OPEN_DATA_LICENCE", "CC0-1.0", str),
+    "OPEN_DATA_LICENCE_URL": ("PORTAL_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/publicdomain/zero/1.0/",
+                              str),
+    # How many requests one client may send the register's API per minute.
+    "API_RATE_LIMIT": ("PORTAL_API_RATE_LIMIT", "600", int),
     "LOG_LEVEL": ("PORTAL_LOG_LEVEL", "INFO", str),
     "VIES": ("PORTAL_VIES", None, str),  # "live" or "fake"; default by PORTAL_ENV
     "VIES_URL": ("PORTAL_VIES_URL", "https://ec.europa.eu/taxation_customs/vies/rest-api/check-vat-number", str),

@@ -1,6 +1,7 @@
-"""Public pages: home, help, FAQ, guides, list of registered firms."""
+"""Public pages: home, help, FAQ, guides, list of registered firms, the register as open data and its API."""
 from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from portal.public import routes  # noqa: E402,F401  (routes attach themselves to bp)
+# The route modules attach themselves to bp: the pages, the register's downloads and firm pages, its API.
+from portal.public import api, open_data, routes  # noqa: E402,F401

@@ -209,15 +209,25 @@ class Plan:
         return self.counted
 
     def page(self, page, per_page, descending):
+        order = (self.name.desc(), self.key.desc()) if descending else (self.name, self.key)
+        return list(self.shown(self.query).order_by(*order).paginate(page, per_page).namedtuples())
+
+    def after(self, cursor, limit):
+        """At most `limit` firms in name order, after `cursor` (the name key and id of the last one
+        before; None: from the first): a range of the same index, however far the client has read."""
         query = self.query
+        if cursor is not None:
+            name, key = cursor
+            query = query.where((self.name > name) | ((self.name == name) & (self.key > key)))
+        return list(self.shown(query).order_by(self.name, self.key).limit(limit).namedtuples())
+
+    def shown(self, query):
+        """`query` with the firms' own columns, as the list shows them."""
         if query.model is not Company:  # the prefix index: the firms' own columns for the page
             query = query.join(Company, on=(self.key == Company.id))
         query = query.select(Company.id, Company.name, Company.name_key, Company.agency_number, Company.country,
                              Company.city, _active_kinds(Company.id).alias("kinds"))
-        if self.grouped:
-            query = query.group_by(Company.id)
-        order = (self.name.desc(), self.key.desc()) if descending else (self.name, self.key)
-        return list(query.order_by(*order).paginate(page, per_page).namedtuples())
+        return query.group_by(Company.id) if self.grouped else query
 
 
 def _active_kinds(company_id):
@@ -283,3 +293,11 @@ def _search_firms(search, per_page):
     activities = {firm.id: [Activity(kind=kind) for kind in sorted(set((firm.kinds or "").split(",")) - {""})]
                   for firm in firms}
     return FirmPage(firms, activities, total, page, per_page, plan.cap)
+
+
+def firms_after(search, cursor, limit):
+    """The API's page of a search: at most `limit` firms in name order after `cursor` ((name key, id) of
+    the last firm of the page before, or None). From the read replica when there is one; no count."""
+    if search.errors.get("number"):
+        return []
+    return from_replica(lambda: _plan(search).after(cursor, limit))

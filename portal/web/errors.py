@@ -1,10 +1,11 @@
 """Error pages in the user's language, inside the layout."""
-from flask import render_template
+from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.text.lazy_text import lazy_gettext as _l
 from portal.web.csrf import CSRFError
 
+API_PREFIX = "/api/"
 MESSAGES = {
     400: (_l("The request could not be understood"),
           _l("Something in the address or the form was not valid. Go back and try again.")),
@@ -31,6 +32,8 @@ MESSAGES = {
 
 def render_error(key, status):
     title, message = MESSAGES[key]
+    if request.path.startswith(API_PREFIX):  # a program asked: it reads JSON, as the API's own answers
+        return jsonify({"error": {"status": status, "message": str(title)}}), status
     return render_template("errors/error.html", title=title, message=message, status=status), status
 
 
@@ -45,6 +48,11 @@ def init_app(app):
             return error
         response = error.get_response()
         body, status = render_error(error.code, error.code)
+        if request.path.startswith(API_PREFIX):
+            body.headers.update({name: value for name, value in response.headers.items()
+                                 if name.lower() in ("allow", "retry-after")})
+            body.status_code = status
+            return body
         response.set_data(body)
         response.mimetype = "text/html"
         return response

@@ -8,6 +8,7 @@ when no proxy is configured.
 """
 import datetime
 import ipaddress
+import threading
 from dataclasses import dataclass
 
 import peewee
@@ -44,6 +45,7 @@ UPLOADS = Limit("uploads", 30, datetime.timedelta(minutes=10))  # PDF files sent
 DOCUMENTS = Limit("documents", 50, datetime.timedelta(days=1))  # documents a company sends the inspectors, per company
 DOSSIER_MAIL = Limit("dossier-mail", 1, datetime.timedelta(hours=1))  # news of a dossier, per dossier and side
 NEW_PEOPLE = Limit("new-people", 20, datetime.timedelta(days=1))  # people a company adds (an e-mail each), per company
+DOWNLOADS = Limit("downloads", 30, datetime.timedelta(hours=1))  # the whole register (seconds of a worker each), per address
 
 
 def client():
@@ -57,24 +59,66 @@ def client():
     return address[:64]
 
 
+def allowed_hits(limit):
+    """What `limit` allows: its own number, unless an operator (or a test harness that plays many visitors
+    from one address) set another in app.config["RATE_LIMITS"], by limit name."""
+    return current_app.config.get("RATE_LIMITS", {}).get(limit.name, limit.hits)
+
+
 def exceeded(limit, subject=None):
     """Count one hit of `limit` for `subject` (the client by default); True
-    once the hits in the current window are more than allowed. An operator
-    (or a test harness that plays many visitors from one address) may set
-    other numbers in app.config["RATE_LIMITS"], by limit name."""
-    allowed = current_app.config.get("RATE_LIMITS", {}).get(limit.name, limit.hits)
+    once the hits in the current window are more than allowed."""
     subject = client() if subject is None else str(subject)
+    return _count(limit, subject, 1) > allowed_hits(limit)
+
+
+def _count(limit, subject, hits):
+    """Add `hits` to the window of `limit` for `subject` (a new window when the last one is over); the hits of
+    the window so far, on every app server."""
     now = clock.utc()
     expired = RateLimit.window_start < now - limit.per
     query = (RateLimit
-             .insert(key=f"{limit.name}:{subject}"[:160], window_start=now, hits=1)
+             .insert(key=f"{limit.name}:{subject}"[:160], window_start=now, hits=hits)
              .on_conflict(conflict_target=[RateLimit.key], update={
-                 RateLimit.hits: Case(None, [(expired, 1)], RateLimit.hits + 1),
+                 RateLimit.hits: Case(None, [(expired, hits)], RateLimit.hits + hits),
                  RateLimit.window_start: Case(None, [(expired, now)], RateLimit.window_start),
              })
              .returning(RateLimit.hits))
-    (hits,), = query.tuples().execute()
-    return hits > allowed
+    (total,), = query.tuples().execute()
+    return total
+
+
+_tallies_lock = threading.Lock()
+MAX_TALLIES = 20_000  # clients a process keeps a tally of at once; past it, it starts again from the database
+
+
+def exceeded_often(limit, subject=None):
+    """`exceeded` for a limit hit at every request of a busy route (the register's API): the hits are added
+    to the shared count a few at a time, every `allowed / 20` hits (at most 10) or after a second, so that
+    most requests write nothing. A client is refused once the count on every server plus the hits this
+    process has not yet added pass the limit: at most 5% late per server; a limit of 20 or fewer is
+    counted at every hit, as `exceeded` does."""
+    allowed = allowed_hits(limit)
+    subject = client() if subject is None else str(subject)
+    every = max(1, min(10, allowed // 20))
+    key = (limit.name, subject)
+    now = clock.now()
+    # per app (each test's its own): (limit name, subject) -> [hits not yet counted, hits counted, when counted]
+    tallies = current_app.extensions.setdefault("rate_tallies", {})
+    with _tallies_lock:
+        if len(tallies) > MAX_TALLIES:
+            tallies.clear()
+        tally = tallies.setdefault(key, [0, 0, None])
+        tally[0] += 1
+        flush = tally[0] if tally[0] >= every or tally[2] is None or now - tally[2] >= 1 else 0
+        if flush:
+            tally[0] -= flush
+        pending, counted = tally[0], tally[1]
+    if flush:
+        counted = _count(limit, subject, flush)
+        with _tallies_lock:
+            tally[1], tally[2] = counted, now
+    return counted + pending > allowed
 
 
 def purge(now=None):

@@ -134,6 +134,6 @@ def test_doors_not_built_yet_answer_clearly(visitor):
 
 
 @pytest.mark.parametrize("path", ["/fr/", "/nl/firms?name=medi", "/en/faq", "/fr/help", "/fr/guides",
-                                  "/fr/guides/foreign-companies", "/fr/nope"])
+                                  "/fr/guides/foreign-companies", "/fr/open-data", "/nl/firms/900001", "/fr/nope"])
 def test_every_page_fits_a_320_pixel_screen(narrow_visitor, path):
     narrow_visitor.goto(path, status=404 if path.endswith("nope") else 200)

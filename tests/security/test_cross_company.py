@@ -52,6 +52,8 @@ NOT_OBJECT_IDS = {
     "tiles.summary": "a tile's code, the same for every company",
     "tiles.export": "a list's name (devices, suppliers…), the same for every company",
     "tiles.partner_list": "a list's name (devices, suppliers…), the same for every company: its rows are the session's company's",
+    "public.firm": "a listed firm's agency number: the public register's page, the same for everyone (unlisted: 404)",
+    "public.api_firm": "a listed firm's agency number: the public register's API, the same for everyone (unlisted: 404)",
 }
 CAPABILITY_LINKS = re.compile(r"^(wizard\.|auth\.reset)")
 

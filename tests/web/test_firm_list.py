@@ -9,7 +9,7 @@ HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
 
 def names(response):
-    return re.findall(r"<tr>\s*<td>([^<]+)</td>", response.get_data(as_text=True))
+    return re.findall(r"<tr>\s*<td>(?:<a href=\"[^\"]+\">)?([^<]+)<", response.get_data(as_text=True))
 
 
 def count_heading(response):
