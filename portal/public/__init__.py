@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from portal.public import routes  # noqa: E402,F401  (routes attach themselves to bp)
+from portal.public import numbers, routes  # noqa: E402,F401  (routes attach themselves to bp)

@@ -26,8 +26,8 @@ from tests.builders import make_firm
 from tests.harness import AuthActions
 
 # What the menu shows each role: the sections' addresses.
-MENU = {"/en/staff/registrations": REVIEWER, "/en/staff/companies": (REVIEWER, INSPECTOR),
-        "/en/staff/inspections": INSPECTOR, "/en/staff/contributions": FINANCE, "/en/staff/people": ACCOUNT_SUPPORT,
+MENU = {"/en/staff/registrations": REVIEWER, "/en/staff/registrations/numbers": REVIEWER,
+        "/en/staff/companies": (REVIEWER, INSPECTOR), "/en/staff/inspections": INSPECTOR, "/en/staff/contributions": FINANCE, "/en/staff/people": ACCOUNT_SUPPORT,
         "/en/staff/approvals": (ACCOUNT_SUPPORT, FINANCE), "/en/staff/members": ADMINISTRATOR}
 
 
