@@ -70,7 +70,3 @@ def brussels_midnight(day):
     start = datetime.datetime.combine(day, datetime.time(), BRUSSELS)
     return start.astimezone(datetime.timezone.utc).replace(tzinfo=None)
 
-
-def in_brussels(moment):
-    """A naive UTC datetime (as the database's timestamps) as the date it is in Brussels."""
-    return moment.replace(tzinfo=datetime.timezone.utc).astimezone(BRUSSELS).date()

@@ -26,6 +26,8 @@ _SETTINGS = {
     # How long one app server trusts its copy of the list's version (page_cache): a change shows
     # on every server within this time.
     "LIST_FRESHNESS_SECONDS": ("PORTAL_LIST_FRESHNESS_SECONDS", "1", float),
+    # How often at most an app server counts the register in numbers again after the list changed.
+    "NUMBERS_FRESHNESS_SECONDS": ("PORTAL_NUMBERS_FRESHNESS_SECONDS", "300", float),
     "LOG_LEVEL": ("PORTAL_LOG_LEVEL", "INFO", str),
     "VIES": ("PORTAL_VIES", None, str),  # "live" or "fake"; default by PORTAL_ENV
     "VIES_URL": ("PORTAL_VIES_URL", "https://ec.europa.eu/taxation_customs/vies/rest-api/check-vat-number", str),

@@ -7,6 +7,7 @@ GROUP BY (the queue's index `status, submitted_at, id`); the decisions of the mo
 once, through the index on `decided_at`, and counted and measured here, in Brussels months, so that
 the median is the same on SQLite and PostgreSQL.
 """
+import bisect
 import datetime
 import statistics
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from peewee import SQL, Case, fn
 
 from portal import clock
+from portal.data.db import database
 from portal.registrations.models import Registration
 from portal.text.lazy_text import lazy_gettext as _l
 
@@ -81,20 +83,29 @@ def decisions_by_month(months, kind=""):
     days to decision over all of them or None): requests validated or refused, from their first
     sending to the decision."""
     shown = clock.months_back(months)
+    after = shown[-1] + datetime.timedelta(days=31)
+    starts = [clock.brussels_midnight(month) for month in (*shown, after.replace(day=1))]  # in UTC, as stored
     query = _of_kind(Registration.select(Registration.status, Registration.submitted_at, Registration.decided_at)
-                     .where((Registration.decided_at >= clock.brussels_midnight(shown[0]))
-                            & Registration.status.in_(DECIDED) & Registration.submitted_at.is_null(False)), kind)
+                     .where((Registration.decided_at >= starts[0]) & Registration.status.in_(DECIDED)
+                            & Registration.submitted_at.is_null(False)), kind)
     by_month = {month: ([], []) for month in shown}  # month -> (statuses, days)
-    for status, submitted_at, decided_at in query.tuples():
-        month = clock.in_brussels(decided_at).replace(day=1)
-        if month in by_month:  # a decision dated after today (a clock moved back) is not shown
-            statuses, days = by_month[month]
+    for status, submitted_at, decided_at in database.execute(query).fetchall():  # as the driver gives them
+        submitted_at, decided_at = _moment(submitted_at), _moment(decided_at)
+        index = bisect.bisect_right(starts, decided_at) - 1
+        if index < len(shown):  # a decision dated after this month (a clock moved back) is not shown
+            statuses, days = by_month[shown[index]]
             statuses.append(status)
             days.append((decided_at - submitted_at).total_seconds() / DAY)
     rows = tuple(MonthOfDecisions(month, statuses.count(Registration.VALIDATED), statuses.count(Registration.REFUSED),
                                   _median(days))
                  for month, (statuses, days) in by_month.items())
     return rows, _median([day for _, days in by_month.values() for day in days])
+
+
+def _moment(value):
+    """A timestamp as the driver gives it: PostgreSQL's a datetime, SQLite's its ISO text (read here in a
+    fraction of the time the model's field takes, which tries one format after another)."""
+    return value if isinstance(value, datetime.datetime) else datetime.datetime.fromisoformat(value)
 
 
 def _median(days):

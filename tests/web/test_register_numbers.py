@@ -110,11 +110,14 @@ def test_countries_past_the_twentieth_are_counted_together(client, db, clock):
     assert len(rows) == 21 and rows[-1] == ("Other countries", "2")
 
 
-def test_the_page_is_kept_until_the_list_changes(client, register):
+def test_the_counts_are_kept_and_follow_a_changed_list_once_per_period(app, client, register):
     first = client.get("/en/numbers")
     assert first.headers["ETag"] and "public" in first.headers["Cache-Control"]
     assert client.get("/en/numbers", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
     make_firm("Newcomer SRL", "IT", "000106", ["exporter"])
+    # Within PORTAL_NUMBERS_FRESHNESS_SECONDS of the last count: the same figures, not a count per change.
+    assert "4 firms are on the list" in client.get("/en/numbers?another=address").get_data(as_text=True)
+    app.config["NUMBERS_FRESHNESS_SECONDS"] = 0  # the period is over
     page = client.get("/en/numbers").get_data(as_text=True)
     assert "5 firms are on the list" in page and ("Italy", "1") in table(page, "by-country")
 

@@ -102,3 +102,11 @@ def test_reviewers_find_it_in_the_menu(client, auth, db):
     menu = re.search(r'class="staff-nav">(.*?)</nav>', client.get("/en/staff/registrations").get_data(as_text=True),
                      re.S).group(1)
     assert 'href="/en/staff/registrations/numbers">Requests in numbers</a>' in menu
+
+
+def test_a_decision_counts_in_its_month_in_brussels(client, auth, db, clock):
+    new_year = datetime.datetime(2026, 12, 31, 23, 30)  # 00:30 on 1 January 2027 in Brussels
+    sent(status=Registration.REFUSED, submitted=new_year - 2 * DAY, decided=new_year)
+    auth.staff(roles=[REVIEWER])
+    decisions = table(client.get("/en/staff/registrations/numbers").get_data(as_text=True), "decisions")
+    assert decisions[-2:] == [("December 2026", "0", "0", "0"), ("January 2027", "0", "1", "1")]
