@@ -67,3 +67,12 @@ def test_a_reviewer_opens_the_requests_in_numbers(visitor, reviewer):
         visitor.check_page()
     expect(page).to_have_url(visitor.base_url + "/fr/staff/registrations/numbers?kind=change")
     expect(page.get_by_role("heading", name="Délai médian de décision")).to_be_visible()
+
+
+def test_the_numbers_on_a_phone(narrow_visitor):
+    """320 CSS pixels: the charts shrink to the screen, the tables come under them, nothing scrolls sideways."""
+    narrow_visitor.goto("/fr/numbers")
+    page = narrow_visitor.page
+    chart = page.locator("svg[aria-labelledby='by-country-image']").bounding_box()
+    table = page.get_by_role("table", name="Firmes enregistrées par pays").bounding_box()
+    assert chart["width"] <= 320 and table["y"] > chart["y"] + chart["height"]
