@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+from peewee import chunked
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.public_list import measure  # noqa: E402  (after sys.path names the project)
@@ -24,7 +26,7 @@ from bench.queries import QueryCounter  # noqa: E402  (after sys.path names the 
 from bench.seed import seed  # noqa: E402  (after sys.path names the project)
 from portal import create_app  # noqa: E402  (after sys.path names the project)
 from portal.activities import register_numbers as counts  # noqa: E402  (after sys.path names the project)
-from portal.data.db import database, insert_rows  # noqa: E402  (after sys.path names the project)
+from portal.data.db import database  # noqa: E402  (after sys.path names the project)
 from portal.models import Registration  # noqa: E402  (after sys.path names the project)
 from portal.registrations import work_numbers  # noqa: E402  (after sys.path names the project)
 
@@ -56,7 +58,8 @@ def add_requests(decisions):
         rows.append({"token": f"bench-numbers-w{index}", "status": Registration.SUBMITTED,
                      "submitted_at": now - datetime.timedelta(seconds=rng.randint(0, 120 * 86400))})
     with database.atomic():
-        insert_rows(Registration, rows)
+        for chunk in chunked(rows, 1000):  # a request's defaulted columns are parameters too
+            Registration.insert_many(chunk).execute()
 
 
 def main():

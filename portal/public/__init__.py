@@ -1,4 +1,4 @@
-"""Public pages: home, help, FAQ, guides, list of registered firms."""
+"""Public pages: home, help, FAQ, guides, list of registered firms, the register in numbers."""
 from flask import Blueprint
 
 bp = Blueprint("public", __name__)
