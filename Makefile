@@ -77,6 +77,7 @@ soak-tools: bench-tools
 
 bench: install bench-tools
 	$(PY) bench/public_list.py
+	$(PY) bench/register_numbers.py
 	$(PY) bench/load.py
 	$(PY) bench/load.py --postgres
 	$(PY) bench/name_search.py

@@ -104,8 +104,8 @@ def role_required(*roles):
 
 
 # The back office's sections, in the menu's order (base.html); each opens to its view's roles.
-STAFF_SECTIONS = ("backoffice.queue_page", "backoffice.companies_page", "backoffice.inspections_page",
-                  "backoffice.contributions_page", "backoffice.people", "backoffice.approvals_page",
+STAFF_SECTIONS = ("backoffice.queue_page", "backoffice.numbers_page", "backoffice.companies_page",
+                  "backoffice.inspections_page", "backoffice.contributions_page", "backoffice.people", "backoffice.approvals_page",
                   "backoffice.staff_members_page")
 
 

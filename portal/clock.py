@@ -56,3 +56,17 @@ def utc():
 def today():
     """Today's date in Brussels, where the agency's days begin and end."""
     return datetime.datetime.fromtimestamp(now(), BRUSSELS).date()
+
+
+def months_back(count):
+    """The first days of the last `count` months in Brussels, the oldest first, this month last."""
+    this_month = today()
+    months = [this_month.year * 12 + this_month.month - 1 - back for back in range(count - 1, -1, -1)]
+    return [datetime.date(month // 12, month % 12 + 1, 1) for month in months]
+
+
+def brussels_midnight(day):
+    """The naive UTC datetime (as the database's timestamps) at which `day` begins in Brussels."""
+    start = datetime.datetime.combine(day, datetime.time(), BRUSSELS)
+    return start.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+

@@ -33,6 +33,8 @@ _SETTINGS = {
                               str),
     # How many requests one client may send the register's API per minute.
     "API_RATE_LIMIT": ("PORTAL_API_RATE_LIMIT", "600", int),
+    # How often at most an app server counts the register in numbers again after the list changed.
+    "NUMBERS_FRESHNESS_SECONDS": ("PORTAL_NUMBERS_FRESHNESS_SECONDS", "300", float),
     "LOG_LEVEL": ("PORTAL_LOG_LEVEL", "INFO", str),
     "VIES": ("PORTAL_VIES", None, str),  # "live" or "fake"; default by PORTAL_ENV
     "VIES_URL": ("PORTAL_VIES_URL", "https://ec.europa.eu/taxation_customs/vies/rest-api/check-vat-number", str),

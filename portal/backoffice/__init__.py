@@ -7,6 +7,7 @@ from portal.backoffice import (  # noqa: E402,F401  (the route modules attach th
     approval_routes,
     contribution_routes,
     inspection_routes,
+    numbers,
     routes,
     staff_routes,
 )

@@ -186,6 +186,11 @@ def text_agg(column):
     return peewee.fn.string_agg(column, ",") if is_postgres() else peewee.fn.group_concat(column, ",")
 
 
+def month_of(column):
+    """A timestamp's month as "YYYY-MM" text (UTC, as the timestamps are stored), for a GROUP BY."""
+    return peewee.fn.to_char(column, "YYYY-MM") if is_postgres() else peewee.fn.strftime("%Y-%m", column)
+
+
 def json_rows_agg(columns):
     """The rows' `columns` as one JSON array of arrays, in one row (NULL, or SQLite's "[]", when there
     is no row); `json_rows` reads it back."""

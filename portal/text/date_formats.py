@@ -130,6 +130,19 @@ def format_date(value, format="medium", zone=None):
     return _parts("date", format, locale_in_force())(value)
 
 
+MONTH_SKELETONS = {"short": "yMMM", "long": "yMMMM"}  # "janv. 2026", "janvier 2026"
+
+
+def format_month(value, length="long"):
+    """A month (any date in it) with its year, in the reader's language: "janvier 2026", "januari 2026"."""
+    return dates.format_skeleton(MONTH_SKELETONS[length], value, locale=locale_in_force())
+
+
+def month_name(value):
+    """A month's short name alone ("janv.", "jan.", "Jan"), in the reader's language."""
+    return locale_in_force().months["stand-alone"]["abbreviated"][value.month]
+
+
 def lazy_date(value, format="medium"):
     """A date for a text made at import or before its language is known (`_l(…, date=lazy_date(d))`, an
     e-mail's subject): written in the language in force when the text is."""
@@ -144,3 +157,4 @@ def init_app(app):
         zone = _zone(app.config["BABEL_DEFAULT_TIMEZONE"])
     app.jinja_env.filters["datetimeformat"] = lambda value, format="medium": format_datetime(value, format, zone)
     app.jinja_env.filters["dateformat"] = lambda value, format="medium": format_date(value, format, zone)
+    app.jinja_env.filters["monthformat"] = format_month

@@ -1,4 +1,6 @@
 """The portal's clock: the real one, or the one a test gives an app, however it is given."""
+import datetime
+
 import pytest
 
 from portal import clock
@@ -27,3 +29,14 @@ def test_without_a_clock_of_its_own_an_app_reads_the_real_one(tmp_path):
     app = make_app("sqlite:///" + str(tmp_path / "c.db"), tmp_path)
     with app.app_context():
         assert abs(clock.now() - time.time()) < 5
+
+
+def test_the_months_back_end_with_this_month_in_brussels(tmp_path):
+    # 31 December 2026, 23:30 UTC: already January 2027 in Brussels.
+    moment = datetime.datetime(2026, 12, 31, 23, 30, tzinfo=datetime.timezone.utc).timestamp()
+    app = make_app("sqlite:///" + str(tmp_path / "c.db"), tmp_path, CLOCK=lambda: moment)
+    with app.app_context():
+        months = clock.months_back(14)
+    assert months[0] == datetime.date(2025, 12, 1) and months[-1] == datetime.date(2027, 1, 1) and len(months) == 14
+    assert clock.brussels_midnight(datetime.date(2027, 1, 1)) == datetime.datetime(2026, 12, 31, 23)
+    assert clock.brussels_midnight(datetime.date(2026, 7, 1)) == datetime.datetime(2026, 6, 30, 22)  # summer time

@@ -66,3 +66,13 @@ def test_a_date_kept_as_iso_text_and_a_date_in_a_lazy_text_read_as_every_other_d
         assert str(subject) == "depuis le 15 janv. 2026"
         with forced("en"):  # the same text, written for an English reader
             assert str(subject) == "since Jan 15, 2026"
+
+
+@pytest.mark.parametrize("language,long,short,name", [
+    ("fr", "septembre 2026", "sept. 2026", "sept."), ("nl", "september 2026", "sep 2026", "sep"),
+    ("en", "September 2026", "Sep 2026", "Sep")])
+def test_a_month_reads_in_the_readers_language(app, language, long, short, name):
+    from portal.text.date_formats import format_month, month_name
+    with app.test_request_context(f"/{language}/"), forced(language):
+        day = datetime.date(2026, 9, 14)
+        assert (format_month(day), format_month(day, "short"), month_name(day)) == (long, short, name)
