@@ -54,7 +54,7 @@ def declarant(live_server):
             LoginSession.delete().where(LoginSession.person == person).execute()
             person.delete_instance(recursive=True)
         company = Company(country="DE", street="Zahlweg", house_number="2", postcode="10115", city="Berlin",
-                          language="en", listed=True)
+                          language="en", listed=True, agency_number="000888")  # listed: it has its number
         company.set_name(NAME)
         company.save()
         for kind in ("distributor", "exporter"):
