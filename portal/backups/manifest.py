@@ -36,7 +36,9 @@ def write(backup, database, release, inventory, began_at, began):
                 "file": backup.name, "size": backup.stat().st_size, "sha256": checksum(backup),
                 "began_at": began_at, **inventory}
     manifest["seconds"] = round(time.monotonic() - began, 3)
-    with open(os.open(path_of(backup), os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600), "w") as stream:
+    handle = os.open(path_of(backup), os.O_CREAT | os.O_TRUNC | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    os.fchmod(handle, 0o600)  # an older manifest of the same name kept its own mode
+    with open(handle, "w") as stream:
         stream.write(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return manifest
 

@@ -1,7 +1,9 @@
 """Backup, restore and verify, whatever the database: the steps and checks they share. The commands
 (`portal backup`, `restore`, `verify-backup`) call these; the database's own work is in `sqlite` and
 `postgres`."""
+import contextlib
 import datetime
+import fcntl
 import functools
 import sqlite3
 import tempfile
@@ -48,15 +50,28 @@ def backup(url, dest, progress, bin_dir=None):
     dialect, dest = dialect_of(url), Path(dest)
     if dest.is_dir():
         raise BackupError(f"{dest} is a folder: name the backup file to write.")
-    if dialect == "sqlite" and dest.resolve() == Path(sqlite.path_of(url)).resolve():
-        raise BackupError(f"{dest} is the database itself: name another file.")
+    if dialect == "sqlite" and dest.resolve() in sqlite.files_of(url):
+        raise BackupError(f"{dest} is the database itself or one of its files: name another file.")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    began, began_at = time.monotonic(), datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    if dialect == "sqlite":
-        found = sqlite.backup(url, dest, progress)
-    else:
-        found = postgres.backup(url, dest, progress, bin_dir)
-    return manifest.write(dest, dialect, release(), found, began_at, began)
+    with _only_backup_to(dest):
+        began, began_at = time.monotonic(), datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+        if dialect == "sqlite":
+            found = sqlite.backup(url, dest, progress)
+        else:
+            found = postgres.backup(url, dest, progress, bin_dir)
+        return manifest.write(dest, dialect, release(), found, began_at, began)
+
+
+@contextlib.contextmanager
+def _only_backup_to(dest):
+    """Two backups to one name at once would rename and checksum each other's files: the second is refused
+    while the first holds DEST.lock."""
+    with open(f"{dest}.lock", "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BackupError(f"Another backup to {dest} is running: wait for it, or name another file.") from None
+        yield
 
 
 def checked(src, url, known):
@@ -86,6 +101,7 @@ def restore(src, url, known, force=False, bin_dir=None):
             raise BackupError("The database to restore into is not empty: nothing was restored. Restore into an "
                               "empty database, or add --force to replace everything it holds.")
         if dialect == "postgresql":
+            postgres.check_archive(src, bin_dir)  # before anything is dropped: pg_restore is there and reads it
             postgres.clear(url)
     if dialect == "sqlite":
         sqlite.restore(src, url)

@@ -10,9 +10,11 @@ import os
 import secrets
 import shutil
 import subprocess
-from urllib.parse import unquote, urlsplit, urlunsplit
+import tempfile
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from portal.backups import inventory
 from portal.backups.manifest import BackupError
@@ -34,15 +36,15 @@ def tool(name, bin_dir=None):
 
 
 def _libpq(url):
-    """The URL without its password, and the environment that carries it (a password on a command line
-    is visible to every user of the machine)."""
-    scheme, netloc, path, query, fragment = urlsplit("postgresql://" + url.split("://", 1)[1])
+    """The connection string without its password, and the environment that carries it (a password on a
+    command line is visible to every user of the machine), wherever the URL holds it (user:password@ or
+    ?password=)."""
+    params = conninfo_to_dict("postgresql://" + url.split("://", 1)[1])
     env = dict(os.environ)
-    if "@" in netloc and ":" in netloc.split("@", 1)[0]:
-        user, password = netloc.rsplit("@", 1)[0].split(":", 1)
-        env["PGPASSWORD"] = unquote(password)
-        netloc = f"{user}@{netloc.rsplit('@', 1)[1]}"
-    return urlunsplit(("postgresql", netloc, path, query, fragment)), env
+    password = params.pop("password", None)
+    if password is not None:
+        env["PGPASSWORD"] = str(password)
+    return make_conninfo(**params), env
 
 
 def _run(command, env, what, on_line=None):
@@ -62,7 +64,17 @@ def backup(url, dest, progress, bin_dir=None):
     """pg_dump --format=custom of the database of `url` into `dest`; returns the inventory of the
     snapshot it dumped."""
     pg_dump = tool("pg_dump", bin_dir)
-    partial = f"{dest}.partial"
+    handle, partial = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(dest)),
+                                       prefix=f".{os.path.basename(dest)}.", suffix=".partial")
+    os.close(handle)  # mode 0600; pg_dump writes into it and keeps that mode
+    try:
+        return _dump(url, dest, partial, pg_dump, progress)
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)  # a failed dump leaves no file holding every row behind
+
+
+def _dump(url, dest, partial, pg_dump, progress):
     with contextlib.closing(psycopg.connect(url)) as connection:
         connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         connection.read_only = True
@@ -94,6 +106,12 @@ def clear(url):
         schema = connection.execute("SELECT current_schema()").fetchone()[0]
         connection.execute(f"DROP SCHEMA {inventory.quoted(schema)} CASCADE")
         connection.execute(f"CREATE SCHEMA {inventory.quoted(schema)}")
+
+
+def check_archive(src, bin_dir=None):
+    """pg_restore is there and reads `src` as an archive (`--list`): checked before `restore --force`
+    drops anything."""
+    _run([tool("pg_restore", bin_dir), "--list", str(src)], dict(os.environ), "pg_restore --list")
 
 
 def restore(src, url, bin_dir=None):

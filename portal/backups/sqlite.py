@@ -3,6 +3,7 @@ the live database (its WAL lets writers go on meanwhile, and the copy is that tr
 never a file copied while it changes); a restore through the same API into the portal's database file."""
 import os
 import sqlite3
+import tempfile
 from contextlib import closing
 from pathlib import Path
 
@@ -10,7 +11,6 @@ from portal.backups import inventory
 
 PAGES_PER_STEP = 1024  # 4 MB at SQLite's default page size: a progress line every few milliseconds
 BUSY_MS = 5000
-OWNER_ONLY = 0o600  # a backup holds every company's proofs and every account's hashes
 
 
 def path_of(url):
@@ -22,22 +22,30 @@ def backup(url, dest, progress):
     if not Path(path_of(url)).is_file():
         raise FileNotFoundError(f"no database at {path_of(url)}")
     source = sqlite3.connect(path_of(url), isolation_level=None, timeout=BUSY_MS / 1000)
-    partial = Path(f"{dest}.partial")
-    partial.unlink(missing_ok=True)
-    os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, OWNER_ONLY))  # an empty file is an empty database
-    target = sqlite3.connect(partial)
+    handle, partial = tempfile.mkstemp(dir=Path(dest).parent, prefix=f".{Path(dest).name}.", suffix=".partial")
+    os.close(handle)  # mode 0600 (a backup holds every company's proofs); an empty file is an empty database
     try:
-        source.execute("BEGIN")  # the snapshot: the inventory's reads and every page copied see the same one
-        found = inventory.take(source, "sqlite")
-        source.backup(target, pages=PAGES_PER_STEP,
-                      progress=lambda status, remaining, total: progress(total - remaining, total))
-        source.execute("COMMIT")
-        target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, whatever the source's journal
+        target = sqlite3.connect(partial)
+        try:
+            source.execute("BEGIN")  # the snapshot: the inventory's reads and every page copied see the same one
+            found = inventory.take(source, "sqlite")
+            source.backup(target, pages=PAGES_PER_STEP,
+                          progress=lambda status, remaining, total: progress(total - remaining, total))
+            source.execute("COMMIT")
+            target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, whatever the source's journal
+        finally:
+            target.close()
+            source.close()
+        os.replace(partial, dest)
     finally:
-        target.close()
-        source.close()
-    os.replace(partial, dest)
+        Path(partial).unlink(missing_ok=True)  # a failed copy leaves no file holding every row behind
     return found
+
+
+def files_of(url):
+    """The database's file and those SQLite keeps beside it (a backup written over one would break it)."""
+    database = Path(path_of(url)).resolve()
+    return {database, *(Path(f"{database}{suffix}") for suffix in ("-wal", "-shm", "-journal"))}
 
 
 def is_empty(url):
@@ -51,7 +59,8 @@ def is_empty(url):
 def restore(src, url):
     """Write the backup `src` over the database of `url` (the caller checked it may)."""
     Path(path_of(url)).parent.mkdir(parents=True, exist_ok=True)
-    with closing(sqlite3.connect(f"file:{src}?mode=ro", uri=True)) as source, \
+    # As a file: URI, written by pathlib (a "#" or "%" in the name would otherwise open another file)
+    with closing(sqlite3.connect(Path(src).resolve().as_uri() + "?mode=ro", uri=True)) as source, \
             closing(sqlite3.connect(path_of(url), timeout=BUSY_MS / 1000)) as target:
         source.backup(target, pages=-1)
 

@@ -239,9 +239,74 @@ def test_a_backup_is_never_written_over_the_database_itself(app, runner, db):
     assert "schema_migration" in database.get_tables()
 
 
-def test_a_backup_and_its_manifest_are_readable_by_their_owner_only(backup):
-    """A backup holds every company's proofs and every account's password hashes."""
+def test_a_backup_and_its_manifest_are_readable_by_their_owner_only(app, backup):
+    """A backup holds every company's proofs and every account's password hashes; no partial copy is left."""
     from portal.backups import manifest
 
     for path in (backup, manifest.path_of(backup)):
         assert path.stat().st_mode & 0o777 == 0o600, path
+    manifest.path_of(backup).chmod(0o644)  # a manifest of the same name written by hand, or by an older release
+    database.close()
+    operations.backup(app.config["DATABASE_URL"], backup, lambda done, total: None)
+    assert manifest.path_of(backup).stat().st_mode & 0o777 == 0o600
+    assert not list(backup.parent.glob("*.partial"))
+
+
+def test_a_backup_named_with_a_hash_or_a_percent_restores_itself(backup, elsewhere):
+    """SQLite opens a backup through a file: URI, where "#" and "%41" mean something else: an unescaped name
+    opened (and made) another file, whose emptiness was then copied over the database."""
+    from portal.backups import manifest
+
+    for name in ("weekly#1.backup", "w%41.backup"):
+        renamed = backup.with_name(name)
+        renamed.write_bytes(backup.read_bytes())
+        manifest.path_of(renamed).write_text(manifest.path_of(backup).read_text())
+        url, restored_runner = elsewhere(name.replace("#", "").replace("%", ""))
+        restored = restored_runner.invoke(args=["portal", "restore", str(renamed)])
+        assert restored.exit_code == 0, restored.output
+        assert DossierDocument.select().count() == 5
+        database.close()
+
+
+def test_a_second_backup_to_the_same_name_waits_its_turn_refused(app, backup):
+    import fcntl
+
+    with open(f"{backup}.lock", "a") as held:  # a first backup to that name is running
+        fcntl.flock(held, fcntl.LOCK_EX)
+        refused = app.test_cli_runner().invoke(args=["portal", "backup", str(backup)])
+        assert refused.exit_code == 1 and "Another backup to" in refused.output
+    database.close()
+    assert app.test_cli_runner().invoke(args=["portal", "backup", str(backup)]).exit_code == 0
+
+
+def test_a_backup_is_never_written_over_the_files_sqlite_keeps_beside_the_database(app, runner, db):
+    if not app.config["DATABASE_URL"].startswith("sqlite"):
+        pytest.skip("PostgreSQL's database is no file")
+    path = app.config["DATABASE_URL"][len("sqlite:///"):]
+    for beside in ("-wal", "-shm", "-journal"):
+        refused = runner.invoke(args=["portal", "backup", path + beside])
+        assert refused.exit_code == 1 and "one of its files" in refused.output
+
+
+@pytest.mark.parametrize("url", ["postgresql://portal:s3cret%21@db.example:5432/portal",
+                                 "postgresql://db.example/portal?user=portal&password=s3cret!"])
+def test_the_database_password_never_reaches_a_command_line(url):
+    from portal.backups.postgres import _libpq
+
+    conninfo, env = _libpq(url)
+    assert "s3cret" not in conninfo and "password" not in conninfo
+    assert env["PGPASSWORD"] == "s3cret!" and "db.example" in conninfo and "portal" in conninfo
+
+
+def test_restore_force_drops_nothing_before_pg_restore_has_read_the_archive(app, backup, db):
+    if app.config["DATABASE_URL"].startswith("sqlite"):
+        pytest.skip("PostgreSQL's --force drops the schema first")
+    from portal.backups import manifest
+
+    backup.write_bytes(b"not an archive pg_restore can read")
+    listed = json.loads(manifest.path_of(backup).read_text())
+    listed.update(size=backup.stat().st_size, sha256=manifest.checksum(backup))
+    manifest.path_of(backup).write_text(json.dumps(listed))
+    refused = app.test_cli_runner().invoke(args=["portal", "restore", "--force", str(backup)])
+    assert refused.exit_code == 1 and "pg_restore --list failed" in refused.output
+    assert DossierDocument.select().count() == 5  # the database is as it was
