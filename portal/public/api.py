@@ -67,6 +67,10 @@ def decode_cursor(text):
         return None
     if not isinstance(name, str) or type(key) is not int or not 0 < key < 2**63 or "\x00" in name:
         return None
+    try:
+        name.encode()  # JSON can carry a lone surrogate ("\ud800"), which no database takes
+    except UnicodeEncodeError:
+        return None
     return name, key
 
 
@@ -90,7 +94,8 @@ def api_firms():
         cursor = decode_cursor(request.args["after"])
         if cursor is None:
             return error(400, BAD_CURSOR)
-    return _kept(lambda version: _firm_page(search, cursor, limit, version))
+    return _kept(("firms", tuple(search.query_args(page=None, sort=None).items()), cursor, limit),
+                 lambda version: _firm_page(search, cursor, limit, version))
 
 
 def _firm_page(search, cursor, limit, version):
@@ -98,8 +103,8 @@ def _firm_page(search, cursor, limit, version):
     page = rows[:limit]
     next_link = None
     if len(rows) > limit:
-        next_link = url_for("public.api_firms", **search.query_args(page=None, sort=None), limit=limit,
-                            after=encode_cursor(page[-1]), _external=True)
+        next_link = _absolute(url_for("public.api_firms", **search.query_args(page=None, sort=None), limit=limit,
+                                      after=encode_cursor(page[-1])))
     firms = [register.RegisteredFirm(row.agency_number, row.name, row.country, row.city,
                                      register.kinds_of(row.kinds)).as_record() for row in page]
     return {"data_date": iso_date(register.data_date(version)), "firms": firms, "next": next_link}
@@ -111,7 +116,8 @@ def api_firm(number):
         return error(429, TOO_MANY)
     if not re.fullmatch(r"\d{1,10}", number):
         return error(404, NOT_LISTED)
-    return _kept(lambda version: _one_firm(number.lstrip("0").zfill(6)))
+    number = number.lstrip("0").zfill(6)
+    return _kept(("firm", number), lambda version: _one_firm(number))
 
 
 def _one_firm(number):
@@ -119,18 +125,27 @@ def _one_firm(number):
     return found.as_record() if found is not None else None
 
 
+def _absolute(path):
+    """An address of this API as the portal's own (PORTAL_BASE_URL), never as the request's Host header says."""
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
 def _size(entry):
-    return len(entry[0])
+    return len(entry[0]) + ENTRY_COST
 
 
-def _kept(make):
-    """The answer for this address and version of the register: made once per process (`make(version)`, a
-    body or None when there is no such firm), kept, and sent with an ETag (304 when the client has it)."""
+ENTRY_COST = 512  # what an entry costs beyond its body (its key, its tag): many tiny answers fill the store too
+
+
+def _kept(question, make):
+    """The answer to `question` (what was asked, as read: unknown arguments and the Host make no new entry)
+    for this version of the register: made once per process (`make(version)`, a body or None when there is
+    no such firm), kept, and sent with an ETag (304 when the client has it)."""
     version = listing_version()
     store = current_app.extensions.get("api_answers")
     if store is None:
         store = current_app.extensions.setdefault("api_answers", SharedLru(KEPT_BYTES, getsizeof=_size))
-    key = (request.path, request.query_string, request.host_url, version)
+    key = (question, version)
     entry = store.get(key)
     if entry is None:
         body = make(version)

@@ -71,7 +71,8 @@ def register_csv():
 @bp.route("/open-data/register.json")
 def register_json():
     version, date = _version_and_date()
-    about = {"data_date": iso_date(date), "licence": licence(), "source": request.base_url}
+    about = {"data_date": iso_date(date), "licence": licence(),  # the portal's own address, not the Host header's
+             "source": current_app.config["BASE_URL"].rstrip("/") + url_for("public.register_json")}
     return download(lambda: json_pieces(register.listed_in_batches(), about), "application/json",
                     _tag(version, "json"), date)
 

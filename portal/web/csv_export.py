@@ -6,9 +6,11 @@ from flask import Response
 
 def safe_cell(value):
     """What a user typed, never run by a spreadsheet: a cell that would start a
-    formula (=, +, -, @, also after spaces; a tab or CR) gets an apostrophe first."""
+    formula (=, +, -, @, also after spaces, vertical tabs or no-break spaces; a tab or CR) gets an
+    apostrophe first."""
     text = "" if value is None else str(value)
-    return "'" + text if text.lstrip(" \t\r\n")[:1] in ("=", "+", "-", "@") or text[:1] in ("\t", "\r") else text
+    starts = text.lstrip(" \t\r\n\x0b\xa0")[:1]  # a vertical tab or a no-break space hides a formula too
+    return "'" + text if starts in ("=", "+", "-", "@") or text[:1] in ("\t", "\r") else text
 
 
 BOM = "\ufeff"

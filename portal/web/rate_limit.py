@@ -96,7 +96,8 @@ def exceeded_often(limit, subject=None):
     """`exceeded` for a limit hit at every request of a busy route (the register's API): the hits are added
     to the shared count a few at a time, every `allowed / 20` hits (at most 10) or after a second, so that
     most requests write nothing. A client is refused once the count on every server plus the hits this
-    process has not yet added pass the limit: at most 5% late per server; a limit of 20 or fewer is
+    process has not yet added pass the limit: each app process may hold back up to `every - 1` hits (9 at
+    600 a minute), so a client may pass the limit by that many per process; a limit of 20 or fewer is
     counted at every hit, as `exceeded` does."""
     allowed = allowed_hits(limit)
     subject = client() if subject is None else str(subject)

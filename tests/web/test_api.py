@@ -64,7 +64,7 @@ def every_page(client, query, limit):
         names += [firm["name"] for firm in body["firms"]]
         pages += 1
         assert len(body["firms"]) <= limit
-        path = body["next"] and body["next"].removeprefix("http://localhost")
+        path = body["next"] and body["next"].removeprefix(client.application.config["BASE_URL"].rstrip("/"))
     return names, pages
 
 
@@ -206,3 +206,28 @@ def test_a_client_with_this_answer_gets_304(client, firms):
     again = client.get("/api/v1/firms?country=LU", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.get_data() == b""
     assert client.get("/api/v1/firms?country=AT", headers={"If-None-Match": first.headers["ETag"]}).status_code == 200
+
+
+def test_a_cursor_holding_a_lone_surrogate_is_a_400_not_a_crash(client, firms):
+    import base64
+
+    cursor = base64.urlsafe_b64encode(b'["\\ud800",1]').decode().rstrip("=")
+    response = client.get(f"/api/v1/firms?after={cursor}", headers={"Accept-Language": "en"})
+    assert response.status_code == 400 and "cursor" in response.get_json()["error"]["message"]
+
+
+def test_the_links_name_the_portals_own_address_whatever_the_host_header_says(app, client, firms):
+    own = app.config["BASE_URL"].rstrip("/")
+    answer = client.get("/api/v1/firms?limit=1", headers={"Host": "evil.example"}).get_json()
+    assert answer["next"].startswith(own + "/api/v1/firms?") and "evil" not in answer["next"]
+    download = client.get("/open-data/register.json", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert '"source":"' + own + '/open-data/register.json"' in download.replace(" ", "") and "evil" not in download
+
+
+def test_arguments_the_api_does_not_read_make_no_new_answer_to_keep(app, client, firms):
+    client.get("/api/v1/firms?name=medi")
+    store = app.extensions["api_answers"]
+    before = len(store)
+    for n in range(50):
+        assert client.get(f"/api/v1/firms?name=medi&x={'y' * 3000}{n}").status_code == 200
+    assert len(store) == before
