@@ -13,7 +13,7 @@ import pytest
 from playhouse.migrations import Runner
 
 from portal.backups import operations
-from portal.data.db import database, is_postgres, open_database
+from portal.data.db import database, open_database
 from portal.data.migrations import DIRECTORY
 from portal.models import Company, DossierDocument, InspectionDossier
 from tests.builders import every_row
@@ -65,8 +65,6 @@ def test_a_backup_taken_while_eight_threads_write_restores_everything_written_be
 
     def write(n):
         rng = random.Random(100 + n)
-        if not is_postgres():  # the writers' commits stay in the WAL: a copy of the database's file alone misses them
-            database.execute_sql("PRAGMA wal_autocheckpoint = 0")
         try:
             while not stop.is_set():
                 content = rng.randbytes(rng.randrange(1_000, 8_000))
