@@ -167,9 +167,11 @@ MAX_PARAMETERS = 32_766
 
 
 def insert_rows(model, rows):
-    """`model.insert_many(rows)` (dicts with the same keys), in as many statements as the parameters need."""
+    """`model.insert_many(rows)` (dicts with the same keys), in as many statements as the parameters need: a
+    row carries its keys and every column peewee fills with its default."""
     if rows:
-        for chunk in peewee.chunked(rows, max(1, MAX_PARAMETERS // len(rows[0]))):
+        columns = set(rows[0]) | {field.name for field in model._meta.defaults}
+        for chunk in peewee.chunked(rows, max(1, MAX_PARAMETERS // len(columns))):
             model.insert_many(chunk).execute()
 
 
