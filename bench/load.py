@@ -441,12 +441,14 @@ def start_postgres():
 SECRET = "bench-secret-key-of-at-least-32-characters"
 
 
-def start_gunicorn(url, port):
+def start_gunicorn(url, port, workers=2, timeout=30):
+    """gunicorn's sync workers on the bench's database, once /healthz answers."""
     env = dict(os.environ, PORTAL_ENV="development", PORTAL_DATABASE_URL=url, PORTAL_LOG_LEVEL="WARNING", PORTAL_SECRET_KEY=SECRET,
+               PORTAL_BASE_URL=f"http://127.0.0.1:{port}",  # the API's next links, as an operator sets it
                PORTAL_API_RATE_LIMIT="1000000000")  # wrk is one client: counted as any, never refused
     process = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(workers), "-k", "sync", "--timeout", str(timeout),
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()

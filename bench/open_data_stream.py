@@ -25,10 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import database_arguments, free_port, start_postgres  # noqa: E402  (after sys.path names the project)
+from bench.load import SECRET, database_arguments, free_port, start_gunicorn, start_postgres  # noqa: E402  (after sys.path names the project)
 from bench.seed import seed  # noqa: E402  (after sys.path names the project)
-
-SECRET = "bench-open-data-secret"
 
 
 def rss_kib(pid):
@@ -46,22 +44,6 @@ def worker_of(master):
             return int(children[0])
         time.sleep(0.1)
     raise RuntimeError("no gunicorn worker")
-
-
-def start_gunicorn(url, port):
-    env = dict(os.environ, PORTAL_ENV="development", PORTAL_DATABASE_URL=url, PORTAL_LOG_LEVEL="WARNING",
-               PORTAL_SECRET_KEY=SECRET, PORTAL_API_RATE_LIMIT="1000000000")
-    process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", "1", "-k", "sync", "--timeout", "300",
-                                "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-                               cwd=ROOT, env=env, start_new_session=True)
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
-            return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("gunicorn did not start")
 
 
 class Sampler(threading.Thread):
@@ -142,7 +124,7 @@ def main():
     else:
         url = seed(args.firms)
     port = free_port()
-    server = start_gunicorn(url, port)
+    server = start_gunicorn(url, port, workers=1, timeout=300)  # one worker: its memory is the measure
     try:
         pid = worker_of(server.pid)
         base = f"http://127.0.0.1:{port}"
