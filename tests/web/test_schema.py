@@ -146,3 +146,10 @@ def test_the_tally_s_triggers_are_there_after_every_migration(app, db):
                                     "AND tbl_name = 'registration'").fetchall()
     names = {name for (name,) in rows}
     assert {"registration_tallied_insert", "registration_tallied_update", "registration_tallied_delete"} <= names
+
+
+def test_a_freshly_migrated_database_holds_no_account(db):
+    """ASVS 6.3.2: no default account (root, admin, a demo login); staff accounts come from create-staff only."""
+    from portal.models import Account, Person, StaffMember
+
+    assert not Account.select().exists() and not StaffMember.select().exists() and not Person.select().exists()
