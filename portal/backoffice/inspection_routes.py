@@ -91,7 +91,6 @@ def dossier_timeline(dossier_id):
     return history_response(lambda limit: inspections.timeline(dossier, limit), "dossier", inspections.EVENT_LABELS,
                             title=_l("Timeline"), subject=dossier.subject,
                             back=(url_for("backoffice.dossier_page", dossier_id=dossier.id), dossier.subject),
-                            endpoint="backoffice.dossier_timeline", args={"dossier_id": dossier.id},
                             staff_side=True)
 
 

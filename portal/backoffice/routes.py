@@ -201,8 +201,7 @@ def company_history(company_id):
     company = _company(company_id)
     return history_response(lambda limit: company_records.history(company, limit), "company",
                             company_records.EVENT_LABELS, title=_l("History"), subject=company.name,
-                            back=(url_for("backoffice.company_page", company_id=company.id), company.name),
-                            endpoint="backoffice.company_history", args={"company_id": company.id}, staff_side=True)
+                            back=(url_for("backoffice.company_page", company_id=company.id), company.name), staff_side=True)
 
 
 @bp.get("/<lang:lang>/staff/companies/<int:company_id>/activities/history")
@@ -213,7 +212,6 @@ def company_activities_history(company_id):
                             notified_activities.EVENT_LABELS, title=_l("History of the activities"),
                             subject=company.name,
                             back=(url_for("backoffice.company_page", company_id=company.id), company.name),
-                            endpoint="backoffice.company_activities_history", args={"company_id": company.id},
                             staff_side=True)
 
 
@@ -257,8 +255,7 @@ def person_history(person_id):
     name = f"{person.first_name} {person.last_name}"
     return history_response(lambda limit: accounts.history(account, limit), "audit", accounts.ACTIONS,
                             title=_l("History"), subject=name,
-                            back=(url_for("backoffice.person_page", person_id=person.id), name),
-                            endpoint="backoffice.person_history", args={"person_id": person.id}, staff_side=True)
+                            back=(url_for("backoffice.person_page", person_id=person.id), name), staff_side=True)
 
 
 @bp.post("/<lang:lang>/staff/people/<int:person_id>/end-sessions")

@@ -102,7 +102,6 @@ def staff_member_history(member_id):
     return history_response(lambda limit: staff_members.history(member, limit), "audit", staff_members.ACTIONS,
                             title=_l("History"), subject=member.name,
                             back=(url_for("backoffice.staff_member_page", member_id=member.id), member.name),
-                            endpoint="backoffice.staff_member_history", args={"member_id": member.id},
                             staff_side=True)
 
 

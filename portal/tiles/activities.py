@@ -92,7 +92,7 @@ def activities_history():
     company = current_company()
     return history_response(lambda limit: rules.history(company, limit), "activity", rules.EVENT_LABELS,
                             title=_l("History"), subject=_l("My activities"),
-                            back=(url_for("tiles.activities"), _l("My activities")), endpoint="tiles.activities_history")
+                            back=(url_for("tiles.activities"), _l("My activities")))
 
 
 @bp.route("/<lang:lang>/portal/activities/<int:activity_id>", methods=["GET", "POST"])

@@ -64,8 +64,7 @@ def company_history():
     """Every entry of the company's history, newest first, a page at a time."""
     company = current_company()
     return history_response(lambda limit: records.history(company, limit), "company", records.EVENT_LABELS,
-                            title=_l("History"), subject=company.name, back=(url_for("tiles.company"), _l("My company")),
-                            endpoint="tiles.company_history")
+                            title=_l("History"), subject=company.name, back=(url_for("tiles.company"), _l("My company")))
 
 
 @bp.post("/<lang:lang>/portal/company/identity")

@@ -83,8 +83,7 @@ def contribution_history(year):
     company = current_company()
     return history_response(lambda limit: rules.history(company, params.year, limit), "contribution",
                             rules.EVENT_LABELS, title=_l("History"), subject=str(params.year),
-                            back=(url_for("tiles.contribution", year=params.year), _l("My contributions")),
-                            endpoint="tiles.contribution_history", args={"year": params.year})
+                            back=(url_for("tiles.contribution", year=params.year), _l("My contributions")))
 
 
 @bp.route("/<lang:lang>/portal/contributions/<int:year>", methods=["GET", "POST"])

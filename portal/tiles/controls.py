@@ -71,8 +71,7 @@ def questionnaire_history():
     company = current_company()
     return history_response(lambda limit: inspections.questionnaire_history(company, limit), "questionnaire",
                             inspections.EVENT_LABELS, title=_l("History"), subject=_l("The form the law asks for"),
-                            back=(url_for("tiles.questionnaire"), _l("The form the law asks for")),
-                            endpoint="tiles.questionnaire_history")
+                            back=(url_for("tiles.questionnaire"), _l("The form the law asks for")))
 
 
 def _questionnaire_page(found, values, errors=None, status=200):
@@ -148,8 +147,7 @@ def dossier_timeline(dossier_id):
     found = owned_or_404(InspectionDossier, dossier_id)
     return history_response(lambda limit: inspections.timeline(found, limit), "dossier", inspections.EVENT_LABELS,
                             title=_l("Timeline"), subject=found.subject,
-                            back=(url_for("tiles.dossier", dossier_id=found.id), found.subject),
-                            endpoint="tiles.dossier_timeline", args={"dossier_id": found.id})
+                            back=(url_for("tiles.dossier", dossier_id=found.id), found.subject))
 
 
 @bp.get("/<lang:lang>/portal/controls/<int:dossier_id>/actions/new")

@@ -106,8 +106,7 @@ def partners_history():
     company = current_company()
     return history_response(lambda limit: rules.history(company, limit), "partner", rules.EVENT_LABELS,
                             title=_l("History"), subject=_l("My manufacturers and authorised representatives"),
-                            back=(url_for("tiles.partners"), _l("My manufacturers and authorised representatives")),
-                            endpoint="tiles.partners_history")
+                            back=(url_for("tiles.partners"), _l("My manufacturers and authorised representatives")))
 
 
 @bp.get("/<lang:lang>/portal/partners/<any(suppliers, devices, represented):section>")

@@ -28,10 +28,11 @@ def history_page(read, size=PAGE):
     return shown, page, page + 1 if len(entries) > page * size else page
 
 
-def history_response(read, line, labels, *, title, subject, back, endpoint, args=None, staff_side=False):
+def history_response(read, line, labels, *, title, subject, back, staff_side=False):
     """A trail's own page (history.html): `read(limit)` gives its newest entries; `line` names how an entry
     is written (macros/trails.html), with its actions' `labels`; `back` is (address, label) of the page
-    the trail belongs to; `endpoint` and `args` are this page's own, for the pager."""
+    the trail belongs to. The pager links to this same page: the request's endpoint and arguments."""
     events, page, pages = history_page(read)
+    args = {name: value for name, value in request.view_args.items() if name != "lang"}
     return render("history.html", events=events, page=page, pages=pages, line=line, labels=labels, title=title,
-                  subject=subject, back=back, endpoint=endpoint, args=args or {}, staff_side=staff_side)
+                  subject=subject, back=back, endpoint=request.endpoint, args=args, staff_side=staff_side)

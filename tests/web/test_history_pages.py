@@ -52,6 +52,7 @@ def check_trail(client, page_path, history_path, count=61):
     assert first.status_code == 200
     assert entries(body(first)) == [f"entry {n}" for n in range(count - 1, count - 51, -1)]
     assert f'href="{page_path}"' in body(first)  # back to the page the trail belongs to
+    assert f"{history_path}?page=2" in body(first)  # the pager leads to this same trail's next page
     second = body(client.get(f"{history_path}?page=2"))
     assert entries(second) == [f"entry {n}" for n in range(count - 51, -1, -1)]
     assert client.get(f"{history_path}?page=3").status_code == 404
