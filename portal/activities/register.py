@@ -44,26 +44,25 @@ def activity_record(kind):
     return {"code": kind, "labels": activity_labels()[kind]}
 
 
-_labels = {}  # kind -> {language: label}, made once per process
-_countries = {}  # language -> {code: name}
-
-
+@functools.cache  # once per process, whole before any thread reads it
 def activity_labels():
     """{kind: {"fr": …, "nl": …, "en": …}} of every activity."""
-    if not _labels:
-        for language in LANGUAGES:
-            with forced(language):
-                for kind, label in ACTIVITY_KINDS.items():
-                    _labels.setdefault(kind, {})[language] = str(label)
-    return _labels
+    labels = {}
+    for language in LANGUAGES:
+        with forced(language):
+            for kind, label in ACTIVITY_KINDS.items():
+                labels.setdefault(kind, {})[language] = str(label)
+    return labels
 
 
+@functools.cache
 def _country_names():
-    if not _countries:
-        for language in LANGUAGES:
-            with forced(language):
-                _countries[language] = names()
-    return _countries
+    """{language: {code: name}}."""
+    countries = {}
+    for language in LANGUAGES:
+        with forced(language):
+            countries[language] = names()
+    return countries
 
 
 def country_name_in(code, language):

@@ -9,6 +9,7 @@ a filter it cannot read, 404 for a number no listed firm has, 429 past the limit
 import base64
 import binascii
 import datetime
+import functools
 import hashlib
 import json
 import re
@@ -160,11 +161,11 @@ def _kept(question, make):
     return response
 
 
-_openapi = {}
+@functools.cache
+def _description():
+    return OPENAPI.read_bytes()
 
 
 @bp.route("/api/v1/openapi.json")
 def api_description():
-    if "body" not in _openapi:
-        _openapi["body"] = OPENAPI.read_bytes()
-    return _json(_openapi["body"])
+    return _json(_description())
